@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { CacheService } from './cache/service.js';
+import type { Config } from './config.js';
+import type { Db } from './db/sql.js';
+import type { SessionSigner } from './auth/session.js';
+import type { TokenEntry } from './ingest/auth.js';
+import type { RateLimiter } from './ingest/rate-limit.js';
+import type { IngestWriter } from './ingest/writer.js';
+import type { Metrics } from './metrics.js';
+
+/** The services one pod is made of, handed to every procedure through the tRPC context. */
+export type AppDeps = {
+  config: Config;
+  log: Logger;
+  db: Db;
+  cache: CacheService;
+  writer: IngestWriter;
+  metrics: Metrics;
+  tokens: TokenEntry[];
+  limiter: RateLimiter;
+  sessions: SessionSigner;
+  /** True once SIGTERM started a graceful shutdown. */
+  draining: () => boolean;
+};

@@ -1,0 +1,57 @@
+/**
+ * Redis key layout of the cache. Every key a script touches together carries the hash tag
+ * `{cache}`, so a Redis Cluster keeps them in one slot. Pub/sub channels are not keys and
+ * carry no tag.
+ */
+export const DEFAULT_KEY_PREFIX = 'sla:';
+
+/** Separates tenant and team in a team field; a control character no name contains. */
+export const TEAM_SEPARATOR = '\u001f';
+
+export type CacheKeys = {
+  prefix: string;
+  /** Common start of every hash-tagged key; scripts derive generation keys from it. */
+  base: string;
+  current: string;
+  lock: string;
+  fence: string;
+  meta(generation: number): string;
+  entities(generation: number): string;
+  teams(generation: number): string;
+  refreshChannel: string;
+  changesChannel: string;
+};
+
+export function cacheKeys(prefix: string = DEFAULT_KEY_PREFIX): CacheKeys {
+  const base = `${prefix}{cache}:`;
+  return {
+    prefix,
+    base,
+    current: `${base}current`,
+    lock: `${base}lock`,
+    fence: `${base}fence`,
+    meta: (generation) => `${base}meta:${generation}`,
+    entities: (generation) => `${base}entities:${generation}`,
+    teams: (generation) => `${base}teams:${generation}`,
+    refreshChannel: refreshChannel(prefix),
+    changesChannel: changesChannel(prefix),
+  };
+}
+
+/** Channel announcing a finished full refresh. */
+export const refreshChannel = (prefix: string = DEFAULT_KEY_PREFIX): string => `${prefix}refresh`;
+
+/** Channel carrying each accepted update. */
+export const changesChannel = (prefix: string = DEFAULT_KEY_PREFIX): string => `${prefix}changes`;
+
+export const teamField = (tenantName: string, teamName: string): string =>
+  `${tenantName}${TEAM_SEPARATOR}${teamName}`;
+
+export function parseTeamField(field: string): { tenantName: string; teamName: string } {
+  const at = field.indexOf(TEAM_SEPARATOR);
+  if (at < 0) throw new Error(`malformed team field ${JSON.stringify(field)}`);
+  return { tenantName: field.slice(0, at), teamName: field.slice(at + 1) };
+}
+
+/** A SCAN MATCH pattern for every key starting with `prefix` (glob characters escaped). */
+export const prefixPattern = (prefix: string): string => `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;

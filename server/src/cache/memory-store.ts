@@ -1,0 +1,170 @@
+import { parseTeamField, teamField } from './keys.js';
+import type { MemoryRefreshLock } from './lock.js';
+import {
+  type CacheStore,
+  type CachedEntity,
+  type ChangeRun,
+  type GenerationMeta,
+  GenerationGoneError,
+  type SwitchOutcome,
+  type TeamKey,
+} from './types.js';
+
+type Generation = {
+  meta: GenerationMeta;
+  entities: Map<number, CachedEntity>;
+  /** Entities per team field (`tenant\u001fteam`). */
+  teams: Map<string, number>;
+};
+
+/**
+ * The cache held in this process: what a pod serves from while Redis is away. It keeps
+ * the Redis store's semantics (generations, watermark, fencing) so the rest of the pod
+ * does not care which one it talks to. Entities are copied in and out, as they would be
+ * by a round trip through Redis.
+ */
+export class MemoryStore implements CacheStore {
+  readonly kind = 'memory' as const;
+  private current: number | null = null;
+  private readonly generations = new Map<number, Generation>();
+  private readonly lock: MemoryRefreshLock | undefined;
+
+  /** `lock` is the lock whose tokens switchGeneration checks; without one no token matches. */
+  constructor(lock?: MemoryRefreshLock) {
+    this.lock = lock;
+  }
+
+  async meta(): Promise<GenerationMeta | null> {
+    const gen = this.currentGeneration();
+    return gen ? { ...gen.meta } : null;
+  }
+
+  async getEntity(id: number): Promise<CachedEntity | null> {
+    const e = this.currentGeneration()?.entities.get(id);
+    return e ? { ...e } : null;
+  }
+
+  async applyChanges(run: ChangeRun, buildingGeneration?: number): Promise<number> {
+    const current = this.currentGeneration();
+    if (current) applyRun(current, run);
+    if (buildingGeneration !== undefined) {
+      const building = this.openGeneration(buildingGeneration);
+      if (building) applyRun(building, run);
+    }
+    return current?.meta.appliedChangeId ?? 0;
+  }
+
+  async beginGeneration(generation: number, appliedChangeId = 0): Promise<void> {
+    if (this.current !== null && generation <= this.current) throw new GenerationGoneError(generation);
+    this.generations.set(generation, {
+      meta: { generation, appliedChangeId, entityCount: 0, teamCount: 0, builtAt: 0, builtBy: '', durationMs: 0 },
+      entities: new Map(),
+      teams: new Map(),
+    });
+  }
+
+  async writeSnapshot(generation: number, entities: CachedEntity[]): Promise<void> {
+    const gen = this.openGeneration(generation);
+    if (!gen) throw new GenerationGoneError(generation);
+    for (const e of entities) put(gen, e);
+  }
+
+  async switchGeneration(meta: GenerationMeta, lockToken: string | null): Promise<SwitchOutcome> {
+    const { generation } = meta;
+    const fenced = (): SwitchOutcome => {
+      if (generation !== this.current) this.generations.delete(generation);
+      return 'fenced';
+    };
+    if (lockToken !== null && !this.lock?.isHeld(lockToken)) return fenced();
+    if (this.current !== null && generation <= this.current) return fenced();
+    const next = this.generations.get(generation);
+    if (!next) return 'fenced';
+    const appliedChangeId = Math.max(meta.appliedChangeId, next.meta.appliedChangeId);
+    const current = this.currentGeneration();
+    if (current && current.meta.appliedChangeId > appliedChangeId) return 'behind';
+    next.meta = {
+      ...meta,
+      appliedChangeId,
+      entityCount: next.entities.size,
+      teamCount: next.teams.size,
+    };
+    // Everything older is the previous generation or a fenced or crashed build.
+    for (const g of this.generations.keys()) if (g < generation) this.generations.delete(g);
+    this.current = generation;
+    return 'switched';
+  }
+
+  async listTeam(key: TeamKey): Promise<CachedEntity[]> {
+    const gen = this.currentGeneration();
+    if (!gen) return [];
+    const out: CachedEntity[] = [];
+    for (const e of gen.entities.values()) {
+      if (e.tenantName === key.tenantName && e.teamName === key.teamName) out.push({ ...e });
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  async listTeams(): Promise<TeamKey[]> {
+    return [...(this.currentGeneration()?.teams.keys() ?? [])].map(parseTeamField);
+  }
+
+  async scan(
+    onBatch: (entities: CachedEntity[]) => void | Promise<void>,
+    batchSize = 1000,
+  ): Promise<GenerationMeta | null> {
+    const gen = this.currentGeneration();
+    if (!gen) return null;
+    const meta = { ...gen.meta };
+    let batch: CachedEntity[] = [];
+    for (const e of gen.entities.values()) {
+      batch.push({ ...e });
+      if (batch.length >= batchSize) {
+        await onBatch(batch);
+        batch = [];
+        if (this.current !== meta.generation) throw new GenerationGoneError(meta.generation);
+      }
+    }
+    if (batch.length > 0) await onBatch(batch);
+    return meta;
+  }
+
+  async counts(): Promise<{ entities: number; teams: number }> {
+    const gen = this.currentGeneration();
+    return { entities: gen?.entities.size ?? 0, teams: gen?.teams.size ?? 0 };
+  }
+
+  /** Drops every generation and, like the Redis store's clear, the lock and its fence. */
+  async clear(): Promise<void> {
+    this.generations.clear();
+    this.current = null;
+    this.lock?.state.reset();
+  }
+
+  private currentGeneration(): Generation | undefined {
+    return this.current === null ? undefined : this.generations.get(this.current);
+  }
+
+  /** A generation being built: begun, not fenced, not yet (or no longer) current. */
+  private openGeneration(generation: number): Generation | undefined {
+    if (this.current !== null && generation <= this.current) return undefined;
+    return this.generations.get(generation);
+  }
+}
+
+function put(gen: Generation, e: CachedEntity): void {
+  const stored = gen.entities.get(e.id);
+  if (stored && stored.version >= e.version) return;
+  gen.entities.set(e.id, { ...e });
+  if (!stored) {
+    const field = teamField(e.tenantName, e.teamName);
+    gen.teams.set(field, (gen.teams.get(field) ?? 0) + 1);
+    gen.meta.entityCount = gen.entities.size;
+    gen.meta.teamCount = gen.teams.size;
+  }
+}
+
+function applyRun(gen: Generation, run: ChangeRun): void {
+  for (const e of run.entities) put(gen, e);
+  const wm = gen.meta.appliedChangeId;
+  if (run.fromId <= wm + 1 && run.toId > wm) gen.meta.appliedChangeId = run.toId;
+}

@@ -1,0 +1,109 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { changesChannel, refreshChannel } from './keys.js';
+import { RedisRefreshLock } from './lock.js';
+import { createRedisClient, redactRedisUrl } from './redis-client.js';
+import { RedisStore } from './redis-store.js';
+
+export type RedisLinkEvents = {
+  /** Both connections are ready (first connect or after an outage). */
+  onUp: () => void;
+  /** A connection was lost or stopped answering. */
+  onDown: (reason: string) => void;
+  onChanges: (message: string) => void;
+  onRefresh: (message: string) => void;
+};
+
+/** How often the command connection is probed; a probe that does not answer in time means down. */
+const PROBE_MS = 500;
+
+/**
+ * The pod's two Redis connections: commands (auto-pipelined; ioredis multiplexes one
+ * connection instead of pooling) and a dedicated subscriber. Reports up/down quickly so
+ * the cache can fall back to memory within a second or two of Redis going away.
+ */
+export class RedisLink {
+  readonly cmd: Redis;
+  readonly sub: Redis;
+  readonly store: RedisStore;
+  readonly lock: RedisRefreshLock;
+  private up = false;
+  private probe: NodeJS.Timeout | null = null;
+
+  constructor(
+    url: string,
+    opts: { prefix: string; podId: string; tlsCaFile?: string | undefined },
+    private readonly events: RedisLinkEvents,
+    private readonly log: Logger,
+  ) {
+    this.cmd = createRedisClient(url, { name: `${opts.podId}:cmd`, tlsCaFile: opts.tlsCaFile });
+    this.sub = createRedisClient(url, { name: `${opts.podId}:sub`, tlsCaFile: opts.tlsCaFile, subscriber: true });
+    this.store = new RedisStore(this.cmd, opts.prefix);
+    this.lock = new RedisRefreshLock(this.cmd, opts.prefix, opts.podId);
+    const channels = { changes: changesChannel(opts.prefix), refresh: refreshChannel(opts.prefix) };
+    this.sub.on('message', (channel: string, message: string) => {
+      if (channel === channels.changes) this.events.onChanges(message);
+      else if (channel === channels.refresh) this.events.onRefresh(message);
+    });
+    // ioredis re-subscribes by itself after a reconnect; 'ready' fires once that is done.
+    void this.sub.subscribe(channels.changes, channels.refresh).catch(() => undefined);
+    for (const [name, conn] of [
+      ['command', this.cmd],
+      ['subscriber', this.sub],
+    ] as const) {
+      conn.on('ready', () => void this.ping());
+      conn.on('close', () => this.markDown(`${name} connection closed`));
+      conn.on('error', (err: Error) => this.log.debug({ err: err.message, connection: name }, 'redis connection error'));
+    }
+    this.probe = setInterval(() => void this.ping(), PROBE_MS);
+    this.probe.unref();
+    this.log.info({ redis: redactRedisUrl(url) }, 'connecting to redis');
+  }
+
+  get isUp(): boolean {
+    return this.up;
+  }
+
+  /** Resolves true once both connections are ready, false after `ms`. */
+  async waitUntilUp(ms: number): Promise<boolean> {
+    const until = Date.now() + ms;
+    while (!this.up && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+    return this.up;
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    if (this.up) await this.cmd.publish(channel, message);
+  }
+
+  async close(): Promise<void> {
+    if (this.probe) clearInterval(this.probe);
+    this.up = false;
+    await Promise.allSettled([this.cmd.quit(), this.sub.quit()]);
+    this.cmd.disconnect();
+    this.sub.disconnect();
+  }
+
+  private check(): void {
+    if (!this.up && this.cmd.status === 'ready' && this.sub.status === 'ready') {
+      this.up = true;
+      this.events.onUp();
+    }
+  }
+
+  private markDown(reason: string): void {
+    if (!this.up) return;
+    this.up = false;
+    this.events.onDown(reason);
+  }
+
+  /** Up needs both connections ready and a ping answered: a hung server keeps its sockets open. */
+  private async ping(): Promise<void> {
+    try {
+      await this.cmd.ping();
+    } catch (err) {
+      this.markDown(`redis did not answer a ping: ${(err as Error).message}`);
+      return;
+    }
+    this.check();
+  }
+}

@@ -1,0 +1,227 @@
+import type { Redis } from 'ioredis';
+import { encodeEntity } from './codec.js';
+import { teamField } from './keys.js';
+import type { CachedEntity } from './types.js';
+
+/**
+ * Lua source of the Redis store. Every script gets KEYS[1] = the current-generation key
+ * (so a cluster routes it to the `{cache}` slot) and ARGV[1] = the key base; generation
+ * keys are derived from the base because the generation is only known inside the script.
+ *
+ * Rows (the entities of a run or a snapshot chunk) are passed as ARGV starting at a given
+ * index: k, then k team fields, then (team index, id, encoded entity) per entity. Team
+ * fields are sent once per call rather than once per entity.
+ */
+const PRELUDE = `
+local base = ARGV[1]
+local cur = redis.call('GET', KEYS[1])
+local function gkey(kind, gen) return base .. kind .. ':' .. gen end
+local function ver(s) return tonumber(string.match(s, '^%[(%d+)')) end
+local function isOpen(gen)
+  if cur and tonumber(gen) <= tonumber(cur) then return false end
+  return redis.call('EXISTS', gkey('meta', gen)) == 1
+end
+local function drop(gen)
+  redis.call('UNLINK', gkey('entities', gen), gkey('teams', gen), gkey('meta', gen))
+end
+`;
+
+/** HMGET/HSET in slices: Lua's unpack() stops at about 8,000 values. */
+const APPLY_ROWS = `
+local SLICE = 1000
+local function applyRows(gen, first)
+  local ek = gkey('entities', gen)
+  local k = tonumber(ARGV[first])
+  local rows = first + k + 1
+  local n = (#ARGV - rows + 1) / 3
+  local fresh = {}
+  for t = 1, k do fresh[t] = 0 end
+  local added = 0
+  for s = 0, n - 1, SLICE do
+    local e = math.min(s + SLICE, n) - 1
+    local ids = {}
+    for j = s, e do ids[j - s + 1] = ARGV[rows + 3 * j + 1] end
+    local stored = redis.call('HMGET', ek, unpack(ids))
+    local writes = {}
+    local w = 0
+    for j = s, e do
+      local old = stored[j - s + 1]
+      local val = ARGV[rows + 3 * j + 2]
+      if not old then
+        local t = tonumber(ARGV[rows + 3 * j])
+        fresh[t] = fresh[t] + 1
+        added = added + 1
+      end
+      if (not old) or ver(old) < ver(val) then
+        writes[w + 1] = ids[j - s + 1]
+        writes[w + 2] = val
+        w = w + 2
+      end
+    end
+    if w > 0 then redis.call('HSET', ek, unpack(writes)) end
+  end
+  if added > 0 then
+    local tk = gkey('teams', gen)
+    for t = 1, k do
+      if fresh[t] > 0 then redis.call('HINCRBY', tk, ARGV[first + t], fresh[t]) end
+    end
+    redis.call('HSET', gkey('meta', gen), 'entityCount', redis.call('HLEN', ek), 'teamCount', redis.call('HLEN', tk))
+  end
+  return added
+end
+local function advance(gen, fromId, toId, toIdText)
+  local mk = gkey('meta', gen)
+  local wm = tonumber(redis.call('HGET', mk, 'appliedChangeId') or '0')
+  if fromId <= wm + 1 and toId > wm then
+    redis.call('HSET', mk, 'appliedChangeId', toIdText)
+    return toId
+  end
+  return wm
+end
+`;
+
+/** ARGV: base, fromId, toId, building generation or '', rows from 5. */
+const APPLY = `${PRELUDE}${APPLY_ROWS}
+local fromId, toId = tonumber(ARGV[2]), tonumber(ARGV[3])
+local result = 0
+if cur then
+  applyRows(cur, 5)
+  result = advance(cur, fromId, toId, ARGV[3])
+end
+if ARGV[4] ~= '' and isOpen(ARGV[4]) then
+  applyRows(ARGV[4], 5)
+  advance(ARGV[4], fromId, toId, ARGV[3])
+end
+return result
+`;
+
+/** ARGV: base, generation, rows from 3. Returns -1 when the generation is not open. */
+const SNAPSHOT = `${PRELUDE}${APPLY_ROWS}
+if not isOpen(ARGV[2]) then return -1 end
+return applyRows(ARGV[2], 3)
+`;
+
+/** ARGV: base, generation, starting watermark. Returns 0 when not newer than current. */
+const BEGIN = `${PRELUDE}
+local g = ARGV[2]
+if cur and tonumber(g) <= tonumber(cur) then return 0 end
+drop(g)
+redis.call('HSET', gkey('meta', g), 'generation', g, 'appliedChangeId', ARGV[3], 'entityCount', 0, 'teamCount', 0)
+return 1
+`;
+
+/**
+ * KEYS[2] = lock. ARGV: base, generation, appliedChangeId, builtAt, builtBy, durationMs,
+ * '1' when a lock token is given, the token. Generations below the new one that never
+ * became current belong to fenced or crashed refreshes, so they are dropped too (bounded,
+ * as a counter reset could leave a huge gap).
+ */
+const SWITCH = `${PRELUDE}
+local g = ARGV[2]
+local gen = tonumber(g)
+local curN = cur and tonumber(cur)
+local function fenced()
+  if gen ~= curN then drop(g) end
+  return 'fenced'
+end
+if ARGV[7] == '1' and redis.call('GET', KEYS[2]) ~= ARGV[8] then return fenced() end
+if curN and gen <= curN then return fenced() end
+local mk = gkey('meta', g)
+if redis.call('EXISTS', mk) == 0 then return 'fenced' end
+local wm = ARGV[3]
+local built = redis.call('HGET', mk, 'appliedChangeId')
+if built and tonumber(built) > tonumber(wm) then wm = built end
+if cur then
+  local curWm = redis.call('HGET', gkey('meta', cur), 'appliedChangeId')
+  if curWm and tonumber(curWm) > tonumber(wm) then return 'behind' end
+end
+redis.call('HSET', mk, 'generation', g, 'appliedChangeId', wm,
+  'entityCount', redis.call('HLEN', gkey('entities', g)), 'teamCount', redis.call('HLEN', gkey('teams', g)),
+  'builtAt', ARGV[4], 'builtBy', ARGV[5], 'durationMs', ARGV[6])
+redis.call('SET', KEYS[1], g)
+local from = curN or 1
+if gen - from <= 1000 then
+  for x = from, gen - 1 do drop(x) end
+elseif cur then
+  drop(cur)
+end
+return 'switched'
+`;
+
+const META = `${PRELUDE}
+if not cur then return false end
+return {cur, redis.call('HGETALL', gkey('meta', cur))}
+`;
+
+/** ARGV: base, id. */
+const GET = `${PRELUDE}
+if not cur then return false end
+return redis.call('HGET', gkey('entities', cur), ARGV[2])
+`;
+
+/** One HSCAN page of a generation; ARGV: base, generation, cursor, count. False once it is not current. */
+const PAGE = `${PRELUDE}
+if cur ~= ARGV[2] then return false end
+return redis.call('HSCAN', gkey('entities', cur), ARGV[3], 'COUNT', ARGV[4])
+`;
+
+const TEAMS = `${PRELUDE}
+if not cur then return {} end
+return redis.call('HKEYS', gkey('teams', cur))
+`;
+
+const COUNTS = `${PRELUDE}
+if not cur then return {0, 0} end
+return {redis.call('HLEN', gkey('entities', cur)), redis.call('HLEN', gkey('teams', cur))}
+`;
+
+const SOURCES = {
+  apply: [1, APPLY],
+  snapshot: [1, SNAPSHOT],
+  begin: [1, BEGIN],
+  switch: [2, SWITCH],
+  meta: [1, META],
+  get: [1, GET],
+  page: [1, PAGE],
+  teams: [1, TEAMS],
+  counts: [1, COUNTS],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type ScriptName = keyof typeof SOURCES;
+export type ScriptArg = string | number;
+export type CacheScripts = Record<ScriptName, (keys: string[], argv: ScriptArg[]) => Promise<unknown>>;
+
+/** Registers the scripts on a client (EVALSHA, falling back to EVAL once per connection). */
+export function defineCacheScripts(redis: Redis): CacheScripts {
+  const scripts: Partial<CacheScripts> = {};
+  for (const name of Object.keys(SOURCES) as ScriptName[]) {
+    const [numberOfKeys, lua] = SOURCES[name];
+    const command = `slaCache_${name}`;
+    redis.defineCommand(command, { numberOfKeys, lua });
+    const fn: unknown = Reflect.get(redis, command);
+    if (typeof fn !== 'function') throw new Error(`ioredis did not define ${command}`);
+    scripts[name] = (keys, argv) => Promise.resolve(fn.call(redis, ...keys, argv) as unknown);
+  }
+  return scripts as CacheScripts;
+}
+
+/** The rows layout the scripts read; a repeated id keeps only its newest version. */
+export function encodeRows(entities: readonly CachedEntity[]): string[] {
+  const latest = new Map<number, CachedEntity>();
+  for (const e of entities) {
+    const seen = latest.get(e.id);
+    if (seen === undefined || seen.version < e.version) latest.set(e.id, e);
+  }
+  const teams = new Map<string, number>();
+  const rows: string[] = [];
+  for (const e of latest.values()) {
+    const field = teamField(e.tenantName, e.teamName);
+    let index = teams.get(field);
+    if (index === undefined) {
+      index = teams.size + 1;
+      teams.set(field, index);
+    }
+    rows.push(String(index), String(e.id), encodeEntity(e));
+  }
+  return [String(teams.size), ...teams.keys()].concat(rows);
+}

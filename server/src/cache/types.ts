@@ -1,0 +1,124 @@
+import type { Status } from '@sla/shared';
+
+/**
+ * An entity's current state as the cache holds it. Times are epoch milliseconds so the
+ * hot paths never parse dates; `version` is the id of the change that set this state.
+ */
+export type CachedEntity = {
+  id: number;
+  tenantName: string;
+  teamName: string;
+  entityType: string;
+  entityName: string;
+  slaTarget: number;
+  currentSla: number;
+  status: Status;
+  statusSince: number;
+  observedAt: number;
+  updatedAt: number;
+  version: number;
+};
+
+/**
+ * A contiguous run of the change log, ready to apply to a cache generation.
+ * `fromId..toId` are the change ids covered (ascending, gapless); `entities` are the
+ * new states of the changes that were applied (a change recorded as stale has none).
+ */
+export type ChangeRun = { fromId: number; toId: number; entities: CachedEntity[] };
+
+/** What a generation knows about itself. */
+export type GenerationMeta = {
+  generation: number;
+  /** Every change with id <= appliedChangeId is reflected in this generation. */
+  appliedChangeId: number;
+  entityCount: number;
+  teamCount: number;
+  builtAt: number;
+  builtBy: string;
+  durationMs: number;
+};
+
+export type SwitchOutcome =
+  /** The generation is now current. */
+  | 'switched'
+  /** A newer generation was switched in (or fenced) meanwhile: this one is discarded. */
+  | 'fenced'
+  /** The current generation has applied changes the new one has not: catch up and retry. */
+  | 'behind';
+
+export type TeamKey = { tenantName: string; teamName: string };
+
+/**
+ * The shared cache. Two implementations (Redis, memory) pass one contract suite.
+ * Writes only ever move an entity forward: a state with a version not newer than the
+ * stored one is ignored, so replays and races are harmless.
+ */
+export interface CacheStore {
+  readonly kind: 'redis' | 'memory';
+  /** Meta of the current generation, or null when no snapshot was ever switched in. */
+  meta(): Promise<GenerationMeta | null>;
+  getEntity(id: number): Promise<CachedEntity | null>;
+  /**
+   * Applies a run to the current generation and, when given, to a generation being
+   * built. Each entity is written only if its version is newer than the stored one.
+   * The watermark advances to toId only when fromId <= watermark + 1 (no gap).
+   * Returns the current generation's watermark afterwards (0 when there is none).
+   */
+  applyChanges(run: ChangeRun, buildingGeneration?: number): Promise<number>;
+  /**
+   * Drops any leftovers of `generation` and opens it for building. `appliedChangeId` is the
+   * change id the snapshot about to be written reflects: it starts the generation's
+   * watermark, which runs applied while it is built then advance contiguously.
+   * Runs and snapshot rows for a generation that was never begun (or was discarded) are
+   * not stored, so a late write cannot resurrect a dropped generation.
+   * Throws GenerationGoneError when `generation` is not newer than the current one.
+   */
+  beginGeneration(generation: number, appliedChangeId?: number): Promise<void>;
+  /**
+   * Writes snapshot rows into a generation being built. A row is skipped when the
+   * generation already holds that entity at a newer version (a run applied while
+   * building), so snapshot rows and runs may arrive in any order.
+   * Throws GenerationGoneError when the generation is not open for building (never begun,
+   * fenced, or already switched out).
+   */
+  writeSnapshot(generation: number, entities: CachedEntity[]): Promise<void>;
+  /**
+   * Atomically makes `meta.generation` current and deletes the previous generation (and
+   * any abandoned one between the two). Outcomes, checked in this order:
+   * - 'fenced' when `lockToken` is not null and is not the refresh lock's current value,
+   *   or when the current generation is not older, or when the generation is not open
+   *   for building (never begun, or dropped); the fenced generation is dropped;
+   * - 'behind' when the current generation's watermark is above the new one's; nothing
+   *   changes, so the caller applies the missing runs and tries again;
+   * - 'switched' otherwise.
+   * The new generation's watermark is the larger of `meta.appliedChangeId` and what runs
+   * advanced it to; entityCount and teamCount are what the generation holds (the
+   * values in `meta` are ignored).
+   */
+  switchGeneration(meta: GenerationMeta, lockToken: string | null): Promise<SwitchOutcome>;
+  /** Entities of one team in the current generation, by ascending id. */
+  listTeam(key: TeamKey): Promise<CachedEntity[]>;
+  listTeams(): Promise<TeamKey[]>;
+  /**
+   * Streams the current generation in batches (for loading a pod's view) and resolves to
+   * the meta read before the first batch (null when there is no generation), whose
+   * watermark tells the caller where to resume the change log. If that generation is
+   * switched out mid-stream it rejects with GenerationGoneError: the caller drops what it
+   * received and scans again, so it never keeps a mix of two generations.
+   */
+  scan(
+    onBatch: (entities: CachedEntity[]) => void | Promise<void>,
+    batchSize?: number,
+  ): Promise<GenerationMeta | null>;
+  counts(): Promise<{ entities: number; teams: number }>;
+  /** Removes every key of this cache (tests and operators). */
+  clear(): Promise<void>;
+}
+
+/** The generation an operation worked on was switched out or discarded meanwhile. */
+export class GenerationGoneError extends Error {
+  constructor(readonly generation: number) {
+    super(`cache generation ${generation} is no longer available`);
+    this.name = 'GenerationGoneError';
+  }
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+/**
+ * The service's whole configuration, read from the environment once at start-up.
+ * Each entry's description feeds the README's configuration table (a test keeps them equal).
+ */
+const emptyAsUnset = (v: unknown) => (v === '' ? undefined : v);
+const str = () => z.preprocess(emptyAsUnset, z.string().optional());
+const int = (def: number, min: number, max: number) =>
+  z.preprocess(
+    emptyAsUnset,
+    z.coerce
+      .number({ error: 'expected a whole number' })
+      .int('expected a whole number')
+      .min(min, `expected a whole number >= ${min}`)
+      .max(max, `expected a whole number <= ${max}`)
+      .default(def),
+  );
+const positive = (def: number) =>
+  z.preprocess(
+    emptyAsUnset,
+    z.coerce
+      .number({ error: 'expected a number' })
+      .finite('expected a number')
+      .positive('expected a number greater than 0')
+      .default(def),
+  );
+const bool = (def: boolean) =>
+  z.preprocess(
+    emptyAsUnset,
+    z
+      .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
+      .default(def ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1'),
+  );
+const url = (protocols: RegExp, what: string) =>
+  z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .refine((v) => {
+        try {
+          return protocols.test(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      }, `expected a ${what} URL`)
+      .optional(),
+  );
+
+export const ENV_SCHEMA = z.object({
+  PORT: int(3000, 0, 65535).describe('HTTP port for the API, tRPC (HTTP and WebSocket) and the dashboard.'),
+  HOST: z.preprocess(emptyAsUnset, z.string().default('0.0.0.0')).describe('Interface to listen on.'),
+  NODE_ENV: z
+    .preprocess(emptyAsUnset, z.enum(['development', 'production', 'test']).default('development'))
+    .describe('`production` hides error details and requires the secrets below.'),
+  LOG_LEVEL: z
+    .preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
+    .describe('pino log level.'),
+  DATABASE_URL: url(/^postgres(ql)?:$/, 'postgres://').describe(
+    'PostgreSQL connection URL. Unset: an embedded PGlite database in `DATA_DIR`.',
+  ),
+  DATABASE_POOL_SIZE: int(10, 1, 200).describe('PostgreSQL connections per pod.'),
+  DATA_DIR: z
+    .preprocess(emptyAsUnset, z.string().default('.data'))
+    .describe('Directory of the embedded database (used when `DATABASE_URL` is unset).'),
+  REDIS_URL: url(/^rediss?:$/, 'redis:// or rediss://').describe(
+    'Redis URL (`rediss://` for TLS; user and password in the URL). Unset: memory mode only.',
+  ),
+  REDIS_TLS_CA_FILE: str().describe('PEM file of the CA that signed the Redis server certificate (with `rediss://`).'),
+  REDIS_KEY_PREFIX: z
+    .preprocess(emptyAsUnset, z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'expected letters, digits and . _ : -').default('sla:'))
+    .describe('Prefix of every Redis key and pub/sub channel.'),
+  CACHE_REFRESH_INTERVAL_HOURS: positive(6).describe('Hours between full cache refreshes (fractions allowed).'),
+  CACHE_LOCK_TIMEOUT_MS: int(300_000, 1_000, 3_600_000).describe('Safety timeout of the refresh lock.'),
+  STALE_AFTER_MINUTES: positive(60).describe('An entity with no observation for this long is shown as stale.'),
+  SESSION_SECRET: str().describe('Signs dashboard session cookies. Required in production.'),
+  INGEST_TOKENS: str().describe(
+    'Comma-separated bearer tokens allowed to ingest: `token`, `sha256:<hex>`, optionally `@Tenant A|Tenant B` scoped. Required in production.',
+  ),
+  READ_TOKEN: str().describe('When set, REST reads and the dashboard require this token.'),
+  INGEST_RATE_LIMIT: int(20_000, 0, 10_000_000).describe('Ingest requests per second per token per pod (0 = unlimited).'),
+  CORS_ORIGINS: str().describe('Comma-separated origins allowed by CORS. Unset: CORS closed.'),
+  SHUTDOWN_TIMEOUT_MS: int(25_000, 0, 600_000).describe('Deadline for a graceful shutdown on SIGTERM.'),
+  DEMO: z
+    .preprocess(emptyAsUnset, z.enum(['auto', 'on', 'off']).default('auto'))
+    .describe('Seed demo data and run the demo poller. `auto`: only on the embedded database.'),
+  DEMO_POLLER_INTERVAL_MS: int(3_000, 0, 3_600_000).describe(
+    'How often the demo poller pushes updates when demo data is on (0 = never).',
+  ),
+  FAULT_INJECTION: z
+    .preprocess(emptyAsUnset, z.enum(['none', 'kill-after-commit']).default('none'))
+    .describe('Test only: `kill-after-commit` kills the process right after an ingest commit. Refused in production.'),
+  POD_ID: str().describe('Name of this pod in status and logs. Default: host name and process id.'),
+});
+
+export type Env = z.infer<typeof ENV_SCHEMA>;
+export type Config = Env & { podId: string; demo: boolean; embedded: boolean };
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError with one line per bad variable. */
+export function loadConfig(env: Record<string, string | undefined>, hostname = 'pod'): Config {
+  const parsed = ENV_SCHEMA.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production') {
+    const missing = (['SESSION_SECRET', 'INGEST_TOKENS'] as const).filter((k) => !e[k]);
+    if (missing.length > 0)
+      throw new ConfigError(
+        `Invalid configuration:\n${missing.map((k) => `${k}: required when NODE_ENV=production`).join('\n')}`,
+      );
+    if ((e.SESSION_SECRET ?? '').length < 16)
+      throw new ConfigError('Invalid configuration:\nSESSION_SECRET: expected at least 16 characters in production');
+  }
+  if (e.NODE_ENV === 'production' && e.FAULT_INJECTION !== 'none')
+    throw new ConfigError('Invalid configuration:\nFAULT_INJECTION: must be none when NODE_ENV=production');
+  const embedded = !e.DATABASE_URL;
+  return {
+    ...e,
+    podId: e.POD_ID ?? `${hostname}-${process.pid}`,
+    embedded,
+    demo: e.DEMO === 'on' || (e.DEMO === 'auto' && embedded),
+  };
+}

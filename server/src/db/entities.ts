@@ -1,0 +1,61 @@
+import { defineEntity, p } from '@mikro-orm/core';
+
+/**
+ * An entity's current SLA state. Identity is (tenant, team, type, name); `version` is the
+ * id of the change that set the current state. Hot paths write with set-based SQL
+ * (see ingest/writer.ts); the ORM owns the schema, migrations and ad-hoc reads.
+ */
+export const SlaEntity = defineEntity({
+  name: 'SlaEntity',
+  tableName: 'sla_entity',
+  uniques: [{ name: 'sla_entity_identity_unique', properties: ['tenantName', 'teamName', 'entityType', 'entityName'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    tenantName: p.string().length(256),
+    teamName: p.string().length(256),
+    entityType: p.string().length(64),
+    entityName: p.string().length(256),
+    slaTarget: p.double(),
+    currentSla: p.double(),
+    status: p.string().length(16),
+    statusSince: p.datetime(),
+    observedAt: p.datetime(),
+    updatedAt: p.datetime(),
+    version: p.bigint('number'),
+    details: p.json<Record<string, unknown>>().nullable(),
+  },
+});
+
+/**
+ * Append-only log of accepted poller results. Ids are handed out under a transaction
+ * lock as max(id)+1, so ascending id is commit order and the sequence has no gaps: a
+ * consumer that remembers "last seen N" and asks for id > N never misses a change.
+ */
+export const SlaChange = defineEntity({
+  name: 'SlaChange',
+  tableName: 'sla_change',
+  indexes: [
+    { name: 'sla_change_entity_idx', properties: ['entityId', 'id'] },
+    { name: 'sla_change_entity_observed_idx', properties: ['entityId', 'observedAt'] },
+    { name: 'sla_change_tenant_idx', properties: ['tenantName', 'id'] },
+  ],
+  properties: {
+    id: p.bigint('number').primary().autoincrement(false),
+    entityId: p.integer(),
+    tenantName: p.string().length(256),
+    teamName: p.string().length(256),
+    entityType: p.string().length(64),
+    entityName: p.string().length(256),
+    previousSla: p.double().nullable(),
+    previousStatus: p.string().length(16).nullable(),
+    currentSla: p.double(),
+    status: p.string().length(16),
+    slaTarget: p.double(),
+    statusSince: p.datetime(),
+    observedAt: p.datetime(),
+    receivedAt: p.datetime(),
+    applied: p.boolean(),
+    source: p.string().length(64),
+    details: p.json<Record<string, unknown>>().nullable(),
+  },
+});

@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125000000_init } from './Migration20261125000000_init.js';
+
+/** Listed in code (not discovered from disk) so the same list works under tsx, bundles and tests. */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261125000000_init', class: Migration20261125000000_init },
+];

@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { PGliteDriver } from 'mikro-orm-pglite';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { SlaChange, SlaEntity } from './entities.js';
+import { migrationsList } from './migrations/index.js';
+
+export type DbConfig = {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  poolSize: number;
+  /** Schema to use on PostgreSQL (tests isolate themselves with one each). */
+  schema?: string | undefined;
+};
+
+/** An arbitrary constant: the advisory lock that serialises migrations across pods. */
+const MIGRATION_LOCK = 7_231_001;
+
+function baseOptions(): Partial<Options> {
+  return {
+    entities: [SlaEntity, SlaChange],
+    extensions: [Migrator],
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    discovery: { warnWhenNoEntities: false },
+    allowGlobalContext: false,
+    debug: false,
+  };
+}
+
+export type Orm = MikroORM;
+
+/** Opens the database (PostgreSQL, or embedded PGlite when no URL is set). */
+export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; close: () => Promise<void> }> {
+  if (cfg.databaseUrl) {
+    if (cfg.schema) await ensureSchema(cfg.databaseUrl, cfg.schema);
+    const orm = await MikroORM.init({
+      ...baseOptions(),
+      driver: PostgreSqlDriver,
+      clientUrl: cfg.databaseUrl,
+      schema: cfg.schema,
+      pool: { min: 1, max: cfg.poolSize },
+      driverOptions: cfg.schema ? { connection: { options: `-c search_path=${cfg.schema}` } } : {},
+    } as Options);
+    return { orm, close: () => orm.close(true) };
+  }
+  mkdirSync(cfg.dataDir, { recursive: true });
+  const started = Date.now();
+  const pglite = await PGlite.create(`${cfg.dataDir}/pgdata`);
+  log.info({ dataDir: cfg.dataDir, ms: Date.now() - started }, 'embedded database opened');
+  const orm = await MikroORM.init({
+    ...baseOptions(),
+    driver: PGliteDriver,
+    dbName: 'postgres',
+    driverOptions: { connection: { pglite: () => pglite } },
+  } as unknown as Options);
+  return {
+    orm,
+    close: async () => {
+      await orm.close(true);
+      await pglite.close();
+    },
+  };
+}
+
+async function ensureSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Applies pending migrations. On PostgreSQL several pods may start at once, so the run
+ * holds a session advisory lock on a dedicated connection: the first pod migrates, the
+ * others wait and then find nothing pending.
+ */
+export async function migrate(orm: Orm, cfg: DbConfig, log: Logger): Promise<void> {
+  const run = async () => {
+    const done = await orm.getMigrator().up();
+    if (done.length > 0) log.info({ migrations: done.map((m) => m.name) }, 'migrations applied');
+  };
+  if (!cfg.databaseUrl) return run();
+  const client = new pg.Client({ connectionString: cfg.databaseUrl });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await run();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await client.end();
+  }
+}

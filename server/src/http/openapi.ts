@@ -1,0 +1,47 @@
+import { generateOpenApiDocument } from 'trpc-to-openapi';
+import { appRouter } from '../router.js';
+
+const errorBody = {
+  type: 'object',
+  properties: {
+    code: { type: 'string', example: 'BAD_REQUEST' },
+    message: { type: 'string', example: 'currentSla: currentSla must be between 0 and 100' },
+    issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+  },
+  required: ['code', 'message'],
+} as const;
+
+const health = (summary: string, description: string) => ({
+  get: {
+    tags: ['health'],
+    summary,
+    description,
+    operationId: `health-${summary.toLowerCase().replace(/\W+/g, '-')}`,
+    responses: {
+      '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+      '503': { description: 'Not ready', content: { 'application/json': { schema: { type: 'object' } } } },
+    },
+  },
+});
+
+/** The OpenAPI document for pollers and probes, generated from the router's `openapi` meta. */
+export function openApiDocument(baseUrl: string) {
+  const doc = generateOpenApiDocument(appRouter, {
+    title: 'SLA service API',
+    version: '1.0.0',
+    description:
+      'Pollers push SLA results; probes and tools read cache status and recent changes. Ingest needs a bearer token from INGEST_TOKENS; reads need READ_TOKEN only when it is set.',
+    baseUrl,
+    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An INGEST_TOKENS token (or READ_TOKEN for reads)' } },
+    tags: ['cache', 'health'],
+  });
+  const components = (doc.components ??= {});
+  components.schemas = { ...(components.schemas ?? {}), Error: errorBody as never };
+  const paths = (doc.paths ??= {}) as Record<string, unknown>;
+  Object.assign(paths, {
+    '/health': health('Health', 'The original probe path: readiness plus the state of each dependency (ok, degraded, down).'),
+    '/health/live': health('Liveness', 'The process is alive; no dependency is checked.'),
+    '/health/ready': health('Readiness', '503 while draining or before the cache is initialised.'),
+  });
+  return doc;
+}

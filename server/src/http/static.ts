@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import sirv from 'sirv';
+
+/** The built dashboard (web/dist), with history fallback to index.html for client-side routes. */
+export function staticHandler(dir = fileURLToPath(new URL('../../../web/dist', import.meta.url))) {
+  if (!existsSync(`${dir}/index.html`)) {
+    return (_req: IncomingMessage, res: ServerResponse) => {
+      res.statusCode = 503;
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end('The dashboard is not built. Run `pnpm start` (it builds web/ first) or `pnpm --filter @sla/web build`.');
+    };
+  }
+  const serve = sirv(dir, {
+    single: true,
+    etag: true,
+    gzip: true,
+    brotli: true,
+    // Hashed asset names never change; index.html must always be revalidated.
+    setHeaders: (res, pathname) =>
+      res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+  });
+  return (req: IncomingMessage, res: ServerResponse) =>
+    serve(req, res, () => {
+      res.statusCode = 404;
+      res.end('Not found');
+    });
+}

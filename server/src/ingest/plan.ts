@@ -1,0 +1,103 @@
+import type { Change, IncrementalUpdate, Outcome, Status } from '@sla/shared';
+import type { CachedEntity } from '../cache/types.js';
+
+/** SLA target given to an entity first seen without one. */
+export const DEFAULT_SLA_TARGET = 95;
+
+export type Identity = { tenantName: string; teamName: string; entityType: string; entityName: string };
+export const identityKey = (e: Identity) => `${e.tenantName}\u001f${e.teamName}\u001f${e.entityType}\u001f${e.entityName}`;
+
+/** Entity state as the planner tracks it; `id` is 0 until the database assigns one. */
+export type StoredState = CachedEntity & { details: Record<string, unknown> | null };
+
+export type PlannedChange = Omit<Change, 'entityId' | 'observedAt' | 'receivedAt'> & {
+  key: string;
+  statusSince: number;
+  observedAt: number;
+  receivedAt: number;
+  details: Record<string, unknown> | null;
+};
+
+export type PlanItem = { outcome: Outcome; key: string; change: PlannedChange | null; entityAfter: StoredState };
+
+export type Plan = { items: PlanItem[]; changes: PlannedChange[]; touched: Map<string, StoredState> };
+
+/** Observations already in the change log, to recognise replays: key → "observedAt|sla|status". */
+export type SeenObservations = Set<string>;
+export const observationKey = (key: string, observedAt: number, sla: number, status: Status) =>
+  `${key}|${observedAt}|${sla}|${status}`;
+
+/**
+ * Decides, in submission order, what each update does to its entity. Pure: the writer
+ * runs it inside the transaction that holds the change-order lock, with the stored
+ * states and the next free change id, then writes what it returns.
+ */
+export function plan(
+  updates: readonly { update: IncrementalUpdate; source: string }[],
+  stored: Map<string, StoredState>,
+  seen: SeenObservations,
+  nextId: number,
+  now: number,
+): Plan {
+  const current = new Map(stored);
+  const touched = new Map<string, StoredState>();
+  const items: PlanItem[] = [];
+  const changes: PlannedChange[] = [];
+  for (const { update: u, source } of updates) {
+    const key = identityKey(u);
+    const before = current.get(key);
+    const observedAt = u.observedAt ? Date.parse(u.observedAt) : now;
+    const obsKey = observationKey(key, observedAt, u.currentSla, u.status);
+    if (u.observedAt && before && seen.has(obsKey)) {
+      items.push({ outcome: 'duplicate', key, change: null, entityAfter: before });
+      continue;
+    }
+    seen.add(obsKey);
+    const id = nextId++;
+    const applied = !before || observedAt >= before.observedAt;
+    const slaTarget = u.slaTarget ?? before?.slaTarget ?? DEFAULT_SLA_TARGET;
+    const statusSince = before && before.status === u.status ? before.statusSince : observedAt;
+    const change: PlannedChange = {
+      id,
+      key,
+      tenantName: u.tenantName,
+      teamName: u.teamName,
+      entityType: u.entityType,
+      entityName: u.entityName,
+      previousSla: before ? before.currentSla : null,
+      previousStatus: before ? before.status : null,
+      currentSla: u.currentSla,
+      status: u.status,
+      slaTarget,
+      statusSince: applied ? statusSince : (before?.statusSince ?? observedAt),
+      observedAt,
+      receivedAt: now,
+      applied,
+      source,
+      details: u.details ?? null,
+    };
+    changes.push(change);
+    let entityAfter = before as StoredState;
+    if (applied) {
+      entityAfter = {
+        id: before?.id ?? 0,
+        tenantName: u.tenantName,
+        teamName: u.teamName,
+        entityType: u.entityType,
+        entityName: u.entityName,
+        slaTarget,
+        currentSla: u.currentSla,
+        status: u.status,
+        statusSince,
+        observedAt,
+        updatedAt: now,
+        version: id,
+        details: u.details ?? before?.details ?? null,
+      };
+      current.set(key, entityAfter);
+      touched.set(key, entityAfter);
+    }
+    items.push({ outcome: applied ? 'applied' : 'stale', key, change, entityAfter });
+  }
+  return { items, changes, touched };
+}

@@ -1,0 +1,79 @@
+import client from 'prom-client';
+
+/**
+ * Every Prometheus metric the pod exposes at GET /metrics. One registry per server
+ * instance (tests boot several in one process, so nothing is registered globally).
+ */
+export function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'sla_process_' });
+  const reg = [registry];
+  return {
+    registry,
+    cacheMode: new client.Gauge({
+      name: 'sla_cache_mode',
+      help: '1 for the mode this pod serves from (redis or memory), 0 for the other.',
+      labelNames: ['mode'] as const,
+      registers: reg,
+    }),
+    redisConnectionUp: new client.Gauge({
+      name: 'sla_redis_connection_up',
+      help: '1 when the Redis connection is ready (connection=command|subscriber).',
+      labelNames: ['connection'] as const,
+      registers: reg,
+    }),
+    refreshDuration: new client.Histogram({
+      name: 'sla_cache_refresh_duration_seconds',
+      help: 'Duration of full cache refreshes run by this pod.',
+      labelNames: ['result'] as const,
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+      registers: reg,
+    }),
+    refreshLastSuccess: new client.Gauge({
+      name: 'sla_cache_refresh_last_success_timestamp_seconds',
+      help: 'Unix time of the last successful full refresh seen by this pod (its own or announced).',
+      registers: reg,
+    }),
+    lock: new client.Counter({
+      name: 'sla_cache_lock_total',
+      help: 'Refresh lock attempts by outcome (acquired, denied, lost).',
+      labelNames: ['outcome'] as const,
+      registers: reg,
+    }),
+    ingest: new client.Counter({
+      name: 'sla_ingest_updates_total',
+      help: 'Poller updates by outcome (applied, stale, duplicate, rejected, unavailable).',
+      labelNames: ['outcome'] as const,
+      registers: reg,
+    }),
+    propagationLag: new client.Histogram({
+      name: 'sla_change_propagation_lag_seconds',
+      help: 'Time from a change being accepted (on any pod) to this pod applying it to its view.',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers: reg,
+    }),
+    wsSubscribers: new client.Gauge({
+      name: 'sla_websocket_subscribers',
+      help: 'Open change-feed subscriptions on this pod.',
+      registers: reg,
+    }),
+    httpDuration: new client.Histogram({
+      name: 'sla_http_request_duration_seconds',
+      help: 'HTTP request latency by route.',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: reg,
+    }),
+    redisUsedMemory: new client.Gauge({
+      name: 'sla_redis_used_memory_bytes',
+      help: 'Redis used_memory, read from INFO at scrape time.',
+      registers: reg,
+    }),
+    redisConnectedClients: new client.Gauge({
+      name: 'sla_redis_connected_clients',
+      help: 'Redis connected_clients, read from INFO at scrape time.',
+      registers: reg,
+    }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

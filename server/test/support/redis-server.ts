@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type RedisServerOptions = {
+  /** requirepass: clients must AUTH (the URL carries it). */
+  password?: string;
+};
+
+export type TestRedisServer = {
+  port: number;
+  /** redis://[:password@]127.0.0.1:port */
+  url: string;
+  /** Kills the server (SIGKILL: nothing is saved); start() brings it back on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open but nothing answers. */
+  freeze(): void;
+  thaw(): void;
+  /** Stops for good and removes its working directory. */
+  close(): Promise<void>;
+};
+
+// A test that crashes must not leave servers behind.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port assigned');
+  return address.port;
+}
+
+/** Starts a throwaway redis-server (no persistence) on a free port and waits for it to answer. */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<TestRedisServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'redis-test-'));
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  if (options.password) args.push('--requirepass', options.password);
+  let child: ChildProcess | null = null;
+
+  const start = async () => {
+    if (child) return;
+    const proc = spawn('redis-server', args, { stdio: 'ignore' });
+    child = proc;
+    running.add(proc);
+    proc.once('exit', () => {
+      running.delete(proc);
+      if (child === proc) child = null;
+    });
+    await waitForPing(port, proc);
+  };
+
+  const stop = async () => {
+    const proc = child;
+    if (!proc) return;
+    child = null;
+    if (proc.exitCode === null && proc.signalCode === null) {
+      const exited = once(proc, 'exit');
+      proc.kill('SIGCONT');
+      proc.kill('SIGKILL');
+      await exited;
+    }
+  };
+
+  const signal = (name: NodeJS.Signals) => {
+    if (!child) throw new Error('redis-server is not running');
+    child.kill(name);
+  };
+
+  await start();
+  const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
+  return {
+    port,
+    url: `redis://${auth}127.0.0.1:${port}`,
+    start,
+    stop,
+    freeze: () => signal('SIGSTOP'),
+    thaw: () => signal('SIGCONT'),
+    close: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls with a raw PING; `-NOAUTH` also means the server is up. */
+async function waitForPing(port: number, proc: ChildProcess, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (proc.exitCode !== null) throw new Error(`redis-server exited with code ${proc.exitCode}`);
+    if (await pingOnce(port)) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`redis-server on port ${port} did not answer within ${timeoutMs} ms`);
+}
+
+function pingOnce(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      const reply = data.toString();
+      done(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
+    });
+  });
+}

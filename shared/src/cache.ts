@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+export const CACHE_MODES = ['redis', 'memory'] as const;
+/** ioredis connection states, plus "disabled" when REDIS_URL is unset. */
+export const ZConnectionState = z.string();
+
+export const ZCacheStatus = z.object({
+  // The original design's fields, unchanged.
+  isInitialized: z.boolean(),
+  mode: z.enum(CACHE_MODES),
+  lastUpdated: z.string().nullable(),
+  cacheExists: z.object({ entities: z.boolean(), teams: z.boolean() }),
+  redisConnection: ZConnectionState,
+  subscriberConnection: ZConnectionState,
+  // Additions.
+  podId: z.string(),
+  generation: z.number().int().nullable(),
+  entityCount: z.number().int(),
+  lastChangeId: z.number().int(),
+  hits: z.number().int(),
+  misses: z.number().int(),
+  lastRefresh: z
+    .object({ at: z.string(), durationMs: z.number(), podId: z.string(), entityCount: z.number().int() })
+    .nullable(),
+  lockHolder: z.string().nullable(),
+});
+export type CacheStatus = z.infer<typeof ZCacheStatus>;
+
+export const ZRefreshResult = z.object({
+  started: z.boolean(),
+  /** Pod holding the refresh lock when this one could not take it. */
+  heldBy: z.string().nullable(),
+  generation: z.number().int().nullable(),
+  entityCount: z.number().int().nullable(),
+  durationMs: z.number().nullable(),
+});
+export type RefreshResult = z.infer<typeof ZRefreshResult>;
+
+/** Message on the `<prefix>refresh` channel. */
+export type RefreshAnnouncement = {
+  generation: number;
+  entityCount: number;
+  durationMs: number;
+  podId: string;
+  at: string;
+};

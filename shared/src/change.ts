@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { ZStatus } from './status.js';
+
+/** One accepted poller result, as recorded in the append-only change log. */
+export const ZChange = z.object({
+  /** Global change order: ascending ids are commit order, with no gaps. */
+  id: z.number().int(),
+  entityId: z.number().int(),
+  tenantName: z.string(),
+  teamName: z.string(),
+  entityType: z.string(),
+  entityName: z.string(),
+  previousSla: z.number().nullable(),
+  previousStatus: ZStatus.nullable(),
+  currentSla: z.number(),
+  status: ZStatus,
+  slaTarget: z.number(),
+  observedAt: z.string(),
+  receivedAt: z.string(),
+  /** False when the result was older than the stored observation (history only). */
+  applied: z.boolean(),
+  source: z.string(),
+});
+export type Change = z.infer<typeof ZChange>;
+
+export const ZRecentChangesInput = z.object({
+  tenantName: z.string().optional(),
+  teamName: z.string().optional(),
+  status: ZStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** Return changes older than this change id (the previous page's nextCursor). */
+  cursor: z.coerce.number().int().min(1).optional(),
+});
+export type RecentChangesInput = z.input<typeof ZRecentChangesInput>;
+
+export const ZRecentChanges = z.object({
+  changes: z.array(ZChange),
+  nextCursor: z.number().int().nullable(),
+});
+export type RecentChanges = z.infer<typeof ZRecentChanges>;
+
+export const ZOnChangeInput = z.object({
+  tenantName: z.string().optional(),
+  teamName: z.string().optional(),
+  /** Last change id the client saw; every later change is replayed first, in order. */
+  lastEventId: z.string().nullish(),
+});

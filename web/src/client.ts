@@ -1,0 +1,58 @@
+import { QueryClient } from '@tanstack/react-query';
+import { createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
+import { type ConnectionStore, connectStore, createConnectionStore } from './live/connection-store';
+import { trpc } from './trpc';
+
+/** Quick first retries, then at most every 5 s: a pod restart should look like a blip. */
+export const retryDelayMs = (attempt: number): number => Math.min(250 * 2 ** attempt, 5000);
+
+export type Clients = {
+  queryClient: QueryClient;
+  trpcClient: ReturnType<typeof trpc.createClient>;
+  connection: ConnectionStore;
+  close(): void;
+};
+
+/** Everything the app talks to the pod with; one instance per page load. */
+export function createClients(loc: Location = window.location): Clients {
+  const wsUrl = `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/trpc`;
+  const wsClient = createWSClient({
+    url: wsUrl,
+    // Lazy: no socket until the first subscription, i.e. after sign-in when one is needed,
+    // so the handshake carries the session cookie.
+    lazy: { enabled: true, closeMs: 10_000 },
+    // A half-open connection (a cable pulled, a NAT timeout) is only noticed by pinging.
+    keepAlive: { enabled: true, intervalMs: 5000, pongTimeoutMs: 3000 },
+    retryDelayMs,
+  });
+  const connection = createConnectionStore();
+  const disconnect = connectStore(connection, wsClient.connectionState);
+  const queryClient = new QueryClient({
+    defaultOptions: {
+      queries: {
+        // Live events keep cached data fresh; refetching on every focus would only add load.
+        staleTime: 30_000,
+        refetchOnWindowFocus: false,
+        retry: 2,
+      },
+    },
+  });
+  const trpcClient = trpc.createClient({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: wsLink({ client: wsClient }),
+        false: httpBatchLink({ url: `${loc.origin}/trpc` }),
+      }),
+    ],
+  });
+  return {
+    queryClient,
+    trpcClient,
+    connection,
+    close() {
+      disconnect();
+      void wsClient.close();
+    },
+  };
+}

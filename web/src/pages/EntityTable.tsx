@@ -1,0 +1,82 @@
+import type { Entity } from '@sla/shared';
+import { memo } from 'react';
+import { Link } from 'wouter';
+import { RelativeTime } from '../components/RelativeTime';
+import { StatusBadge } from '../components/StatusBadge';
+import { useFlash } from '../components/useFlash';
+import { SORT_LABEL, type SortField } from '../lib/constants';
+import { formatGap, formatPercent } from '../lib/format';
+import type { TableState } from '../lib/table-url';
+
+const Row = memo(function Row({ e }: { e: Entity }) {
+  // A new version means a live change landed on this row: flash it.
+  const ref = useFlash<HTMLTableRowElement>(e.version);
+  return (
+    <tr ref={ref} className={e.stale ? 'row-stale' : undefined} data-entity-id={e.id}>
+      <th scope="row" className="name">
+        <Link href={`/entities/${e.id}`}>{e.entityName}</Link>
+        <span className="muted type">{e.entityType}</span>
+      </th>
+      <td>{e.tenantName}</td>
+      <td>{e.teamName}</td>
+      <td>
+        <StatusBadge status={e.status} stale={e.stale} />
+      </td>
+      <td className="num sla">{formatPercent(e.currentSla)}</td>
+      <td className="num">{formatPercent(e.slaTarget)}</td>
+      <td className={`num ${e.currentSla < e.slaTarget ? 'gap-below' : ''}`}>{formatGap(e.currentSla, e.slaTarget)}</td>
+      <td>
+        <RelativeTime iso={e.observedAt} />
+      </td>
+    </tr>
+  );
+});
+
+type SortProps = { field: SortField; label?: string; state: TableState; onSort(f: SortField): void; num?: boolean };
+
+/** A sortable header: the button is the control, aria-sort tells the current order. */
+function SortHeader({ field, label, state, onSort, num }: SortProps) {
+  const active = state.sort === field;
+  const dir = active ? (state.dir === 'asc' ? 'ascending' : 'descending') : undefined;
+  return (
+    <th scope="col" aria-sort={dir ?? 'none'} className={num ? 'num' : undefined}>
+      <button type="button" className="sort" onClick={() => onSort(field)}>
+        {label ?? SORT_LABEL[field]}
+        <span aria-hidden="true" className="sort-arrow">
+          {active ? (state.dir === 'asc' ? '▲' : '▼') : '↕'}
+        </span>
+      </button>
+    </th>
+  );
+}
+
+type Props = { items: Entity[]; state: TableState; onSort(f: SortField): void; busy: boolean };
+
+export function EntityTable({ items, state, onSort, busy }: Props) {
+  const h = { state, onSort };
+  return (
+    <div className="table-scroll" role="region" aria-label="Entities" tabIndex={0} aria-busy={busy}>
+      <table className="entities">
+        <thead>
+          <tr>
+            <SortHeader field="entityName" {...h} />
+            <th scope="col">Tenant</th>
+            <th scope="col">Team</th>
+            <SortHeader field="status" {...h} />
+            <SortHeader field="currentSla" {...h} num />
+            <th scope="col" className="num">
+              Target
+            </th>
+            <SortHeader field="slaGap" label="Gap" {...h} num />
+            <SortHeader field="observedAt" label="Last observed" {...h} />
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((e) => (
+            <Row key={e.id} e={e} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

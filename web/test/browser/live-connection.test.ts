@@ -1,0 +1,87 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TcpProxy, startTcpProxy } from '../../../server/test/support/tcp-proxy';
+import { launchBrowser, openPage } from '../support/browser';
+import { postUpdate, startServer, type TestServer } from '../support/server';
+
+const TENANT = 'Data Engineering';
+
+describe('live connection', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let proxy: TcpProxy;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    proxy = await startTcpProxy(server.port);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await proxy?.close();
+    await server?.close();
+  });
+
+  it('shows reconnecting while cut off, then live, and delivers the changes made meanwhile', async () => {
+    // The browser reaches the server only through the proxy; updates go straight to the server.
+    const { page, context, errors } = await openPage(browser, `http://127.0.0.1:${proxy.port}/changes`);
+    const indicator = page.locator('.conn');
+    await page.locator('[data-state="live"]').waitFor();
+    expect(await indicator.getAttribute('role')).toBe('status');
+    await page.evaluate(() => Object.assign(window, { __noReload: true }));
+
+    proxy.pause();
+    await page.locator('[data-state="reconnecting"]').waitFor({ timeout: 15_000 });
+    expect(await indicator.innerText()).toContain('Reconnecting');
+    const names = [1, 2, 3].map((i) => `while_offline_${Date.now()}_${i}`);
+    for (const [i, entityName] of names.entries()) {
+      await postUpdate(server.url, { entityName, entityType: 'job', teamName: 'PGM', tenantName: TENANT, currentSla: 90 + i, status: 'AtRisk' });
+    }
+    proxy.resume();
+    await page.locator('[data-state="live"]').waitFor({ timeout: 20_000 });
+    for (const name of names) await page.locator('table.changes tbody tr', { hasText: name }).waitFor({ timeout: 10_000 });
+    // Newest first, each exactly once (replay after reconnect must not duplicate rows).
+    const shown = await page.locator('table.changes tbody tr th a').allInnerTexts();
+    const order = names.map((n) => shown.indexOf(n));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => b - a)).toEqual(order);
+    for (const n of names) expect(shown.filter((s) => s === n)).toHaveLength(1);
+
+    // A plain cut (connections dropped, new ones allowed) recovers the same way.
+    proxy.cut();
+    await page.locator('[data-state="live"]').waitFor({ timeout: 20_000 });
+    const after = `after_cut_${Date.now()}`;
+    await postUpdate(server.url, { entityName: after, entityType: 'job', teamName: 'PGM', tenantName: TENANT, currentSla: 99, status: 'Passed' });
+    await page.locator('table.changes tbody tr', { hasText: after }).waitFor({ timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('sign-in', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer({ READ_TOKEN: 'browser-test-read-token', SESSION_SECRET: 'browser-test-session-secret' }), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('asks for the read token first, then shows the live dashboard', async () => {
+    const { page, context } = await openPage(browser, server.url);
+    const token = page.getByLabel('Read token');
+    await token.waitFor();
+    await token.fill('wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await token.fill('browser-test-read-token');
+    await page.keyboard.press('Enter');
+    await page.locator('section.tenant').first().waitFor();
+    // The WebSocket opens after sign-in, so its handshake carries the session cookie.
+    await page.locator('[data-state="live"]').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Read token').waitFor();
+    await context.close();
+  });
+});

@@ -1,0 +1,63 @@
+import type { EntityList, History, Summary } from '@sla/shared';
+import { QueryClient } from '@tanstack/react-query';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLiveUpdater } from '../../src/live/live-updater';
+import { change, entity, summaryOf } from '../support/fixtures';
+
+// Keys exactly as @trpc/react-query builds them: [path, { input, type }].
+const listKey = [['entities', 'list'], { input: { sort: 'slaGap', dir: 'desc', offset: 0, limit: 50 }, type: 'query' }];
+const summaryKey = [['entities', 'summary'], { input: { worst: 5 }, type: 'query' }];
+const recentKey = (tenantName?: string) => [
+  ['cache', 'recentChanges'],
+  { input: tenantName ? { tenantName, limit: 50 } : { limit: 50 }, type: 'infinite' },
+];
+const historyKey = [['entities', 'history'], { input: { id: 1, days: 14 }, type: 'query' }];
+
+describe('live updater', () => {
+  const clients: QueryClient[] = [];
+  afterEach(() => {
+    for (const qc of clients) qc.clear();
+  });
+
+  function setup() {
+    const qc = new QueryClient();
+    clients.push(qc);
+    const frames: (() => void)[] = [];
+    const updater = createLiveUpdater(qc, (run) => frames.push(run));
+    const e1 = entity({ id: 1 });
+    const e2 = entity({ id: 2, entityName: 'orders' });
+    qc.setQueryData<EntityList>(listKey, { total: 2, items: [e1, e2] });
+    qc.setQueryData<Summary>(summaryKey, summaryOf([e1, e2]));
+    qc.setQueryData(recentKey(), { pages: [{ changes: [change({ id: 10 })], nextCursor: null }], pageParams: [null] });
+    qc.setQueryData(recentKey('Other'), { pages: [{ changes: [], nextCursor: null }], pageParams: [null] });
+    qc.setQueryData<History>(historyKey, { entity: e1, points: [], transitions: [], lastReceivedAt: null });
+    return { qc, frames, updater };
+  }
+
+  it('updates rows, rollups, recent changes and history in one frame', () => {
+    const { qc, frames, updater } = setup();
+    updater.push(change({ id: 11 }));
+    updater.push(change({ id: 12, currentSla: 70, previousSla: 80, previousStatus: 'Failed' }));
+    expect(qc.getQueryData<EntityList>(listKey)?.items[0]?.currentSla).toBe(96);
+    expect(frames).toHaveLength(1);
+    frames[0]?.();
+    expect(qc.getQueryData<EntityList>(listKey)?.items[0]).toMatchObject({ currentSla: 70, version: 12, status: 'Failed' });
+    const summary = qc.getQueryData<Summary>(summaryKey);
+    expect(summary?.overall.byStatus).toEqual({ Passed: 1, Failed: 1, AtRisk: 0, NoData: 0 });
+    const recent = qc.getQueryData<{ pages: { changes: { id: number }[] }[] }>(recentKey());
+    expect(recent?.pages[0]?.changes.map((c) => c.id)).toEqual([12, 11, 10]);
+    const other = qc.getQueryData<{ pages: { changes: unknown[] }[] }>(recentKey('Other'));
+    expect(other?.pages[0]?.changes).toHaveLength(0);
+    const history = qc.getQueryData<History>(historyKey);
+    expect(history?.points).toHaveLength(2);
+    expect(history?.transitions).toHaveLength(1);
+  });
+
+  it('marks list and summary for a refetch so server ordering catches up', () => {
+    const { qc, frames, updater } = setup();
+    updater.push(change({ id: 11 }));
+    frames[0]?.();
+    expect(qc.getQueryState(listKey)?.isInvalidated).toBe(true);
+    expect(qc.getQueryState(summaryKey)?.isInvalidated).toBe(true);
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { applyToRollup, compareWorstFirst, patchSummary, rollupToken } from '../../src/lib/rollup';
+import { change, entity, rollup, summaryOf } from '../support/fixtures';
+
+describe('rollup deltas', () => {
+  it('moves an entity between statuses, compliance and mean', () => {
+    const r = rollup({ total: 2, byStatus: { Passed: 2, Failed: 0, AtRisk: 0, NoData: 0 }, compliant: 2, meanSla: 97 });
+    const next = applyToRollup(r, { status: 'Passed', sla: 96, target: 95 }, { status: 'Failed', sla: 80, target: 95 });
+    expect(next).toMatchObject({ total: 2, compliant: 1, byStatus: { Passed: 1, Failed: 1 } });
+    expect(next.meanSla).toBeCloseTo(89);
+  });
+
+  it('counts a new entity into an empty group', () => {
+    const next = applyToRollup(rollup(), null, { status: 'Passed', sla: 95.5, target: 95 });
+    expect(next).toMatchObject({ total: 1, compliant: 1, meanSla: 95.5, byStatus: { Passed: 1 } });
+  });
+
+  it('orders worst first: compliance, then failures, then mean SLA, then name', () => {
+    type Named = ReturnType<typeof rollup> & { n: string };
+    const cmp = compareWorstFirst<Named>((x) => x.n);
+    const a = { ...rollup({ total: 10, compliant: 9 }), n: 'a' };
+    const b = { ...rollup({ total: 10, compliant: 5 }), n: 'b' };
+    const c = { ...rollup({ total: 10, compliant: 5, byStatus: { Passed: 0, Failed: 3, AtRisk: 0, NoData: 0 } }), n: 'c' };
+    expect([a, b, c].sort(cmp).map((x) => x.n)).toEqual(['c', 'b', 'a']);
+  });
+});
+
+describe('patchSummary', () => {
+  const entities = [
+    entity({ id: 1, tenantName: 'A', teamName: 'x', currentSla: 99, status: 'Passed' }),
+    entity({ id: 2, tenantName: 'A', teamName: 'x', currentSla: 98, status: 'Passed' }),
+    entity({ id: 3, tenantName: 'B', teamName: 'y', currentSla: 90, status: 'AtRisk' }),
+  ];
+
+  it('gives the same totals as recomputing from the changed entities', () => {
+    const c = change({ id: 20, entityId: 1, tenantName: 'A', teamName: 'x', previousSla: 99, previousStatus: 'Passed', currentSla: 50, status: 'Failed' });
+    const { summary, unknownGroup } = patchSummary(summaryOf(entities), [c]);
+    const expected = summaryOf([{ ...entities[0]!, currentSla: 50, status: 'Failed' }, entities[1]!, entities[2]!]);
+    expect(unknownGroup).toBe(false);
+    expect(summary.overall).toEqual(expected.overall);
+    const a = summary.tenants.find((t) => t.tenantName === 'A');
+    const ea = expected.tenants.find((t) => t.tenantName === 'A');
+    expect(a && { ...a, worst: [], teams: a.teams.map((t) => ({ ...t, worst: [] })) }).toMatchObject({
+      total: ea?.total,
+      compliant: ea?.compliant,
+      byStatus: ea?.byStatus,
+    });
+    expect(a?.teams[0]?.byStatus).toEqual(ea?.teams[0]?.byStatus);
+    // The changed entity shown among the tenant's worst carries its new state.
+    expect(a?.worst.find((e) => e.id === 1)).toMatchObject({ currentSla: 50, status: 'Failed', version: 20 });
+  });
+
+  it('re-sorts tenants worst first after a change', () => {
+    // B (0 of 1 meeting target) starts worse than A (2 of 2).
+    const start = summaryOf([entities[2]!, entities[0]!, entities[1]!]);
+    expect(start.tenants.map((t) => t.tenantName)).toEqual(['B', 'A']);
+    const c = change({ id: 21, entityId: 1, tenantName: 'A', teamName: 'x', previousSla: 99, previousStatus: 'Passed', currentSla: 10, status: 'Failed' });
+    const after = patchSummary(start, [c, { ...c, id: 22, entityId: 2, previousSla: 98 }]).summary;
+    // Now both meet no target, and A has two failures: A is worse.
+    expect(after.tenants.map((t) => t.tenantName)).toEqual(['A', 'B']);
+    expect(after.tenants[0]?.byStatus.Failed).toBe(2);
+  });
+
+  it('leaves untouched tenants identical (so their sections do not re-render)', () => {
+    const s = summaryOf(entities);
+    const c = change({ id: 23, entityId: 3, tenantName: 'B', teamName: 'y', previousSla: 90, previousStatus: 'AtRisk', currentSla: 99, status: 'Passed' });
+    const next = patchSummary(s, [c]).summary;
+    expect(next.tenants.find((t) => t.tenantName === 'A')).toBe(s.tenants.find((t) => t.tenantName === 'A'));
+  });
+
+  it('flags changes for groups it does not know, and ignores history-only changes', () => {
+    const s = summaryOf(entities);
+    const unknown = patchSummary(s, [change({ tenantName: 'New tenant' })]);
+    expect(unknown.unknownGroup).toBe(true);
+    expect(unknown.summary).toBe(s);
+    expect(patchSummary(s, [change({ applied: false, tenantName: 'A', teamName: 'x' })]).summary).toBe(s);
+  });
+
+  it('changes the highlight token only when a number changes', () => {
+    const r = rollup({ total: 1, compliant: 1, meanSla: 99 });
+    expect(rollupToken(r)).toBe(rollupToken({ ...r }));
+    expect(rollupToken(r)).not.toBe(rollupToken({ ...r, meanSla: 98 }));
+  });
+});

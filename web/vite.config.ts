@@ -1,0 +1,25 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The pod serves API, tRPC (HTTP and WebSocket) and this SPA on one port; in development
+// Vite serves the SPA with hot reload and forwards everything else to a pod on :3000.
+const backend = process.env.SLA_BACKEND ?? 'http://localhost:3000';
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    // Warns when a chunk grows past this; the entry budget itself is checked by the bench.
+    chunkSizeWarningLimit: 600,
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': { target: backend, changeOrigin: true },
+      '/trpc': { target: backend, changeOrigin: true, ws: true },
+      '/metrics': { target: backend, changeOrigin: true },
+    },
+  },
+});
