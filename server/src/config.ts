@@ -60,6 +60,9 @@ export const ENV_SCHEMA = z.object({
   DATABASE_URL: url(/^postgres(ql)?:$/, 'postgres://').describe(
     'PostgreSQL connection URL. Unset: an embedded PGlite database in `DATA_DIR`.',
   ),
+  DATABASE_SCHEMA: z
+    .preprocess(emptyAsUnset, z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lowercase SQL identifier').optional())
+    .describe('PostgreSQL schema for the tables (created if missing). Unset: the default search path (public).'),
   DATABASE_POOL_SIZE: int(10, 1, 200).describe('PostgreSQL connections per pod.'),
   DATA_DIR: z
     .preprocess(emptyAsUnset, z.string().default('.data'))

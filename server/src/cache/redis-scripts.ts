@@ -7,10 +7,6 @@ import type { CachedEntity } from './types.js';
  * Lua source of the Redis store. Every script gets KEYS[1] = the current-generation key
  * (so a cluster routes it to the `{cache}` slot) and ARGV[1] = the key base; generation
  * keys are derived from the base because the generation is only known inside the script.
- *
- * Rows (the entities of a run or a snapshot chunk) are passed as ARGV starting at a given
- * index: k, then k team fields, then (team index, id, encoded entity) per entity. Team
- * fields are sent once per call rather than once per entity.
  */
 const PRELUDE = `
 local base = ARGV[1]
@@ -26,34 +22,41 @@ local function drop(gen)
 end
 `;
 
-/** HMGET/HSET in slices: Lua's unpack() stops at about 8,000 values. */
+/**
+ * Rows (the entities of a run or a snapshot chunk) start at ARGV[first]: k; k team fields;
+ * k counts (how many of the following rows are that team's, in order); the n ids; the n
+ * encoded entities. Ids are a contiguous block so HMGET takes them straight from ARGV.
+ * HMGET/HSET go in slices because Lua's unpack() stops at about 8,000 values.
+ */
 const APPLY_ROWS = `
 local SLICE = 1000
 local function applyRows(gen, first)
   local ek = gkey('entities', gen)
   local k = tonumber(ARGV[first])
-  local rows = first + k + 1
-  local n = (#ARGV - rows + 1) / 3
+  local idAt = first + 1 + 2 * k
+  local n = (#ARGV - idAt + 1) / 2
+  local valAt = idAt + n
   local fresh = {}
-  for t = 1, k do fresh[t] = 0 end
-  local added = 0
+  local t, left, added = 0, 0, 0
   for s = 0, n - 1, SLICE do
     local e = math.min(s + SLICE, n) - 1
-    local ids = {}
-    for j = s, e do ids[j - s + 1] = ARGV[rows + 3 * j + 1] end
-    local stored = redis.call('HMGET', ek, unpack(ids))
-    local writes = {}
-    local w = 0
+    local stored = redis.call('HMGET', ek, unpack(ARGV, idAt + s, idAt + e))
+    local writes, w = {}, 0
     for j = s, e do
+      while left == 0 do
+        t = t + 1
+        left = tonumber(ARGV[first + k + t])
+        fresh[t] = 0
+      end
+      left = left - 1
       local old = stored[j - s + 1]
-      local val = ARGV[rows + 3 * j + 2]
+      local val = ARGV[valAt + j]
       if not old then
-        local t = tonumber(ARGV[rows + 3 * j])
         fresh[t] = fresh[t] + 1
         added = added + 1
       end
       if (not old) or ver(old) < ver(val) then
-        writes[w + 1] = ids[j - s + 1]
+        writes[w + 1] = ARGV[idAt + j]
         writes[w + 2] = val
         w = w + 2
       end
@@ -62,8 +65,8 @@ local function applyRows(gen, first)
   end
   if added > 0 then
     local tk = gkey('teams', gen)
-    for t = 1, k do
-      if fresh[t] > 0 then redis.call('HINCRBY', tk, ARGV[first + t], fresh[t]) end
+    for i = 1, t do
+      if fresh[i] > 0 then redis.call('HINCRBY', tk, ARGV[first + i], fresh[i]) end
     end
     redis.call('HSET', gkey('meta', gen), 'entityCount', redis.call('HLEN', ek), 'teamCount', redis.call('HLEN', tk))
   end
@@ -205,23 +208,29 @@ export function defineCacheScripts(redis: Redis): CacheScripts {
   return scripts as CacheScripts;
 }
 
-/** The rows layout the scripts read; a repeated id keeps only its newest version. */
+/** The rows layout the scripts read (see APPLY_ROWS); a repeated id keeps only its newest version. */
 export function encodeRows(entities: readonly CachedEntity[]): string[] {
   const latest = new Map<number, CachedEntity>();
   for (const e of entities) {
     const seen = latest.get(e.id);
     if (seen === undefined || seen.version < e.version) latest.set(e.id, e);
   }
-  const teams = new Map<string, number>();
-  const rows: string[] = [];
+  const byTeam = new Map<string, CachedEntity[]>();
   for (const e of latest.values()) {
     const field = teamField(e.tenantName, e.teamName);
-    let index = teams.get(field);
-    if (index === undefined) {
-      index = teams.size + 1;
-      teams.set(field, index);
-    }
-    rows.push(String(index), String(e.id), encodeEntity(e));
+    const group = byTeam.get(field);
+    if (group) group.push(e);
+    else byTeam.set(field, [e]);
   }
-  return [String(teams.size), ...teams.keys()].concat(rows);
+  const counts: string[] = [];
+  const ids: string[] = [];
+  const values: string[] = [];
+  for (const group of byTeam.values()) {
+    counts.push(String(group.length));
+    for (const e of group) {
+      ids.push(String(e.id));
+      values.push(encodeEntity(e));
+    }
+  }
+  return [String(byTeam.size), ...byTeam.keys()].concat(counts, ids, values);
 }

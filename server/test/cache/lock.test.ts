@@ -83,11 +83,11 @@ for (const [name, make] of Object.entries(harnesses)) {
 
     withLock('renewal keeps it past its first timeout', async ({ lockFor }) => {
       const a = lockFor('pod-a');
-      const held = await a.acquire(150);
+      const held = await a.acquire(1000);
       if (!held) throw new Error('not acquired');
       for (let i = 0; i < 4; i++) {
-        await sleep(75);
-        expect(await a.renew(held.token, 150)).toBe(true);
+        await sleep(300);
+        expect(await a.renew(held.token, 1000)).toBe(true);
       }
       expect(await lockFor('pod-b').acquire(10_000)).toBeNull();
     });

@@ -29,11 +29,13 @@ export type Opened = { context: BrowserContext; page: Page; errors: string[] };
 export async function openPage(
   browser: Browser,
   url: string,
-  opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+  opts: { width?: number; height?: number; colorScheme?: 'light' | 'dark'; bypassCSP?: boolean } = {},
 ): Promise<Opened> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
     colorScheme: opts.colorScheme ?? 'light',
+    // Only for injecting axe-core: the app itself must run under the server's CSP.
+    bypassCSP: opts.bypassCSP ?? false,
   });
   const page = await context.newPage();
   const errors: string[] = [];

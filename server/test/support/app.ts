@@ -1,0 +1,127 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { type App, bootstrap } from '../../src/bootstrap.js';
+import { loadConfig } from '../../src/config.js';
+import { uniquePrefix } from './ids.js';
+
+/** The shared PostgreSQL server; each test works in a schema of its own. */
+export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+
+export const uniqueSchema = (name: string) => `t_${name.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
+
+export async function dropSchema(schema: string, url = PG_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export type TestEnv = Record<string, string>;
+
+/** Boots a pod in this process against real PostgreSQL (own schema) and, if given, Redis. */
+export async function startPod(env: TestEnv & { schema: string }): Promise<App> {
+  const { schema, ...rest } = env;
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    DEMO: 'off',
+    NODE_ENV: 'test',
+    DATABASE_URL: PG_URL,
+    REDIS_KEY_PREFIX: uniquePrefix('pod'),
+    ...rest,
+  });
+  return bootstrap(config, { schema });
+}
+
+/** Boots a pod on the embedded database in a temporary directory. */
+export async function startEmbeddedPod(env: TestEnv = {}): Promise<App & { dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sla-pod-'));
+  const app = await bootstrap(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, NODE_ENV: 'test', ...env }));
+  return {
+    ...app,
+    dataDir,
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type PodProcess = { url: string; child: ChildProcess; output: () => string; kill(signal?: NodeJS.Signals): void; exited: Promise<number | null> };
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+
+/** Runs a pod as a separate OS process (for SIGKILL/SIGTERM tests) and waits until it is ready. */
+export async function spawnPod(env: TestEnv, timeoutMs = 60_000): Promise<PodProcess> {
+  const { freePort } = await import('./redis-server.js');
+  const port = await freePort();
+  const child = spawn(TSX, [MAIN], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', DEMO: 'off', NODE_ENV: 'test', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`pod exited early:\n${out}`);
+    const ok = await fetch(`${url}/api/health/ready`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (Date.now() > until) {
+      child.kill('SIGKILL');
+      throw new Error(`pod not ready in time:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, child, output: () => out, kill: (s = 'SIGKILL') => child.kill(s), exited };
+}
+
+export const UPDATE = {
+  entityName: 'user_activity_table',
+  entityType: 'table',
+  teamName: 'PGM',
+  tenantName: 'Data Engineering',
+  currentSla: 95.5,
+  status: 'Passed',
+} as const;
+
+export async function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {}
+  return { status: res.status, headers: res.headers, json: json as Record<string, unknown>, text };
+}
+
+export async function getJson(url: string, path: string, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}${path}`, { headers });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+/** Polls until `fn` returns true (or throws after `ms`). */
+export async function eventually(fn: () => Promise<boolean> | boolean, ms = 10_000, what = 'condition'): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (await fn()) return;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
