@@ -35,7 +35,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .map((i) => {
       const path = i.path.join('.');
-      return path && !i.message.startsWith(String(i.path.at(-1))) ? `${path}: ${i.message}` : i.message;
+      // A nested path (a batch item) is always named, so the message says which item is wrong.
+      return path && (i.path.length > 1 || !i.message.startsWith(String(i.path.at(-1)))) ? `${path}: ${i.message}` : i.message;
     })
     .join('; ');
 }

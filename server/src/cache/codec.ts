@@ -39,8 +39,20 @@ const isStatus = (v: unknown): v is Status => typeof v === 'string' && statuses.
 export function decodeEntity(text: string): CachedEntity {
   const a: unknown = JSON.parse(text);
   if (!Array.isArray(a) || a.length !== 12) throw malformed(text);
-  const [version, id, tenantName, teamName, entityType, entityName, slaTarget, currentSla, status, statusSince, observedAt, updatedAt] =
-    a as unknown[];
+  const [
+    version,
+    id,
+    tenantName,
+    teamName,
+    entityType,
+    entityName,
+    slaTarget,
+    currentSla,
+    status,
+    statusSince,
+    observedAt,
+    updatedAt,
+  ] = a as unknown[];
   if (
     typeof version !== 'number' ||
     typeof id !== 'number' ||

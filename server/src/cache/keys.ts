@@ -44,8 +44,7 @@ export const refreshChannel = (prefix: string = DEFAULT_KEY_PREFIX): string => `
 /** Channel carrying each accepted update. */
 export const changesChannel = (prefix: string = DEFAULT_KEY_PREFIX): string => `${prefix}changes`;
 
-export const teamField = (tenantName: string, teamName: string): string =>
-  `${tenantName}${TEAM_SEPARATOR}${teamName}`;
+export const teamField = (tenantName: string, teamName: string): string => `${tenantName}${TEAM_SEPARATOR}${teamName}`;
 
 export function parseTeamField(field: string): { tenantName: string; teamName: string } {
   const at = field.indexOf(TEAM_SEPARATOR);

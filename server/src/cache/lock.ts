@@ -48,7 +48,8 @@ export class RedisRefreshLock implements RefreshLock {
     prefix: string,
     private readonly podId: string,
   ) {
-    if (redis.options.keyPrefix) throw new Error('RedisRefreshLock builds its own keys: use a client without keyPrefix');
+    if (redis.options.keyPrefix)
+      throw new Error('RedisRefreshLock builds its own keys: use a client without keyPrefix');
     const keys = cacheKeys(prefix);
     this.lockKey = keys.lock;
     this.fenceKey = keys.fence;

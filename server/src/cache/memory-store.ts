@@ -1,11 +1,11 @@
 import { parseTeamField, teamField } from './keys.js';
 import type { MemoryRefreshLock } from './lock.js';
 import {
-  type CacheStore,
   type CachedEntity,
+  type CacheStore,
   type ChangeRun,
-  type GenerationMeta,
   GenerationGoneError,
+  type GenerationMeta,
   type SwitchOutcome,
   type TeamKey,
 } from './types.js';

@@ -3,11 +3,11 @@ import { decodeEntity } from './codec.js';
 import { type CacheKeys, cacheKeys, DEFAULT_KEY_PREFIX, parseTeamField, prefixPattern } from './keys.js';
 import { type CacheScripts, defineCacheScripts, encodeRows } from './redis-scripts.js';
 import {
-  type CacheStore,
   type CachedEntity,
+  type CacheStore,
   type ChangeRun,
-  type GenerationMeta,
   GenerationGoneError,
+  type GenerationMeta,
   type SwitchOutcome,
   type TeamKey,
 } from './types.js';
@@ -254,4 +254,3 @@ async function inWindow<T>(items: T[], limit: number, task: (item: T) => Promise
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
-

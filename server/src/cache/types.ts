@@ -106,10 +106,7 @@ export interface CacheStore {
    * switched out mid-stream it rejects with GenerationGoneError: the caller drops what it
    * received and scans again, so it never keeps a mix of two generations.
    */
-  scan(
-    onBatch: (entities: CachedEntity[]) => void | Promise<void>,
-    batchSize?: number,
-  ): Promise<GenerationMeta | null>;
+  scan(onBatch: (entities: CachedEntity[]) => void | Promise<void>, batchSize?: number): Promise<GenerationMeta | null>;
   counts(): Promise<{ entities: number; teams: number }>;
   /** Removes every key of this cache (tests and operators). */
   clear(): Promise<void>;

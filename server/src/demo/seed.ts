@@ -27,7 +27,8 @@ export async function seedIfEmpty(db: Db, log: Logger): Promise<void> {
     entities.forEach((e, idx) => {
       // Stale entities stopped reporting 2 to 30 hours ago; the rest reported within the last few minutes.
       const last = e.profile === 'stale' ? now - (2 + rnd() * 28) * HOUR : now - rnd() * 5 * 60_000;
-      const points = Math.floor((HISTORY_DAYS * 24) / STEP_HOURS);
+      // One step more than 14 days, so a 14-day window always starts with a point.
+      const points = Math.floor((HISTORY_DAYS * 24) / STEP_HOURS) + 1;
       let prevSla: number | null = null;
       let prevStatus: string | null = null;
       let since = 0;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RefreshLock } from '../../src/cache/lock.js';
 import {
-  type CacheStore,
   type CachedEntity,
-  type GenerationMeta,
+  type CacheStore,
   GenerationGoneError,
+  type GenerationMeta,
   type TeamKey,
 } from '../../src/cache/types.js';
 
@@ -119,7 +119,11 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
         expect(await store.getEntity(999)).toBeNull();
         expect(await store.counts()).toEqual({ entities: 9, teams: 3 });
         const teams = (await store.listTeams()).sort((a, b) => a.teamName.localeCompare(b.teamName));
-        expect(teams).toEqual([{ tenantName: 'Data Engineering', teamName: 'Other' }, PGM, ODD].sort((a, b) => a.teamName.localeCompare(b.teamName)));
+        expect(teams).toEqual(
+          [{ tenantName: 'Data Engineering', teamName: 'Other' }, PGM, ODD].sort((a, b) =>
+            a.teamName.localeCompare(b.teamName),
+          ),
+        );
         expect(await store.listTeam(PGM)).toEqual(pgm);
         expect(await store.listTeam(ODD)).toEqual(odd);
         expect(await store.listTeam({ tenantName: 'Data Engineering', teamName: 'Nobody' })).toEqual([]);
@@ -195,7 +199,11 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
         await buildGeneration(store, 1, [entity(1, { version: 1 })], 1);
         await store.beginGeneration(2, 1);
         await store.writeSnapshot(2, [entity(1, { version: 1 })]);
-        const run = { fromId: 2, toId: 3, entities: [entity(1, { version: 3 }), entity(2, { teamName: 'B', version: 2 })] };
+        const run = {
+          fromId: 2,
+          toId: 3,
+          entities: [entity(1, { version: 3 }), entity(2, { teamName: 'B', version: 2 })],
+        };
         expect(await store.applyChanges(run, 2)).toBe(3);
         // Still generation 1 for readers, already updated.
         expect(await store.meta()).toMatchObject({ generation: 1, appliedChangeId: 3, entityCount: 2 });

@@ -9,29 +9,31 @@ import {
   ENV_KEYS,
   imageEnv,
   isPinnedImage,
+  lazy,
   loadCompose,
   parseDockerfile,
   repoFileExists,
 } from './manifests.js';
 
 // As `docker compose up` sees it with nothing set in the shell: the documented defaults.
-const compose = loadCompose({});
-const services = compose.services ?? {};
+const compose = lazy(() => loadCompose({}));
+const services = () => compose().services ?? {};
 const svc = (name: string) => {
-  const s = services[name];
+  const s = services()[name];
   if (!s) throw new Error(`service ${name} missing`);
   return s;
 };
-const df = parseDockerfile();
+const dockerfile = lazy(parseDockerfile);
+/** The app instances and their host ports, as in the original design. */
 const APPS = { app1: 3000, app2: 3001 } as const;
 
 /** What the app process sees: the image's ENV overlaid with the service's environment. */
-const appEnv = (name: string) => ({ ...imageEnv(df), ...composeEnv(svc(name).environment) });
+const appEnv = (name: string) => ({ ...imageEnv(dockerfile()), ...composeEnv(svc(name).environment) });
 
 describe('docker-compose.yml', () => {
   it('is valid against the Compose Specification schema', () => {
     const validate = composeValidator();
-    const ok = validate(compose);
+    const ok = validate(compose());
     expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
     expect(ok).toBe(true);
   });
@@ -42,7 +44,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('has exactly the services redis, postgres, app1 and app2', () => {
-    expect(Object.keys(services).sort()).toEqual(['app1', 'app2', 'postgres', 'redis']);
+    expect(Object.keys(services()).sort()).toEqual(['app1', 'app2', 'postgres', 'redis']);
   });
 
   it('pins every third-party image', () => {
@@ -82,34 +84,34 @@ describe('docker-compose.yml', () => {
     const pg = svc('postgres');
     expect((pg.healthcheck?.test as string[]).join(' ')).toMatch(/pg_isready -U sla -d sla_db/);
     expect(pg.volumes).toContain('postgres-data:/var/lib/postgresql/data');
-    expect(Object.keys(compose.volumes ?? {}).sort()).toEqual(['postgres-data', 'redis-data']);
+    expect(Object.keys(compose().volumes ?? {}).sort()).toEqual(['postgres-data', 'redis-data']);
   });
 
   describe.each(Object.entries(APPS))('%s', (name, hostPort) => {
-    const app = svc(name);
+    const app = () => svc(name);
 
     it('is built from the repository Dockerfile, final stage', () => {
-      const build = app.build as { context: string; target?: string };
+      const build = app().build as { context: string; target?: string };
       expect(build.context).toBe('.');
       expect(repoFileExists('Dockerfile')).toBe(true);
-      expect(build.target).toBe(df.getFROMs().at(-1)?.getBuildStage());
+      expect(build.target).toBe(dockerfile().getFROMs().at(-1)?.getBuildStage());
     });
 
     it(`publishes container port ${APP_PORT} on host port ${hostPort}`, () => {
-      const ports = (app.ports ?? []).map(composePort);
+      const ports = (app().ports ?? []).map(composePort);
       expect(ports).toEqual([{ hostIp: null, published: hostPort, target: APP_PORT }]);
     });
 
     it('waits for healthy Redis and PostgreSQL', () => {
-      expect(app.depends_on).toEqual({
+      expect(app().depends_on).toEqual({
         redis: { condition: 'service_healthy' },
         postgres: { condition: 'service_healthy' },
       });
-      for (const dep of ['redis', 'postgres']) expect(services[dep]?.healthcheck?.test).toBeTruthy();
+      for (const dep of ['redis', 'postgres']) expect(services()[dep]?.healthcheck?.test).toBeTruthy();
     });
 
     it('sets only variables the server reads', () => {
-      for (const k of Object.keys(composeEnv(app.environment))) expect(ENV_KEYS, k).toContain(k);
+      for (const k of Object.keys(composeEnv(app().environment))) expect(ENV_KEYS, k).toContain(k);
     });
 
     it('provides everything the configuration requires in production', () => {
@@ -144,7 +146,7 @@ describe('docker-compose.yml', () => {
 
     it('gives a graceful shutdown the time it needs', () => {
       const cfg = loadConfig(appEnv(name));
-      expect(durationMs(String(app.stop_grace_period))).toBeGreaterThanOrEqual(cfg.SHUTDOWN_TIMEOUT_MS + 1000);
+      expect(durationMs(String(app().stop_grace_period))).toBeGreaterThanOrEqual(cfg.SHUTDOWN_TIMEOUT_MS + 1000);
     });
   });
 

@@ -21,6 +21,7 @@ import {
   type K8sDoc,
   k8sModel,
   KNOWN_SERVER_ROUTES,
+  lazy,
   loadK8s,
   objectData,
   parseDockerfile,
@@ -48,19 +49,19 @@ const yamlIn = (dir: string) =>
     .map((f) => `${dir}/${f}`)
     .sort();
 
-const kustomization = KUSTOMIZATION.parse(parseYamlFile('k8s/kustomization.yaml')[0]);
-const optionalKustomization = KUSTOMIZATION.parse(parseYamlFile('k8s/optional/kustomization.yaml')[0]);
-const defaultDocs = loadK8s(kustomization.resources.map((r) => `k8s/${r}`));
-const optionalDocs = loadK8s(optionalKustomization.resources.map((r) => `k8s/optional/${r}`));
-const exampleDocs = loadK8s(['k8s/secrets.example.yaml']);
-const allDocs = [...defaultDocs, ...optionalDocs, ...exampleDocs];
+const kustomization = lazy(() => KUSTOMIZATION.parse(parseYamlFile('k8s/kustomization.yaml')[0]));
+const optionalKustomization = lazy(() => KUSTOMIZATION.parse(parseYamlFile('k8s/optional/kustomization.yaml')[0]));
+const defaultDocs = lazy(() => loadK8s(kustomization().resources.map((r) => `k8s/${r}`)));
+const optionalDocs = lazy(() => loadK8s(optionalKustomization().resources.map((r) => `k8s/optional/${r}`)));
+const exampleDocs = lazy(() => loadK8s(['k8s/secrets.example.yaml']));
+const allDocs = () => [...defaultDocs(), ...optionalDocs(), ...exampleDocs()];
 
 const find = (docs: K8sDoc[], kind: string, name: string) => {
   const d = docs.find((x) => x.kind === kind && x.name === name);
   if (!d) throw new Error(`${kind} ${name} not found`);
   return d;
 };
-const deployment = (name: string) => k8sModel(Deployment, find(defaultDocs, 'Deployment', name));
+const deployment = (name: string) => k8sModel(Deployment, find(defaultDocs(), 'Deployment', name));
 const podSpec = (d: { spec?: { template: { spec?: IPodSpec } } }): IPodSpec => {
   const spec = d.spec?.template.spec;
   if (!spec) throw new Error('no pod spec');
@@ -74,43 +75,47 @@ const container = (spec: IPodSpec, name: string): IContainer => {
 const pods = () => [
   { what: 'redis-cache', spec: podSpec(deployment('redis-cache')) },
   { what: 'sla-management-app', spec: podSpec(deployment('sla-management-app')) },
-  { what: 'postgres', spec: podSpec(k8sModel(StatefulSet, find(optionalDocs, 'StatefulSet', 'postgres'))) },
+  { what: 'postgres', spec: podSpec(k8sModel(StatefulSet, find(optionalDocs(), 'StatefulSet', 'postgres'))) },
 ];
 
-const app = deployment('sla-management-app');
-const appSpec = podSpec(app);
-const appContainer = container(appSpec, 'sla-app');
-const redis = deployment('redis-cache');
-const redisContainer = container(podSpec(redis), 'redis');
-const configMap = find(defaultDocs, 'ConfigMap', 'sla-config');
+const app = lazy(() => deployment('sla-management-app'));
+const appSpec = lazy(() => podSpec(app()));
+const appContainer = lazy(() => container(appSpec(), 'sla-app'));
+const redis = lazy(() => deployment('redis-cache'));
+const redisContainer = lazy(() => container(podSpec(redis()), 'redis'));
+const configMap = lazy(() => find(defaultDocs(), 'ConfigMap', 'sla-config'));
 
 const envSources = (): EnvSources => ({
   imageEnv: imageEnv(parseDockerfile()),
-  configMaps: new Map(allDocs.filter((d) => d.kind === 'ConfigMap').map((d) => [d.name, objectData(d)])),
-  secrets: new Map(exampleDocs.filter((d) => d.kind === 'Secret').map((d) => [d.name, objectData(d)])),
+  configMaps: new Map(allDocs().filter((d) => d.kind === 'ConfigMap').map((d) => [d.name, objectData(d)])),
+  secrets: new Map(exampleDocs().filter((d) => d.kind === 'Secret').map((d) => [d.name, objectData(d)])),
   podName: 'sla-management-app-5d8f7c9b6d-x2k4q',
 });
 
 describe('k8s manifests', () => {
-  it.each(allDocs.map((d) => [`${d.file} ${d.kind}/${d.name}`, d] as const))('%s validates', (_, doc) => {
-    expect(() => validateK8s(doc)).not.toThrow();
-    expect(doc.name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+  it.each([...yamlIn('k8s'), ...yamlIn('k8s/optional')])('%s: every object validates against the API schema', (file) => {
+    const docs = loadK8s([file]);
+    expect(docs.length).toBeGreaterThan(0);
+    for (const doc of docs) {
+      expect(() => validateK8s(doc)).not.toThrow();
+      expect(doc.name, `${doc.kind} name`).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    }
   });
 
   it('are all in a kustomization, except the secrets example', () => {
-    expect(kustomization.resources.sort()).toEqual(yamlIn('k8s').map((f) => f.slice('k8s/'.length)).filter((f) => f !== 'secrets.example.yaml'));
-    expect(kustomization.resources).not.toContain('secrets.example.yaml');
-    expect(kustomization.resources.some((r) => r.includes('postgres') || r.includes('optional'))).toBe(false);
-    expect(optionalKustomization.resources).toEqual(['postgres.yaml']);
+    expect(kustomization().resources.sort()).toEqual(yamlIn('k8s').map((f) => f.slice('k8s/'.length)).filter((f) => f !== 'secrets.example.yaml'));
+    expect(kustomization().resources).not.toContain('secrets.example.yaml');
+    expect(kustomization().resources.some((r) => r.includes('postgres') || r.includes('optional'))).toBe(false);
+    expect(optionalKustomization().resources).toEqual(['postgres.yaml']);
     expect(yamlIn('k8s/optional')).toEqual(['k8s/optional/postgres.yaml']);
-    for (const r of kustomization.resources) expect(repoFileExists(`k8s/${r}`)).toBe(true);
-    expect(new Set(defaultDocs.map((d) => `${d.kind}/${d.name}`)).size).toBe(defaultDocs.length);
+    for (const r of kustomization().resources) expect(repoFileExists(`k8s/${r}`)).toBe(true);
+    expect(new Set(defaultDocs().map((d) => `${d.kind}/${d.name}`)).size).toBe(defaultDocs().length);
   });
 
   it('set the app image through kustomize', () => {
-    const image = appContainer.image ?? '';
+    const image = appContainer().image ?? '';
     expect(image).toBe(`${APP_IMAGE_NAME}:latest`);
-    expect(kustomization.images).toEqual([{ name: APP_IMAGE_NAME, newName: APP_IMAGE_NAME, newTag: 'latest' }]);
+    expect(kustomization().images).toEqual([{ name: APP_IMAGE_NAME, newName: APP_IMAGE_NAME, newTag: 'latest' }]);
   });
 
   it('pin every third-party image', () => {
@@ -135,112 +140,112 @@ describe('k8s manifests', () => {
 
 describe('redis.yaml', () => {
   it('keeps the original names: Deployment redis-cache, PVC redis-pvc, Service redis-service', () => {
-    expect(redis.metadata?.name).toBe('redis-cache');
-    expect(redis.spec?.replicas).toBe(1);
-    expect(redis.spec?.selector.matchLabels).toEqual({ app: 'redis-cache' });
-    expect(redis.spec?.template.metadata?.labels).toMatchObject({ app: 'redis-cache' });
+    expect(redis().metadata?.name).toBe('redis-cache');
+    expect(redis().spec?.replicas).toBe(1);
+    expect(redis().spec?.selector.matchLabels).toEqual({ app: 'redis-cache' });
+    expect(redis().spec?.template.metadata?.labels).toMatchObject({ app: 'redis-cache' });
     // A ReadWriteOnce volume cannot be mounted by the old and the new pod at once.
-    expect(redis.spec?.strategy?.type).toBe('Recreate');
-    const volume = podSpec(redis).volumes?.find((v) => v.persistentVolumeClaim);
+    expect(redis().spec?.strategy?.type).toBe('Recreate');
+    const volume = podSpec(redis()).volumes?.find((v) => v.persistentVolumeClaim);
     expect(volume?.persistentVolumeClaim?.claimName).toBe('redis-pvc');
-    expect(redisContainer.volumeMounts).toContainEqual({ name: volume?.name, mountPath: '/data' });
-    const pvc = k8sModel(PersistentVolumeClaim, find(defaultDocs, 'PersistentVolumeClaim', 'redis-pvc'));
+    expect(redisContainer().volumeMounts).toContainEqual({ name: volume?.name, mountPath: '/data' });
+    const pvc = k8sModel(PersistentVolumeClaim, find(defaultDocs(), 'PersistentVolumeClaim', 'redis-pvc'));
     expect(pvc.spec?.accessModes).toEqual(['ReadWriteOnce']);
-    const svc = k8sModel(Service, find(defaultDocs, 'Service', 'redis-service'));
+    const svc = k8sModel(Service, find(defaultDocs(), 'Service', 'redis-service'));
     expect(svc.spec?.selector).toEqual({ app: 'redis-cache' });
     expect(svc.spec?.ports).toEqual([{ name: 'redis', port: 6379, targetPort: 6379 }]);
-    expect(redisContainer.ports?.[0]?.containerPort).toBe(6379);
+    expect(redisContainer().ports?.[0]?.containerPort).toBe(6379);
   });
 
   it('runs redis:7.4-alpine append-only with a password from a Secret', () => {
-    expect(redisContainer.image).toBe('redis:7.4-alpine');
-    const argv = [...(redisContainer.command ?? []), ...(redisContainer.args ?? [])];
+    expect(redisContainer().image).toBe('redis:7.4-alpine');
+    const argv = [...(redisContainer().command ?? []), ...(redisContainer().args ?? [])];
     expect(argv[0]).toBe('redis-server');
     expect(argv[argv.indexOf('--appendonly') + 1]).toBe('yes');
     expect(argv[argv.indexOf('--requirepass') + 1]).toBe('$(REDIS_PASSWORD)');
-    const pw = redisContainer.env?.find((e) => e.name === 'REDIS_PASSWORD');
+    const pw = redisContainer().env?.find((e) => e.name === 'REDIS_PASSWORD');
     expect(pw?.valueFrom?.secretKeyRef).toEqual({ name: 'redis-auth', key: 'REDIS_PASSWORD' });
     expect(envSources().secrets.get('redis-auth')?.REDIS_PASSWORD).toBeTruthy();
   });
 
   it('has the original resource figures', () => {
-    expect(redisContainer.resources).toEqual({
+    expect(redisContainer().resources).toEqual({
       requests: { memory: '256Mi', cpu: '250m' },
       limits: { memory: '512Mi', cpu: '500m' },
     });
   });
 
   it('accepts connections only from the app pods', () => {
-    const np = k8sModel(NetworkPolicy, find(defaultDocs, 'NetworkPolicy', 'redis-allow-sla-management'));
+    const np = k8sModel(NetworkPolicy, find(defaultDocs(), 'NetworkPolicy', 'redis-allow-sla-management'));
     expect(np.spec?.podSelector?.matchLabels).toEqual({ app: 'redis-cache' });
     expect(np.spec?.policyTypes).toEqual(['Ingress']);
     expect(np.spec?.ingress).toEqual([
       { from: [{ podSelector: { matchLabels: { app: 'sla-management' } } }], ports: [{ protocol: 'TCP', port: 6379 }] },
     ]);
-    expect(app.spec?.template.metadata?.labels?.app).toBe('sla-management');
+    expect(app().spec?.template.metadata?.labels?.app).toBe('sla-management');
   });
 });
 
 describe('app.yaml', () => {
   it('keeps the original names and figures', () => {
-    expect(app.metadata?.name).toBe('sla-management-app');
-    expect(app.metadata?.labels).toMatchObject({ app: 'sla-management' });
-    expect(app.spec?.replicas).toBe(3);
-    expect(app.spec?.selector.matchLabels).toEqual({ app: 'sla-management' });
-    expect(app.spec?.template.metadata?.labels).toMatchObject({ app: 'sla-management' });
-    expect(appSpec.containers.map((c) => c.name)).toEqual(['sla-app']);
-    expect(appContainer.resources).toEqual({
+    expect(app().metadata?.name).toBe('sla-management-app');
+    expect(app().metadata?.labels).toMatchObject({ app: 'sla-management' });
+    expect(app().spec?.replicas).toBe(3);
+    expect(app().spec?.selector.matchLabels).toEqual({ app: 'sla-management' });
+    expect(app().spec?.template.metadata?.labels).toMatchObject({ app: 'sla-management' });
+    expect(appSpec().containers.map((c) => c.name)).toEqual(['sla-app']);
+    expect(appContainer().resources).toEqual({
       requests: { memory: '512Mi', cpu: '500m' },
       limits: { memory: '1Gi', cpu: '1000m' },
     });
   });
 
   it(`serves on container port ${APP_PORT}, behind Service sla-management port 80`, () => {
-    expect(appContainer.ports?.map((p) => p.containerPort)).toEqual([APP_PORT]);
-    const svc = k8sModel(Service, find(defaultDocs, 'Service', 'sla-management'));
+    expect(appContainer().ports?.map((p) => p.containerPort)).toEqual([APP_PORT]);
+    const svc = k8sModel(Service, find(defaultDocs(), 'Service', 'sla-management'));
     expect(svc.spec?.selector).toEqual({ app: 'sla-management' });
     expect(svc.spec?.ports?.map((p) => [p.port, p.targetPort])).toEqual([[80, APP_PORT]]);
   });
 
-  const probes: [string, IProbe | undefined, string][] = [
-    ['readinessProbe', appContainer.readinessProbe, '/api/health/ready'],
-    ['livenessProbe', appContainer.livenessProbe, '/api/health/live'],
-    ['startupProbe', appContainer.startupProbe, '/api/health/live'],
+  const probes: [string, () => IProbe | undefined, string][] = [
+    ['readinessProbe', () => appContainer().readinessProbe, '/api/health/ready'],
+    ['livenessProbe', () => appContainer().livenessProbe, '/api/health/live'],
+    ['startupProbe', () => appContainer().startupProbe, '/api/health/live'],
   ];
   it.each(probes)('%s probes a route the server has, on the app port', (_, probe, path) => {
-    expect(probe?.httpGet?.path).toBe(path);
-    expect(KNOWN_SERVER_ROUTES).toContain(probe?.httpGet?.path);
-    expect(probe?.httpGet?.port).toBe(APP_PORT);
+    expect(probe()?.httpGet?.path).toBe(path);
+    expect(KNOWN_SERVER_ROUTES).toContain(probe()?.httpGet?.path);
+    expect(probe()?.httpGet?.port).toBe(APP_PORT);
   });
 
   it('keeps the original probe timings', () => {
-    expect(appContainer.readinessProbe).toMatchObject({ initialDelaySeconds: 10, periodSeconds: 5 });
-    expect(appContainer.livenessProbe).toMatchObject({ initialDelaySeconds: 30, periodSeconds: 10 });
+    expect(appContainer().readinessProbe).toMatchObject({ initialDelaySeconds: 10, periodSeconds: 5 });
+    expect(appContainer().livenessProbe).toMatchObject({ initialDelaySeconds: 30, periodSeconds: 10 });
   });
 
   it('lets a pod finish its graceful shutdown before it is killed', () => {
-    const preStop = appContainer.lifecycle?.preStop;
+    const preStop = appContainer().lifecycle?.preStop;
     const cmd = preStop?.exec?.command ?? [];
     const sleep = preStop?.sleep?.seconds ?? (cmd[0] === 'sleep' ? Number(cmd[1]) : 0);
     expect(sleep).toBeGreaterThanOrEqual(3);
-    const cfg = loadConfig(resolveContainerEnv(appContainer, envSources()).env);
+    const cfg = loadConfig(resolveContainerEnv(appContainer(), envSources()).env);
     expect(cfg.SHUTDOWN_TIMEOUT_MS).toBe(25_000);
-    expect(appSpec.terminationGracePeriodSeconds).toBe(35);
-    expect(appSpec.terminationGracePeriodSeconds ?? 30).toBeGreaterThanOrEqual(sleep + cfg.SHUTDOWN_TIMEOUT_MS / 1000);
+    expect(appSpec().terminationGracePeriodSeconds).toBe(35);
+    expect(appSpec().terminationGracePeriodSeconds ?? 30).toBeGreaterThanOrEqual(sleep + cfg.SHUTDOWN_TIMEOUT_MS / 1000);
   });
 
   it('rolls out without dropping below the disruption budget', () => {
-    const pdb = k8sModel(PodDisruptionBudget, find(defaultDocs, 'PodDisruptionBudget', 'sla-management-pdb'));
+    const pdb = k8sModel(PodDisruptionBudget, find(defaultDocs(), 'PodDisruptionBudget', 'sla-management-pdb'));
     expect(pdb.spec?.minAvailable).toBe(2);
     expect(pdb.spec?.selector?.matchLabels).toEqual({ app: 'sla-management' });
-    expect(Number(pdb.spec?.minAvailable)).toBeLessThan(app.spec?.replicas ?? 1);
-    expect(app.spec?.strategy?.rollingUpdate?.maxUnavailable).toBe(0);
+    expect(Number(pdb.spec?.minAvailable)).toBeLessThan(app().spec?.replicas ?? 1);
+    expect(app().spec?.strategy?.rollingUpdate?.maxUnavailable).toBe(0);
   });
 
   it('has a read-only root filesystem, with a writable /tmp', () => {
-    expect(appContainer.securityContext?.readOnlyRootFilesystem).toBe(true);
-    const tmp = appContainer.volumeMounts?.find((m) => m.mountPath === '/tmp');
-    expect(appSpec.volumes?.find((v) => v.name === tmp?.name)?.emptyDir).toBeDefined();
+    expect(appContainer().securityContext?.readOnlyRootFilesystem).toBe(true);
+    const tmp = appContainer().volumeMounts?.find((m) => m.mountPath === '/tmp');
+    expect(appSpec().volumes?.find((v) => v.name === tmp?.name)?.emptyDir).toBeDefined();
   });
 
   it("runs as the image's user", () => {
@@ -249,25 +254,25 @@ describe('app.yaml', () => {
       .filter((i) => i.getKeyword() === 'USER')
       .at(-1)
       ?.getArgumentsContent();
-    expect(user?.split(':')[0]).toBe(String(appSpec.securityContext?.runAsUser));
+    expect(user?.split(':')[0]).toBe(String(appSpec().securityContext?.runAsUser));
   });
 });
 
 describe('app environment', () => {
-  const resolved = () => resolveContainerEnv(appContainer, envSources());
+  const resolved = () => resolveContainerEnv(appContainer(), envSources());
 
   it('takes ConfigMap sla-config, Secret sla-secrets and POD_ID from the downward API', () => {
-    expect(appContainer.envFrom).toEqual([{ configMapRef: { name: 'sla-config' } }]);
+    expect(appContainer().envFrom).toEqual([{ configMapRef: { name: 'sla-config' } }]);
     const { refs, env } = resolved();
     expect(refs.filter((r) => r.startsWith('Secret/')).sort()).toEqual(
       ['DATABASE_URL', 'INGEST_TOKENS', 'REDIS_URL', 'SESSION_SECRET'].map((k) => `Secret/sla-secrets/${k}`),
     );
-    expect(appContainer.env?.find((e) => e.name === 'POD_ID')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name');
+    expect(appContainer().env?.find((e) => e.name === 'POD_ID')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name');
     expect(env.POD_ID).toBe(envSources().podName);
   });
 
   it('ConfigMap sla-config has the documented values', () => {
-    expect(objectData(configMap)).toEqual({
+    expect(objectData(configMap())).toEqual({
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       CACHE_REFRESH_INTERVAL_HOURS: '6',
@@ -277,7 +282,7 @@ describe('app environment', () => {
 
   it('sets only variables the server reads', () => {
     for (const name of resolved().names) expect(ENV_KEYS, name).toContain(name);
-    for (const key of Object.keys(objectData(find(exampleDocs, 'Secret', 'sla-secrets'))))
+    for (const key of Object.keys(objectData(find(exampleDocs(), 'Secret', 'sla-secrets'))))
       expect(ENV_KEYS, `sla-secrets ${key}`).toContain(key);
   });
 
@@ -316,12 +321,12 @@ describe('secrets.example.yaml', () => {
 
   it('says it is an example and is not applied by kustomize', () => {
     expect(text).toMatch(/EXAMPLE ONLY - do not apply/);
-    for (const d of exampleDocs) expect(d.kind).toBe('Secret');
-    expect(exampleDocs.map((d) => d.name).sort()).toEqual(['redis-auth', 'sla-secrets']);
+    for (const d of exampleDocs()) expect(d.kind).toBe('Secret');
+    expect(exampleDocs().map((d) => d.name).sort()).toEqual(['redis-auth', 'sla-secrets']);
   });
 
   it('holds placeholders only', () => {
-    for (const d of exampleDocs)
+    for (const d of exampleDocs())
       for (const [k, v] of Object.entries(objectData(d))) expect(v, `${d.name}.${k}`).toMatch(/CHANGE-ME/);
   });
 
@@ -347,11 +352,11 @@ describe('secrets.example.yaml', () => {
 });
 
 describe('optional/postgres.yaml', () => {
-  const sts = k8sModel(StatefulSet, find(optionalDocs, 'StatefulSet', 'postgres'));
+  const sts = k8sModel(StatefulSet, find(optionalDocs(), 'StatefulSet', 'postgres'));
 
   it('is a StatefulSet with postgres-service and a headless governing service', () => {
-    const svc = k8sModel(Service, find(optionalDocs, 'Service', 'postgres-service'));
-    const headless = k8sModel(Service, find(optionalDocs, 'Service', sts.spec?.serviceName ?? ''));
+    const svc = k8sModel(Service, find(optionalDocs(), 'Service', 'postgres-service'));
+    const headless = k8sModel(Service, find(optionalDocs(), 'Service', sts.spec?.serviceName ?? ''));
     expect(headless.spec?.clusterIP).toBe('None');
     for (const s of [svc, headless]) {
       expect(s.spec?.selector).toEqual(sts.spec?.selector.matchLabels);
@@ -364,7 +369,7 @@ describe('optional/postgres.yaml', () => {
   it('creates the database and user the DATABASE_URL example names', () => {
     const c = container(podSpec(sts), 'postgres');
     const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
-    const dbUrl = new URL(resolveContainerEnv(appContainer, envSources()).env.DATABASE_URL ?? '');
+    const dbUrl = new URL(resolveContainerEnv(appContainer(), envSources()).env.DATABASE_URL ?? '');
     expect(env.POSTGRES_DB).toBe(dbUrl.pathname.slice(1));
     expect(env.POSTGRES_USER).toBe(dbUrl.username);
     expect(c.image).toMatch(/^postgres:16\.\d+-alpine$/);

@@ -40,6 +40,18 @@ export const APP_IMAGE_NAME = 'your-registry/sla-management';
 /** Variables the server reads: any other name in a manifest is a typo or dead config. */
 export const ENV_KEYS: ReadonlySet<string> = new Set(Object.keys(ENV_SCHEMA.shape));
 
+/**
+ * Defers loading to the first test that needs it, so a broken file fails that test with
+ * its own message instead of failing the whole file while tests are being collected.
+ */
+export function lazy<T>(load: () => T): () => T {
+  let cell: { value: T } | undefined;
+  return () => {
+    cell ??= { value: load() };
+    return cell.value;
+  };
+}
+
 // ---------------------------------------------------------------------------- YAML
 
 /** Parses every document of a YAML file (merge keys on, as compose and kubectl accept). */
@@ -243,7 +255,11 @@ export function loadK8s(files: readonly string[]): K8sDoc[] {
 export function validateK8s(doc: K8sDoc): void {
   const Model = K8S_MODELS[doc.apiVersion]?.[doc.kind] as ModelClass | undefined;
   if (!Model) throw new Error(`${doc.file}: no model for ${doc.apiVersion} ${doc.kind}`);
-  new Model(doc.raw as never).validate();
+  try {
+    new Model(doc.raw as never).validate();
+  } catch (err) {
+    throw new Error(`${doc.file} ${doc.kind}/${doc.name}: ${(err as Error).message}`);
+  }
 }
 
 /** Constructs a typed, validated model (throws when the object does not validate). */

@@ -13,7 +13,7 @@ describe('live connection', () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(), launchBrowser()]);
     proxy = await startTcpProxy(server.port);
-  });
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await proxy?.close();
@@ -54,15 +54,18 @@ describe('live connection', () => {
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 120_000);
 });
 
 describe('sign-in', () => {
   let server: TestServer;
   let browser: Browser;
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer({ READ_TOKEN: 'browser-test-read-token', SESSION_SECRET: 'browser-test-session-secret' }), launchBrowser()]);
-  });
+    [server, browser] = await Promise.all([
+      startServer({ READ_TOKEN: 'browser-test-read-token', SESSION_SECRET: 'browser-test-session-secret' }),
+      launchBrowser(),
+    ]);
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();

@@ -1,0 +1,4 @@
+// Prints the configuration table for the README: `npx tsx scripts/config-table.ts`.
+import { configTable } from '../src/config-table.js';
+
+console.log(configTable());
