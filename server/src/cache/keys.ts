@@ -18,6 +18,8 @@ export type CacheKeys = {
   meta(generation: number): string;
   entities(generation: number): string;
   teams(generation: number): string;
+  /** Runs applied to a generation while it is built; merged into its entities at the switch. */
+  overlay(generation: number): string;
   refreshChannel: string;
   changesChannel: string;
 };
@@ -33,6 +35,7 @@ export function cacheKeys(prefix: string = DEFAULT_KEY_PREFIX): CacheKeys {
     meta: (generation) => `${base}meta:${generation}`,
     entities: (generation) => `${base}entities:${generation}`,
     teams: (generation) => `${base}teams:${generation}`,
+    overlay: (generation) => `${base}overlay:${generation}`,
     refreshChannel: refreshChannel(prefix),
     changesChannel: changesChannel(prefix),
   };

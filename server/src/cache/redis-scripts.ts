@@ -7,10 +7,16 @@ import type { CachedEntity } from './types.js';
  * Lua source of the Redis store. Every script gets KEYS[1] = the current-generation key
  * (so a cluster routes it to the `{cache}` slot) and ARGV[1] = the key base; generation
  * keys are derived from the base because the generation is only known inside the script.
+ *
+ * A generation being built has two hashes: `entities` takes the snapshot as plain HSETs
+ * (the fast path of a refresh) and `overlay` takes the runs applied meanwhile. The switch
+ * merges the overlay in, newest version winning, so snapshot rows and runs may arrive in
+ * any order without an older snapshot row ever replacing a newer run.
  */
 const PRELUDE = `
 local base = ARGV[1]
 local cur = redis.call('GET', KEYS[1])
+local SLICE = 1000
 local function gkey(kind, gen) return base .. kind .. ':' .. gen end
 local function ver(s) return tonumber(string.match(s, '^%[(%d+)')) end
 local function isOpen(gen)
@@ -18,20 +24,23 @@ local function isOpen(gen)
   return redis.call('EXISTS', gkey('meta', gen)) == 1
 end
 local function drop(gen)
-  redis.call('UNLINK', gkey('entities', gen), gkey('teams', gen), gkey('meta', gen))
+  redis.call('UNLINK', gkey('entities', gen), gkey('teams', gen), gkey('meta', gen), gkey('overlay', gen))
+end
+local function recount(gen)
+  redis.call('HSET', gkey('meta', gen), 'entityCount', redis.call('HLEN', gkey('entities', gen)),
+    'teamCount', redis.call('HLEN', gkey('teams', gen)))
 end
 `;
 
 /**
- * Rows (the entities of a run or a snapshot chunk) start at ARGV[first]: k; k team fields;
- * k counts (how many of the following rows are that team's, in order); the n ids; the n
- * encoded entities. Ids are a contiguous block so HMGET takes them straight from ARGV.
- * HMGET/HSET go in slices because Lua's unpack() stops at about 8,000 values.
+ * Rows (the entities of a run) start at ARGV[first]: k; k team fields; k counts (how many
+ * of the following rows are that team's, in order); the n ids; the n encoded entities.
+ * Ids are one block so HMGET takes them straight from ARGV; HMGET/HSET go in slices
+ * because Lua's unpack() stops at about 8,000 values. With `gen`, entities new to the
+ * hash are counted into that generation's teams and meta.
  */
 const APPLY_ROWS = `
-local SLICE = 1000
-local function applyRows(gen, first)
-  local ek = gkey('entities', gen)
+local function applyRows(hash, first, gen)
   local k = tonumber(ARGV[first])
   local idAt = first + 1 + 2 * k
   local n = (#ARGV - idAt + 1) / 2
@@ -40,7 +49,7 @@ local function applyRows(gen, first)
   local t, left, added = 0, 0, 0
   for s = 0, n - 1, SLICE do
     local e = math.min(s + SLICE, n) - 1
-    local stored = redis.call('HMGET', ek, unpack(ARGV, idAt + s, idAt + e))
+    local stored = redis.call('HMGET', hash, unpack(ARGV, idAt + s, idAt + e))
     local writes, w = {}, 0
     for j = s, e do
       while left == 0 do
@@ -61,16 +70,15 @@ local function applyRows(gen, first)
         w = w + 2
       end
     end
-    if w > 0 then redis.call('HSET', ek, unpack(writes)) end
+    if w > 0 then redis.call('HSET', hash, unpack(writes)) end
   end
-  if added > 0 then
+  if gen and added > 0 then
     local tk = gkey('teams', gen)
     for i = 1, t do
       if fresh[i] > 0 then redis.call('HINCRBY', tk, ARGV[first + i], fresh[i]) end
     end
-    redis.call('HSET', gkey('meta', gen), 'entityCount', redis.call('HLEN', ek), 'teamCount', redis.call('HLEN', tk))
+    recount(gen)
   end
-  return added
 end
 local function advance(gen, fromId, toId, toIdText)
   local mk = gkey('meta', gen)
@@ -88,20 +96,32 @@ const APPLY = `${PRELUDE}${APPLY_ROWS}
 local fromId, toId = tonumber(ARGV[2]), tonumber(ARGV[3])
 local result = 0
 if cur then
-  applyRows(cur, 5)
+  applyRows(gkey('entities', cur), 5, cur)
   result = advance(cur, fromId, toId, ARGV[3])
 end
 if ARGV[4] ~= '' and isOpen(ARGV[4]) then
-  applyRows(ARGV[4], 5)
+  applyRows(gkey('overlay', ARGV[4]), 5, nil)
   advance(ARGV[4], fromId, toId, ARGV[3])
 end
 return result
 `;
 
-/** ARGV: base, generation, rows from 3. Returns -1 when the generation is not open. */
-const SNAPSHOT = `${PRELUDE}${APPLY_ROWS}
-if not isOpen(ARGV[2]) then return -1 end
-return applyRows(ARGV[2], 3)
+/**
+ * Ends one writeSnapshot call, after its HSETs on the same connection. ARGV: base,
+ * generation, k, k team fields, k counts. When the generation is not open (fenced or
+ * switched out while the HSETs were in flight) it drops what they recreated and returns -1.
+ */
+const SNAPSHOT_END = `${PRELUDE}
+local g = ARGV[2]
+if not isOpen(g) then
+  if g ~= cur then drop(g) end
+  return -1
+end
+local k = tonumber(ARGV[3])
+local tk = gkey('teams', g)
+for i = 1, k do redis.call('HINCRBY', tk, ARGV[3 + i], ARGV[3 + k + i]) end
+recount(g)
+return 1
 `;
 
 /** ARGV: base, generation, starting watermark. Returns 0 when not newer than current. */
@@ -113,13 +133,46 @@ redis.call('HSET', gkey('meta', g), 'generation', g, 'appliedChangeId', ARGV[3],
 return 1
 `;
 
+/** Folds a built generation's overlay into its entities, newest version winning. */
+const MERGE = `
+local function mergeOverlay(g)
+  local ov = gkey('overlay', g)
+  local flat = redis.call('HGETALL', ov)
+  if #flat == 0 then return end
+  local ek, tk = gkey('entities', g), gkey('teams', g)
+  local pairs = #flat / 2
+  for s = 0, pairs - 1, SLICE do
+    local e = math.min(s + SLICE, pairs) - 1
+    local ids = {}
+    for j = s, e do ids[j - s + 1] = flat[2 * j + 1] end
+    local stored = redis.call('HMGET', ek, unpack(ids))
+    local writes, w = {}, 0
+    for j = s, e do
+      local old = stored[j - s + 1]
+      local val = flat[2 * j + 2]
+      if not old then
+        local a = cjson.decode(val)
+        redis.call('HINCRBY', tk, a[3] .. '\\31' .. a[4], 1)
+      end
+      if (not old) or ver(old) < ver(val) then
+        writes[w + 1] = ids[j - s + 1]
+        writes[w + 2] = val
+        w = w + 2
+      end
+    end
+    if w > 0 then redis.call('HSET', ek, unpack(writes)) end
+  end
+  redis.call('UNLINK', ov)
+end
+`;
+
 /**
  * KEYS[2] = lock. ARGV: base, generation, appliedChangeId, builtAt, builtBy, durationMs,
  * '1' when a lock token is given, the token. Generations below the new one that never
  * became current belong to fenced or crashed refreshes, so they are dropped too (bounded,
  * as a counter reset could leave a huge gap).
  */
-const SWITCH = `${PRELUDE}
+const SWITCH = `${PRELUDE}${MERGE}
 local g = ARGV[2]
 local gen = tonumber(g)
 local curN = cur and tonumber(cur)
@@ -130,7 +183,7 @@ end
 if ARGV[7] == '1' and redis.call('GET', KEYS[2]) ~= ARGV[8] then return fenced() end
 if curN and gen <= curN then return fenced() end
 local mk = gkey('meta', g)
-if redis.call('EXISTS', mk) == 0 then return 'fenced' end
+if redis.call('EXISTS', mk) == 0 then return fenced() end
 local wm = ARGV[3]
 local built = redis.call('HGET', mk, 'appliedChangeId')
 if built and tonumber(built) > tonumber(wm) then wm = built end
@@ -138,9 +191,10 @@ if cur then
   local curWm = redis.call('HGET', gkey('meta', cur), 'appliedChangeId')
   if curWm and tonumber(curWm) > tonumber(wm) then return 'behind' end
 end
-redis.call('HSET', mk, 'generation', g, 'appliedChangeId', wm,
-  'entityCount', redis.call('HLEN', gkey('entities', g)), 'teamCount', redis.call('HLEN', gkey('teams', g)),
-  'builtAt', ARGV[4], 'builtBy', ARGV[5], 'durationMs', ARGV[6])
+mergeOverlay(g)
+redis.call('HSET', mk, 'generation', g, 'appliedChangeId', wm, 'builtAt', ARGV[4], 'builtBy', ARGV[5],
+  'durationMs', ARGV[6])
+recount(g)
 redis.call('SET', KEYS[1], g)
 local from = curN or 1
 if gen - from <= 1000 then
@@ -180,7 +234,7 @@ return {redis.call('HLEN', gkey('entities', cur)), redis.call('HLEN', gkey('team
 
 const SOURCES = {
   apply: [1, APPLY],
-  snapshot: [1, SNAPSHOT],
+  snapshotEnd: [1, SNAPSHOT_END],
   begin: [1, BEGIN],
   switch: [2, SWITCH],
   meta: [1, META],
@@ -208,8 +262,8 @@ export function defineCacheScripts(redis: Redis): CacheScripts {
   return scripts as CacheScripts;
 }
 
-/** The rows layout the scripts read (see APPLY_ROWS); a repeated id keeps only its newest version. */
-export function encodeRows(entities: readonly CachedEntity[]): string[] {
+/** Entities grouped by team field, a repeated id keeping only its newest version. */
+export function groupByTeam(entities: readonly CachedEntity[]): Map<string, CachedEntity[]> {
   const latest = new Map<number, CachedEntity>();
   for (const e of entities) {
     const seen = latest.get(e.id);
@@ -222,6 +276,12 @@ export function encodeRows(entities: readonly CachedEntity[]): string[] {
     if (group) group.push(e);
     else byTeam.set(field, [e]);
   }
+  return byTeam;
+}
+
+/** The rows layout of APPLY_ROWS. */
+export function encodeRows(entities: readonly CachedEntity[]): string[] {
+  const byTeam = groupByTeam(entities);
   const counts: string[] = [];
   const ids: string[] = [];
   const values: string[] = [];

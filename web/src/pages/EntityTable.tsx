@@ -9,7 +9,8 @@ import { formatGap, formatPercent } from '../lib/format';
 import type { TableState } from '../lib/table-url';
 
 const Row = memo(function Row({ e }: { e: Entity }) {
-  // A new version means a live change landed on this row: flash it.
+  // A new version means a live change landed on this row: flash it. Columns run from the
+  // most to the least telling, so a phone shows name, status and SLA before it scrolls.
   const ref = useFlash<HTMLTableRowElement>(e.version);
   return (
     <tr ref={ref} className={e.stale ? 'row-stale' : undefined} data-entity-id={e.id}>
@@ -17,8 +18,6 @@ const Row = memo(function Row({ e }: { e: Entity }) {
         <Link href={`/entities/${e.id}`}>{e.entityName}</Link>
         <span className="muted type">{e.entityType}</span>
       </th>
-      <td>{e.tenantName}</td>
-      <td>{e.teamName}</td>
       <td>
         <StatusBadge status={e.status} stale={e.stale} />
       </td>
@@ -28,6 +27,8 @@ const Row = memo(function Row({ e }: { e: Entity }) {
       <td>
         <RelativeTime iso={e.observedAt} />
       </td>
+      <td className="tenant">{e.tenantName}</td>
+      <td className="team">{e.teamName}</td>
     </tr>
   );
 });
@@ -60,8 +61,6 @@ export function EntityTable({ items, state, onSort, busy }: Props) {
         <thead>
           <tr>
             <SortHeader field="entityName" {...h} />
-            <th scope="col">Tenant</th>
-            <th scope="col">Team</th>
             <SortHeader field="status" {...h} />
             <SortHeader field="currentSla" {...h} num />
             <th scope="col" className="num">
@@ -69,6 +68,8 @@ export function EntityTable({ items, state, onSort, busy }: Props) {
             </th>
             <SortHeader field="slaGap" label="Gap" {...h} num />
             <SortHeader field="observedAt" label="Last observed" {...h} />
+            <th scope="col">Tenant</th>
+            <th scope="col">Team</th>
           </tr>
         </thead>
         <tbody>

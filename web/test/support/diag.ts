@@ -1,20 +1,21 @@
 import { launchBrowser, openPage } from './browser';
-import { startServer } from './server';
-const t0 = Date.now();
-const log = (m: string) => console.log(`${Date.now() - t0}ms ${m}`);
+import { query, startServer } from './server';
 const server = await startServer();
-log('server ' + server.url);
 const browser = await launchBrowser();
-log('browser');
-for (const path of ['/', '/entities', '/', '/system']) {
-  const { page, context } = await openPage(browser, server.url + path, { bypassCSP: true });
-  log('open ' + path);
-  const nav = await page.evaluate(() => JSON.stringify(performance.getEntriesByType('navigation')[0]));
-  const res = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => `${r.name.slice(-40)} ${Math.round(r.startTime)} ${Math.round(r.duration)}`));
-  console.log(nav.slice(0, 900));
-  console.log(res);
-  await context.close();
+const list = await query<{ items: { id: number }[] }>(server.url, 'entities.list', { limit: 1 });
+for (const [name, path, ready] of [['o', '/', 'section.tenant'], ['e', '/entities', 'tbody tr'], ['d', `/entities/${list.items[0]?.id}`, 'canvas']] as const) {
+  for (const scheme of ['light', 'dark'] as const) {
+    const { page, context } = await openPage(browser, server.url + path, { width: 375, height: 812, colorScheme: scheme });
+    await page.locator(ready).first().waitFor();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `/tmp/diag/${name}-${scheme}-375.png` });
+    await context.close();
+  }
 }
+const { page, context } = await openPage(browser, `${server.url}/entities/${list.items[0]?.id}`);
+await page.locator('canvas').waitFor();
+await page.waitForTimeout(300);
+await page.screenshot({ path: `/tmp/diag/d-1280.png` });
+await context.close();
 await browser.close();
 await server.close();
-log('done');
