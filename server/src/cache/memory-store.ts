@@ -15,6 +15,8 @@ type Generation = {
   entities: Map<number, CachedEntity>;
   /** Entities per team field (`tenant\u001fteam`). */
   teams: Map<string, number>;
+  /** Runs applied while the generation is built, merged into `entities` at the switch. */
+  overlay: Map<number, CachedEntity>;
 };
 
 /**
@@ -46,10 +48,10 @@ export class MemoryStore implements CacheStore {
 
   async applyChanges(run: ChangeRun, buildingGeneration?: number): Promise<number> {
     const current = this.currentGeneration();
-    if (current) applyRun(current, run);
+    if (current) applyRun(current, run, (e) => put(current, e));
     if (buildingGeneration !== undefined) {
       const building = this.openGeneration(buildingGeneration);
-      if (building) applyRun(building, run);
+      if (building) applyRun(building, run, (e) => putNewer(building.overlay, e));
     }
     return current?.meta.appliedChangeId ?? 0;
   }
@@ -60,13 +62,20 @@ export class MemoryStore implements CacheStore {
       meta: { generation, appliedChangeId, entityCount: 0, teamCount: 0, builtAt: 0, builtBy: '', durationMs: 0 },
       entities: new Map(),
       teams: new Map(),
+      overlay: new Map(),
     });
   }
 
   async writeSnapshot(generation: number, entities: CachedEntity[]): Promise<void> {
     const gen = this.openGeneration(generation);
     if (!gen) throw new GenerationGoneError(generation);
-    for (const e of entities) put(gen, e);
+    const latest = new Map<number, CachedEntity>();
+    for (const e of entities) putNewer(latest, e);
+    const repeated = [...latest.keys()].filter((id) => gen.entities.has(id)).length;
+    if (repeated > 0) {
+      throw new Error(`${repeated} snapshot rows repeat entities already in generation ${generation}: rebuild it`);
+    }
+    for (const e of latest.values()) put(gen, e);
   }
 
   async switchGeneration(meta: GenerationMeta, lockToken: string | null): Promise<SwitchOutcome> {
@@ -82,6 +91,8 @@ export class MemoryStore implements CacheStore {
     const appliedChangeId = Math.max(meta.appliedChangeId, next.meta.appliedChangeId);
     const current = this.currentGeneration();
     if (current && current.meta.appliedChangeId > appliedChangeId) return 'behind';
+    for (const e of next.overlay.values()) put(next, e);
+    next.overlay.clear();
     next.meta = {
       ...meta,
       appliedChangeId,
@@ -163,8 +174,13 @@ function put(gen: Generation, e: CachedEntity): void {
   }
 }
 
-function applyRun(gen: Generation, run: ChangeRun): void {
-  for (const e of run.entities) put(gen, e);
+function putNewer(map: Map<number, CachedEntity>, e: CachedEntity): void {
+  const stored = map.get(e.id);
+  if (!stored || stored.version < e.version) map.set(e.id, { ...e });
+}
+
+function applyRun(gen: Generation, run: ChangeRun, write: (e: CachedEntity) => void): void {
+  for (const e of run.entities) write(e);
   const wm = gen.meta.appliedChangeId;
   if (run.fromId <= wm + 1 && run.toId > wm) gen.meta.appliedChangeId = run.toId;
 }

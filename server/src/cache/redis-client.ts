@@ -12,6 +12,8 @@ export type RedisClientOptions = {
   subscriber?: boolean | undefined;
   /** Do not connect until the first command or `connect()`. */
   lazyConnect?: boolean | undefined;
+  /** Overrides COMMAND_TIMEOUT_MS, for callers with a tighter budget. */
+  commandTimeoutMs?: number | undefined;
 };
 
 /** Longest wait for one reply before the command fails (the cache falls back to memory). */
@@ -40,7 +42,7 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
     connectionName: options.name,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: COMMAND_TIMEOUT_MS,
+    commandTimeout: options.commandTimeoutMs ?? COMMAND_TIMEOUT_MS,
     connectTimeout: CONNECT_TIMEOUT_MS,
     socketTimeout: SOCKET_TIMEOUT_MS,
     keepAlive: 10_000,

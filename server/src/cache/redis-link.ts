@@ -8,8 +8,10 @@ import { RedisStore } from './redis-store.js';
 export type RedisLinkEvents = {
   /** Both connections are ready (first connect or after an outage). */
   onUp: () => void;
-  /** A connection was lost or stopped answering. */
+  /** The command connection was lost or stopped answering. */
   onDown: (reason: string) => void;
+  /** The subscriber (re)subscribed: anything published meanwhile was missed. */
+  onResubscribed: () => void;
   onChanges: (message: string) => void;
   onRefresh: (message: string) => void;
 };
@@ -28,6 +30,7 @@ export class RedisLink {
   readonly store: RedisStore;
   readonly lock: RedisRefreshLock;
   private up = false;
+  private subscribed = false;
   private probe: NodeJS.Timeout | null = null;
 
   constructor(
@@ -45,15 +48,29 @@ export class RedisLink {
       if (channel === channels.changes) this.events.onChanges(message);
       else if (channel === channels.refresh) this.events.onRefresh(message);
     });
-    // ioredis re-subscribes by itself after a reconnect; 'ready' fires once that is done.
-    void this.sub.subscribe(channels.changes, channels.refresh).catch(() => undefined);
+    // Subscribing needs a connected socket (there is no offline queue), so it happens on
+    // every 'ready'; ioredis would also re-subscribe by itself, and a repeat is harmless.
+    this.sub.on('ready', () => {
+      this.sub.subscribe(channels.changes, channels.refresh).then(
+        () => {
+          this.subscribed = true;
+          this.events.onResubscribed();
+        },
+        (err: Error) => this.log.warn({ err: err.message }, 'redis subscribe failed; will retry on reconnect'),
+      );
+    });
+    this.sub.on('close', () => {
+      this.subscribed = false;
+    });
+    this.cmd.on('ready', () => void this.ping());
     for (const [name, conn] of [
       ['command', this.cmd],
       ['subscriber', this.sub],
     ] as const) {
-      conn.on('ready', () => void this.ping());
       conn.on('close', () => this.markDown(`${name} connection closed`));
-      conn.on('error', (err: Error) => this.log.debug({ err: err.message, connection: name }, 'redis connection error'));
+      conn.on('error', (err: Error) =>
+        this.log.debug({ err: err.message, connection: name }, 'redis connection error'),
+      );
     }
     this.probe = setInterval(() => void this.ping(), PROBE_MS);
     this.probe.unref();
@@ -64,10 +81,10 @@ export class RedisLink {
     return this.up;
   }
 
-  /** Resolves true once both connections are ready, false after `ms`. */
+  /** Resolves true once both connections are ready and subscribed, false after `ms`. */
   async waitUntilUp(ms: number): Promise<boolean> {
     const until = Date.now() + ms;
-    while (!this.up && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+    while (!(this.up && this.subscribed) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
     return this.up;
   }
 
@@ -84,7 +101,7 @@ export class RedisLink {
   }
 
   private check(): void {
-    if (!this.up && this.cmd.status === 'ready' && this.sub.status === 'ready') {
+    if (!this.up && this.cmd.status === 'ready') {
       this.up = true;
       this.events.onUp();
     }

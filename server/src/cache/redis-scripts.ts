@@ -1,8 +1,3 @@
-import type { Redis } from 'ioredis';
-import { encodeEntity } from './codec.js';
-import { teamField } from './keys.js';
-import type { CachedEntity } from './types.js';
-
 /**
  * Lua source of the Redis store. Every script gets KEYS[1] = the current-generation key
  * (so a cluster routes it to the `{cache}` slot) and ARGV[1] = the key base; generation
@@ -13,7 +8,7 @@ import type { CachedEntity } from './types.js';
  * merges the overlay in, newest version winning, so snapshot rows and runs may arrive in
  * any order without an older snapshot row ever replacing a newer run.
  */
-const PRELUDE = `
+export const PRELUDE = `
 local base = ARGV[1]
 local cur = redis.call('GET', KEYS[1])
 local SLICE = 1000
@@ -124,6 +119,12 @@ recount(g)
 return 1
 `;
 
+/** ARGV: base, generation. 1 when the generation is open for building. */
+const OPEN = `${PRELUDE}
+if isOpen(ARGV[2]) then return 1 end
+return 0
+`;
+
 /** ARGV: base, generation, starting watermark. Returns 0 when not newer than current. */
 const BEGIN = `${PRELUDE}
 local g = ARGV[2]
@@ -133,164 +134,10 @@ redis.call('HSET', gkey('meta', g), 'generation', g, 'appliedChangeId', ARGV[3],
 return 1
 `;
 
-/** Folds a built generation's overlay into its entities, newest version winning. */
-const MERGE = `
-local function mergeOverlay(g)
-  local ov = gkey('overlay', g)
-  local flat = redis.call('HGETALL', ov)
-  if #flat == 0 then return end
-  local ek, tk = gkey('entities', g), gkey('teams', g)
-  local pairs = #flat / 2
-  for s = 0, pairs - 1, SLICE do
-    local e = math.min(s + SLICE, pairs) - 1
-    local ids = {}
-    for j = s, e do ids[j - s + 1] = flat[2 * j + 1] end
-    local stored = redis.call('HMGET', ek, unpack(ids))
-    local writes, w = {}, 0
-    for j = s, e do
-      local old = stored[j - s + 1]
-      local val = flat[2 * j + 2]
-      if not old then
-        local a = cjson.decode(val)
-        redis.call('HINCRBY', tk, a[3] .. '\\31' .. a[4], 1)
-      end
-      if (not old) or ver(old) < ver(val) then
-        writes[w + 1] = ids[j - s + 1]
-        writes[w + 2] = val
-        w = w + 2
-      end
-    end
-    if w > 0 then redis.call('HSET', ek, unpack(writes)) end
-  end
-  redis.call('UNLINK', ov)
-end
-`;
-
-/**
- * KEYS[2] = lock. ARGV: base, generation, appliedChangeId, builtAt, builtBy, durationMs,
- * '1' when a lock token is given, the token. Generations below the new one that never
- * became current belong to fenced or crashed refreshes, so they are dropped too (bounded,
- * as a counter reset could leave a huge gap).
- */
-const SWITCH = `${PRELUDE}${MERGE}
-local g = ARGV[2]
-local gen = tonumber(g)
-local curN = cur and tonumber(cur)
-local function fenced()
-  if gen ~= curN then drop(g) end
-  return 'fenced'
-end
-if ARGV[7] == '1' and redis.call('GET', KEYS[2]) ~= ARGV[8] then return fenced() end
-if curN and gen <= curN then return fenced() end
-local mk = gkey('meta', g)
-if redis.call('EXISTS', mk) == 0 then return fenced() end
-local wm = ARGV[3]
-local built = redis.call('HGET', mk, 'appliedChangeId')
-if built and tonumber(built) > tonumber(wm) then wm = built end
-if cur then
-  local curWm = redis.call('HGET', gkey('meta', cur), 'appliedChangeId')
-  if curWm and tonumber(curWm) > tonumber(wm) then return 'behind' end
-end
-mergeOverlay(g)
-redis.call('HSET', mk, 'generation', g, 'appliedChangeId', wm, 'builtAt', ARGV[4], 'builtBy', ARGV[5],
-  'durationMs', ARGV[6])
-recount(g)
-redis.call('SET', KEYS[1], g)
-local from = curN or 1
-if gen - from <= 1000 then
-  for x = from, gen - 1 do drop(x) end
-elseif cur then
-  drop(cur)
-end
-return 'switched'
-`;
-
-const META = `${PRELUDE}
-if not cur then return false end
-return {cur, redis.call('HGETALL', gkey('meta', cur))}
-`;
-
-/** ARGV: base, id. */
-const GET = `${PRELUDE}
-if not cur then return false end
-return redis.call('HGET', gkey('entities', cur), ARGV[2])
-`;
-
-/** One HSCAN page of a generation; ARGV: base, generation, cursor, count. False once it is not current. */
-const PAGE = `${PRELUDE}
-if cur ~= ARGV[2] then return false end
-return redis.call('HSCAN', gkey('entities', cur), ARGV[3], 'COUNT', ARGV[4])
-`;
-
-const TEAMS = `${PRELUDE}
-if not cur then return {} end
-return redis.call('HKEYS', gkey('teams', cur))
-`;
-
-const COUNTS = `${PRELUDE}
-if not cur then return {0, 0} end
-return {redis.call('HLEN', gkey('entities', cur)), redis.call('HLEN', gkey('teams', cur))}
-`;
-
-const SOURCES = {
+/** Scripts that write, as [number of keys, Lua source]. */
+export const WRITE_SCRIPTS = {
   apply: [1, APPLY],
+  open: [1, OPEN],
   snapshotEnd: [1, SNAPSHOT_END],
   begin: [1, BEGIN],
-  switch: [2, SWITCH],
-  meta: [1, META],
-  get: [1, GET],
-  page: [1, PAGE],
-  teams: [1, TEAMS],
-  counts: [1, COUNTS],
 } as const satisfies Record<string, readonly [number, string]>;
-
-export type ScriptName = keyof typeof SOURCES;
-export type ScriptArg = string | number;
-export type CacheScripts = Record<ScriptName, (keys: string[], argv: ScriptArg[]) => Promise<unknown>>;
-
-/** Registers the scripts on a client (EVALSHA, falling back to EVAL once per connection). */
-export function defineCacheScripts(redis: Redis): CacheScripts {
-  const scripts: Partial<CacheScripts> = {};
-  for (const name of Object.keys(SOURCES) as ScriptName[]) {
-    const [numberOfKeys, lua] = SOURCES[name];
-    const command = `slaCache_${name}`;
-    redis.defineCommand(command, { numberOfKeys, lua });
-    const fn: unknown = Reflect.get(redis, command);
-    if (typeof fn !== 'function') throw new Error(`ioredis did not define ${command}`);
-    scripts[name] = (keys, argv) => Promise.resolve(fn.call(redis, ...keys, argv) as unknown);
-  }
-  return scripts as CacheScripts;
-}
-
-/** Entities grouped by team field, a repeated id keeping only its newest version. */
-export function groupByTeam(entities: readonly CachedEntity[]): Map<string, CachedEntity[]> {
-  const latest = new Map<number, CachedEntity>();
-  for (const e of entities) {
-    const seen = latest.get(e.id);
-    if (seen === undefined || seen.version < e.version) latest.set(e.id, e);
-  }
-  const byTeam = new Map<string, CachedEntity[]>();
-  for (const e of latest.values()) {
-    const field = teamField(e.tenantName, e.teamName);
-    const group = byTeam.get(field);
-    if (group) group.push(e);
-    else byTeam.set(field, [e]);
-  }
-  return byTeam;
-}
-
-/** The rows layout of APPLY_ROWS. */
-export function encodeRows(entities: readonly CachedEntity[]): string[] {
-  const byTeam = groupByTeam(entities);
-  const counts: string[] = [];
-  const ids: string[] = [];
-  const values: string[] = [];
-  for (const group of byTeam.values()) {
-    counts.push(String(group.length));
-    for (const e of group) {
-      ids.push(String(e.id));
-      values.push(encodeEntity(e));
-    }
-  }
-  return [String(byTeam.size), ...byTeam.keys()].concat(counts, ids, values);
-}

@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import { decodeEntity } from './codec.js';
 import { type CacheKeys, cacheKeys, DEFAULT_KEY_PREFIX, parseTeamField, prefixPattern } from './keys.js';
-import { type CacheScripts, defineCacheScripts, encodeRows } from './redis-scripts.js';
+import { type CacheScripts, defineCacheScripts, encodeRows } from './redis-commands.js';
+import { type GenerationPages, listTeamOf, parseMeta, scanInBatches, strings } from './redis-scan.js';
+import { DEFAULT_SNAPSHOT_OPTIONS, type SnapshotOptions, writeSnapshotRows } from './redis-snapshot.js';
 import {
   type CachedEntity,
   type CacheStore,
@@ -12,13 +14,7 @@ import {
   type TeamKey,
 } from './types.js';
 
-export type RedisStoreOptions = {
-  /** Entities per snapshot script call; 1,000 keeps each call near a millisecond. */
-  snapshotChunk?: number;
-  /** Snapshot calls in flight at once: deep enough to hide round trips, shallow enough
-   * that the last reply arrives well inside the client's command timeout. */
-  snapshotWindow?: number;
-};
+export type RedisStoreOptions = { snapshot?: Partial<SnapshotOptions> };
 
 /**
  * The shared cache in Redis. Each operation is one Lua script, so a reader sees a
@@ -28,8 +24,8 @@ export class RedisStore implements CacheStore {
   readonly kind = 'redis' as const;
   readonly keys: CacheKeys;
   private readonly scripts: CacheScripts;
-  private readonly snapshotChunk: number;
-  private readonly snapshotWindow: number;
+  private readonly snapshotOptions: SnapshotOptions;
+  private readonly pages: GenerationPages;
 
   /** `prefix` starts every key and channel (default `sla:`). */
   constructor(
@@ -41,8 +37,17 @@ export class RedisStore implements CacheStore {
     if (redis.options.keyPrefix) throw new Error('RedisStore builds its own keys: use a client without keyPrefix');
     this.keys = cacheKeys(prefix);
     this.scripts = defineCacheScripts(redis);
-    this.snapshotChunk = options.snapshotChunk ?? 1000;
-    this.snapshotWindow = options.snapshotWindow ?? 32;
+    this.snapshotOptions = { ...DEFAULT_SNAPSHOT_OPTIONS, ...options.snapshot };
+    this.pages = {
+      meta: () => this.meta(),
+      page: async (generation, cursor, count) => {
+        const args = [this.keys.base, generation, cursor, count];
+        const page = await this.scripts.page([this.keys.current], args);
+        if (!Array.isArray(page)) return null;
+        const [next, flat] = page as unknown[];
+        return { cursor: String(next), values: strings(flat).filter((_, i) => i % 2 === 1) };
+      },
+    };
   }
 
   async meta(): Promise<GenerationMeta | null> {
@@ -67,16 +72,9 @@ export class RedisStore implements CacheStore {
     if (Number(opened) !== 1) throw new GenerationGoneError(generation);
   }
 
-  async writeSnapshot(generation: number, entities: CachedEntity[]): Promise<void> {
-    const chunks: CachedEntity[][] = [];
-    for (let i = 0; i < entities.length; i += this.snapshotChunk) {
-      chunks.push(entities.slice(i, i + this.snapshotChunk));
-    }
-    const head = [this.keys.base, String(generation)];
-    await inWindow(chunks, this.snapshotWindow, async (chunk) => {
-      const added = await this.scripts.snapshot([this.keys.current], head.concat(encodeRows(chunk)));
-      if (Number(added) < 0) throw new GenerationGoneError(generation);
-    });
+  /** See writeSnapshotRows. */
+  writeSnapshot(generation: number, entities: CachedEntity[]): Promise<void> {
+    return writeSnapshotRows(this.redis, this.scripts, this.keys, generation, entities, this.snapshotOptions);
   }
 
   async switchGeneration(meta: GenerationMeta, lockToken: string | null): Promise<SwitchOutcome> {
@@ -98,27 +96,8 @@ export class RedisStore implements CacheStore {
   }
 
   /** Scans the whole generation (an operator and test path: pods read their own view). */
-  async listTeam(key: TeamKey): Promise<CachedEntity[]> {
-    // The encoding starts `[version,id,"tenant","team",`: match after the second comma.
-    const marker = `${JSON.stringify(key.tenantName)},${JSON.stringify(key.teamName)},`;
-    const byId = new Map<number, CachedEntity>();
-    await this.restartingScan(
-      (values) => {
-        for (const value of values) {
-          const at = value.indexOf(',', value.indexOf(',') + 1) + 1;
-          if (!value.startsWith(marker, at)) continue;
-          const e = decodeEntity(value);
-          const seen = byId.get(e.id);
-          if (!seen || seen.version < e.version) byId.set(e.id, e);
-        }
-      },
-      () => {
-        byId.clear();
-        return true;
-      },
-      1000,
-    );
-    return [...byId.values()].sort((a, b) => a.id - b.id);
+  listTeam(key: TeamKey): Promise<CachedEntity[]> {
+    return listTeamOf(this.pages, key);
   }
 
   async listTeams(): Promise<TeamKey[]> {
@@ -126,43 +105,8 @@ export class RedisStore implements CacheStore {
     return strings(reply).map(parseTeamField);
   }
 
-  async scan(
-    onBatch: (entities: CachedEntity[]) => void | Promise<void>,
-    batchSize = 1000,
-  ): Promise<GenerationMeta | null> {
-    // HSCAN may return an entry twice while the hash resizes; the first copy is enough
-    // since the caller catches up from the change log after the meta's watermark.
-    let seen = new Set<number>();
-    let pending: CachedEntity[] = [];
-    let delivered = false;
-    // COUNT is only a hint to HSCAN, so pages are re-cut to the asked size.
-    const flush = async (all: boolean) => {
-      while (pending.length >= batchSize || (all && pending.length > 0)) {
-        const batch = pending.slice(0, batchSize);
-        pending = pending.slice(batchSize);
-        delivered = true;
-        await onBatch(batch);
-      }
-    };
-    const meta = await this.restartingScan(
-      async (values) => {
-        for (const value of values) {
-          const e = decodeEntity(value);
-          if (seen.has(e.id)) continue;
-          seen.add(e.id);
-          pending.push(e);
-        }
-        await flush(false);
-      },
-      () => {
-        seen = new Set();
-        pending = [];
-        return !delivered;
-      },
-      batchSize,
-    );
-    await flush(true);
-    return meta;
+  scan(onBatch: (entities: CachedEntity[]) => void | Promise<void>, batchSize = 1000): Promise<GenerationMeta | null> {
+    return scanInBatches(this.pages, onBatch, batchSize);
   }
 
   async counts(): Promise<{ entities: number; teams: number }> {
@@ -179,78 +123,4 @@ export class RedisStore implements CacheStore {
       cursor = next;
     } while (cursor !== '0');
   }
-
-  /**
-   * HSCANs the current generation page by page; each page is read by a script that first
-   * checks the generation is still current. When it was switched out, `onRestart` decides
-   * whether to start over on the new one (true) or to give up with GenerationGoneError.
-   */
-  private async restartingScan(
-    onValues: (values: string[]) => void | Promise<void>,
-    onRestart: () => boolean,
-    count: number,
-  ): Promise<GenerationMeta | null> {
-    for (let attempt = 0; ; attempt++) {
-      const meta = await this.meta();
-      if (!meta) return null;
-      const gen = String(meta.generation);
-      let cursor = '0';
-      let gone = false;
-      do {
-        const page = await this.scripts.page([this.keys.current], [this.keys.base, gen, cursor, count]);
-        if (!Array.isArray(page)) {
-          gone = true;
-          break;
-        }
-        const [next, flat] = page as unknown[];
-        cursor = String(next);
-        const values = strings(flat).filter((_, i) => i % 2 === 1);
-        await onValues(values);
-      } while (cursor !== '0');
-      if (!gone) return meta;
-      if (!onRestart() || attempt >= 5) throw new GenerationGoneError(meta.generation);
-    }
-  }
-}
-
-function strings(reply: unknown): string[] {
-  if (!Array.isArray(reply) || !reply.every((v): v is string => typeof v === 'string')) {
-    throw new Error('unexpected Redis reply: expected an array of strings');
-  }
-  return reply;
-}
-
-function parseMeta(generation: number, reply: unknown): GenerationMeta | null {
-  const flat = strings(reply);
-  if (flat.length === 0) return null;
-  const f = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i] as string, flat[i + 1] as string);
-  const num = (name: string) => Number(f.get(name) ?? 0);
-  return {
-    generation,
-    appliedChangeId: num('appliedChangeId'),
-    entityCount: num('entityCount'),
-    teamCount: num('teamCount'),
-    builtAt: num('builtAt'),
-    builtBy: f.get('builtBy') ?? '',
-    durationMs: num('durationMs'),
-  };
-}
-
-/** Runs `task` over `items` with at most `limit` in flight; rejects on the first failure. */
-async function inWindow<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await task(item);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -38,14 +38,20 @@ export async function runRefresh(d: {
   metrics.lock.inc({ outcome: 'acquired' });
   const started = Date.now();
   let lost = false;
-  const renew = setInterval(() => {
-    void lock.renew(got.token, ttl).then((ok) => {
-      if (!ok && !lost) {
-        lost = true;
-        metrics.lock.inc({ outcome: 'lost' });
-      }
-    }, () => undefined);
-  }, Math.max(250, ttl / 3));
+  const renew = setInterval(
+    () => {
+      void lock.renew(got.token, ttl).then(
+        (ok) => {
+          if (!ok && !lost) {
+            lost = true;
+            metrics.lock.inc({ outcome: 'lost' });
+          }
+        },
+        () => undefined,
+      );
+    },
+    Math.max(250, ttl / 3),
+  );
   const check = () => {
     if (lost) throw new RefreshAborted('the refresh lock was lost');
   };

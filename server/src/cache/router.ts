@@ -16,17 +16,34 @@ import { ingestMany, ingestOne } from '../ingest/ingest.js';
 import { ingestProcedure, readProcedure, router } from '../trpc.js';
 
 const TAGS = ['cache'];
-const ERRORS = 'Errors: 400 invalid input (the message names each problem), 401 missing or unknown token, 403 token not allowed for the tenant, 413 body too large, 415 not JSON, 429 rate limited (Retry-After), 503 PostgreSQL unavailable (Retry-After; nothing written).';
+const ERRORS =
+  'Errors: 400 invalid input (the message names each problem), 401 missing or unknown token, 403 token not allowed for the tenant, 413 body too large, 415 not JSON, 429 rate limited (Retry-After), 503 PostgreSQL unavailable (Retry-After; nothing written).';
 
 export const cacheRouter = router({
   status: readProcedure
-    .meta({ openapi: { method: 'GET', path: '/cache/status', tags: TAGS, summary: 'Cache mode, connections and freshness of this pod', protect: false } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/cache/status',
+        tags: TAGS,
+        summary: 'Cache mode, connections and freshness of this pod',
+        protect: false,
+      },
+    })
     .input(z.void())
     .output(ZCacheStatus)
     .query(({ ctx }) => ctx.app.cache.status()),
 
   recentChanges: readProcedure
-    .meta({ openapi: { method: 'GET', path: '/cache/recent-changes', tags: TAGS, summary: 'Accepted changes, newest first', protect: false } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/cache/recent-changes',
+        tags: TAGS,
+        summary: 'Accepted changes, newest first',
+        protect: false,
+      },
+    })
     .input(ZRecentChangesInput)
     .output(ZRecentChanges)
     .query(({ ctx, input }) => listRecentChanges(ctx.app, input)),

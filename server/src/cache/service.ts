@@ -1,10 +1,10 @@
 import type { CacheStatus, RefreshResult } from '@sla/shared';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
-import { readChanges } from '../changes/log.js';
 import { ChangeFeed } from '../changes/feed.js';
 import { ChangeFollower } from '../changes/follower.js';
+import { readChanges } from '../changes/log.js';
 import { entityOf, type LogChange, type LogRun, toLogChange } from '../changes/types.js';
+import type { Config } from '../config.js';
 import type { Db } from '../db/sql.js';
 import type { CommittedRun } from '../ingest/writer.js';
 import type { Metrics } from '../metrics.js';
@@ -20,6 +20,9 @@ import { EntityView } from './view.js';
 export type CacheMode = 'redis' | 'memory';
 export type LastRefresh = { at: string; durationMs: number; podId: string; entityCount: number };
 type ChangesMessage = { pod: string; fromId: number; toId: number; changes: LogChange[] };
+
+/** Longest a request waits for its Redis write-through before answering anyway. */
+const WRITE_THROUGH_WAIT_MS = 250;
 
 /** How often every pod reads the change log tail: the safety net under pub/sub, and memory mode's only feed. */
 const POLL_MS = 1_000;
@@ -64,8 +67,10 @@ export class CacheService {
           url,
           { prefix: d.config.REDIS_KEY_PREFIX, podId: d.config.podId, tlsCaFile: d.config.REDIS_TLS_CA_FILE },
           {
-            onUp: () => void this.enterRedis().catch((err) => d.log.warn({ err }, 'could not switch back to redis yet')),
+            onUp: () =>
+              void this.enterRedis().catch((err) => d.log.warn({ err }, 'could not switch back to redis yet')),
             onDown: (reason) => void this.enterMemory(reason),
+            onResubscribed: () => void this.follower.catchUp().catch(() => undefined),
             onChanges: (m) => this.onChangesMessage(m),
             onRefresh: (m) => this.onRefreshMessage(m),
           },
@@ -102,10 +107,15 @@ export class CacheService {
     const redis = this.redis;
     if (this.mode !== 'redis' || !redis?.isUp) return;
     const message: ChangesMessage = { pod: this.d.config.podId, ...logRun };
-    await Promise.all([
+    const written = Promise.all([
       redis.store.applyChanges(toChangeRun(logRun)),
       redis.publish(changesChannel(this.d.config.REDIS_KEY_PREFIX), JSON.stringify(message)),
-    ]).catch((err) => this.d.log.warn({ err: (err as Error).message }, 'redis write-through failed; the log replay will repair it'));
+    ]).catch((err) =>
+      this.d.log.warn({ err: (err as Error).message }, 'redis write-through failed; the log replay will repair it'),
+    );
+    // The change is committed and already in this pod's view: a Redis that stopped answering
+    // must not hold the poller's 2xx for the full command timeout. The log replay repairs Redis.
+    await Promise.race([written, new Promise((r) => setTimeout(r, WRITE_THROUGH_WAIT_MS).unref())]);
   }
 
   /** A full refresh now, unless another pod holds the lock (then says which). */
@@ -124,7 +134,11 @@ export class CacheService {
       store.counts().catch(() => ({ entities: 0, teams: 0 })),
       lock.holder().catch(() => null),
     ]);
-    const last = Math.max(this.lastChangeAt, meta?.builtAt ?? 0, this.lastRefresh ? Date.parse(this.lastRefresh.at) : 0);
+    const last = Math.max(
+      this.lastChangeAt,
+      meta?.builtAt ?? 0,
+      this.lastRefresh ? Date.parse(this.lastRefresh.at) : 0,
+    );
     return {
       isInitialized: this.isInitialized,
       mode: this.mode,
@@ -258,9 +272,20 @@ export class CacheService {
     const gen = ++this.memoryGeneration;
     const applied = this.follower.applied;
     await this.memory.beginGeneration(gen);
-    await this.memory.writeSnapshot(gen, [...this.view.byId.values()].map((e) => ({ ...e })));
+    await this.memory.writeSnapshot(
+      gen,
+      [...this.view.byId.values()].map((e) => ({ ...e })),
+    );
     await this.memory.switchGeneration(
-      { generation: gen, appliedChangeId: applied, entityCount: this.view.size, teamCount: 0, builtAt: Date.now(), builtBy: this.d.config.podId, durationMs: 0 },
+      {
+        generation: gen,
+        appliedChangeId: applied,
+        entityCount: this.view.size,
+        teamCount: 0,
+        builtAt: Date.now(),
+        builtBy: this.d.config.podId,
+        durationMs: 0,
+      },
       null,
     );
     await replayLog(this.d.db.sql, this.memory, applied, this.follower.applied).catch(() => undefined);
@@ -269,20 +294,34 @@ export class CacheService {
   /** Repairs Redis from the log when a write-through was missed (a pod died, a command timed out). */
   private async syncRedis(): Promise<void> {
     const redis = this.redis;
-    if (this.mode !== 'redis' || !redis?.isUp) return;
+    if (!redis?.isUp) return;
+    // Redis is reachable but an earlier switch back did not finish (e.g. another pod was rebuilding it): retry.
+    if (this.mode === 'memory') return this.enterRedis();
     const meta = await redis.store.meta();
     if (!meta) return void this.refresh('redis cache missing');
     if (meta.appliedChangeId < this.follower.applied)
       await replayLog(this.d.db.sql, redis.store, meta.appliedChangeId, this.follower.applied);
   }
 
-  private async doRefresh(trigger: string, store = this.store, lock = this.mode === 'redis' && this.redis ? this.redis.lock : this.memoryLock): Promise<RefreshResult> {
+  private async doRefresh(
+    trigger: string,
+    store = this.store,
+    lock = this.mode === 'redis' && this.redis ? this.redis.lock : this.memoryLock,
+  ): Promise<RefreshResult> {
     const r = await runRefresh({ ...this.d, store, lock, trigger });
     if (r.started && r.generation !== null) {
-      this.lastRefresh = { at: new Date().toISOString(), durationMs: r.durationMs ?? 0, podId: this.d.config.podId, entityCount: r.entityCount ?? 0 };
+      this.lastRefresh = {
+        at: new Date().toISOString(),
+        durationMs: r.durationMs ?? 0,
+        podId: this.d.config.podId,
+        entityCount: r.entityCount ?? 0,
+      };
       if (store === this.redis?.store)
         await this.redis
-          .publish(refreshChannel(this.d.config.REDIS_KEY_PREFIX), JSON.stringify({ generation: r.generation, ...this.lastRefresh }))
+          .publish(
+            refreshChannel(this.d.config.REDIS_KEY_PREFIX),
+            JSON.stringify({ generation: r.generation, ...this.lastRefresh }),
+          )
           .catch(() => undefined);
     }
     return r;
@@ -291,7 +330,8 @@ export class CacheService {
   private async refreshIfDue(): Promise<void> {
     const meta = await this.store.meta().catch(() => null);
     const intervalMs = this.d.config.CACHE_REFRESH_INTERVAL_HOURS * 3_600_000;
-    if (!meta || Date.now() - meta.builtAt >= intervalMs * 0.9) await this.refresh('schedule').catch((err) => this.d.log.error({ err }, 'scheduled refresh failed'));
+    if (!meta || Date.now() - meta.builtAt >= intervalMs * 0.9)
+      await this.refresh('schedule').catch((err) => this.d.log.error({ err }, 'scheduled refresh failed'));
     const after = await this.store.meta().catch(() => null);
     this.scheduleRefresh(this.nextRefreshDelay(after?.builtAt ?? Date.now()));
   }

@@ -75,9 +75,12 @@ export interface CacheStore {
    */
   beginGeneration(generation: number, appliedChangeId?: number): Promise<void>;
   /**
-   * Writes snapshot rows into a generation being built. A row is skipped when the
-   * generation already holds that entity at a newer version (a run applied while
-   * building), so snapshot rows and runs may arrive in any order.
+   * Writes snapshot rows into a generation being built, as plain writes (the fast path of
+   * a refresh). Runs applied to the generation meanwhile are kept apart and merged at the
+   * switch, newest version winning, so snapshot rows and runs may arrive in any order.
+   * Each entity goes into a generation's snapshot once (within one call the newest
+   * version of a repeated id is kept); a row repeating an entity of an earlier call is an
+   * error. After any failed call the generation is incomplete: begin a new one.
    * Throws GenerationGoneError when the generation is not open for building (never begun,
    * fenced, or already switched out).
    */

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
@@ -19,6 +20,30 @@ export type DbConfig = {
 /** An arbitrary constant: the advisory lock that serialises migrations across pods. */
 const MIGRATION_LOCK = 7_231_001;
 
+/**
+ * Bounds on waiting for PostgreSQL, so that when it is unreachable ingest answers 503
+ * within a few seconds instead of hanging: opening a connection, waiting for a free one,
+ * and silence on a connection while a query is outstanding (a vanished host or a
+ * black-holed network never closes the socket; this closes it, failing its queries).
+ */
+const CONNECT_TIMEOUT_MS = 2_000;
+const ACQUIRE_TIMEOUT_MS = 3_000;
+const SILENT_QUERY_MS = 2_000;
+
+/** Per database: the silence watchdog is off while migrations (long DDL) run. */
+const watchdogs = new WeakMap<Orm, { enabled: boolean }>();
+
+type RawClient = { readyForQuery: boolean; connection: { stream: Socket } };
+
+function watchSilence(client: RawClient, guard: { enabled: boolean }): void {
+  const socket = client.connection.stream;
+  socket.setTimeout(SILENT_QUERY_MS);
+  socket.on('timeout', () => {
+    if (guard.enabled && !client.readyForQuery)
+      socket.destroy(new Error(`Connection terminated: PostgreSQL sent nothing for ${SILENT_QUERY_MS} ms during a query`));
+  });
+}
+
 function baseOptions(): Partial<Options> {
   return {
     entities: [SlaEntity, SlaChange],
@@ -36,14 +61,29 @@ export type Orm = MikroORM;
 export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; close: () => Promise<void> }> {
   if (cfg.databaseUrl) {
     if (cfg.schema) await ensureSchema(cfg.databaseUrl, cfg.schema);
+    const guard = { enabled: true };
     const orm = await MikroORM.init({
       ...baseOptions(),
       driver: PostgreSqlDriver,
       clientUrl: cfg.databaseUrl,
       schema: cfg.schema,
-      pool: { min: 1, max: cfg.poolSize },
-      driverOptions: cfg.schema ? { connection: { options: `-c search_path=${cfg.schema}` } } : {},
+      pool: {
+        min: 1,
+        max: cfg.poolSize,
+        afterCreate: (client: RawClient, done: (err: Error | null, client: RawClient) => void) => {
+          watchSilence(client, guard);
+          done(null, client);
+        },
+      },
+      driverOptions: {
+        acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
+        connection: {
+          connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+          ...(cfg.schema ? { options: `-c search_path=${cfg.schema}` } : {}),
+        },
+      },
     } as Options);
+    watchdogs.set(orm, guard);
     return { orm, close: () => orm.close(true) };
   }
   mkdirSync(cfg.dataDir, { recursive: true });
@@ -82,8 +122,14 @@ async function ensureSchema(url: string, schema: string): Promise<void> {
  */
 export async function migrate(orm: Orm, cfg: DbConfig, log: Logger): Promise<void> {
   const run = async () => {
-    const done = await orm.getMigrator().up();
-    if (done.length > 0) log.info({ migrations: done.map((m) => m.name) }, 'migrations applied');
+    const guard = watchdogs.get(orm);
+    if (guard) guard.enabled = false;
+    try {
+      const done = await orm.getMigrator().up();
+      if (done.length > 0) log.info({ migrations: done.map((m) => m.name) }, 'migrations applied');
+    } finally {
+      if (guard) guard.enabled = true;
+    }
   };
   if (!cfg.databaseUrl) return run();
   const client = new pg.Client({ connectionString: cfg.databaseUrl });

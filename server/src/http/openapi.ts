@@ -1,3 +1,4 @@
+import { ZIncrementalUpdate } from '@sla/shared';
 import { generateOpenApiDocument } from 'trpc-to-openapi';
 import { appRouter } from '../router.js';
 
@@ -24,6 +25,33 @@ const health = (summary: string, description: string) => ({
   },
 });
 
+const errorResponse = (description: string, retryAfter = false) => ({
+  description,
+  ...(retryAfter
+    ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } } }
+    : {}),
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+/** Answers the ingest routes give besides those the generator derives from the procedures. */
+const INGEST_ERRORS = {
+  '413': errorResponse('Request body too large (1 MiB; 8 MiB on the batch route)'),
+  '415': errorResponse('Content-Type is not application/json'),
+  '429': errorResponse('Rate limit of this token exceeded', true),
+  '503': errorResponse('PostgreSQL unreachable or the pod shutting down; nothing was written', true),
+};
+
+type Operation = { responses?: Record<string, unknown>; requestBody?: { content?: Record<string, { example?: unknown }> } };
+
+/** Adds the extra error answers and a request example (the original body) to an ingest route. */
+function describeIngest(paths: Record<string, unknown>, path: string, example: unknown): void {
+  const op = (paths[path] as { post?: Operation } | undefined)?.post;
+  if (!op) return;
+  op.responses = { ...(op.responses ?? {}), ...INGEST_ERRORS };
+  const json = op.requestBody?.content?.['application/json'];
+  if (json && example !== undefined) json.example = example;
+}
+
 /** The OpenAPI document for pollers and probes, generated from the router's `openapi` meta. */
 export function openApiDocument(baseUrl: string) {
   const doc = generateOpenApiDocument(appRouter, {
@@ -43,5 +71,8 @@ export function openApiDocument(baseUrl: string) {
     '/health/live': health('Liveness', 'The process is alive; no dependency is checked.'),
     '/health/ready': health('Readiness', '503 while draining or before the cache is initialised.'),
   });
+  const example = (ZIncrementalUpdate.meta() as { example?: unknown } | undefined)?.example;
+  describeIngest(paths, '/cache/incremental-update', example);
+  describeIngest(paths, '/cache/incremental-updates', example === undefined ? undefined : { updates: [example] });
   return doc;
 }

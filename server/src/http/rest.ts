@@ -9,7 +9,7 @@ import { type Context, createCallerFactory, describeIssues } from '../trpc.js';
 import { readBody } from './body.js';
 import { sendJson } from './respond.js';
 
-type Route = { method: string; path: string; procedure: string; maxBody: number };
+type Route = { method: string; path: string; procedure: string; maxBody: number; takesInput: boolean };
 
 const MiB = 1024 * 1024;
 /** The batch route takes up to 1,000 updates; every other body is capped at 1 MiB. */
@@ -17,9 +17,11 @@ const BODY_LIMITS: Record<string, number> = { '/cache/incremental-updates': 8 * 
 
 /** The REST routes, read from the same `openapi` meta the OpenAPI document is generated from. */
 export const restRoutes: Route[] = Object.entries(appRouter._def.procedures).flatMap(([name, proc]) => {
-  const openapi = (proc as unknown as { _def: { meta?: OpenApiMeta } })._def.meta?.openapi;
+  const def = (proc as unknown as { _def: { meta?: OpenApiMeta; inputs: unknown[] } })._def;
+  const openapi = def.meta?.openapi;
   if (!openapi) return [];
-  return [{ method: openapi.method, path: openapi.path, procedure: name, maxBody: BODY_LIMITS[openapi.path] ?? MiB }];
+  const takesInput = !def.inputs.every((i) => i instanceof z.ZodVoid);
+  return [{ method: openapi.method, path: openapi.path, procedure: name, maxBody: BODY_LIMITS[openapi.path] ?? MiB, takesInput }];
 });
 
 const createCaller = createCallerFactory(appRouter);
@@ -49,7 +51,8 @@ export async function handleRest(app: AppDeps, req: IncomingMessage, res: Server
     setHeader: (n, v) => res.setHeader(n, v),
   };
   try {
-    const input = route.method === 'GET' ? queryInput(req) : await readBody(req, route.maxBody);
+    // A route without input (e.g. POST /cache/refresh) ignores whatever body a client sends.
+    const input = !route.takesInput ? undefined : route.method === 'GET' ? queryInput(req) : await readBody(req, route.maxBody);
     const [ns, name] = route.procedure.split('.') as [string, string];
     const caller = createCaller(ctx) as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>;
     const data = await (caller[ns] as Record<string, (i: unknown) => Promise<unknown>>)[name]?.(input);

@@ -5,7 +5,9 @@ import { type Identity, identityKey, observationKey, type PlannedChange, type St
 /**
  * Arbitrary constant: the transaction-scoped advisory lock that orders change ids.
  * Taken first in every ingest transaction, it makes "max(id) + 1" safe and makes
- * ascending change id equal commit order across all pods.
+ * ascending change id equal commit order across all pods. Advisory locks are
+ * database-wide, so the key pairs it with the schema: deployments in other schemas
+ * (DATABASE_SCHEMA) of the same database do not queue behind each other.
  */
 export const CHANGE_ORDER_LOCK = 7_231_002;
 
@@ -45,8 +47,19 @@ export function rowToState(r: EntityRow): StoredState {
   };
 }
 
+/**
+ * A writer that vanishes mid-transaction (its host or network gone) would hold the lock
+ * until PostgreSQL noticed the dead connection, which can take hours; this makes the
+ * server end such a transaction, and free the lock, after a few idle seconds.
+ */
+const IDLE_IN_TX_MS = 5_000;
+
 export async function lockChangeOrder(sql: Sql): Promise<number> {
-  await sql('SELECT pg_advisory_xact_lock(?)', [CHANGE_ORDER_LOCK]);
+  await sql(
+    `SELECT set_config('idle_in_transaction_session_timeout', '${IDLE_IN_TX_MS}', true),
+            pg_advisory_xact_lock(?::int, hashtext(current_schema()))`,
+    [CHANGE_ORDER_LOCK],
+  );
   const [row] = await sql<{ head: string | number }>('SELECT coalesce(max(id), 0) AS head FROM sla_change');
   return Number(row?.head ?? 0);
 }

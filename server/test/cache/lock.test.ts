@@ -6,9 +6,9 @@ import { createRedisClient, waitForReady } from '../../src/cache/redis-client.js
 import { RedisStore } from '../../src/cache/redis-store.js';
 import type { CacheStore } from '../../src/cache/types.js';
 import { uniquePrefix } from '../support/ids.js';
+import { REDIS_URL } from './redis-helpers.js';
 import { entity, metaFor } from './store.contract.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Locks of several pods on one shared lock, and the store whose switch checks it. */

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { encodeEntity } from '../../src/cache/codec.js';
+import { encodeRows } from '../../src/cache/redis-commands.js';
 import { RedisStore } from '../../src/cache/redis-store.js';
-import { encodeRows } from '../../src/cache/redis-scripts.js';
 import { startRedisServer } from '../support/redis-server.js';
 import { entity } from './store.contract.js';
 
@@ -14,7 +14,8 @@ const rows = Array.from({ length: n }, (_, i) =>
 const usec = async () => {
   const s = await redis.info('commandstats');
   let total = 0;
-  for (const m of s.matchAll(/cmdstat_(\w+):calls=\d+,usec=(\d+)/g)) if (m[1] !== 'info' && m[1] !== 'config') total += Number(m[2]);
+  for (const m of s.matchAll(/cmdstat_(\w+):calls=\d+,usec=(\d+)/g))
+    if (m[1] !== 'info' && m[1] !== 'config') total += Number(m[2]);
   await redis.config('RESETSTAT');
   return total / 1000;
 };
@@ -35,7 +36,9 @@ for (let round = 0; round < 3; round++) {
     await Promise.all(ps);
   }
   let wall = performance.now() - t;
-  console.log(`plain HSET:    ${wall.toFixed(0)} ms wall, ${(await usec()).toFixed(0)} ms redis, ${Math.round((n / wall) * 1000)}/s`);
+  console.log(
+    `plain HSET:    ${wall.toFixed(0)} ms wall, ${(await usec()).toFixed(0)} ms redis, ${Math.round((n / wall) * 1000)}/s`,
+  );
   await redis.flushall();
   await usec();
   const store = new RedisStore(redis, 'bench:');
@@ -43,7 +46,9 @@ for (let round = 0; round < 3; round++) {
   t = performance.now();
   for (let i = 0; i < n; i += 10_000) await store.writeSnapshot(1, rows.slice(i, i + 10_000));
   wall = performance.now() - t;
-  console.log(`writeSnapshot: ${wall.toFixed(0)} ms wall, ${(await usec()).toFixed(0)} ms redis, ${Math.round((n / wall) * 1000)}/s`);
+  console.log(
+    `writeSnapshot: ${wall.toFixed(0)} ms wall, ${(await usec()).toFixed(0)} ms redis, ${Math.round((n / wall) * 1000)}/s`,
+  );
 }
 redis.disconnect();
 await own.close();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createMetrics } from '../../src/metrics.js';
-import { durationMs, isRecord, loadK8s, parseYamlFile, quantityBytes } from './manifests.js';
+import { durationMs, isRecord, lazy, loadK8s, parseYamlFile, quantityBytes } from './manifests.js';
 
 const RULES_FILE = z.object({
   groups: z
@@ -24,10 +24,10 @@ const RULES_FILE = z.object({
     .min(1),
 });
 
-const docs = parseYamlFile('ops/prometheus-alerts.yaml');
-const rules = RULES_FILE.parse(docs[0]).groups.flatMap((g) => g.rules);
+const docs = lazy(() => parseYamlFile('ops/prometheus-alerts.yaml'));
+const rules = lazy(() => RULES_FILE.parse(docs()[0]).groups.flatMap((g) => g.rules));
 const rule = (name: string) => {
-  const r = rules.find((x) => x.alert === name);
+  const r = rules().find((x) => x.alert === name);
   if (!r) throw new Error(`alert ${name} missing`);
   return r;
 };
@@ -63,15 +63,15 @@ function selectors(expr: string): { metric: string; labels: string[] }[] {
 
 describe('ops/prometheus-alerts.yaml', () => {
   it('is one YAML document of well-formed rule groups with unique alert names', () => {
-    expect(docs).toHaveLength(1);
-    expect(new Set(rules.map((r) => r.alert)).size).toBe(rules.length);
-    for (const r of rules) expect(durationMs(r.for)).toBeLessThanOrEqual(60 * 60_000);
+    expect(docs()).toHaveLength(1);
+    expect(new Set(rules().map((r) => r.alert)).size).toBe(rules().length);
+    for (const r of rules()) expect(durationMs(r.for)).toBeLessThanOrEqual(60 * 60_000);
   });
 
   it('uses only metrics (and labels) the server registers', async () => {
     const series = await exposedSeries();
     expect(series.size).toBeGreaterThan(0);
-    for (const r of rules) {
+    for (const r of rules()) {
       const used = selectors(r.expr);
       expect(used.length, `${r.alert} uses a sla_ metric`).toBeGreaterThan(0);
       for (const { metric, labels } of used) {
@@ -102,7 +102,9 @@ describe('ops/prometheus-alerts.yaml', () => {
 
   it("measures Redis memory against redis-cache's memory limit", () => {
     const redis = loadK8s(['k8s/redis.yaml']).find((d) => d.kind === 'Deployment');
-    const spec = redis?.raw.spec as { template: { spec: { containers: { resources: { limits: { memory: string } } }[] } } };
+    const spec = redis?.raw.spec as {
+      template: { spec: { containers: { resources: { limits: { memory: string } } }[] } };
+    };
     const limit = quantityBytes(spec.template.spec.containers[0]?.resources.limits.memory ?? '');
     for (const name of ['SlaRedisMemoryHigh', 'SlaRedisMemoryCritical']) {
       const m = /> (0\.\d+) \* (\d+) \* 1024 \* 1024$/.exec(rule(name).expr.trim());

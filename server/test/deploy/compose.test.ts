@@ -27,6 +27,12 @@ const dockerfile = lazy(parseDockerfile);
 /** The app instances and their host ports, as in the original design. */
 const APPS = { app1: 3000, app2: 3001 } as const;
 
+/** A service's healthcheck `test` as one command line. */
+const healthcheckCommand = (name: string) => {
+  const test = svc(name).healthcheck?.test;
+  return Array.isArray(test) ? test.join(' ') : String(test ?? '');
+};
+
 /** What the app process sees: the image's ENV overlaid with the service's environment. */
 const appEnv = (name: string) => ({ ...imageEnv(dockerfile()), ...composeEnv(svc(name).environment) });
 
@@ -75,14 +81,13 @@ describe('docker-compose.yml', () => {
     const password = cmd[cmd.indexOf('--requirepass') + 1];
     expect(password).toBeTruthy();
     expect(composeEnv(redis.environment).REDIS_PASSWORD).toBe(password);
-    const test = (redis.healthcheck?.test as string[]).join(' ');
-    expect(test).toMatch(/redis-cli -a .*\bping\b/);
+    expect(healthcheckCommand('redis')).toMatch(/redis-cli -a .*\bping\b/);
     expect(redis.volumes).toContain('redis-data:/data');
   });
 
   it('checks PostgreSQL with pg_isready and keeps its data in a volume', () => {
     const pg = svc('postgres');
-    expect((pg.healthcheck?.test as string[]).join(' ')).toMatch(/pg_isready -U sla -d sla_db/);
+    expect(healthcheckCommand('postgres')).toMatch(/pg_isready -U sla -d sla_db/);
     expect(pg.volumes).toContain('postgres-data:/var/lib/postgresql/data');
     expect(Object.keys(compose().volumes ?? {}).sort()).toEqual(['postgres-data', 'redis-data']);
   });

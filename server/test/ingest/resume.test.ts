@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/bootstrap.js';
 import { dropSchema, post, startPod, uniqueSchema } from '../support/app.js';
 import { range, subscribeChanges, updateFor } from './helpers.js';
@@ -63,7 +63,6 @@ describe('resuming a change subscription with lastEventId', () => {
     pods.push(pod);
     return pod;
   };
-  beforeAll(() => undefined);
   afterAll(async () => {
     for (const pod of pods) await pod.close();
     await dropSchema(schema);

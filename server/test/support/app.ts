@@ -76,7 +76,7 @@ export async function spawnPod(env: TestEnv, timeoutMs = 60_000): Promise<PodPro
   const url = `http://127.0.0.1:${port}`;
   const until = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`pod exited early:\n${out}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`pod exited early:\n${out}`);
     const ok = await fetch(`${url}/api/health/ready`).then((r) => r.ok, () => false);
     if (ok) break;
     if (Date.now() > until) {

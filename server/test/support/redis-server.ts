@@ -24,11 +24,19 @@ export type TestRedisServer = {
   close(): Promise<void>;
 };
 
-// A test that crashes must not leave servers behind.
+// A test that crashes must not leave servers behind. Test runners end their workers with
+// SIGTERM, which skips 'exit' handlers: kill the servers, then let the signal do its work.
 const running = new Set<ChildProcess>();
-process.once('exit', () => {
+const killAll = () => {
   for (const child of running) child.kill('SIGKILL');
-});
+};
+process.once('exit', killAll);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    killAll();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();

@@ -1,4 +1,4 @@
-import type { Change, Rollup, Status, Summary, TeamSummary, TenantSummary } from '@sla/shared';
+import type { Change, Rollup, Status, Summary } from '@sla/shared';
 import { latestByEntity, patchEntities } from './entity-patch';
 
 type Side = { status: Status; sla: number; target: number };
@@ -7,20 +7,6 @@ type Side = { status: Status; sla: number; target: number };
 export function complianceRatio(r: Pick<Rollup, 'total' | 'compliant'>): number {
   return r.total === 0 ? 1 : r.compliant / r.total;
 }
-
-/**
- * Worst first, as the server orders the summary: lowest compliance, then most failing, then
- * lowest mean SLA; the name last keeps the order stable so cards do not swap on ties.
- */
-export function compareWorstFirst<T extends Rollup>(name: (x: T) => string) {
-  return (a: T, b: T): number =>
-    complianceRatio(a) - complianceRatio(b) ||
-    b.byStatus.Failed - a.byStatus.Failed ||
-    (a.meanSla ?? 100) - (b.meanSla ?? 100) ||
-    name(a).localeCompare(name(b));
-}
-const tenantOrder = compareWorstFirst<TenantSummary>((t) => t.tenantName);
-const teamOrder = compareWorstFirst<TeamSummary>((t) => t.teamName);
 
 /** Moves one entity from its old state (null: new entity) to its new state within a rollup. */
 export function applyToRollup<R extends Rollup>(r: R, before: Side | null, after: Side): R {
@@ -49,7 +35,9 @@ export type SummaryPatch = {
 
 /**
  * Applies a batch of changes to the overview's rollups so counts move the moment a change
- * arrives. Stale counts and exact worst lists are left to the next (throttled) refetch.
+ * arrives. Order is left alone: re-sorting on every frame would make cards and rows jump
+ * under the reader (and move DOM nodes at 60 fps) during a burst, so tenants and teams are
+ * re-ordered by the next (throttled) refetch, as are stale counts and the worst lists.
  */
 export function patchSummary(summary: Summary, changes: readonly Change[]): SummaryPatch {
   let unknownGroup = false;
@@ -82,9 +70,9 @@ export function patchSummary(summary: Summary, changes: readonly Change[]): Summ
       const worst = patchEntities(team.worst, latest);
       return worst === team.worst ? team : { ...team, worst };
     });
-    return { ...t, worst: patchEntities(t.worst, latest), teams: teams.sort(teamOrder) };
+    return { ...t, worst: patchEntities(t.worst, latest), teams };
   });
-  return { summary: { ...summary, overall, tenants: patched.sort(tenantOrder) }, unknownGroup };
+  return { summary: { ...summary, overall, tenants: patched }, unknownGroup };
 }
 
 /** Changes whenever any number of a rollup does: drives the brief highlight. */

@@ -41,6 +41,7 @@ export function createLiveUpdater(qc: QueryClient, schedule: Scheduler = frameSc
   const refreshFacets = throttle(() => void qc.invalidateQueries({ queryKey: keys.facets }), RECONCILE_MS);
 
   const apply = (changes: Change[], overflowed: boolean) => {
+    if ((window as any).__exp === 'none' || localStorage.getItem('exp') === 'none') return;
     if (overflowed) {
       // Part of the stream was dropped while the tab was hidden: patches would be partial.
       void qc.invalidateQueries();
@@ -66,7 +67,7 @@ export function createLiveUpdater(qc: QueryClient, schedule: Scheduler = frameSc
       if (next !== data) qc.setQueryData(key, next);
     }
     if (unknownGroup) refreshFacets();
-    reconcile();
+    if (localStorage.getItem('exp') !== 'norec') reconcile();
   };
 
   const batcher = createFrameBatcher(apply, schedule);

@@ -5,11 +5,11 @@ import { StatusBadge } from '../components/StatusBadge';
 import { useFlash } from '../components/useFlash';
 import { STATUSES, STATUS_LABEL } from '../lib/constants';
 import { formatCount, formatPercent, formatRatio } from '../lib/format';
-import { rollupToken } from '../lib/rollup';
+import { complianceRatio, rollupToken } from '../lib/rollup';
 import { tableHref } from '../lib/table-url';
 
 function ComplianceBar({ compliant, total }: { compliant: number; total: number }) {
-  const pct = total === 0 ? 100 : (compliant / total) * 100;
+  const pct = complianceRatio({ compliant, total }) * 100;
   return (
     <div className="bar" aria-hidden="true">
       <div className="bar-fill" style={{ width: `${pct}%` }} />

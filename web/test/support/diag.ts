@@ -1,21 +1,21 @@
-import { launchBrowser, openPage } from './browser';
-import { query, startServer } from './server';
-const server = await startServer();
+import { burst, seed, type Identity } from '../../bench/load';
+import { launchBrowser } from './browser';
+import { startServer } from './server';
+const server = await startServer({ DEMO: 'off' });
 const browser = await launchBrowser();
-const list = await query<{ items: { id: number }[] }>(server.url, 'entities.list', { limit: 1 });
-for (const [name, path, ready] of [['o', '/', 'section.tenant'], ['e', '/entities', 'tbody tr'], ['d', `/entities/${list.items[0]?.id}`, 'canvas']] as const) {
-  for (const scheme of ['light', 'dark'] as const) {
-    const { page, context } = await openPage(browser, server.url + path, { width: 375, height: 812, colorScheme: scheme });
-    await page.locator(ready).first().waitFor();
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: `/tmp/diag/${name}-${scheme}-375.png` });
-    await context.close();
-  }
-}
-const { page, context } = await openPage(browser, `${server.url}/entities/${list.items[0]?.id}`);
-await page.locator('canvas').waitFor();
-await page.waitForTimeout(300);
-await page.screenshot({ path: `/tmp/diag/d-1280.png` });
-await context.close();
+await seed(server.url, 10000);
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+await context.addInitScript(`window.__lt = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__lt.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({ type: 'longtask', buffered: true });`);
+const page = await context.newPage();
+const path = process.argv[2] ?? '/';
+const rate = Number(process.argv[3] ?? 500);
+await page.goto(server.url + path); if (process.argv[4]) { await page.evaluate((e) => localStorage.setItem('exp', e), process.argv[4]); await page.reload(); }
+await page.locator('[data-state="live"]').waitFor();
+await page.waitForTimeout(1000);
+const from = await page.evaluate(() => performance.now());
+const r = rate > 0 ? await burst(server.url, { perSecond: rate, seconds: 6, population: 10000, hot: [] as Identity[] }) : (await page.waitForTimeout(6000), null);
+await page.waitForTimeout(2000);
+const lt = (await page.evaluate('window.__lt')) as [number, number][];
+console.log(r, 'from', Math.round(from), JSON.stringify(lt.filter(([s]) => s >= from)));
 await browser.close();
 await server.close();

@@ -1,0 +1,78 @@
+import type { Redis } from 'ioredis';
+import { encodeEntity } from './codec.js';
+import { teamField } from './keys.js';
+import { READ_SCRIPTS } from './redis-read-scripts.js';
+import { WRITE_SCRIPTS } from './redis-scripts.js';
+import { SWITCH_SCRIPT } from './redis-switch-script.js';
+import type { CachedEntity } from './types.js';
+
+const SOURCES = { ...WRITE_SCRIPTS, switch: SWITCH_SCRIPT, ...READ_SCRIPTS };
+
+export type ScriptName = keyof typeof SOURCES;
+export type ScriptArg = string | number;
+export type CacheScripts = Record<ScriptName, (keys: string[], argv: ScriptArg[]) => Promise<unknown>>;
+
+/** Registers the scripts on a client (EVALSHA, falling back to EVAL once per connection). */
+export function defineCacheScripts(redis: Redis): CacheScripts {
+  const scripts: Partial<CacheScripts> = {};
+  for (const name of Object.keys(SOURCES) as ScriptName[]) {
+    const [numberOfKeys, lua] = SOURCES[name];
+    const command = `slaCache_${name}`;
+    redis.defineCommand(command, { numberOfKeys, lua });
+    const fn: unknown = Reflect.get(redis, command);
+    if (typeof fn !== 'function') throw new Error(`ioredis did not define ${command}`);
+    scripts[name] = (keys, argv) => Promise.resolve(fn.call(redis, ...keys, argv) as unknown);
+  }
+  return scripts as CacheScripts;
+}
+
+/**
+ * The newest version of each id. A snapshot read in id order has no repeats, so strictly
+ * increasing ids skip the map (it costs as much as encoding the entities).
+ */
+export function latestById(entities: readonly CachedEntity[]): readonly CachedEntity[] {
+  let previous = Number.NEGATIVE_INFINITY;
+  let increasing = true;
+  for (const e of entities) {
+    if (e.id <= previous) {
+      increasing = false;
+      break;
+    }
+    previous = e.id;
+  }
+  if (increasing) return entities;
+  const latest = new Map<number, CachedEntity>();
+  for (const e of entities) {
+    const seen = latest.get(e.id);
+    if (seen === undefined || seen.version < e.version) latest.set(e.id, e);
+  }
+  return [...latest.values()];
+}
+
+/** Entities grouped by team field, a repeated id keeping only its newest version. */
+export function groupByTeam(entities: readonly CachedEntity[]): Map<string, CachedEntity[]> {
+  const byTeam = new Map<string, CachedEntity[]>();
+  for (const e of latestById(entities)) {
+    const field = teamField(e.tenantName, e.teamName);
+    const group = byTeam.get(field);
+    if (group) group.push(e);
+    else byTeam.set(field, [e]);
+  }
+  return byTeam;
+}
+
+/** The rows layout of APPLY_ROWS. */
+export function encodeRows(entities: readonly CachedEntity[]): string[] {
+  const byTeam = groupByTeam(entities);
+  const counts: string[] = [];
+  const ids: string[] = [];
+  const values: string[] = [];
+  for (const group of byTeam.values()) {
+    counts.push(String(group.length));
+    for (const e of group) {
+      ids.push(String(e.id));
+      values.push(encodeEntity(e));
+    }
+  }
+  return [String(byTeam.size), ...byTeam.keys()].concat(counts, ids, values);
+}

@@ -1,0 +1,92 @@
+import { once } from 'node:events';
+import net from 'node:net';
+
+export type StallProxy = {
+  port: number;
+  /** A network partition: bytes stop flowing both ways, nothing is closed, new connections are never answered. */
+  stall(): void;
+  /** Partitions right after a client sends bytes containing `marker` (those bytes still reach the server). */
+  stallAfterSent(marker: string): Promise<void>;
+  /** Bytes flow again; connections the client gave up on meanwhile are closed on the server side too. */
+  heal(): void;
+  close(): Promise<void>;
+};
+
+type Pair = { client: net.Socket; upstream: net.Socket; held: { to: net.Socket; data: Buffer }[] };
+
+/**
+ * A TCP relay that black-holes traffic the way a vanished host or a partition does: unlike
+ * a refused connection, nobody learns anything. While stalled, a client closing its side is
+ * not passed on, so the server keeps the session (and any locks it holds) until it notices.
+ */
+export async function startStallProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<StallProxy> {
+  const pairs = new Set<Pair>();
+  const limbo = new Set<net.Socket>();
+  const orphans = new Set<net.Socket>();
+  let stalled = false;
+  let trigger: { marker: string; fire: () => void } | null = null;
+
+  const server = net.createServer((client) => {
+    client.on('error', () => undefined);
+    if (stalled) {
+      limbo.add(client);
+      client.once('close', () => limbo.delete(client));
+      return;
+    }
+    const upstream = net.connect(targetPort, targetHost);
+    upstream.on('error', () => undefined);
+    const pair: Pair = { client, upstream, held: [] };
+    pairs.add(pair);
+    const relay = (from: net.Socket, to: net.Socket) =>
+      from.on('data', (data: Buffer) => {
+        if (stalled) return void pair.held.push({ to, data });
+        to.write(data);
+        if (trigger && from === client && data.includes(trigger.marker)) trigger.fire();
+      });
+    relay(client, upstream);
+    relay(upstream, client);
+    const closed = (side: net.Socket, other: net.Socket) =>
+      side.once('close', () => {
+        pairs.delete(pair);
+        if (stalled) orphans.add(other);
+        else other.destroy();
+      });
+    closed(client, upstream);
+    closed(upstream, client);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+
+  const stall = () => {
+    stalled = true;
+  };
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    stall,
+    stallAfterSent: (marker) =>
+      new Promise<void>((resolve) => {
+        trigger = {
+          marker,
+          fire: () => {
+            trigger = null;
+            stall();
+            resolve();
+          },
+        };
+      }),
+    heal: () => {
+      stalled = false;
+      for (const s of [...limbo, ...orphans]) s.destroy();
+      orphans.clear();
+      for (const p of pairs) for (const { to, data } of p.held.splice(0)) to.write(data);
+    },
+    close: async () => {
+      for (const p of pairs) {
+        p.client.destroy();
+        p.upstream.destroy();
+      }
+      for (const s of [...limbo, ...orphans]) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { decodeEntity } from '../../src/cache/codec.js';
+import { cacheKeys } from '../../src/cache/keys.js';
+import type { App } from '../../src/bootstrap.js';
+import { PG_URL } from './app.js';
+
+export type EntityFacts = { version: number; currentSla: number; status: string };
+
+/** Every entity's id → (version, SLA, status) as PostgreSQL has it. */
+export async function pgEntities(schema: string): Promise<Map<number, EntityFacts>> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT id, version, current_sla, status FROM "${schema}".sla_entity`);
+    return new Map(rows.map((r) => [Number(r.id), { version: Number(r.version), currentSla: Number(r.current_sla), status: r.status }]));
+  } finally {
+    await client.end();
+  }
+}
+
+export async function pgChangeIds(schema: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT id FROM "${schema}".sla_change ORDER BY id`);
+    return rows.map((r) => Number(r.id));
+  } finally {
+    await client.end();
+  }
+}
+
+/** The current generation's entities in Redis. */
+export async function redisEntities(url: string, prefix: string): Promise<Map<number, EntityFacts>> {
+  const redis = new Redis(url, { lazyConnect: true });
+  await redis.connect();
+  try {
+    const keys = cacheKeys(prefix);
+    const gen = await redis.get(keys.current);
+    if (!gen) return new Map();
+    const all = await redis.hgetall(keys.entities(Number(gen)));
+    return new Map(
+      Object.values(all).map((text) => {
+        const e = decodeEntity(text);
+        return [e.id, { version: e.version, currentSla: e.currentSla, status: e.status }];
+      }),
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export function podEntities(app: App): Map<number, EntityFacts> {
+  return new Map([...app.deps.cache.view.byId.values()].map((e) => [e.id, { version: e.version, currentSla: e.currentSla, status: e.status }]));
+}
+
+export const sorted = (m: Map<number, EntityFacts>) => [...m.entries()].sort((a, b) => a[0] - b[0]);
