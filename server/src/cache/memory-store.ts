@@ -1,5 +1,6 @@
 import { parseTeamField, teamField } from './keys.js';
 import type { MemoryRefreshLock } from './lock.js';
+import { latestById } from './rows.js';
 import {
   type CachedEntity,
   type CacheStore,
@@ -69,13 +70,13 @@ export class MemoryStore implements CacheStore {
   async writeSnapshot(generation: number, entities: CachedEntity[]): Promise<void> {
     const gen = this.openGeneration(generation);
     if (!gen) throw new GenerationGoneError(generation);
-    const latest = new Map<number, CachedEntity>();
-    for (const e of entities) putNewer(latest, e);
-    const repeated = [...latest.keys()].filter((id) => gen.entities.has(id)).length;
+    const rows = latestById(entities);
+    let repeated = 0;
+    for (const e of rows) if (gen.entities.has(e.id)) repeated++;
     if (repeated > 0) {
       throw new Error(`${repeated} snapshot rows repeat entities already in generation ${generation}: rebuild it`);
     }
-    for (const e of latest.values()) put(gen, e);
+    for (const e of rows) put(gen, e);
   }
 
   async switchGeneration(meta: GenerationMeta, lockToken: string | null): Promise<SwitchOutcome> {

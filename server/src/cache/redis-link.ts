@@ -31,6 +31,8 @@ export class RedisLink {
   readonly lock: RedisRefreshLock;
   private up = false;
   private subscribed = false;
+  /** Connection errors already logged at warn since Redis was last up: ioredis retries every second. */
+  private readonly reported = new Set<string>();
   private probe: NodeJS.Timeout | null = null;
 
   constructor(
@@ -68,9 +70,7 @@ export class RedisLink {
       ['subscriber', this.sub],
     ] as const) {
       conn.on('close', () => this.markDown(`${name} connection closed`));
-      conn.on('error', (err: Error) =>
-        this.log.debug({ err: err.message, connection: name }, 'redis connection error'),
-      );
+      conn.on('error', (err: Error & { code?: string }) => this.reportError(name, err));
     }
     this.probe = setInterval(() => void this.ping(), PROBE_MS);
     this.probe.unref();
@@ -100,8 +100,25 @@ export class RedisLink {
     this.sub.disconnect();
   }
 
+  /**
+   * The reason Redis is unusable (a wrong password, an untrusted certificate) is what an
+   * operator needs, so each distinct one is a warning once per outage; repeats go to debug.
+   */
+  private reportError(connection: string, err: Error & { code?: string }): void {
+    const key = `${err.code ?? ''} ${err.message}`;
+    if (this.reported.has(key)) return void this.log.debug({ err: err.message, connection }, 'redis connection error');
+    this.reported.add(key);
+    const hint = /WRONGPASS|NOAUTH|invalid username-password/i.test(err.message)
+      ? 'redis authentication failed: check the user and password in REDIS_URL'
+      : /certificate|self[- ]signed|tls|ssl/i.test(`${err.code ?? ''} ${err.message}`)
+        ? 'redis TLS handshake failed: check REDIS_TLS_CA_FILE and the server certificate'
+        : 'redis connection error';
+    this.log.warn({ err: err.message, code: err.code, connection }, hint);
+  }
+
   private check(): void {
     if (!this.up && this.cmd.status === 'ready') {
+      this.reported.clear();
       this.up = true;
       this.events.onUp();
     }

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import { encodeEntity } from './codec.js';
 import { type CacheKeys, teamField } from './keys.js';
-import { type CacheScripts, latestById } from './redis-commands.js';
+import type { CacheScripts } from './redis-commands.js';
+import { latestById } from './rows.js';
 import { type CachedEntity, GenerationGoneError } from './types.js';
 
 export type SnapshotOptions = {

@@ -1,9 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { PGlite } from '@electric-sql/pglite';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { PGliteDriver } from 'mikro-orm-pglite';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { SlaChange, SlaEntity } from './entities.js';
@@ -30,17 +28,22 @@ const CONNECT_TIMEOUT_MS = 2_000;
 const ACQUIRE_TIMEOUT_MS = 3_000;
 const SILENT_QUERY_MS = 2_000;
 
-/** Per database: the silence watchdog is off while migrations (long DDL) run. */
-const watchdogs = new WeakMap<Orm, { enabled: boolean }>();
+/** Per database: the pool's connections, and whether the silence watchdog is on (off while migrations run long DDL). */
+type Guard = { enabled: boolean; clients: Set<RawClient> };
+const watchdogs = new WeakMap<Orm, Guard>();
 
 type RawClient = { readyForQuery: boolean; connection: { stream: Socket } };
 
-function watchSilence(client: RawClient, guard: { enabled: boolean }): void {
+function watchSilence(client: RawClient, guard: Guard): void {
   const socket = client.connection.stream;
+  guard.clients.add(client);
+  socket.once('close', () => guard.clients.delete(client));
   socket.setTimeout(SILENT_QUERY_MS);
   socket.on('timeout', () => {
-    if (guard.enabled && !client.readyForQuery)
-      socket.destroy(new Error(`Connection terminated: PostgreSQL sent nothing for ${SILENT_QUERY_MS} ms during a query`));
+    if (!guard.enabled || client.readyForQuery) return;
+    socket.destroy(new Error(`Connection terminated: PostgreSQL sent nothing for ${SILENT_QUERY_MS} ms during a query`));
+    // The idle connections most likely lead nowhere too: close them now rather than have each next query find out.
+    for (const other of guard.clients) if (other.readyForQuery) other.connection.stream.destroy();
   });
 }
 
@@ -61,7 +64,7 @@ export type Orm = MikroORM;
 export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; close: () => Promise<void> }> {
   if (cfg.databaseUrl) {
     if (cfg.schema) await ensureSchema(cfg.databaseUrl, cfg.schema);
-    const guard = { enabled: true };
+    const guard: Guard = { enabled: true, clients: new Set() };
     const orm = await MikroORM.init({
       ...baseOptions(),
       driver: PostgreSqlDriver,
@@ -87,6 +90,8 @@ export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; c
     return { orm, close: () => orm.close(true) };
   }
   mkdirSync(cfg.dataDir, { recursive: true });
+  // Loaded only for the embedded database: the WASM build costs about 40 MB of memory per pod.
+  const [{ PGlite }, { PGliteDriver }] = await Promise.all([import('@electric-sql/pglite'), import('mikro-orm-pglite')]);
   const started = Date.now();
   const pglite = await PGlite.create(`${cfg.dataDir}/pgdata`);
   log.info({ dataDir: cfg.dataDir, ms: Date.now() - started }, 'embedded database opened');
@@ -110,6 +115,9 @@ async function ensureSchema(url: string, schema: string): Promise<void> {
   await client.connect();
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '')}"`);
+  } catch (err) {
+    // Pods starting together race on IF NOT EXISTS: the loser sees a unique violation, and the schema exists.
+    if ((err as { code?: string }).code !== '23505') throw err;
   } finally {
     await client.end();
   }

@@ -59,13 +59,16 @@ export async function startEmbeddedPod(env: TestEnv = {}): Promise<App & { dataD
 export type PodProcess = { url: string; child: ChildProcess; output: () => string; kill(signal?: NodeJS.Signals): void; exited: Promise<number | null> };
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 /** Runs a pod as a separate OS process (for SIGKILL/SIGTERM tests) and waits until it is ready. */
-export async function spawnPod(env: TestEnv, timeoutMs = 60_000): Promise<PodProcess> {
+export async function spawnPod(env: TestEnv, timeoutMs = 60_000, opts: { bundle?: boolean } = {}): Promise<PodProcess> {
   const { freePort } = await import('./redis-server.js');
   const port = await freePort();
-  const child = spawn(TSX, [MAIN], {
+  // Benchmarks run the production bundle (plain Node); tests run the sources through tsx.
+  const [cmd, args] = opts.bundle ? [process.execPath, ['--enable-source-maps', BUNDLE]] : [TSX, [MAIN]];
+  const child = spawn(cmd, args as string[], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', DEMO: 'off', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

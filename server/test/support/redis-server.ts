@@ -1,18 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import tls from 'node:tls';
 
 export type RedisServerOptions = {
   /** requirepass: clients must AUTH (the URL carries it). */
   password?: string;
+  /**
+   * Serve TLS only (`--port 0`): clients connect with `rediss://` and must trust `caFile`.
+   * Client certificates are not asked for (`--tls-auth-clients no`).
+   */
+  tls?: { certFile: string; keyFile: string; caFile: string };
 };
 
 export type TestRedisServer = {
   port: number;
-  /** redis://[:password@]127.0.0.1:port */
+  /** redis://[:password@]127.0.0.1:port, or rediss://… with the tls option */
   url: string;
   /** Kills the server (SIGKILL: nothing is saved); start() brings it back on the same port. */
   stop(): Promise<void>;
@@ -52,8 +58,14 @@ export async function freePort(): Promise<number> {
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<TestRedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'redis-test-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  const args = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  if (options.tls) {
+    const t = options.tls;
+    args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', t.certFile, '--tls-key-file', t.keyFile);
+    args.push('--tls-ca-cert-file', t.caFile, '--tls-auth-clients', 'no');
+  } else args.push('--port', String(port));
   if (options.password) args.push('--requirepass', options.password);
+  const ca = options.tls ? readFileSync(options.tls.caFile) : null;
   let child: ChildProcess | null = null;
 
   const start = async () => {
@@ -65,7 +77,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       running.delete(proc);
       if (child === proc) child = null;
     });
-    await waitForPing(port, proc);
+    await waitForPing(port, proc, ca);
   };
 
   const stop = async () => {
@@ -89,7 +101,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
   return {
     port,
-    url: `redis://${auth}127.0.0.1:${port}`,
+    url: `${options.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
     start,
     stop,
     freeze: () => signal('SIGSTOP'),
@@ -101,27 +113,27 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   };
 }
 
-/** Polls with a raw PING; `-NOAUTH` also means the server is up. */
-async function waitForPing(port: number, proc: ChildProcess, timeoutMs = 10_000): Promise<void> {
+/** Polls with a raw PING (over TLS when given the CA); `-NOAUTH` also means the server is up. */
+async function waitForPing(port: number, proc: ChildProcess, ca: Buffer | null, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (proc.exitCode !== null) throw new Error(`redis-server exited with code ${proc.exitCode}`);
-    if (await pingOnce(port)) return;
+    if (await pingOnce(port, ca)) return;
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`redis-server on port ${port} did not answer within ${timeoutMs} ms`);
 }
 
-function pingOnce(port: number): Promise<boolean> {
+function pingOnce(port: number, ca: Buffer | null): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = ca ? tls.connect({ port, host: '127.0.0.1', ca }) : net.connect(port, '127.0.0.1');
     const done = (ok: boolean) => {
       socket.destroy();
       resolve(ok);
     };
     socket.setTimeout(500, () => done(false));
     socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once(ca ? 'secureConnect' : 'connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) => {
       const reply = data.toString();
       done(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));

@@ -10,6 +10,8 @@ import { trpc } from '../trpc';
 
 /** How often server-side ordering, paging and stale flags are re-read while changes flow. */
 export const RECONCILE_MS = 2000;
+/** At most ten renders a second under a burst; see createFrameBatcher. */
+const MIN_FLUSH_INTERVAL_MS = 100;
 
 const keys = {
   list: getQueryKey(trpc.entities.list),
@@ -30,7 +32,7 @@ export type LiveUpdater = { push(change: Change): void; flush(): void; refetchAl
 
 /**
  * Applies live changes to every cached view in place (rows, rollups, recent changes, an
- * open history), one batch per animation frame, then re-reads the server's own ordering
+ * open history), one batch per animation frame (at most ten a second), then re-reads the server's own ordering
  * at most every RECONCILE_MS: patching gives the instant update, the refetch keeps sort
  * order, paging and counts exact.
  */
@@ -41,7 +43,6 @@ export function createLiveUpdater(qc: QueryClient, schedule: Scheduler = frameSc
   const refreshFacets = throttle(() => void qc.invalidateQueries({ queryKey: keys.facets }), RECONCILE_MS);
 
   const apply = (changes: Change[], overflowed: boolean) => {
-    if ((window as any).__exp === 'none' || localStorage.getItem('exp') === 'none') return;
     if (overflowed) {
       // Part of the stream was dropped while the tab was hidden: patches would be partial.
       void qc.invalidateQueries();
@@ -67,10 +68,10 @@ export function createLiveUpdater(qc: QueryClient, schedule: Scheduler = frameSc
       if (next !== data) qc.setQueryData(key, next);
     }
     if (unknownGroup) refreshFacets();
-    if (localStorage.getItem('exp') !== 'norec') reconcile();
+    reconcile();
   };
 
-  const batcher = createFrameBatcher(apply, schedule);
+  const batcher = createFrameBatcher(apply, schedule, { minIntervalMs: MIN_FLUSH_INTERVAL_MS });
   return {
     push: batcher.push,
     flush: batcher.flush,

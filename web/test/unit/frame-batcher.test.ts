@@ -20,10 +20,38 @@ describe('frame batcher', () => {
   it('drops the oldest items past the cap and reports the overflow', () => {
     const frames: (() => void)[] = [];
     let got: { items: number[]; overflowed: boolean } | null = null;
-    const b = createFrameBatcher<number>((items, overflowed) => (got = { items, overflowed }), (run) => frames.push(run), 3);
+    const b = createFrameBatcher<number>((items, overflowed) => (got = { items, overflowed }), (run) => frames.push(run), {
+      max: 3,
+    });
     for (let i = 0; i < 5; i++) b.push(i);
     frames.shift()?.();
     expect(got).toEqual({ items: [2, 3, 4], overflowed: true });
+  });
+});
+
+describe('frame batcher under a burst', () => {
+  it('sends a lone item on the next frame but spaces later flushes by the minimum interval', () => {
+    let now = 0;
+    const frames: (() => void)[] = [];
+    const delayed: { at: number; run: () => void }[] = [];
+    const calls: number[][] = [];
+    const b = createFrameBatcher<number>((items) => calls.push(items), (run) => frames.push(run), {
+      minIntervalMs: 100,
+      now: () => now,
+      delay: (run, ms) => delayed.push({ at: now + ms, run }),
+    });
+    b.push(1);
+    frames.shift()?.();
+    expect(calls).toEqual([[1]]);
+    now = 16;
+    b.push(2);
+    b.push(3);
+    expect(frames).toHaveLength(0);
+    expect(delayed[0]?.at).toBe(100);
+    now = 100;
+    delayed.shift()?.run();
+    frames.shift()?.();
+    expect(calls).toEqual([[1], [2, 3]]);
   });
 });
 
