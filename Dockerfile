@@ -1,13 +1,13 @@
-# SLA service image: the Node server (TypeScript run through tsx) serving the built
-# dashboard from web/dist.
+# SLA service image: the Node server (bundled to plain JavaScript by esbuild) serving the
+# built dashboard from web/dist.
 #
 #   docker build -t sla-management:dev .
 #
 # Stages:
 #   base       Node + pnpm, shared by the build stages
-#   build      full install (dev dependencies included) and the web build
+#   build      full install (dev dependencies included), the web build and the server bundle
 #   prod-deps  clean install of the server's production dependencies only
-#   runtime    what ships: Node, production node_modules, sources, web/dist
+#   runtime    what ships: Node, production node_modules, server/dist, web/dist
 #
 # The build stages use a BuildKit cache mount for pnpm's store (Docker 23+ builds with
 # BuildKit by default).
@@ -28,11 +28,12 @@ RUN --mount=type=cache,id=sla-pnpm-store,target=/pnpm/store \
     pnpm install --frozen-lockfile --store-dir /pnpm/store
 COPY . .
 RUN pnpm --filter @sla/web build && test -f web/dist/index.html
+RUN pnpm --filter @sla/server build && test -f server/dist/main.js
 
 
 FROM base AS prod-deps
-# A clean install of @sla/server and the workspace packages it depends on, without
-# devDependencies (tsx is a production dependency of the server).
+# A clean install of @sla/server's third-party dependencies, without devDependencies
+# (the bundle already contains the server's own code and the shared schemas).
 COPY package.json pnpm-workspace.yaml pnpm-lock.yaml ./
 COPY shared/package.json shared/
 COPY server/package.json server/
@@ -54,15 +55,14 @@ RUN mkdir -p /var/lib/sla && chown 1000:1000 /var/lib/sla
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=prod-deps /app/shared/node_modules ./shared/node_modules
 COPY --from=prod-deps /app/server/node_modules ./server/node_modules
-# ... then sources (tests, docs and manifests are left out by .dockerignore) and the
-# dashboard. Files stay owned by root: the app user can read them, not change them.
-COPY tsconfig.base.json ./
-COPY shared/ ./shared/
-COPY server/ ./server/
+# ... then the server bundle and the dashboard. Files stay owned by root: the app user
+# can read them, not change them.
+COPY server/package.json ./server/
+COPY --from=build /app/server/dist ./server/dist
 COPY --from=build /app/web/dist ./web/dist
 
 # The server runs from its package directory, as `pnpm --filter @sla/server start`
-# does, so `--import tsx` resolves from server/node_modules.
+# does, so its imports resolve from server/node_modules.
 WORKDIR /app/server
 
 # The image's `node` user, given numerically so Kubernetes' runAsNonRoot can verify it.
@@ -74,5 +74,5 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 # Exec form: Node is PID 1 and receives SIGTERM itself; the server drains and exits
-# within SHUTDOWN_TIMEOUT_MS. This is server/src/main.ts relative to /app.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# within SHUTDOWN_TIMEOUT_MS. This is server/dist/main.js relative to /app.
+CMD ["node", "--enable-source-maps", "dist/main.js"]

@@ -3,11 +3,15 @@
  *   1. initial JS gzip size of the production build;
  *   2. with 100,000 entities, time from navigation to an interactive entity table;
  *   3. during a burst of 500 updates/s, main-thread tasks over 50 ms (longtask entries).
- * Run: cd web && npx tsx bench/dashboard.bench.ts   (BENCH_ENTITIES, BENCH_SKIP_BUILD=1)
+ * Run: cd web && npx tsx bench/dashboard.bench.ts
+ * Options (environment): BENCH_ENTITIES (100000), BENCH_SKIP_BUILD=1, and BENCH_DATABASE_URL
+ * to use a PostgreSQL server (own schema, dropped afterwards) instead of embedded PGlite.
  */
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
+import { dropSchema } from '../../server/test/support/app';
 import { launchBrowser } from '../test/support/browser';
 import { query, startServer } from '../test/support/server';
 import { measureBundle } from './bundle';
@@ -35,7 +39,10 @@ const bundle = await measureBundle(`${WEB}dist`);
 log(`initial JS: ${kb(bundle.initialGzip)} gzip (${kb(bundle.initialRaw)} raw) in ${bundle.files.join(', ')}`);
 for (const [f, n] of Object.entries(bundle.lazyGzip)) log(`  lazy ${f}: ${kb(n)} gzip`);
 
-const server = await startServer({ DEMO: 'off' });
+const pgUrl = process.env.BENCH_DATABASE_URL;
+const schema = `bench_web_${process.pid}`;
+const server = await startServer({ DEMO: 'off', ...(pgUrl ? { DATABASE_URL: pgUrl } : {}) }, pgUrl ? { schema } : {});
+log(`server on ${pgUrl ? `PostgreSQL (schema ${schema})` : 'embedded PGlite'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const browser = await launchBrowser();
 try {
   const seeded = Date.now();
@@ -122,4 +129,6 @@ try {
 } finally {
   await browser.close();
   await server.close();
+  if (pgUrl) await dropSchema(schema, pgUrl);
+  log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 }

@@ -4,7 +4,12 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { createClients } from './client';
 import { applyInitialTheme } from './components/ThemeToggle';
-import './styles.css';
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/tables.css';
+import './styles/pages.css';
+import './styles/narrow.css';
 import { trpc } from './trpc';
 
 applyInitialTheme();

@@ -16,6 +16,9 @@ export type RedisLinkEvents = {
   onRefresh: (message: string) => void;
 };
 
+/** A refresh batch may queue behind others on a busy server; a dead server is still noticed by the probe. */
+const BULK_TIMEOUT_MS = 30_000;
+
 /** How often the command connection is probed; a probe that does not answer in time means down. */
 const PROBE_MS = 500;
 
@@ -28,11 +31,16 @@ export class RedisLink {
   readonly cmd: Redis;
   readonly sub: Redis;
   readonly store: RedisStore;
+  /** Full refreshes write through their own connection, with a longer timeout: large pipelines must not queue ahead of live writes. */
+  readonly bulk: Redis;
+  readonly bulkStore: RedisStore;
   readonly lock: RedisRefreshLock;
   private up = false;
   private subscribed = false;
   /** Connection errors already logged at warn since Redis was last up: ioredis retries every second. */
   private readonly reported = new Set<string>();
+  /** Bounds `reported`, should an error text vary from one attempt to the next. */
+  private static readonly MAX_REPORTED = 16;
   private probe: NodeJS.Timeout | null = null;
 
   constructor(
@@ -44,6 +52,9 @@ export class RedisLink {
     this.cmd = createRedisClient(url, { name: `${opts.podId}:cmd`, tlsCaFile: opts.tlsCaFile });
     this.sub = createRedisClient(url, { name: `${opts.podId}:sub`, tlsCaFile: opts.tlsCaFile, subscriber: true });
     this.store = new RedisStore(this.cmd, opts.prefix);
+    this.bulk = createRedisClient(url, { name: `${opts.podId}:bulk`, tlsCaFile: opts.tlsCaFile, commandTimeoutMs: BULK_TIMEOUT_MS });
+    this.bulk.on('error', () => undefined);
+    this.bulkStore = new RedisStore(this.bulk, opts.prefix);
     this.lock = new RedisRefreshLock(this.cmd, opts.prefix, opts.podId);
     const channels = { changes: changesChannel(opts.prefix), refresh: refreshChannel(opts.prefix) };
     this.sub.on('message', (channel: string, message: string) => {
@@ -95,9 +106,10 @@ export class RedisLink {
   async close(): Promise<void> {
     if (this.probe) clearInterval(this.probe);
     this.up = false;
-    await Promise.allSettled([this.cmd.quit(), this.sub.quit()]);
+    await Promise.allSettled([this.cmd.quit(), this.sub.quit(), this.bulk.quit()]);
     this.cmd.disconnect();
     this.sub.disconnect();
+    this.bulk.disconnect();
   }
 
   /**
@@ -106,7 +118,8 @@ export class RedisLink {
    */
   private reportError(connection: string, err: Error & { code?: string }): void {
     const key = `${err.code ?? ''} ${err.message}`;
-    if (this.reported.has(key)) return void this.log.debug({ err: err.message, connection }, 'redis connection error');
+    if (this.reported.has(key) || this.reported.size >= RedisLink.MAX_REPORTED)
+      return void this.log.debug({ err: err.message, connection }, 'redis connection error');
     this.reported.add(key);
     const hint = /WRONGPASS|NOAUTH|invalid username-password/i.test(err.message)
       ? 'redis authentication failed: check the user and password in REDIS_URL'

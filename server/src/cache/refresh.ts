@@ -58,11 +58,15 @@ export async function runRefresh(d: {
   try {
     const gen = got.fence;
     log.info({ generation: gen, trigger: d.trigger, store: store.kind }, 'cache refresh started');
-    await store.beginGeneration(gen);
-    const { head, count } = await readSnapshot(db, async (batch) => {
-      check();
-      await store.writeSnapshot(gen, batch);
-    });
+    const { head, count } = await readSnapshot(
+      db,
+      async (batch) => {
+        check();
+        await store.writeSnapshot(gen, batch);
+      },
+      // The new generation starts at the change the snapshot includes; replay continues from there.
+      (snapshotHead) => store.beginGeneration(gen, snapshotHead),
+    );
     let applied = head;
     for (let attempt = 1; ; attempt++) {
       check();

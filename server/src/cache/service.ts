@@ -51,7 +51,7 @@ export class CacheService {
   private refreshTimer: NodeJS.Timeout | null = null;
   private entering: Promise<void> | null = null;
   private refreshing: Promise<RefreshResult> | null = null;
-  private memoryGeneration = 0;
+  private memoryPrimed = false;
 
   constructor(private readonly d: { config: Config; db: Db; log: Logger; metrics: Metrics }) {
     this.follower = new ChangeFollower(
@@ -245,6 +245,7 @@ export class CacheService {
       this.mode = 'redis';
       this.setModeMetric();
       await this.memory.clear();
+      this.memoryPrimed = false;
       this.d.log.info({ lastChangeId: this.follower.applied }, 'cache mode: redis');
     })().finally(() => {
       this.entering = null;
@@ -264,30 +265,24 @@ export class CacheService {
 
   /** Falls back to this pod's memory store, primed from the view so nothing is missing. */
   private async enterMemory(reason: string): Promise<void> {
-    if (this.mode === 'memory' && this.memoryGeneration > 0) return;
+    if (this.mode === 'memory' && this.memoryPrimed) return;
     const wasRedis = this.mode === 'redis';
     this.mode = 'memory';
     this.setModeMetric();
     if (wasRedis) this.d.log.warn({ reason }, 'cache mode: memory (redis unavailable)');
-    const gen = ++this.memoryGeneration;
+    // Numbered and fenced like any refresh of the memory store; if one is running, it
+    // produces a complete generation by itself.
+    const got = await this.memoryLock.acquire(this.d.config.CACHE_LOCK_TIMEOUT_MS);
+    if (!got) return;
     const applied = this.follower.applied;
-    await this.memory.beginGeneration(gen);
-    await this.memory.writeSnapshot(
-      gen,
-      [...this.view.byId.values()].map((e) => ({ ...e })),
-    );
-    await this.memory.switchGeneration(
-      {
-        generation: gen,
-        appliedChangeId: applied,
-        entityCount: this.view.size,
-        teamCount: 0,
-        builtAt: Date.now(),
-        builtBy: this.d.config.podId,
-        durationMs: 0,
-      },
-      null,
-    );
+    try {
+      await this.memory.beginGeneration(got.fence, applied);
+      await this.memory.writeSnapshot(got.fence, [...this.view.byId.values()]);
+      const meta = { generation: got.fence, appliedChangeId: applied, entityCount: 0, teamCount: 0, builtAt: Date.now(), builtBy: this.d.config.podId, durationMs: 0 };
+      if ((await this.memory.switchGeneration(meta, got.token)) === 'switched') this.memoryPrimed = true;
+    } finally {
+      await this.memoryLock.release(got.token);
+    }
     await replayLog(this.d.db.sql, this.memory, applied, this.follower.applied).catch(() => undefined);
   }
 
@@ -308,7 +303,8 @@ export class CacheService {
     store = this.store,
     lock = this.mode === 'redis' && this.redis ? this.redis.lock : this.memoryLock,
   ): Promise<RefreshResult> {
-    const r = await runRefresh({ ...this.d, store, lock, trigger });
+    const bulk = store === this.redis?.store ? this.redis.bulkStore : store;
+    const r = await runRefresh({ ...this.d, store: bulk, lock, trigger });
     if (r.started && r.generation !== null) {
       this.lastRefresh = {
         at: new Date().toISOString(),

@@ -27,9 +27,11 @@ type Row = {
 export async function readSnapshot(
   db: Db,
   onBatch: (entities: CachedEntity[]) => Promise<void> | void,
+  onHead?: (head: number) => Promise<void> | void,
 ): Promise<{ head: number; count: number }> {
   return db.snapshotTx(async (sql) => {
     const [h] = await sql<{ head: string | number }>('SELECT coalesce(max(id), 0) AS head FROM sla_change');
+    await onHead?.(Number(h?.head ?? 0));
     let after = 0;
     let count = 0;
     for (;;) {

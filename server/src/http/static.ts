@@ -3,8 +3,14 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
 
+/** web/dist seen from this file: from src/http/ when run from source, from dist/ when bundled. */
+function webDist(): string {
+  const candidates = ['../../../web/dist', '../../web/dist'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  return candidates.find((d) => existsSync(`${d}/index.html`)) ?? (candidates[0] as string);
+}
+
 /** The built dashboard (web/dist), with history fallback to index.html for client-side routes. */
-export function staticHandler(dir = fileURLToPath(new URL('../../../web/dist', import.meta.url))) {
+export function staticHandler(dir = webDist()) {
   if (!existsSync(`${dir}/index.html`)) {
     return (_req: IncomingMessage, res: ServerResponse) => {
       res.statusCode = 503;

@@ -3,18 +3,19 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { From, Healthcheck } from 'dockerfile-ast';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ENV_SCHEMA } from '../../src/config.js';
 import {
   APP_PORT,
+  closeProbeServer,
   ENV_KEYS,
   execForm,
   finalStage,
   imageEnv,
   isPinnedImage,
-  KNOWN_SERVER_ROUTES,
   lazy,
   parseDockerfile,
+  probeStatus,
   readRepoFile,
   repoFileExists,
   repoPath,
@@ -103,39 +104,46 @@ describe('Dockerfile', () => {
     expect(['root', '0', '']).not.toContain(user);
   });
 
-  it('starts Node in exec form with tsx on the server entry point', () => {
+  it('starts plain Node in exec form on the server bundle the build stage makes', () => {
     const cmds = keyword('CMD');
     expect(cmds).toHaveLength(1);
     expect(keyword('ENTRYPOINT')).toHaveLength(0);
     const argv = execForm(cmds[0]?.getArgumentsContent() ?? '');
     expect(argv, 'CMD is a JSON array').not.toBeNull();
-    expect(argv?.slice(0, 3)).toEqual(['node', '--import', 'tsx']);
-    // WORKDIR + entry = /app/server/src/main.ts, started the way `pnpm start` starts it.
+    expect(argv?.[0]).toBe('node');
+    // WORKDIR + entry = /app/server/dist/main.js, started the way `pnpm start` starts it.
     const workdir = keyword('WORKDIR').at(-1)?.getArgumentsContent() ?? '';
     const entry = argv?.at(-1) ?? '';
-    expect(`${workdir}/${entry}`).toBe('/app/server/src/main.ts');
+    expect(`${workdir}/${entry}`).toBe('/app/server/dist/main.js');
     const server = readJson('server/package.json');
     expect((server.scripts as Record<string, string>).start).toContain(entry);
-    // tsx must survive the production install, and resolve from the server package.
-    expect(Object.keys(server.dependencies as object)).toContain('tsx');
+    expect((server.scripts as Record<string, string>).build).toBeDefined();
+    const runs = dockerfile()
+      .getInstructions()
+      .filter((i) => i.getKeyword() === 'RUN')
+      .map((r) => r.getArgumentsContent() ?? '');
+    expect(runs.some((r) => r.includes('pnpm --filter @sla/server build'))).toBe(true);
   });
 
-  it('has its entry file in the repository', () => {
+  it('has its entry and bundle script in the repository', () => {
     expect(repoFileExists('server/src/main.ts')).toBe(true);
+    expect(repoFileExists('server/scripts/build.mjs')).toBe(true);
   });
 
   describe('HEALTHCHECK', () => {
     const healthcheck = () => keyword('HEALTHCHECK')[0] as Healthcheck | undefined;
     const probeArgv = () => execForm((healthcheck()?.getArgumentsContent() ?? '').replace(/^CMD\s+/, ''));
 
-    it('is exec form, probes a liveness route the server has', () => {
+    afterAll(closeProbeServer);
+
+    it('is exec form, probes a liveness route the server has', async () => {
       expect(keyword('HEALTHCHECK')).toHaveLength(1);
       expect(healthcheck()?.getSubcommand()?.getValue()).toBe('CMD');
       const argv = probeArgv();
       expect(argv?.slice(0, 2)).toEqual(['node', '-e']);
       const url = /\/api\/[\w/.-]+/.exec(argv?.[2] ?? '')?.[0];
       expect(url).toBe('/api/health/live');
-      expect(KNOWN_SERVER_ROUTES).toContain(url);
+      expect(await probeStatus(url ?? '')).toBe(200);
     });
 
     // The probe script itself runs: 0 on 200, 1 on 503 and when nothing listens.

@@ -11,6 +11,7 @@ import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as coreV1 from 'kubernetes-models/v1';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { parseAllDocuments } from 'yaml';
+import type { App } from '../../src/bootstrap.js';
 import { ENV_SCHEMA } from '../../src/config.js';
 
 /**
@@ -25,11 +26,33 @@ export const readRepoFile = (rel: string) => readFileSync(repoPath(rel), 'utf8')
 export const repoFileExists = (rel: string) => existsSync(repoPath(rel));
 
 /**
- * HTTP paths the server answers that deployment files may probe. A fixed list for now:
- * replace it with the routes of a booted server (e.g. GET each path on a test instance
- * and keep those that do not 404) once the HTTP server lands.
+ * Status of `GET path` on a real server: one pod per test file, booted on first use (own
+ * PostgreSQL schema, no Redis), so a probe path in a deployment file is checked against
+ * what the server answers, not against a list that can drift from it. A file that calls
+ * this must call `closeProbeServer` in `afterAll`.
  */
-export const KNOWN_SERVER_ROUTES: readonly string[] = ['/api/health', '/api/health/live', '/api/health/ready'];
+export async function probeStatus(path: string): Promise<number> {
+  probeServer ??= (async () => {
+    const { startPod, uniqueSchema } = await import('../support/app.js');
+    const schema = uniqueSchema('deploy_probe');
+    return { schema, app: await startPod({ schema, POD_ID: 'deploy-probe' }) };
+  })();
+  const { app } = await probeServer;
+  const res = await fetch(`${app.url}${path}`);
+  await res.arrayBuffer();
+  return res.status;
+}
+
+let probeServer: Promise<{ schema: string; app: App }> | null = null;
+
+export async function closeProbeServer(): Promise<void> {
+  if (!probeServer) return;
+  const { schema, app } = await probeServer;
+  probeServer = null;
+  await app.close();
+  const { dropSchema } = await import('../support/app.js');
+  await dropSchema(schema);
+}
 
 /** The one container port the app listens on (ENV_SCHEMA's PORT default). */
 export const APP_PORT = 3000;

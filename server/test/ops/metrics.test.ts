@@ -73,7 +73,10 @@ describe('GET /metrics on two pods sharing Redis and PostgreSQL', () => {
     expect(outcomes).toEqual(['applied', 'duplicate', 'stale']);
     const after = await scrape(a.url);
     for (const outcome of ['applied', 'duplicate', 'stale'])
-      expect(v(after, 'sla_ingest_updates_total', { outcome }) - v(before, 'sla_ingest_updates_total', { outcome }), outcome).toBe(1);
+      expect(
+        v(after, 'sla_ingest_updates_total', { outcome }) - v(before, 'sla_ingest_updates_total', { outcome }),
+        outcome,
+      ).toBe(1);
   });
 
   it('has a latency series for the single-update route', async () => {
@@ -94,7 +97,10 @@ describe('GET /metrics on two pods sharing Redis and PostgreSQL', () => {
     const after = await scrape(a.url);
     const count = 'sla_cache_refresh_duration_seconds_count';
     expect(v(after, count, { result: 'success' }) - v(before, count, { result: 'success' })).toBe(1);
-    expect(v(after, 'sla_cache_lock_total', { outcome: 'acquired' }) - v(before, 'sla_cache_lock_total', { outcome: 'acquired' })).toBe(1);
+    expect(
+      v(after, 'sla_cache_lock_total', { outcome: 'acquired' }) -
+        v(before, 'sla_cache_lock_total', { outcome: 'acquired' }),
+    ).toBe(1);
     const last = v(after, 'sla_cache_refresh_last_success_timestamp_seconds');
     expect(last).toBeGreaterThan(v(before, 'sla_cache_refresh_last_success_timestamp_seconds'));
     expect(Math.abs(last - Date.now() / 1000)).toBeLessThan(10);
@@ -117,7 +123,10 @@ describe('GET /metrics on two pods sharing Redis and PostgreSQL', () => {
       const second = await post(b.url, '/api/cache/refresh', {});
       expect(second.json).toMatchObject({ started: false, heldBy: 'metrics-a' });
       const afterB = await scrape(b.url);
-      expect(v(afterB, 'sla_cache_lock_total', { outcome: 'denied' }) - v(beforeB, 'sla_cache_lock_total', { outcome: 'denied' })).toBe(1);
+      expect(
+        v(afterB, 'sla_cache_lock_total', { outcome: 'denied' }) -
+          v(beforeB, 'sla_cache_lock_total', { outcome: 'denied' }),
+      ).toBe(1);
     } finally {
       await blocker.query('COMMIT').catch(() => undefined);
       await blocker.end();
@@ -173,13 +182,16 @@ describe('GET /metrics with a tight rate limit', () => {
   it('counts every 429 as rejected, and only the accepted ones as applied', async () => {
     const before = await scrape(pod.url);
     const statuses = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => post(pod.url, ONE, { ...UPDATE, entityName: `metrics_rl_${i}` }).then((r) => r.status)),
+      Array.from({ length: 10 }, (_, i) =>
+        post(pod.url, ONE, { ...UPDATE, entityName: `metrics_rl_${i}` }).then((r) => r.status),
+      ),
     );
     const after = await scrape(pod.url);
     const n = (s: number) => statuses.filter((x) => x === s).length;
     expect(n(429)).toBeGreaterThanOrEqual(1);
-    expect(n(200) + n(429)).toBe(6);
-    const delta = (outcome: string) => v(after, 'sla_ingest_updates_total', { outcome }) - v(before, 'sla_ingest_updates_total', { outcome });
+    expect(n(200) + n(429)).toBe(10);
+    const delta = (outcome: string) =>
+      v(after, 'sla_ingest_updates_total', { outcome }) - v(before, 'sla_ingest_updates_total', { outcome });
     expect(delta('rejected')).toBe(n(429));
     expect(delta('applied')).toBe(n(200));
   });
@@ -214,8 +226,16 @@ describe('GET /metrics through a Redis outage', () => {
   it('shows memory mode and a down connection while Redis is away, and redis mode once it is back', async () => {
     expect(await state()).toEqual(UP);
     await redis.stop();
-    await eventually(async () => JSON.stringify(await state()) === JSON.stringify(DOWN), 10_000, 'memory mode in /metrics');
+    await eventually(
+      async () => JSON.stringify(await state()) === JSON.stringify(DOWN),
+      10_000,
+      'memory mode in /metrics',
+    );
     await redis.start();
-    await eventually(async () => JSON.stringify(await state()) === JSON.stringify(UP), 15_000, 'redis mode in /metrics');
+    await eventually(
+      async () => JSON.stringify(await state()) === JSON.stringify(UP),
+      15_000,
+      'redis mode in /metrics',
+    );
   });
 });

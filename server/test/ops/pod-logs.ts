@@ -21,7 +21,12 @@ export const WARN = 40;
 export async function startPodWithLogs(env: TestEnv & { schema: string }): Promise<LoggedPod> {
   const { schema, ...rest } = env;
   let text = '';
-  const sink = new Writable({ write: (chunk, _enc, cb) => ((text += chunk.toString()), cb()) });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      text += chunk.toString();
+      cb();
+    },
+  });
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -42,7 +47,9 @@ export async function startPodWithLogs(env: TestEnv & { schema: string }): Promi
 }
 
 /** /api/cache/status and /api/health of a pod, as text, to search for leaked secrets. */
-export async function statusAndHealth(url: string): Promise<{ status: Record<string, unknown>; health: Record<string, unknown>; text: string }> {
+export async function statusAndHealth(
+  url: string,
+): Promise<{ status: Record<string, unknown>; health: Record<string, unknown>; text: string }> {
   const status = (await getJson(url, '/api/cache/status')).json;
   const health = (await getJson(url, '/api/health')).json;
   return { status, health, text: JSON.stringify([status, health]) };
@@ -61,8 +68,10 @@ export async function redisSlas(redis: Redis, prefix: string): Promise<Map<strin
   const gen = await redis.get(keys.current);
   if (!gen) return new Map();
   const all = await redis.hgetall(keys.entities(Number(gen)));
-  return new Map(Object.values(all).map((text) => {
-    const e = decodeEntity(text);
-    return [e.entityName, e.currentSla];
-  }));
+  return new Map(
+    Object.values(all).map((text) => {
+      const e = decodeEntity(text);
+      return [e.entityName, e.currentSla];
+    }),
+  );
 }

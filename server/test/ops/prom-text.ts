@@ -63,8 +63,7 @@ function parseLabels(line: string, at: number): { labels: Labels; end: number } 
 
 function familyOf(name: string, types: Map<string, string>): string | undefined {
   if (types.has(name)) return name;
-  for (const [family, type] of types)
-    if ((SUFFIXES[type] ?? []).some((s) => name === family + s)) return family;
+  for (const [family, type] of types) if ((SUFFIXES[type] ?? []).some((s) => name === family + s)) return family;
   return undefined;
 }
 
@@ -88,7 +87,12 @@ export function parseExposition(text: string): Exposition {
       rest = rest.slice(parsed.end);
     }
     const [value, timestamp, extra] = rest.trim().split(/\s+/);
-    if (!rest.startsWith(' ') || value === undefined || extra !== undefined || (timestamp && !/^-?\d+$/.test(timestamp)))
+    if (
+      !rest.startsWith(' ') ||
+      value === undefined ||
+      extra !== undefined ||
+      (timestamp && !/^-?\d+$/.test(timestamp))
+    )
       throw new Error(`bad sample line: ${line}`);
     if (!familyOf(name, types)) throw new Error(`sample ${name} has no # TYPE line`);
     samples.push({ name, labels, value: parseNumber(value, line) });

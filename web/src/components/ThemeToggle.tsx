@@ -4,10 +4,17 @@ import { resetFlashColor } from './useFlash';
 
 const systemDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
 
-/** Sets data-theme before the first render so the page never flashes the wrong theme. */
+const apply = (theme: Theme) => {
+  document.documentElement.dataset.theme = theme;
+  resetFlashColor();
+};
+
+/**
+ * Sets data-theme (the stored choice, else the system setting) before the first render,
+ * so the page never flashes the wrong theme; the stylesheet keys its palette on it.
+ */
 export function applyInitialTheme(): void {
-  const stored = storedTheme(window.localStorage);
-  if (stored) document.documentElement.dataset.theme = stored;
+  apply(effectiveTheme(storedTheme(window.localStorage), systemDark()));
 }
 
 /** Explicit light/dark choice remembered in localStorage; without one the system setting wins. */
@@ -16,7 +23,10 @@ export function ThemeToggle() {
   useEffect(() => {
     const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
     const follow = () => {
-      if (!storedTheme(window.localStorage)) setTheme(systemDark() ? 'dark' : 'light');
+      if (storedTheme(window.localStorage)) return;
+      const next = systemDark() ? 'dark' : 'light';
+      apply(next);
+      setTheme(next);
     };
     mq?.addEventListener('change', follow);
     return () => mq?.removeEventListener('change', follow);
@@ -24,8 +34,7 @@ export function ThemeToggle() {
   const toggle = () => {
     const next = otherTheme(theme);
     saveTheme(window.localStorage, next);
-    document.documentElement.dataset.theme = next;
-    resetFlashColor();
+    apply(next);
     setTheme(next);
   };
   return (

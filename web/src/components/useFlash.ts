@@ -26,7 +26,6 @@ export function useFlash<T extends HTMLElement>(token: string | number) {
   useEffect(() => {
     if (last.current === token) return;
     last.current = token;
-    if (localStorage.getItem('exp') === 'noflash') return;
     const now = performance.now();
     if (now - startedAt.current < MIN_GAP_MS) return;
     startedAt.current = now;

@@ -75,6 +75,9 @@ export function patchSummary(summary: Summary, changes: readonly Change[]): Summ
   return { summary: { ...summary, overall, tenants: patched }, unknownGroup };
 }
 
-/** Changes whenever any number of a rollup does: drives the brief highlight. */
+/**
+ * Changes whenever a number the reader sees changes (mean SLA at its displayed precision):
+ * drives the brief highlight, so a refetch that only re-rounds a mean does not flash.
+ */
 export const rollupToken = (r: Rollup): string =>
-  `${r.total}:${r.compliant}:${r.stale}:${r.byStatus.Failed}:${r.byStatus.AtRisk}:${r.byStatus.NoData}:${r.meanSla?.toFixed(3)}`;
+  `${r.total}:${r.compliant}:${r.stale}:${r.byStatus.Failed}:${r.byStatus.AtRisk}:${r.byStatus.NoData}:${r.meanSla?.toFixed(1)}`;

@@ -9,19 +9,13 @@ type Props = { history: History; from: number; to: number };
 
 const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
-/** Bumps when the theme changes (toggle or system), so the canvas is redrawn in new colours. */
+/** Bumps when data-theme changes (toggle or system), so the canvas is redrawn in new colours. */
 function useThemeVersion(): number {
   const [v, setV] = useState(0);
   useEffect(() => {
-    const bump = () => setV((x) => x + 1);
-    const mo = new MutationObserver(bump);
+    const mo = new MutationObserver(() => setV((x) => x + 1));
     mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
-    const mq = window.matchMedia?.('(prefers-color-scheme: dark)');
-    mq?.addEventListener('change', bump);
-    return () => {
-      mo.disconnect();
-      mq?.removeEventListener('change', bump);
-    };
+    return () => mo.disconnect();
   }, []);
   return v;
 }

@@ -23,6 +23,8 @@ describe('dashboard against the real server', () => {
     expect(summary.tenants.length).toBeGreaterThanOrEqual(3);
     const { page, context, errors } = await openPage(browser, server.url);
     await page.locator('section.tenant').first().waitFor();
+    // No REDIS_URL here: the pod serves from memory, and every page says so.
+    expect(await page.getByTestId('degraded-banner').innerText()).toContain('memory mode');
     const shown = await page.locator('section.tenant').evaluateAll((els) => els.map((e) => e.getAttribute('data-tenant')));
     expect(shown).toEqual(summary.tenants.map((t) => t.tenantName));
     const ratio = (t: Summary['tenants'][number]) => (t.total ? t.compliant / t.total : 1);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TcpProxy, startTcpProxy } from '../../../server/test/support/tcp-proxy';
@@ -85,6 +86,34 @@ describe('sign-in', () => {
     await page.locator('[data-state="live"]').waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Read token').waitFor();
+    await context.close();
+  });
+});
+
+describe('cache mode', () => {
+  // The machine's Redis; a key prefix of our own keeps this test apart and lets it clean up.
+  const prefix = `webtest:${process.pid}:${Date.now()}:`;
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([
+      startServer({ REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix }),
+      launchBrowser(),
+    ]);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    const keys = execFileSync('redis-cli', ['--scan', '--pattern', `${prefix}*`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    if (keys.length > 0) execFileSync('redis-cli', ['del', ...keys]);
+  });
+
+  it('shows redis mode on the system page and no degraded banner while Redis serves', async () => {
+    const { page, context } = await openPage(browser, `${server.url}/system`);
+    const mode = page.locator('dl.system div', { hasText: 'Cache mode' }).locator('dd');
+    await expect.poll(() => mode.innerText(), { timeout: 15_000 }).toBe('redis');
+    expect(await page.locator('dl.system div', { hasText: 'Redis connection' }).locator('dd').innerText()).toBe('ready');
+    expect(await page.getByTestId('degraded-banner').count()).toBe(0);
     await context.close();
   });
 });

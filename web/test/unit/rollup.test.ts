@@ -64,9 +64,10 @@ describe('patchSummary', () => {
     expect(patchSummary(s, [change({ applied: false, tenantName: 'A', teamName: 'x' })]).summary).toBe(s);
   });
 
-  it('changes the highlight token only when a number changes', () => {
+  it('changes the highlight token only when a displayed number changes', () => {
     const r = rollup({ total: 1, compliant: 1, meanSla: 99 });
     expect(rollupToken(r)).toBe(rollupToken({ ...r }));
     expect(rollupToken(r)).not.toBe(rollupToken({ ...r, meanSla: 98 }));
+    expect(rollupToken(r)).toBe(rollupToken({ ...r, meanSla: 99.001 }));
   });
 });
