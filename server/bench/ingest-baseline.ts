@@ -24,12 +24,20 @@ async function clients(url: string, schema: string, n: number): Promise<pg.Clien
 export async function createBaselineTable(url: string, schema: string): Promise<void> {
   const [c] = await clients(url, schema, 1);
   await c?.query('DROP TABLE IF EXISTS baseline_entity');
-  await c?.query('CREATE TABLE baseline_entity (LIKE sla_entity INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)');
+  await c?.query(
+    'CREATE TABLE baseline_entity (LIKE sla_entity INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)',
+  );
   await c?.end();
 }
 
 /** `total` rows, each its own INSERT … ON CONFLICT statement (autocommit), over `connections` connections. */
-export async function singleRowUpserts(url: string, schema: string, total: number, connections: number, row: (i: number) => Row): Promise<BaselineResult> {
+export async function singleRowUpserts(
+  url: string,
+  schema: string,
+  total: number,
+  connections: number,
+  row: (i: number) => Row,
+): Promise<BaselineResult> {
   const cs = await clients(url, schema, connections);
   let next = 0;
   const started = performance.now();
@@ -51,13 +59,21 @@ export async function singleRowUpserts(url: string, schema: string, total: numbe
 }
 
 /** `total` rows in statements of `batch` rows (INSERT … SELECT FROM unnest(arrays) … ON CONFLICT). */
-export async function batchUpserts(url: string, schema: string, total: number, batch: number, connections: number, row: (i: number) => Row): Promise<BaselineResult> {
+export async function batchUpserts(
+  url: string,
+  schema: string,
+  total: number,
+  batch: number,
+  connections: number,
+  row: (i: number) => Row,
+): Promise<BaselineResult> {
   const cs = await clients(url, schema, connections);
   let next = 0;
   const started = performance.now();
   await Promise.all(
     cs.map(async (c) => {
-      for (let from = (next += batch) - batch; from < total; from = (next += batch) - batch) {
+      for (let from = next; from < total; from = next) {
+        next += batch;
         const rows = Array.from({ length: Math.min(batch, total - from) }, (_, k) => row(from + k));
         const now = new Date().toISOString();
         await c.query(

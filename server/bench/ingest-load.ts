@@ -1,12 +1,18 @@
 import http from 'node:http';
 
 /** Keep-alive HTTP/1.1 connections, at most `sockets` at a time: what a poller fleet looks like to a pod. */
-export const keepAliveAgent = (sockets: number) => new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
+export const keepAliveAgent = (sockets: number) =>
+  new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
 
 export type Reply = { status: number; body: string };
 
 /** POSTs a JSON body (already serialised) and resolves with the status and body text. */
-export function postJson(agent: http.Agent, url: string, body: string, headers: Record<string, string>): Promise<Reply> {
+export function postJson(
+  agent: http.Agent,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
@@ -27,13 +33,24 @@ export function postJson(agent: http.Agent, url: string, body: string, headers: 
   });
 }
 
-export type LoopResult = { requests: number; ok: number; failed: number; seconds: number; latenciesMs: number[]; firstError?: string };
+export type LoopResult = {
+  requests: number;
+  ok: number;
+  failed: number;
+  seconds: number;
+  latenciesMs: number[];
+  firstError?: string;
+};
 
 /**
  * Closed loop: `clients` workers each send the next request as soon as the previous one
  * answered, for `seconds`. Counts 2xx answers and records each request's latency.
  */
-export async function closedLoop(clients: number, seconds: number, send: (worker: number) => Promise<Reply>): Promise<LoopResult> {
+export async function closedLoop(
+  clients: number,
+  seconds: number,
+  send: (worker: number) => Promise<Reply>,
+): Promise<LoopResult> {
   const result: LoopResult = { requests: 0, ok: 0, failed: 0, seconds, latenciesMs: [] };
   const started = performance.now();
   const until = started + seconds * 1000;
@@ -80,4 +97,5 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
-export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

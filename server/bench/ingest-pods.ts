@@ -28,7 +28,13 @@ export async function startPodProcess(env: Record<string, string>, profileDir?: 
   const url = `http://127.0.0.1:${port}`;
   for (const until = Date.now() + 60_000; ; ) {
     if (child.exitCode !== null) throw new Error(`pod exited early:\n${out}`);
-    if (await fetch(`${url}/api/health/ready`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/api/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > until) throw new Error(`pod not ready in time:\n${out}`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -43,7 +49,11 @@ export function cpuSeconds(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
+type ProfileNode = {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+};
 type Profile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
 
 /**
@@ -82,7 +92,10 @@ export function summariseProfile(profile: Profile, n = 25, groups: RegExp[] = []
   };
   const pct = (h: number) => `${((100 * h) / total).toFixed(1)}%`;
   return {
-    top: [...self].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, h]) => `${pct(h).padStart(6)}  ${k}`),
+    top: [...self]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, h]) => `${pct(h).padStart(6)}  ${k}`),
     groups: groups.map((g) => `${pct(inclusive(g)).padStart(6)}  ${g.source}`),
   };
 }

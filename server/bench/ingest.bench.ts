@@ -36,7 +36,14 @@ const row = (i: number): Row => ({
   sla: ((i * 7919) % 10_000) / 100,
   status: STATUSES[i % 4] as string,
 });
-const update = (r: Row) => ({ tenantName: r.tenant, teamName: r.team, entityType: r.type, entityName: r.name, currentSla: r.sla, status: r.status });
+const update = (r: Row) => ({
+  tenantName: r.tenant,
+  teamName: r.team,
+  entityType: r.type,
+  entityName: r.name,
+  currentSla: r.sla,
+  status: r.status,
+});
 
 const schema = uniqueSchema('bench_ingest');
 const redis = await startRedisServer();
@@ -87,7 +94,8 @@ async function batches(url: string, pid: number | undefined) {
     JSON.stringify({ updates: Array.from({ length: BATCH }, (_, j) => update(row(k * BATCH + j))) }),
   );
   let b = 0;
-  const send = () => postJson(agent, `${url}/api/cache/incremental-updates`, bodies[b++ % bodies.length] as string, AUTH);
+  const send = () =>
+    postJson(agent, `${url}/api/cache/incremental-updates`, bodies[b++ % bodies.length] as string, AUTH);
   await closedLoop(BATCH_CLIENTS, 2, send);
   const cpu = cpuSeconds(pid);
   const r = await closedLoop(BATCH_CLIENTS, SECONDS, send);
@@ -108,12 +116,17 @@ async function baseline(single: { rate: number; rows: number }, batch: { rate: n
     `(c) raw PostgreSQL INSERT … ON CONFLICT, same volume: single rows (10 connections, autocommit) ${fmt(one.perSecond)} rows/s; ${BATCH}-row batches (${BATCH_CLIENTS} connections) ${fmt(many.perSecond)} rows/s`,
   );
   if (single.rate > 0 && batch.rate > 0)
-    lines.push(`    ratio to baseline: single ${fmt(single.rate / one.perSecond, 2)}×, batch ${fmt(batch.rate / many.perSecond, 2)}×`);
+    lines.push(
+      `    ratio to baseline: single ${fmt(single.rate / one.perSecond, 2)}×, batch ${fmt(batch.rate / many.perSecond, 2)}×`,
+    );
 }
 
 /** (d) a fixed offered load on pod A; a WebSocket subscriber on pod B. */
 async function latency(urlA: string, urlB: string) {
-  const ws = createWSClient({ url: `${urlB.replace('http', 'ws')}/trpc`, WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
+  const ws = createWSClient({
+    url: `${urlB.replace('http', 'ws')}/trpc`,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+  });
   const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });
   const okAt = new Map<number, number>();
   const eventAt = new Map<number, number>();
@@ -121,19 +134,25 @@ async function latency(urlA: string, urlB: string) {
   const ready = new Promise<void>((r) => {
     started = r;
   });
-  const sub = client.cache.onChange.subscribe({}, {
-    onStarted: () => started(),
-    onData: ({ data }) => {
-      if (data.entityName.startsWith('lat_')) eventAt.set(Number(data.entityName.slice(4)), performance.now());
+  const sub = client.cache.onChange.subscribe(
+    {},
+    {
+      onStarted: () => started(),
+      onData: ({ data }) => {
+        if (data.entityName.startsWith('lat_')) eventAt.set(Number(data.entityName.slice(4)), performance.now());
+      },
     },
-  });
+  );
   await ready;
   const requestMs: number[] = [];
   let failed = 0;
   await openLoop(RATE, SECONDS, async (n) => {
     const t = performance.now();
     const body = JSON.stringify({ ...update(row(n)), entityName: `lat_${n}` });
-    const r = await postJson(agent, `${urlA}/api/cache/incremental-update`, body, AUTH).catch(() => ({ status: 0, body: '' }));
+    const r = await postJson(agent, `${urlA}/api/cache/incremental-update`, body, AUTH).catch(() => ({
+      status: 0,
+      body: '',
+    }));
     const done = performance.now();
     if (r.status !== 200) return void failed++;
     requestMs.push(done - t);
@@ -144,7 +163,9 @@ async function latency(urlA: string, urlB: string) {
   sub.unsubscribe();
   await ws.close();
   // An event can beat the HTTP answer to the client; that counts as 0.
-  const propagation = [...okAt].flatMap(([n, t]) => (eventAt.has(n) ? [Math.max(0, (eventAt.get(n) as number) - t)] : []));
+  const propagation = [...okAt].flatMap(([n, t]) =>
+    eventAt.has(n) ? [Math.max(0, (eventAt.get(n) as number) - t)] : [],
+  );
   lines.push(
     `(d) ${RATE} updates/s offered to pod A for ${SECONDS} s (${okAt.size} ok, ${failed} failed): request→2xx p50 ${fmt(percentile(requestMs, 50), 1)} ms, p99 ${fmt(percentile(requestMs, 99), 1)} ms (target p99 ≤ 25)`,
     `    2xx on pod A → event at a WebSocket subscriber on pod B: p50 ${fmt(percentile(propagation, 50), 1)} ms, p99 ${fmt(percentile(propagation, 99), 1)} ms (target p99 ≤ 25); ${okAt.size - propagation.length} events missing`,

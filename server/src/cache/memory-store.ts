@@ -1,3 +1,4 @@
+import { decodeEntity } from './codec.js';
 import { parseTeamField, teamField } from './keys.js';
 import type { MemoryRefreshLock } from './lock.js';
 import { latestById } from './rows.js';
@@ -5,6 +6,7 @@ import {
   type CachedEntity,
   type CacheStore,
   type ChangeRun,
+  type EncodedRow,
   GenerationGoneError,
   type GenerationMeta,
   type SwitchOutcome,
@@ -65,6 +67,11 @@ export class MemoryStore implements CacheStore {
       teams: new Map(),
       overlay: new Map(),
     });
+  }
+
+  /** Decodes and writes: memory holds objects, and its own team counts. */
+  writeEncodedSnapshot(generation: number, rows: EncodedRow[]): Promise<void> {
+    return this.writeSnapshot(generation, rows.map((r) => decodeEntity(r.text)));
   }
 
   async writeSnapshot(generation: number, entities: CachedEntity[]): Promise<void> {

@@ -3,7 +3,7 @@ import { encodeEntity } from './codec.js';
 import { type CacheKeys, teamField } from './keys.js';
 import type { CacheScripts } from './redis-commands.js';
 import { latestById } from './rows.js';
-import { type CachedEntity, GenerationGoneError } from './types.js';
+import { type CachedEntity, type EncodedRow, GenerationGoneError } from './types.js';
 
 export type SnapshotOptions = {
   /** Entities per HSET. */
@@ -30,16 +30,35 @@ export async function writeSnapshotRows(
   entities: readonly CachedEntity[],
   options: SnapshotOptions = DEFAULT_SNAPSHOT_OPTIONS,
 ): Promise<void> {
-  const open = await scripts.open([keys.current], [keys.base, generation]);
-  if (Number(open) !== 1) throw new GenerationGoneError(generation);
   const rows = latestById(entities);
   const teamCounts = new Map<string, number>();
-  const chunks: string[][] = [];
-  let pairs: string[] = [];
   for (const e of rows) {
     const field = teamField(e.tenantName, e.teamName);
     teamCounts.set(field, (teamCounts.get(field) ?? 0) + 1);
-    pairs.push(String(e.id), encodeEntity(e));
+  }
+  const encoded = rows.map((e) => ({ id: e.id, text: encodeEntity(e) }));
+  return writeEncodedRows(redis, scripts, keys, generation, encoded, teamCounts, options);
+}
+
+/**
+ * The same, for rows already in the codec's form (a refresh has PostgreSQL encode them,
+ * which saves building an object per row) and team counts computed by the caller.
+ */
+export async function writeEncodedRows(
+  redis: Redis,
+  scripts: CacheScripts,
+  keys: CacheKeys,
+  generation: number,
+  rows: readonly EncodedRow[],
+  teamCounts: ReadonlyMap<string, number>,
+  options: SnapshotOptions = DEFAULT_SNAPSHOT_OPTIONS,
+): Promise<void> {
+  const open = await scripts.open([keys.current], [keys.base, generation]);
+  if (Number(open) !== 1) throw new GenerationGoneError(generation);
+  const chunks: string[][] = [];
+  let pairs: string[] = [];
+  for (const r of rows) {
+    pairs.push(String(r.id), r.text);
     if (pairs.length >= 2 * options.chunk) {
       chunks.push(pairs);
       pairs = [];

@@ -3,11 +3,12 @@ import { decodeEntity } from './codec.js';
 import { type CacheKeys, cacheKeys, DEFAULT_KEY_PREFIX, parseTeamField, prefixPattern } from './keys.js';
 import { type CacheScripts, defineCacheScripts, encodeRows } from './redis-commands.js';
 import { type GenerationPages, listTeamOf, parseMeta, scanInBatches, strings } from './redis-scan.js';
-import { DEFAULT_SNAPSHOT_OPTIONS, type SnapshotOptions, writeSnapshotRows } from './redis-snapshot.js';
+import { DEFAULT_SNAPSHOT_OPTIONS, type SnapshotOptions, writeEncodedRows, writeSnapshotRows } from './redis-snapshot.js';
 import {
   type CachedEntity,
   type CacheStore,
   type ChangeRun,
+  type EncodedRow,
   GenerationGoneError,
   type GenerationMeta,
   type SwitchOutcome,
@@ -70,6 +71,11 @@ export class RedisStore implements CacheStore {
   async beginGeneration(generation: number, appliedChangeId = 0): Promise<void> {
     const opened = await this.scripts.begin([this.keys.current], [this.keys.base, generation, appliedChangeId]);
     if (Number(opened) !== 1) throw new GenerationGoneError(generation);
+  }
+
+  /** See writeEncodedRows. */
+  writeEncodedSnapshot(generation: number, rows: EncodedRow[], teamCounts: ReadonlyMap<string, number>): Promise<void> {
+    return writeEncodedRows(this.redis, this.scripts, this.keys, generation, rows, teamCounts, this.snapshotOptions);
   }
 
   /** See writeSnapshotRows. */

@@ -5,7 +5,7 @@ import type { Db } from '../db/sql.js';
 import type { Metrics } from '../metrics.js';
 import { replayLog } from './catch-up.js';
 import type { RefreshLock } from './lock.js';
-import { readSnapshot } from './snapshot.js';
+import { readEncodedSnapshot } from './snapshot.js';
 import type { CacheStore } from './types.js';
 
 export class RefreshAborted extends Error {}
@@ -58,15 +58,20 @@ export async function runRefresh(d: {
   try {
     const gen = got.fence;
     log.info({ generation: gen, trigger: d.trigger, store: store.kind }, 'cache refresh started');
-    const { head, count } = await readSnapshot(
-      db,
-      async (batch) => {
-        check();
-        await store.writeSnapshot(gen, batch);
-      },
+    let teams: Map<string, number> = new Map();
+    const { head, count } = await readEncodedSnapshot(db, {
       // The new generation starts at the change the snapshot includes; replay continues from there.
-      (snapshotHead) => store.beginGeneration(gen, snapshotHead),
-    );
+      onStart: async (snapshotHead, teamCounts) => {
+        teams = teamCounts;
+        await store.beginGeneration(gen, snapshotHead);
+      },
+      onBatch: async (rows) => {
+        check();
+        // Team counts go with the first batch, once.
+        await store.writeEncodedSnapshot(gen, rows, teams);
+        teams = new Map();
+      },
+    });
     let applied = head;
     for (let attempt = 1; ; attempt++) {
       check();

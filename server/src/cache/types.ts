@@ -46,6 +46,9 @@ export type SwitchOutcome =
   /** The current generation has applied changes the new one has not: catch up and retry. */
   | 'behind';
 
+/** An entity id and its state already in the codec's form (see codec.ts). */
+export type EncodedRow = { id: number; text: string };
+
 export type TeamKey = { tenantName: string; teamName: string };
 
 /**
@@ -85,6 +88,11 @@ export interface CacheStore {
    * fenced, or already switched out).
    */
   writeSnapshot(generation: number, entities: CachedEntity[]): Promise<void>;
+  /**
+   * The same for rows already encoded (a refresh has PostgreSQL encode them), with the
+   * entity count per team field (`tenant\u001fteam`) of these rows.
+   */
+  writeEncodedSnapshot(generation: number, rows: EncodedRow[], teamCounts: ReadonlyMap<string, number>): Promise<void>;
   /**
    * Atomically makes `meta.generation` current and deletes the previous generation (and
    * any abandoned one between the two). Outcomes, checked in this order:

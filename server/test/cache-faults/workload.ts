@@ -1,4 +1,3 @@
-import type { App } from '../../src/bootstrap.js';
 import { post } from '../support/app.js';
 
 export type Workload = {
@@ -12,7 +11,7 @@ export type Workload = {
 const STATUSES = ['Passed', 'Failed', 'AtRisk', 'NoData'] as const;
 
 /** Writers and readers against pods, recording every accepted change, every failure and the slowest request. */
-export function runWorkload(pods: App[], opts: { writersPerPod?: number; entities?: number; tenant?: string } = {}): Workload {
+export function runWorkload(pods: { url: string }[], opts: { writersPerPod?: number; entities?: number; tenant?: string } = {}): Workload {
   const w: Workload = { stop: async () => undefined, accepted: [], failedWrites: [], failedReads: [], slowest: { ms: 0, what: '' } };
   let running = true;
   const timed = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
@@ -24,7 +23,7 @@ export function runWorkload(pods: App[], opts: { writersPerPod?: number; entitie
       if (ms > w.slowest.ms) w.slowest = { ms, what: `${what} started at ${t % 100_000}` };
     }
   };
-  const writer = async (app: App, n: number) => {
+  const writer = async (app: { url: string }, n: number) => {
     for (let i = 0; running; i++) {
       const sla = Math.round(Math.random() * 10000) / 100;
       const body = {
@@ -40,7 +39,7 @@ export function runWorkload(pods: App[], opts: { writersPerPod?: number; entitie
       else w.failedWrites.push(`${r.status} ${JSON.stringify(r.json)}`);
     }
   };
-  const reader = async (app: App) => {
+  const reader = async (app: { url: string }) => {
     const paths = ['/api/cache/status', '/api/cache/recent-changes?limit=20', '/trpc/entities.summary', '/trpc/entities.list?input=%7B%22limit%22%3A20%7D'];
     for (let i = 0; running; i++) {
       const path = paths[i % paths.length] as string;

@@ -58,7 +58,12 @@ describe('ingest tokens', () => {
     const mixed = await post(
       app.url,
       MANY,
-      { updates: [{ ...UPDATE, entityName: 'mixed_1' }, { ...UPDATE, entityName: 'mixed_2', tenantName: 'Finance' }] },
+      {
+        updates: [
+          { ...UPDATE, entityName: 'mixed_1' },
+          { ...UPDATE, entityName: 'mixed_2', tenantName: 'Finance' },
+        ],
+      },
       bearer('scoped-token'),
     );
     expect(mixed.status).toBe(403);
@@ -133,7 +138,9 @@ describe('ingest rate limit', () => {
     const before = (await rowCounts(schema)).changes;
     // Ten at once: a token refills every 200 ms, far longer than the burst takes to arrive.
     const burst = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => post(app.url, ONE, { ...UPDATE, entityName: `rl_${i}` }, bearer('burst-token'))),
+      Array.from({ length: 10 }, (_, i) =>
+        post(app.url, ONE, { ...UPDATE, entityName: `rl_${i}` }, bearer('burst-token')),
+      ),
     );
     const statuses = burst.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429, 429, 429]);

@@ -6,7 +6,10 @@ import { dropSchema, startPod, UPDATE, uniqueSchema } from '../support/app.js';
 type Op = {
   security?: Record<string, string[]>[];
   requestBody?: { content: Record<string, { example?: unknown; schema?: unknown }> };
-  responses: Record<string, { headers?: Record<string, unknown>; content?: Record<string, { schema?: { $ref?: string } }> }>;
+  responses: Record<
+    string,
+    { headers?: Record<string, unknown>; content?: Record<string, { schema?: { $ref?: string } }> }
+  >;
 };
 type Doc = {
   openapi: string;
@@ -52,14 +55,17 @@ describe('OpenAPI document and docs page', () => {
     expect(ingest.security).toEqual([{ bearerAuth: [] }]);
     const body = ingest.requestBody?.content['application/json'];
     expect(body?.example).toEqual(UPDATE);
-    expect(doc.paths['/cache/incremental-updates']?.post?.requestBody?.content['application/json']?.example).toEqual({ updates: [UPDATE] });
+    expect(doc.paths['/cache/incremental-updates']?.post?.requestBody?.content['application/json']?.example).toEqual({
+      updates: [UPDATE],
+    });
     for (const code of ['400', '401', '403', '413', '415', '429', '503'])
       expect(ingest.responses[code]?.content?.['application/json']?.schema, code).toBeDefined();
     for (const code of ['429', '503']) expect(ingest.responses[code]?.headers?.['Retry-After'], code).toBeDefined();
 
     // The example is a body the server accepts, and each documented schema reference resolves.
     const api = (await SwaggerParser.dereference(structuredClone(doc) as never)) as unknown as Doc;
-    const errorSchema = api.paths['/cache/incremental-update']?.post?.responses['415']?.content?.['application/json']?.schema;
+    const errorSchema =
+      api.paths['/cache/incremental-update']?.post?.responses['415']?.content?.['application/json']?.schema;
     expect(errorSchema).toMatchObject({ type: 'object', required: ['code', 'message'] });
     const r = await fetch(`${app.url}/api/cache/incremental-update`, {
       method: 'POST',

@@ -4,7 +4,15 @@ import type { App } from '../../src/bootstrap.js';
 import { dropSchema, eventually, getJson, post, startPod, uniqueSchema } from '../support/app.js';
 import { uniquePrefix } from '../support/ids.js';
 import { startRedisServer, type TestRedisServer } from '../support/redis-server.js';
-import { httpClient, query, range, redisEntityHashLengths, type Subscriber, subscribeChanges, updateFor } from './helpers.js';
+import {
+  httpClient,
+  query,
+  range,
+  redisEntityHashLengths,
+  type Subscriber,
+  subscribeChanges,
+  updateFor,
+} from './helpers.js';
 
 const TOTAL = 2_000;
 const ENTITIES = 50;
@@ -21,7 +29,10 @@ async function writer(url: string, budget: { left: number }, changeIds: number[]
         ? await post(url, '/api/cache/incremental-update', updates[0])
         : await post(url, '/api/cache/incremental-updates', { updates });
     if (r.status !== 200) throw new Error(`ingest answered ${r.status}: ${r.text}`);
-    const results = (n === 1 ? [r.json] : (r.json.results as Record<string, unknown>[])) as { outcome: string; changeId: number }[];
+    const results = (n === 1 ? [r.json] : (r.json.results as Record<string, unknown>[])) as {
+      outcome: string;
+      changeId: number;
+    }[];
     for (const res of results) {
       expect(res.outcome).toBe('applied');
       changeIds.push(res.changeId);
@@ -29,7 +40,12 @@ async function writer(url: string, budget: { left: number }, changeIds: number[]
   }
 }
 
-const comparable = (e: Pick<Entity, 'tenantName' | 'teamName' | 'entityType' | 'entityName' | 'currentSla' | 'status' | 'version' | 'observedAt'>) => ({
+const comparable = (
+  e: Pick<
+    Entity,
+    'tenantName' | 'teamName' | 'entityType' | 'entityName' | 'currentSla' | 'status' | 'version' | 'observedAt'
+  >,
+) => ({
   key: `${e.tenantName}/${e.teamName}/${e.entityType}/${e.entityName}`,
   currentSla: e.currentSla,
   status: e.status,
@@ -106,8 +122,18 @@ describe('change order across two pods with concurrent writers', () => {
   });
 
   it('leaves both pods, Redis and PostgreSQL with the same entity states', async () => {
-    for (const pod of [a, b]) await eventually(() => pod.deps.cache.follower.applied === TOTAL, 10_000, 'pod caught up');
-    const rows = await query<{ tenant_name: string; team_name: string; entity_type: string; entity_name: string; current_sla: number; status: Entity['status']; version: string; observed_at: Date }>(
+    for (const pod of [a, b])
+      await eventually(() => pod.deps.cache.follower.applied === TOTAL, 10_000, 'pod caught up');
+    const rows = await query<{
+      tenant_name: string;
+      team_name: string;
+      entity_type: string;
+      entity_name: string;
+      current_sla: number;
+      status: Entity['status'];
+      version: string;
+      observed_at: Date;
+    }>(
       `SELECT tenant_name, team_name, entity_type, entity_name, current_sla, status, version, observed_at FROM "${schema}".sla_entity`,
     );
     const expected = rows
@@ -132,6 +158,10 @@ describe('change order across two pods with concurrent writers', () => {
     }
     const status = await httpClient(b.url).cache.status.query();
     expect(status).toMatchObject({ mode: 'redis', lastChangeId: TOTAL, entityCount: expected.length });
-    await eventually(async () => Object.values(await redisEntityHashLengths(redis.url, prefix)).includes(expected.length), 10_000, 'redis entity count');
+    await eventually(
+      async () => Object.values(await redisEntityHashLengths(redis.url, prefix)).includes(expected.length),
+      10_000,
+      'redis entity count',
+    );
   });
 });

@@ -6,7 +6,10 @@ import { httpClient } from './helpers.js';
 import { checkNothingHalfWritten, PG_PORT, proxiedUrl, type Sent, send } from './pg-fault.js';
 import { startStallProxy } from './stall-proxy.js';
 
-type Fault = { name: string; start: () => Promise<{ port: number; down: () => void; up: () => void; close: () => Promise<void> }> };
+type Fault = {
+  name: string;
+  start: () => Promise<{ port: number; down: () => void; up: () => void; close: () => Promise<void> }>;
+};
 
 const faults: Fault[] = [
   {
@@ -33,7 +36,12 @@ describe.each(faults)('ingest while PostgreSQL $name', ({ name, start }) => {
 
   beforeAll(async () => {
     proxy = await start();
-    app = await startPod({ schema, DATABASE_URL: proxiedUrl(proxy.port), DATABASE_SCHEMA: schema, POD_ID: `pg-down-${name.length}` });
+    app = await startPod({
+      schema,
+      DATABASE_URL: proxiedUrl(proxy.port),
+      DATABASE_SCHEMA: schema,
+      POD_ID: `pg-down-${name.length}`,
+    });
     for (let i = 0; i < 5; i++) accepted.push(await send(app.url, `before_${i}`));
     expect(accepted.map((s) => s.status)).toEqual([200, 200, 200, 200, 200]);
   });

@@ -11,7 +11,14 @@ export function proxiedUrl(port: number): string {
   return url.toString();
 }
 
-export type Sent = { name: string; status: number; ms: number; changeId?: number; retryAfter: string | null; message: unknown };
+export type Sent = {
+  name: string;
+  status: number;
+  ms: number;
+  changeId?: number;
+  retryAfter: string | null;
+  message: unknown;
+};
 
 /** One single-update ingest of entity `name`, timed. */
 export async function send(url: string, name: string): Promise<Sent> {

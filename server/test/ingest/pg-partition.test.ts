@@ -11,22 +11,32 @@ import { type StallProxy, startStallProxy } from './stall-proxy.js';
  */
 describe('a pod partitioned from PostgreSQL while holding the change-order lock', () => {
   const schema = uniqueSchema('ingest_partition');
+  const otherSchema = uniqueSchema('ingest_partition_other');
   let proxy: StallProxy;
   let a: App;
   let b: App;
+  let other: App;
 
   beforeAll(async () => {
     proxy = await startStallProxy(PG_PORT);
-    a = await startPod({ schema, DATABASE_URL: proxiedUrl(proxy.port), DATABASE_SCHEMA: schema, POD_ID: 'partitioned-a' });
+    a = await startPod({
+      schema,
+      DATABASE_URL: proxiedUrl(proxy.port),
+      DATABASE_SCHEMA: schema,
+      POD_ID: 'partitioned-a',
+    });
     b = await startPod({ schema, POD_ID: 'healthy-b' });
+    other = await startPod({ schema: otherSchema, POD_ID: 'other-deployment' });
     expect((await send(a.url, 'a_before')).status).toBe(200);
     expect((await send(b.url, 'b_before')).status).toBe(200);
   });
   afterAll(async () => {
     await a?.close();
     await b?.close();
+    await other?.close();
     await proxy?.close();
     await dropSchema(schema);
+    await dropSchema(otherSchema);
   });
 
   it('frees the lock within seconds, so the other pod answers 503 at worst, then 2xx again', async () => {
@@ -34,6 +44,10 @@ describe('a pod partitioned from PostgreSQL while holding the change-order lock'
     const lost = send(a.url, 'a_lost');
     await partitioned;
     const since = Date.now();
+    // A deployment in another schema of the same database has a change order of its own: not blocked at all.
+    const elsewhere = await send(other.url, 'other_schema');
+    expect(elsewhere.status, JSON.stringify(elsewhere)).toBe(200);
+    expect(elsewhere.ms).toBeLessThan(1_000);
 
     const fromB: Sent[] = [];
     let ok: Sent | undefined;

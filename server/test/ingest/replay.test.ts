@@ -35,7 +35,14 @@ describe('out-of-order and replayed poller results', () => {
       `SELECT current_sla, status, observed_at, version FROM "${schema}".sla_entity WHERE entity_name = $1`,
       [entityName],
     );
-    return row && { currentSla: Number(row.current_sla), status: row.status, observedAt: row.observed_at.toISOString(), version: Number(row.version) };
+    return (
+      row && {
+        currentSla: Number(row.current_sla),
+        status: row.status,
+        observedAt: row.observed_at.toISOString(),
+        version: Number(row.version),
+      }
+    );
   };
 
   it('records an older observation as stale without moving the entity backwards', async () => {
@@ -48,11 +55,23 @@ describe('out-of-order and replayed poller results', () => {
     expect(older.entity).toMatchObject({ currentSla: 99, status: 'Passed', observedAt: T2, version: newer.changeId });
 
     expect(await stored(name)).toEqual({ currentSla: 99, status: 'Passed', observedAt: T2, version: newer.changeId });
-    expect(await current(name)).toMatchObject({ currentSla: 99, status: 'Passed', observedAt: T2, version: newer.changeId });
+    expect(await current(name)).toMatchObject({
+      currentSla: 99,
+      status: 'Passed',
+      observedAt: T2,
+      version: newer.changeId,
+    });
 
     const recent = await getJson(app.url, '/api/cache/recent-changes?limit=5');
     const [top, next] = recent.json.changes as Change[];
-    expect(top).toMatchObject({ id: older.changeId, entityName: name, applied: false, currentSla: 12, status: 'Failed', observedAt: T1 });
+    expect(top).toMatchObject({
+      id: older.changeId,
+      entityName: name,
+      applied: false,
+      currentSla: 12,
+      status: 'Failed',
+      observedAt: T1,
+    });
     expect(next).toMatchObject({ id: newer.changeId, applied: true, currentSla: 99 });
   });
 
@@ -96,7 +115,11 @@ describe('out-of-order and replayed poller results', () => {
     expect(r.status, r.text).toBe(200);
     const batch = r.json as unknown as IngestBatchResult;
     expect(batch.results.map((x) => x.outcome)).toEqual(['stale', 'duplicate', 'applied', 'duplicate', 'applied']);
-    expect({ applied: batch.applied, stale: batch.stale, duplicate: batch.duplicate }).toEqual({ applied: 2, stale: 1, duplicate: 2 });
+    expect({ applied: batch.applied, stale: batch.stale, duplicate: batch.duplicate }).toEqual({
+      applied: 2,
+      stale: 1,
+      duplicate: 2,
+    });
     const ids = batch.results.map((x) => x.changeId);
     expect(ids[1]).toBeNull();
     expect(ids[3]).toBeNull();

@@ -15,9 +15,10 @@ async function ingest(url: string, n: number, writers = 4): Promise<void> {
         const k = Math.min(budget.left, 1 + Math.floor(Math.random() * 50));
         budget.left -= k;
         const updates = Array.from({ length: k }, (_, i) => updateFor(i % 40));
-        const r = k === 1
-          ? await post(url, '/api/cache/incremental-update', updates[0])
-          : await post(url, '/api/cache/incremental-updates', { updates });
+        const r =
+          k === 1
+            ? await post(url, '/api/cache/incremental-update', updates[0])
+            : await post(url, '/api/cache/incremental-updates', { updates });
         if (r.status !== 200) throw new Error(`ingest answered ${r.status}: ${r.text}`);
       }
     }),
@@ -38,7 +39,10 @@ async function seeThenDisconnect(pod: App): Promise<number> {
 
 /** Resumes from K on `pod` while LIVE more changes are written at the same moment. */
 async function resumeDuringWrites(pod: App, k: number) {
-  const [resumed] = await Promise.all([subscribeChanges(pod.url, { lastEventId: String(k) }), ingest(pod.url, LIVE, 2)]);
+  const [resumed] = await Promise.all([
+    subscribeChanges(pod.url, { lastEventId: String(k) }),
+    ingest(pod.url, LIVE, 2),
+  ]);
   try {
     await resumed.waitForCount(MISSED + LIVE);
     await new Promise((r) => setTimeout(r, 300));

@@ -54,4 +54,13 @@ export function podEntities(app: App): Map<number, EntityFacts> {
   return new Map([...app.deps.cache.view.byId.values()].map((e) => [e.id, { version: e.version, currentSla: e.currentSla, status: e.status }]));
 }
 
+/** A pod's view over HTTP (for pods running as separate processes). */
+export async function podEntitiesOver(url: string, tenantName: string): Promise<Map<number, EntityFacts>> {
+  const input = encodeURIComponent(JSON.stringify({ tenantName, limit: 500 }));
+  const res = (await (await fetch(`${url}/trpc/entities.list?input=${input}`)).json()) as {
+    result: { data: { items: { id: number; version: number; currentSla: number; status: string }[] } };
+  };
+  return new Map(res.result.data.items.map((e) => [e.id, { version: e.version, currentSla: e.currentSla, status: e.status }]));
+}
+
 export const sorted = (m: Map<number, EntityFacts>) => [...m.entries()].sort((a, b) => a[0] - b[0]);

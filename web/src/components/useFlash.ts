@@ -1,18 +1,15 @@
 import { useEffect, useRef } from 'react';
 
-let flashColor: string | null = null;
-const color = () => {
-  flashColor ??= getComputedStyle(document.documentElement).getPropertyValue('--flash').trim() || '#ffe58a';
-  return flashColor;
-};
-/** Theme switches change --flash; forget the cached value then. */
-export const resetFlashColor = (): void => {
-  flashColor = null;
-};
-
 const DURATION_MS = 1500;
 /** An element already glowing is not restarted sooner than this: under a burst it would never fade. */
 const MIN_GAP_MS = 1000;
+/**
+ * Background animations repaint every frame, so their number is capped page-wide: during a
+ * burst (hundreds of changes a second) a dozen glowing rows already say "this is moving",
+ * and a hundred would cost more main-thread time than the updates themselves.
+ */
+const MAX_ACTIVE = 12;
+let active = 0;
 
 /**
  * Briefly highlights an element whenever `token` changes after mount (a row's version, a
@@ -26,13 +23,21 @@ export function useFlash<T extends HTMLElement>(token: string | number) {
   useEffect(() => {
     if (last.current === token) return;
     last.current = token;
+    if ((globalThis as any).NOFLASH) return;
     const now = performance.now();
-    if (now - startedAt.current < MIN_GAP_MS) return;
+    const el = ref.current;
+    if (!el?.animate || now - startedAt.current < MIN_GAP_MS || active >= MAX_ACTIVE) return;
     startedAt.current = now;
-    ref.current?.animate?.([{ backgroundColor: color() }, { backgroundColor: 'transparent' }], {
+    active++;
+    const done = () => {
+      active--;
+    };
+    const animation = el.animate([{ opacity: 0.45 }, { opacity: 0 }], {
       duration: DURATION_MS,
       easing: 'ease-out',
+      pseudoElement: '::after',
     });
+    animation.finished.then(done, done);
   }, [token]);
   return ref;
 }

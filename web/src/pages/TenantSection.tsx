@@ -20,7 +20,7 @@ function ComplianceBar({ compliant, total }: { compliant: number; total: number 
 const TeamRow = memo(function TeamRow({ tenantName, team }: { tenantName: string; team: TeamSummary }) {
   const ref = useFlash<HTMLTableRowElement>(rollupToken(team));
   return (
-    <tr ref={ref}>
+    <tr ref={ref} className="flash-host">
       <th scope="row">
         <Link href={tableHref({ tenant: tenantName, team: team.teamName })}>{team.teamName}</Link>
       </th>
@@ -69,7 +69,7 @@ export const TenantSection = memo(function TenantSection({ tenant }: { tenant: T
   const ref = useFlash<HTMLDivElement>(rollupToken(tenant));
   return (
     <section className="tenant card" aria-labelledby={id} data-tenant={tenant.tenantName}>
-      <div className="tenant-head" ref={ref}>
+      <div className="tenant-head flash-host" ref={ref}>
         <h2 id={id}>
           <Link href={tableHref({ tenant: tenant.tenantName })}>{tenant.tenantName}</Link>
         </h2>
