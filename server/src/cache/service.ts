@@ -21,6 +21,9 @@ export type CacheMode = 'redis' | 'memory';
 export type LastRefresh = { at: string; durationMs: number; podId: string; entityCount: number };
 type ChangesMessage = { pod: string; fromId: number; toId: number; changes: LogChange[] };
 
+/** Changes read into the replay ring at start-up. */
+const RING_PRIME = 10_000;
+
 /** Longest a request waits for its Redis write-through before answering anyway. */
 const WRITE_THROUGH_WAIT_MS = 250;
 
@@ -188,6 +191,9 @@ export class CacheService {
       for (const e of batch) this.view.apply(e);
     });
     this.follower.applied = head;
+    // The feed's replay ring starts with the log's tail, so recent changes and resuming
+    // subscribers are served from memory from the first request on.
+    this.feed.prime(await readChanges(db.sql, Math.max(0, head - RING_PRIME), RING_PRIME, head));
     this.loaded = true;
     await this.follower.catchUp();
   }

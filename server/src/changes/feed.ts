@@ -19,6 +19,11 @@ export class ChangeFeed {
     for (const l of this.listeners) l(changes);
   }
 
+  /** Fills an empty ring with the log's tail (contiguous, ascending), without notifying anyone. */
+  prime(changes: LogChange[]): void {
+    if (this.ring.length === 0) this.ring = changes.slice();
+  }
+
   /** Changes after `lastId` if the ring still covers them, else null (read the log instead). */
   since(lastId: number, limit: number): LogChange[] | null {
     const first = this.ring[0];

@@ -2,6 +2,7 @@ import { ZEntityListInput, ZHistoryInput } from '@sla/shared';
 import { z } from 'zod';
 import { readProcedure, router } from '../trpc.js';
 import { entityHistory } from './history.js';
+import { memoSummary } from './memo.js';
 import { facets, listEntities, summarize } from './queries.js';
 import { staleBefore } from './wire.js';
 
@@ -12,7 +13,9 @@ export const entitiesRouter = router({
     .query(({ ctx, input }) => {
       const { cache, config } = ctx.app;
       cache.hits++;
-      return summarize(cache.view, input.worst, staleBefore(config.STALE_AFTER_MINUTES), config.STALE_AFTER_MINUTES);
+      return memoSummary(cache.view, input.worst, () =>
+        summarize(cache.view, input.worst, staleBefore(config.STALE_AFTER_MINUTES), config.STALE_AFTER_MINUTES),
+      );
     }),
   list: readProcedure.input(ZEntityListInput).query(({ ctx, input }) => {
     ctx.app.cache.hits++;

@@ -16,7 +16,7 @@ describe('migrations', () => {
     try {
       await Promise.all(pods.map((p) => migrate(p.orm, cfg, log)));
       const first = pods[0]?.orm as (typeof pods)[0]['orm'];
-      expect(await first.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false })).toBe('');
+      expect(await first.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false, schema })).toBe('');
       const applied = await first.em.getConnection().execute(`SELECT name FROM "${schema}".mikro_orm_migrations`);
       expect(applied).toHaveLength(1);
     } finally {

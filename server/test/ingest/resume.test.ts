@@ -4,6 +4,8 @@ import { dropSchema, post, startPod, uniqueSchema } from '../support/app.js';
 import { range, subscribeChanges, updateFor } from './helpers.js';
 
 const MISSED = 1_000;
+/** More than a pod reads into its replay ring at start-up (RING_PRIME), so the log must serve it. */
+const MISSED_BEYOND_RING = 10_500;
 const LIVE = 200;
 
 /** Ingests `n` changes through `writers` concurrent loops of batches (1–50 updates). */
@@ -26,33 +28,33 @@ async function ingest(url: string, n: number, writers = 4): Promise<void> {
 }
 
 /** A subscriber sees K changes, then goes away while MISSED more are accepted. Returns K. */
-async function seeThenDisconnect(pod: App): Promise<number> {
+async function seeThenDisconnect(pod: App, missed = MISSED): Promise<number> {
   const first = await subscribeChanges(pod.url);
   await ingest(pod.url, 25, 2);
   await first.waitForCount(25);
   const k = first.ids.at(-1) as number;
   expect(first.ids).toEqual(range(1, k));
   await first.close();
-  await ingest(pod.url, MISSED);
+  await ingest(pod.url, missed);
   return k;
 }
 
 /** Resumes from K on `pod` while LIVE more changes are written at the same moment. */
-async function resumeDuringWrites(pod: App, k: number) {
+async function resumeDuringWrites(pod: App, k: number, missed = MISSED) {
   const [resumed] = await Promise.all([
     subscribeChanges(pod.url, { lastEventId: String(k) }),
     ingest(pod.url, LIVE, 2),
   ]);
   try {
-    await resumed.waitForCount(MISSED + LIVE);
+    await resumed.waitForCount(missed + LIVE);
     await new Promise((r) => setTimeout(r, 300));
     expect(resumed.errors).toEqual([]);
-    expect(resumed.ids).toEqual(range(k + 1, k + MISSED + LIVE));
+    expect(resumed.ids).toEqual(range(k + 1, k + missed + LIVE));
     expect(resumed.trackedIds).toEqual(resumed.ids.map(String));
     // Still live afterwards.
     await ingest(pod.url, 3, 1);
-    await resumed.waitForCount(MISSED + LIVE + 3);
-    expect(resumed.ids.slice(-3)).toEqual(range(k + MISSED + LIVE + 1, k + MISSED + LIVE + 3));
+    await resumed.waitForCount(missed + LIVE + 3);
+    expect(resumed.ids.slice(-3)).toEqual(range(k + missed + LIVE + 1, k + missed + LIVE + 3));
   } finally {
     await resumed.close();
   }
@@ -82,11 +84,11 @@ describe('resuming a change subscription with lastEventId', () => {
 
   it('replays them from PostgreSQL on a pod whose ring never held them', async () => {
     const old = await boot(schemaLog);
-    const k = await seeThenDisconnect(old);
+    const k = await seeThenDisconnect(old, MISSED_BEYOND_RING);
     await old.close();
     const fresh = await boot(schemaLog);
-    expect(fresh.deps.cache.follower.applied).toBe(k + MISSED);
+    expect(fresh.deps.cache.follower.applied).toBe(k + MISSED_BEYOND_RING);
     expect(fresh.deps.cache.feed.since(k, 1)).toBeNull();
-    await resumeDuringWrites(fresh, k);
+    await resumeDuringWrites(fresh, k, MISSED_BEYOND_RING);
   });
 });

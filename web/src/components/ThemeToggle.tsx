@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import { effectiveTheme, otherTheme, saveTheme, storedTheme, type Theme } from '../lib/theme';
+import { resetFlashColor } from './useFlash';
 
 const systemDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false;
 
 const apply = (theme: Theme) => {
   document.documentElement.dataset.theme = theme;
+  resetFlashColor();
 };
 
 /**

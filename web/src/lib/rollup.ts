@@ -17,7 +17,8 @@ export function applyToRollup<R extends Rollup>(r: R, before: Side | null, after
   const met = (s: Side) => (s.sla >= s.target ? 1 : 0);
   const compliant = r.compliant - (before ? met(before) : 0) + met(after);
   const sum = (r.meanSla ?? 0) * r.total - (before ? before.sla : 0) + after.sla;
-  return { ...r, total, byStatus, compliant, meanSla: total === 0 ? null : sum / total };
+  // Rounded as the server rounds, so a refetch that agrees leaves objects (and renders) alone.
+  return { ...r, total, byStatus, compliant, meanSla: total === 0 ? null : Math.round((sum / total) * 100) / 100 };
 }
 
 /** A change's before/after as rollup inputs; the target is the change's (targets rarely move). */

@@ -7,6 +7,7 @@ import { prependRecent, type RecentPages } from '../lib/recent';
 import { patchSummary } from '../lib/rollup';
 import { throttle } from '../lib/throttle';
 import { trpc } from '../trpc';
+import { noteChanges } from './flash-budget';
 
 /** How often server-side ordering, paging and stale flags are re-read while changes flow. */
 export const RECONCILE_MS = 2000;
@@ -48,6 +49,7 @@ export function createLiveUpdater(qc: QueryClient, schedule: Scheduler = frameSc
       void qc.invalidateQueries();
       return;
     }
+    noteChanges(changes.length);
     const latest = latestByEntity(changes);
     qc.setQueriesData<EntityList>({ queryKey: keys.list }, (old) => (old ? patchList(old, latest) : old));
     let unknownGroup = false;

@@ -13,7 +13,7 @@ const Row = memo(function Row({ e }: { e: Entity }) {
   // most to the least telling, so a phone shows name, status and SLA before it scrolls.
   const ref = useFlash<HTMLTableRowElement>(e.version);
   return (
-    <tr ref={ref} className={e.stale ? 'flash-host row-stale' : 'flash-host'} data-entity-id={e.id}>
+    <tr ref={ref} className={e.stale ? 'row-stale' : undefined} data-entity-id={e.id}>
       <th scope="row" className="name">
         <Link href={`/entities/${e.id}`}>{e.entityName}</Link>
         <span className="muted type">{e.entityType}</span>

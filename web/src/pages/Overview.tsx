@@ -12,7 +12,7 @@ import { TenantSection } from './TenantSection';
 function Kpis({ overall }: { overall: Rollup }) {
   const ref = useFlash<HTMLDListElement>(rollupToken(overall));
   return (
-    <dl className="kpis flash-host" ref={ref} aria-label="All entities">
+    <dl className="kpis" ref={ref} aria-label="All entities">
       <div>
         <dt>Entities</dt>
         <dd>{formatCount(overall.total)}</dd>

@@ -20,7 +20,7 @@ function ComplianceBar({ compliant, total }: { compliant: number; total: number 
 const TeamRow = memo(function TeamRow({ tenantName, team }: { tenantName: string; team: TeamSummary }) {
   const ref = useFlash<HTMLTableRowElement>(rollupToken(team));
   return (
-    <tr ref={ref} className="flash-host">
+    <tr ref={ref}>
       <th scope="row">
         <Link href={tableHref({ tenant: tenantName, team: team.teamName })}>{team.teamName}</Link>
       </th>
@@ -69,7 +69,7 @@ export const TenantSection = memo(function TenantSection({ tenant }: { tenant: T
   const ref = useFlash<HTMLDivElement>(rollupToken(tenant));
   return (
     <section className="tenant card" aria-labelledby={id} data-tenant={tenant.tenantName}>
-      <div className="tenant-head flash-host" ref={ref}>
+      <div className="tenant-head" ref={ref}>
         <h2 id={id}>
           <Link href={tableHref({ tenant: tenant.tenantName })}>{tenant.tenantName}</Link>
         </h2>
@@ -91,7 +91,7 @@ export const TenantSection = memo(function TenantSection({ tenant }: { tenant: T
         <ComplianceBar compliant={tenant.compliant} total={tenant.total} />
       </div>
       <div className="table-scroll" role="region" aria-label={`Teams of ${tenant.tenantName}`} tabIndex={0}>
-        <table>
+        <table className="teams">
           <caption className="visually-hidden">Teams of {tenant.tenantName}, worst first</caption>
           <thead>
             <tr>

@@ -51,7 +51,7 @@ export function rollup(over: Partial<Rollup> = {}): Rollup {
   };
 }
 
-/** Builds a consistent summary from entities, the way the server would. */
+/** Builds a consistent summary from entities, the way the server would (worst lists aside). */
 export function summaryOf(entities: Entity[]): Summary {
   const roll = (es: Entity[]): Rollup => {
     const r = rollup({ total: es.length });
@@ -60,7 +60,8 @@ export function summaryOf(entities: Entity[]): Summary {
       if (e.currentSla >= e.slaTarget) r.compliant += 1;
       if (e.stale) r.stale += 1;
     }
-    r.meanSla = es.length === 0 ? null : es.reduce((s, e) => s + e.currentSla, 0) / es.length;
+    // Rounded to hundredths, as the server's rollups are.
+    r.meanSla = es.length === 0 ? null : Math.round((es.reduce((s, e) => s + e.currentSla, 0) / es.length) * 100) / 100;
     return r;
   };
   const tenants = [...new Set(entities.map((e) => e.tenantName))].map((tenantName): TenantSummary => {
