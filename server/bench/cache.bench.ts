@@ -10,16 +10,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { migratedSchema, seedEntities } from '../test/cache-faults/seed.js';
 import { dropSchema, PG_URL, spawnPod, uniqueSchema } from '../test/support/app.js';
 import { uniquePrefix } from '../test/support/ids.js';
 import { startRedisServer } from '../test/support/redis-server.js';
-import { migratedSchema, seedEntities } from '../test/cache-faults/seed.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-
+const peakRss = (pid: number) =>
+  Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+const rss = (pid: number) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
 async function redisMemory(url: string) {
   const r = new Redis(url);
@@ -69,13 +70,25 @@ async function main() {
 
   const baseMs = baseline(schema, redis.port);
   const r0 = new Redis(redis.url);
-  console.log(`baseline psql | redis-cli --pipe: ${baseMs} ms (${(await r0.hlen('bench:baseline')).toLocaleString()} rows)`);
+  console.log(
+    `baseline psql | redis-cli --pipe: ${baseMs} ms (${(await r0.hlen('bench:baseline')).toLocaleString()} rows)`,
+  );
   const baseMem = await redisMemory(redis.url);
   await r0.del('bench:baseline');
   r0.disconnect();
 
   t = Date.now();
-  const pod = await spawnPod({ DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'warn' }, 600_000, { bundle: true });
+  const pod = await spawnPod(
+    {
+      DATABASE_URL: PG_URL,
+      DATABASE_SCHEMA: schema,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+    },
+    600_000,
+    { bundle: true },
+  );
   const pid = pod.child.pid ?? 0;
   console.log(`pod ready (view loaded, first refresh done) in ${Date.now() - t} ms; RSS ${mb(rss(pid))}`);
   let done = false;
@@ -85,20 +98,32 @@ async function main() {
   done = true;
   const r = await reads;
   const ratio = refresh.durationMs / baseMs;
-  console.log(`refresh: ${refresh.durationMs} ms for ${refresh.entityCount.toLocaleString()} entities = ${ratio.toFixed(2)}x baseline (target <= 1.5x)`);
+  console.log(
+    `refresh: ${refresh.durationMs} ms for ${refresh.entityCount.toLocaleString()} entities = ${ratio.toFixed(2)}x baseline (target <= 1.5x)`,
+  );
   console.log(`reads during refresh: ${r.ok} ok, ${r.failed} failed, slowest ${r.slowest} ms`);
   console.log(`refreshing pod peak RSS (view included): ${mb(peakRss(pid))} (target <= 400 MB)`);
   const mem = await redisMemory(redis.url);
-  console.log(`redis used_memory ${mb(mem.used)}, used_memory_peak ${mb(mem.peak)} (baseline JSON encoding: ${mb(baseMem.used)})`);
+  console.log(
+    `redis used_memory ${mb(mem.used)}, used_memory_peak ${mb(mem.peak)} (baseline JSON encoding: ${mb(baseMem.used)})`,
+  );
 
   // Hit rate under the dashboard's read mix.
   const before = (await (await fetch(`${pod.url}/api/cache/status`)).json()) as { hits: number; misses: number };
-  const mix = ['/trpc/entities.summary', '/trpc/entities.list?input=%7B%22limit%22%3A50%2C%22tenantName%22%3A%22Bulk%22%7D', '/trpc/entities.facets', '/api/cache/recent-changes?limit=50', '/api/cache/recent-changes?tenantName=Bulk&limit=20'];
+  const mix = [
+    '/trpc/entities.summary',
+    '/trpc/entities.list?input=%7B%22limit%22%3A50%2C%22tenantName%22%3A%22Bulk%22%7D',
+    '/trpc/entities.facets',
+    '/api/cache/recent-changes?limit=50',
+    '/api/cache/recent-changes?tenantName=Bulk&limit=20',
+  ];
   for (let i = 0; i < 500; i++) await (await fetch(`${pod.url}${mix[i % mix.length]}`)).arrayBuffer();
   const after = (await (await fetch(`${pod.url}/api/cache/status`)).json()) as { hits: number; misses: number };
   const hits = after.hits - before.hits;
   const misses = after.misses - before.misses;
-  console.log(`hit rate over 500 dashboard reads: ${((100 * hits) / (hits + misses)).toFixed(1)}% (${hits} hits, ${misses} misses)`);
+  console.log(
+    `hit rate over 500 dashboard reads: ${((100 * hits) / (hits + misses)).toFixed(1)}% (${hits} hits, ${misses} misses)`,
+  );
   pod.kill('SIGTERM');
   await pod.exited;
   await redis.close();

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
+import type { SessionSigner } from './auth/session.js';
 import type { CacheService } from './cache/service.js';
 import type { Config } from './config.js';
 import type { Db } from './db/sql.js';
-import type { SessionSigner } from './auth/session.js';
 import type { TokenEntry } from './ingest/auth.js';
 import type { RateLimiter } from './ingest/rate-limit.js';
 import type { IngestWriter } from './ingest/writer.js';

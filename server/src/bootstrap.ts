@@ -35,10 +35,19 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
   try {
     const tokens = parseIngestTokens(config.INGEST_TOKENS);
     const demoPollerToken = demoToken();
-    if (config.demo && tokens.length > 0) tokens.push(...parseIngestTokens(demoPollerToken).map((t) => ({ ...t, label: 'demo-poller' })));
+    if (config.demo && tokens.length > 0)
+      tokens.push(...parseIngestTokens(demoPollerToken).map((t) => ({ ...t, label: 'demo-poller' })));
     if (tokens.length === 0) log.warn('INGEST_TOKENS is not set: ingest is open to anyone who can reach this server');
-    const dbCfg = { databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, schema: opts.schema ?? config.DATABASE_SCHEMA };
-    log.info({ database: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : `embedded (${config.DATA_DIR})` }, 'opening database');
+    const dbCfg = {
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      poolSize: config.DATABASE_POOL_SIZE,
+      schema: opts.schema ?? config.DATABASE_SCHEMA,
+    };
+    log.info(
+      { database: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : `embedded (${config.DATA_DIR})` },
+      'opening database',
+    );
     const { orm, close: closeOrm } = await openOrm(dbCfg, log);
     cleanups.push(closeOrm);
     await migrate(orm, dbCfg, log);

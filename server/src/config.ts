@@ -25,14 +25,6 @@ const positive = (def: number) =>
       .positive('expected a number greater than 0')
       .default(def),
   );
-const bool = (def: boolean) =>
-  z.preprocess(
-    emptyAsUnset,
-    z
-      .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
-      .default(def ? 'true' : 'false')
-      .transform((v) => v === 'true' || v === '1'),
-  );
 const url = (protocols: RegExp, what: string) =>
   z.preprocess(
     emptyAsUnset,
@@ -61,7 +53,13 @@ export const ENV_SCHEMA = z.object({
     'PostgreSQL connection URL. Unset: an embedded PGlite database in `DATA_DIR`.',
   ),
   DATABASE_SCHEMA: z
-    .preprocess(emptyAsUnset, z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lowercase SQL identifier').optional())
+    .preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lowercase SQL identifier')
+        .optional(),
+    )
     .describe('PostgreSQL schema for the tables (created if missing). Unset: the default search path (public).'),
   DATABASE_POOL_SIZE: int(10, 1, 200).describe('PostgreSQL connections per pod.'),
   DATA_DIR: z
@@ -72,7 +70,13 @@ export const ENV_SCHEMA = z.object({
   ),
   REDIS_TLS_CA_FILE: str().describe('PEM file of the CA that signed the Redis server certificate (with `rediss://`).'),
   REDIS_KEY_PREFIX: z
-    .preprocess(emptyAsUnset, z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'expected letters, digits and . _ : -').default('sla:'))
+    .preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.:-]+$/, 'expected letters, digits and . _ : -')
+        .default('sla:'),
+    )
     .describe('Prefix of every Redis key and pub/sub channel.'),
   CACHE_REFRESH_INTERVAL_HOURS: positive(6).describe('Hours between full cache refreshes (fractions allowed).'),
   CACHE_LOCK_TIMEOUT_MS: int(300_000, 1_000, 3_600_000).describe('Safety timeout of the refresh lock.'),
@@ -82,7 +86,9 @@ export const ENV_SCHEMA = z.object({
     'Comma-separated bearer tokens allowed to ingest: `token`, `sha256:<hex>`, optionally `@Tenant A|Tenant B` scoped. Required in production.',
   ),
   READ_TOKEN: str().describe('When set, REST reads and the dashboard require this token.'),
-  INGEST_RATE_LIMIT: int(20_000, 0, 10_000_000).describe('Ingest requests per second per token per pod (0 = unlimited).'),
+  INGEST_RATE_LIMIT: int(20_000, 0, 10_000_000).describe(
+    'Ingest requests per second per token per pod (0 = unlimited).',
+  ),
   CORS_ORIGINS: str().describe('Comma-separated origins allowed by CORS. Unset: CORS closed.'),
   SHUTDOWN_TIMEOUT_MS: int(25_000, 0, 600_000).describe('Deadline for a graceful shutdown on SIGTERM.'),
   DEMO: z

@@ -62,9 +62,17 @@ export const HTTP_STATUS: Record<TRPCError['code'], number> = {
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P0[1-3]|08\d{3})$/.test(code))
+    if (
+      typeof code === 'string' &&
+      /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P0[1-3]|08\d{3})$/.test(code)
+    )
       return true;
-    if (typeof message === 'string' && /Connection terminated|Knex: Timeout acquiring a connection|connection is closed|Client has encountered a connection error|Transaction query already complete|^timeout expired$/i.test(message))
+    if (
+      typeof message === 'string' &&
+      /Connection terminated|Knex: Timeout acquiring a connection|connection is closed|Client has encountered a connection error|Transaction query already complete|^timeout expired$/i.test(
+        message,
+      )
+    )
       return true;
   }
   return false;

@@ -5,7 +5,10 @@ import type { Config } from './config.js';
  * Structured JSON logs. Nothing here logs a secret on purpose; the redaction list is the
  * second line of defence for headers and fields that might carry one.
  */
-export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'podId'>, destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  config: Pick<Config, 'LOG_LEVEL' | 'podId'>,
+  destination?: pino.DestinationStream,
+): Logger {
   return pino(
     {
       level: config.LOG_LEVEL,

@@ -36,7 +36,9 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .map((i) => {
       const path = i.path.join('.');
       // A nested path (a batch item) is always named, so the message says which item is wrong.
-      return path && (i.path.length > 1 || !i.message.startsWith(String(i.path.at(-1)))) ? `${path}: ${i.message}` : i.message;
+      return path && (i.path.length > 1 || !i.message.startsWith(String(i.path.at(-1))))
+        ? `${path}: ${i.message}`
+        : i.message;
     })
     .join('; ');
 }
@@ -77,7 +79,10 @@ export const ingestProcedure = t.procedure.use(domainErrors).use(({ ctx, next })
   if (tokens.length > 0) {
     const bearer = bearerOf(ctx.authorization);
     if (!bearer)
-      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Missing bearer token: send "Authorization: Bearer <token>"' });
+      throw new TRPCError({
+        code: 'UNAUTHORIZED',
+        message: 'Missing bearer token: send "Authorization: Bearer <token>"',
+      });
     const entry = matchToken(tokens, bearer);
     if (!entry) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Unknown ingest token' });
     label = entry.label;
@@ -87,7 +92,10 @@ export const ingestProcedure = t.procedure.use(domainErrors).use(({ ctx, next })
   if (wait > 0) {
     ctx.setHeader('Retry-After', String(wait));
     ctx.app.metrics.ingest.inc({ outcome: 'rejected' });
-    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `Rate limit of ${ctx.app.config.INGEST_RATE_LIMIT} requests/s per token exceeded; retry after ${wait}s` });
+    throw new TRPCError({
+      code: 'TOO_MANY_REQUESTS',
+      message: `Rate limit of ${ctx.app.config.INGEST_RATE_LIMIT} requests/s per token exceeded; retry after ${wait}s`,
+    });
   }
   return next({ ctx: { token: { label, tenants } } });
 });

@@ -54,12 +54,10 @@ function detailsProblem(details: Record<string, unknown>): string | null {
   return null;
 }
 
-const ZDetails = z
-  .record(z.string(), z.unknown(), { error: 'details must be a JSON object' })
-  .superRefine((d, ctx) => {
-    const problem = detailsProblem(d);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+const ZDetails = z.record(z.string(), z.unknown(), { error: 'details must be a JSON object' }).superRefine((d, ctx) => {
+  const problem = detailsProblem(d);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /** One poller result: the body of POST /api/cache/incremental-update (the original contract). */
 export const ZIncrementalUpdate = z
@@ -70,9 +68,7 @@ export const ZIncrementalUpdate = z
     tenantName: name('tenantName'),
     currentSla: percent('currentSla'),
     status: ZStatus,
-    observedAt: z.iso
-      .datetime({ offset: true, error: 'observedAt must be an ISO 8601 date-time' })
-      .optional(),
+    observedAt: z.iso.datetime({ offset: true, error: 'observedAt must be an ISO 8601 date-time' }).optional(),
     slaTarget: percent('slaTarget').optional(),
     details: ZDetails.optional(),
   })

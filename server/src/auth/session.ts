@@ -12,7 +12,10 @@ const MAX_AGE_S = 12 * 60 * 60;
 export class SessionSigner {
   private readonly secret: Buffer;
 
-  constructor(secret: string | undefined, private readonly secure: boolean) {
+  constructor(
+    secret: string | undefined,
+    private readonly secure: boolean,
+  ) {
     this.secret = secret ? Buffer.from(secret) : randomBytes(32);
   }
 

@@ -71,7 +71,10 @@ export class MemoryStore implements CacheStore {
 
   /** Decodes and writes: memory holds objects, and its own team counts. */
   writeEncodedSnapshot(generation: number, rows: EncodedRow[]): Promise<void> {
-    return this.writeSnapshot(generation, rows.map((r) => decodeEntity(r.text)));
+    return this.writeSnapshot(
+      generation,
+      rows.map((r) => decodeEntity(r.text)),
+    );
   }
 
   async writeSnapshot(generation: number, entities: CachedEntity[]): Promise<void> {

@@ -52,7 +52,11 @@ export class RedisLink {
     this.cmd = createRedisClient(url, { name: `${opts.podId}:cmd`, tlsCaFile: opts.tlsCaFile });
     this.sub = createRedisClient(url, { name: `${opts.podId}:sub`, tlsCaFile: opts.tlsCaFile, subscriber: true });
     this.store = new RedisStore(this.cmd, opts.prefix);
-    this.bulk = createRedisClient(url, { name: `${opts.podId}:bulk`, tlsCaFile: opts.tlsCaFile, commandTimeoutMs: BULK_TIMEOUT_MS });
+    this.bulk = createRedisClient(url, {
+      name: `${opts.podId}:bulk`,
+      tlsCaFile: opts.tlsCaFile,
+      commandTimeoutMs: BULK_TIMEOUT_MS,
+    });
     this.bulk.on('error', () => undefined);
     this.bulkStore = new RedisStore(this.bulk, opts.prefix);
     this.lock = new RedisRefreshLock(this.cmd, opts.prefix, opts.podId);

@@ -3,7 +3,12 @@ import { decodeEntity } from './codec.js';
 import { type CacheKeys, cacheKeys, DEFAULT_KEY_PREFIX, parseTeamField, prefixPattern } from './keys.js';
 import { type CacheScripts, defineCacheScripts, encodeRows } from './redis-commands.js';
 import { type GenerationPages, listTeamOf, parseMeta, scanInBatches, strings } from './redis-scan.js';
-import { DEFAULT_SNAPSHOT_OPTIONS, type SnapshotOptions, writeEncodedRows, writeSnapshotRows } from './redis-snapshot.js';
+import {
+  DEFAULT_SNAPSHOT_OPTIONS,
+  type SnapshotOptions,
+  writeEncodedRows,
+  writeSnapshotRows,
+} from './redis-snapshot.js';
 import {
   type CachedEntity,
   type CacheStore,

@@ -284,7 +284,15 @@ export class CacheService {
     try {
       await this.memory.beginGeneration(got.fence, applied);
       await this.memory.writeSnapshot(got.fence, [...this.view.byId.values()]);
-      const meta = { generation: got.fence, appliedChangeId: applied, entityCount: 0, teamCount: 0, builtAt: Date.now(), builtBy: this.d.config.podId, durationMs: 0 };
+      const meta = {
+        generation: got.fence,
+        appliedChangeId: applied,
+        entityCount: 0,
+        teamCount: 0,
+        builtAt: Date.now(),
+        builtBy: this.d.config.podId,
+        durationMs: 0,
+      };
       if ((await this.memory.switchGeneration(meta, got.token)) === 'switched') this.memoryPrimed = true;
     } finally {
       await this.memoryLock.release(got.token);

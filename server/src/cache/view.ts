@@ -61,7 +61,10 @@ export class EntityView {
     e.tenantName = team.tenantName;
     e.teamName = team.teamName;
     let type = this.types.get(e.entityType);
-    if (type === undefined) this.types.set(e.entityType, (type = e.entityType));
+    if (type === undefined) {
+      type = e.entityType;
+      this.types.set(type, type);
+    }
     e.entityType = type;
     return team;
   }

@@ -4,7 +4,11 @@ import type { AppDeps } from '../app-deps.js';
 import { readChanges } from './log.js';
 import { type LogChange, toWireChange } from './types.js';
 
-type Filter = { tenantName?: string | undefined; teamName?: string | undefined; lastEventId?: string | null | undefined };
+type Filter = {
+  tenantName?: string | undefined;
+  teamName?: string | undefined;
+  lastEventId?: string | null | undefined;
+};
 
 /** A subscriber that falls this far behind is switched to reading the log instead of buffering. */
 const MAX_QUEUE = 10_000;
@@ -42,8 +46,7 @@ export async function* changeStream(app: AppDeps, input: Filter, signal: AbortSi
       if (backlog || overflow) {
         overflow = false;
         // Replay from memory when the ring still has it, else from the log; up to what this pod has delivered.
-        const page =
-          feed.since(last, PAGE) ?? (await readChanges(app.db.sql, last, PAGE, follower.applied));
+        const page = feed.since(last, PAGE) ?? (await readChanges(app.db.sql, last, PAGE, follower.applied));
         for (const c of page) {
           if (c.id <= last) continue;
           last = c.id;

@@ -41,7 +41,9 @@ function watchSilence(client: RawClient, guard: Guard): void {
   socket.setTimeout(SILENT_QUERY_MS);
   socket.on('timeout', () => {
     if (!guard.enabled || client.readyForQuery) return;
-    socket.destroy(new Error(`Connection terminated: PostgreSQL sent nothing for ${SILENT_QUERY_MS} ms during a query`));
+    socket.destroy(
+      new Error(`Connection terminated: PostgreSQL sent nothing for ${SILENT_QUERY_MS} ms during a query`),
+    );
     // The idle connections most likely lead nowhere too: close them now rather than have each next query find out.
     for (const other of guard.clients) if (other.readyForQuery) other.connection.stream.destroy();
   });
@@ -91,7 +93,10 @@ export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; c
   }
   mkdirSync(cfg.dataDir, { recursive: true });
   // Loaded only for the embedded database: the WASM build costs about 40 MB of memory per pod.
-  const [{ PGlite }, { PGliteDriver }] = await Promise.all([import('@electric-sql/pglite'), import('mikro-orm-pglite')]);
+  const [{ PGlite }, { PGliteDriver }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('mikro-orm-pglite'),
+  ]);
   const started = Date.now();
   const pglite = await PGlite.create(`${cfg.dataDir}/pgdata`);
   log.info({ dataDir: cfg.dataDir, ms: Date.now() - started }, 'embedded database opened');

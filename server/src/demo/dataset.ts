@@ -7,8 +7,25 @@ export const DEMO_TEAMS: Record<string, string[]> = {
   Finance: ['Reporting', 'Billing', 'Forecasting', 'Risk'],
 };
 
-const SUBJECTS = ['user_activity', 'orders', 'payments', 'sessions', 'inventory', 'customers', 'invoices', 'clicks',
-  'campaign_spend', 'ledger', 'churn', 'signups', 'refunds', 'shipments', 'forecast', 'events', 'accounts'];
+const SUBJECTS = [
+  'user_activity',
+  'orders',
+  'payments',
+  'sessions',
+  'inventory',
+  'customers',
+  'invoices',
+  'clicks',
+  'campaign_spend',
+  'ledger',
+  'churn',
+  'signups',
+  'refunds',
+  'shipments',
+  'forecast',
+  'events',
+  'accounts',
+];
 const TYPES = ['table', 'job', 'pipeline', 'dashboard', 'report'] as const;
 
 /** A small seeded PRNG (mulberry32) so every fresh demo database looks the same. */
@@ -42,7 +59,9 @@ export function statusFor(sla: number, target: number): Status {
 /** 500 entities spread over the 12 teams and the five known types. */
 export function demoEntities(count = 500): DemoEntity[] {
   const rnd = prng(42);
-  const teams = Object.entries(DEMO_TEAMS).flatMap(([tenantName, ts]) => ts.map((teamName) => ({ tenantName, teamName })));
+  const teams = Object.entries(DEMO_TEAMS).flatMap(([tenantName, ts]) =>
+    ts.map((teamName) => ({ tenantName, teamName })),
+  );
   const out: DemoEntity[] = [];
   const used = new Set<string>();
   for (let i = 0; out.length < count; i++) {

@@ -24,8 +24,15 @@ export function startDemo(url: string, token: string, config: Config, view: Enti
       const troubled = e.currentSla < e.slaTarget;
       const profile = troubled ? (rnd() < 0.7 ? 'failing' : 'flaky') : rnd() < 0.06 ? 'flaky' : 'healthy';
       const sla = demoSla({ ...e, profile }, rnd(), true);
-      return { tenantName: e.tenantName, teamName: e.teamName, entityType: e.entityType, entityName: e.entityName,
-        currentSla: sla, status: statusFor(sla, e.slaTarget), observedAt: new Date().toISOString() };
+      return {
+        tenantName: e.tenantName,
+        teamName: e.teamName,
+        entityType: e.entityType,
+        entityName: e.entityName,
+        currentSla: sla,
+        status: statusFor(sla, e.slaTarget),
+        observedAt: new Date().toISOString(),
+      };
     }).filter((u) => u !== null);
     if (updates.length === 0) return;
     const res = await fetch(`${url}/api/cache/incremental-updates`, {
@@ -35,7 +42,10 @@ export function startDemo(url: string, token: string, config: Config, view: Enti
     });
     if (!res.ok) log.debug({ status: res.status }, 'demo poller update refused');
   };
-  const timer = setInterval(() => void tick().catch((err) => log.debug({ err: (err as Error).message }, 'demo poller failed')), config.DEMO_POLLER_INTERVAL_MS);
+  const timer = setInterval(
+    () => void tick().catch((err) => log.debug({ err: (err as Error).message }, 'demo poller failed')),
+    config.DEMO_POLLER_INTERVAL_MS,
+  );
   timer.unref();
   log.info({ everyMs: config.DEMO_POLLER_INTERVAL_MS }, 'demo poller started');
   return () => clearInterval(timer);

@@ -41,12 +41,30 @@ export async function seedIfEmpty(db: Db, log: Logger): Promise<void> {
         prevSla = sla;
         prevStatus = status;
       }
-      finals.push({ t: e.tenantName, m: e.teamName, y: e.entityType, n: e.entityName, target: e.slaTarget, sla: prevSla, st: prevStatus, since: new Date(since).toISOString(), obs: new Date(last).toISOString() });
+      finals.push({
+        t: e.tenantName,
+        m: e.teamName,
+        y: e.entityType,
+        n: e.entityName,
+        target: e.slaTarget,
+        sla: prevSla,
+        st: prevStatus,
+        since: new Date(since).toISOString(),
+        obs: new Date(last).toISOString(),
+      });
     });
     changes.sort((a, b) => (a.at as number) - (b.at as number));
     const versions = new Map<number, number>();
-    changes.forEach((c, i) => versions.set(c.e as number, i + 1));
-    const inserted = await sql<{ id: number; tenant_name: string; team_name: string; entity_type: string; entity_name: string }>(
+    changes.forEach((c, i) => {
+      versions.set(c.e as number, i + 1);
+    });
+    const inserted = await sql<{
+      id: number;
+      tenant_name: string;
+      team_name: string;
+      entity_type: string;
+      entity_name: string;
+    }>(
       `INSERT INTO sla_entity (tenant_name, team_name, entity_type, entity_name, sla_target, current_sla, status,
                                status_since, observed_at, updated_at, version)
        SELECT t, m, y, n, target, sla, st, since, obs, obs, v FROM jsonb_to_recordset(?::jsonb)
@@ -54,12 +72,36 @@ export async function seedIfEmpty(db: Db, log: Logger): Promise<void> {
        RETURNING id, tenant_name, team_name, entity_type, entity_name`,
       [JSON.stringify(finals.map((f, i) => ({ ...f, v: versions.get(i) })))],
     );
-    const idByKey = new Map(inserted.map((r) => [identityKey({ tenantName: r.tenant_name, teamName: r.team_name, entityType: r.entity_type, entityName: r.entity_name }), r.id]));
+    const idByKey = new Map(
+      inserted.map((r) => [
+        identityKey({
+          tenantName: r.tenant_name,
+          teamName: r.team_name,
+          entityType: r.entity_type,
+          entityName: r.entity_name,
+        }),
+        r.id,
+      ]),
+    );
     const ids = entities.map((e) => ({ id: idByKey.get(identityKey(e)) }));
     for (let i = 0; i < changes.length; i += CHUNK) {
       const rows = changes.slice(i, i + CHUNK).map((c, j) => {
         const e = entities[c.e as number];
-        return { id: i + j + 1, e: ids[c.e as number]?.id, t: e?.tenantName, m: e?.teamName, y: e?.entityType, n: e?.entityName, psla: c.psla, pst: c.pst, sla: c.sla, st: c.st, target: e?.slaTarget, since: new Date(c.since as number).toISOString(), at: new Date(c.at as number).toISOString() };
+        return {
+          id: i + j + 1,
+          e: ids[c.e as number]?.id,
+          t: e?.tenantName,
+          m: e?.teamName,
+          y: e?.entityType,
+          n: e?.entityName,
+          psla: c.psla,
+          pst: c.pst,
+          sla: c.sla,
+          st: c.st,
+          target: e?.slaTarget,
+          since: new Date(c.since as number).toISOString(),
+          at: new Date(c.at as number).toISOString(),
+        };
       });
       await sql(
         `INSERT INTO sla_change (id, entity_id, tenant_name, team_name, entity_type, entity_name, previous_sla, previous_status,

@@ -12,7 +12,10 @@ const cache = new WeakMap<EntityView, Map<number, { revision: number; at: number
  */
 export function memoSummary(view: EntityView, worst: number, compute: () => Summary): Summary {
   let byWorst = cache.get(view);
-  if (!byWorst) cache.set(view, (byWorst = new Map()));
+  if (!byWorst) {
+    byWorst = new Map();
+    cache.set(view, byWorst);
+  }
   const hit = byWorst.get(worst);
   const now = Date.now();
   if (hit && (hit.revision === view.revision || now - hit.at < MAX_AGE_MS) && now - hit.at < 60_000) return hit.value;

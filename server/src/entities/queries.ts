@@ -1,6 +1,6 @@
 import type { EntityList, EntityListInput, Summary, TeamSummary, TenantSummary } from '@sla/shared';
-import { z } from 'zod';
 import { ZEntityListInput } from '@sla/shared';
+import type { z } from 'zod';
 import { slaGap, toRollup, worstFirst } from '../cache/rollup.js';
 import type { CachedEntity } from '../cache/types.js';
 import type { EntityView } from '../cache/view.js';
@@ -44,7 +44,10 @@ export function listEntities(view: EntityView, input: EntityListInput, staleBefo
     total++;
     top.push(e);
   }
-  const items = top.sorted().slice(f.offset).map((e) => toWireEntity(e, staleBefore));
+  const items = top
+    .sorted()
+    .slice(f.offset)
+    .map((e) => toWireEntity(e, staleBefore));
   return { total, items };
 }
 

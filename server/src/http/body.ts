@@ -21,7 +21,8 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<unk
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') throw new TRPCError({ code: 'BAD_REQUEST', message: 'Request body is empty; expected a JSON object' });
+  if (text.trim() === '')
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Request body is empty; expected a JSON object' });
   try {
     return JSON.parse(text);
   } catch (err) {

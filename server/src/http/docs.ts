@@ -1,7 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import sirv from 'sirv';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Swagger UI from the installed swagger-ui-dist package: no CDN, works offline. */
 const assets = sirv(dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')), {

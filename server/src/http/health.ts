@@ -13,7 +13,10 @@ async function databaseCheck(app: AppDeps): Promise<Check> {
     ]);
     return { status: 'ok', latencyMs: Date.now() - started };
   } catch (err) {
-    return { status: 'down', detail: `reads are served from the cache; ingest answers 503 (${(err as Error).message})` };
+    return {
+      status: 'down',
+      detail: `reads are served from the cache; ingest answers 503 (${(err as Error).message})`,
+    };
   }
 }
 
@@ -45,7 +48,12 @@ export async function handleHealth(app: AppDeps, res: ServerResponse, path: stri
   const checks = {
     database,
     redis,
-    cache: { status: cache.isInitialized ? 'ok' : 'down', mode: cache.mode, entities: cache.view.size, lastChangeId: cache.follower.applied },
+    cache: {
+      status: cache.isInitialized ? 'ok' : 'down',
+      mode: cache.mode,
+      entities: cache.view.size,
+      lastChangeId: cache.follower.applied,
+    },
   };
   const degraded = database.status !== 'ok' || redis.status === 'degraded';
   sendJson(res, r.ready ? 200 : 503, {

@@ -7,7 +7,10 @@ const errorBody = {
   properties: {
     code: { type: 'string', example: 'BAD_REQUEST' },
     message: { type: 'string', example: 'currentSla: currentSla must be between 0 and 100' },
-    issues: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+    issues: {
+      type: 'array',
+      items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+    },
   },
   required: ['code', 'message'],
 } as const;
@@ -28,7 +31,11 @@ const health = (summary: string, description: string) => ({
 const errorResponse = (description: string, retryAfter = false) => ({
   description,
   ...(retryAfter
-    ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } } }
+    ? {
+        headers: {
+          'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } },
+        },
+      }
     : {}),
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
@@ -41,7 +48,10 @@ const INGEST_ERRORS = {
   '503': errorResponse('PostgreSQL unreachable or the pod shutting down; nothing was written', true),
 };
 
-type Operation = { responses?: Record<string, unknown>; requestBody?: { content?: Record<string, { example?: unknown }> } };
+type Operation = {
+  responses?: Record<string, unknown>;
+  requestBody?: { content?: Record<string, { example?: unknown }> };
+};
 
 /** Adds the extra error answers and a request example (the original body) to an ingest route. */
 function describeIngest(paths: Record<string, unknown>, path: string, example: unknown): void {
@@ -60,14 +70,21 @@ export function openApiDocument(baseUrl: string) {
     description:
       'Pollers push SLA results; probes and tools read cache status and recent changes. Ingest needs a bearer token from INGEST_TOKENS; reads need READ_TOKEN only when it is set.',
     baseUrl,
-    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An INGEST_TOKENS token (or READ_TOKEN for reads)' } },
+    securitySchemes: {
+      bearerAuth: { type: 'http', scheme: 'bearer', description: 'An INGEST_TOKENS token (or READ_TOKEN for reads)' },
+    },
     tags: ['cache', 'health'],
   });
-  const components = (doc.components ??= {});
+  doc.components ??= {};
+  const components = doc.components;
   components.schemas = { ...(components.schemas ?? {}), Error: errorBody as never };
-  const paths = (doc.paths ??= {}) as Record<string, unknown>;
+  doc.paths ??= {};
+  const paths = doc.paths as Record<string, unknown>;
   Object.assign(paths, {
-    '/health': health('Health', 'The original probe path: readiness plus the state of each dependency (ok, degraded, down).'),
+    '/health': health(
+      'Health',
+      'The original probe path: readiness plus the state of each dependency (ok, degraded, down).',
+    ),
     '/health/live': health('Liveness', 'The process is alive; no dependency is checked.'),
     '/health/ready': health('Readiness', '503 while draining or before the cache is initialised.'),
   });

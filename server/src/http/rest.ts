@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
@@ -21,7 +21,15 @@ export const restRoutes: Route[] = Object.entries(appRouter._def.procedures).fla
   const openapi = def.meta?.openapi;
   if (!openapi) return [];
   const takesInput = !def.inputs.every((i) => i instanceof z.ZodVoid);
-  return [{ method: openapi.method, path: openapi.path, procedure: name, maxBody: BODY_LIMITS[openapi.path] ?? MiB, takesInput }];
+  return [
+    {
+      method: openapi.method,
+      path: openapi.path,
+      procedure: name,
+      maxBody: BODY_LIMITS[openapi.path] ?? MiB,
+      takesInput,
+    },
+  ];
 });
 
 const createCaller = createCallerFactory(appRouter);
@@ -35,13 +43,21 @@ const createCaller = createCallerFactory(appRouter);
  * content type is exactly `application/json` (a `; charset=utf-8` poller got a confusing
  * validation error), and its 400s say "Input validation failed" instead of the problem.
  */
-export async function handleRest(app: AppDeps, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+export async function handleRest(
+  app: AppDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<boolean> {
   const candidates = restRoutes.filter((r) => r.path === path);
   if (candidates.length === 0) return false;
   const route = candidates.find((r) => r.method === req.method);
   if (!route) {
     res.setHeader('Allow', candidates.map((r) => r.method).join(', '));
-    sendJson(res, 405, { code: 'METHOD_NOT_SUPPORTED', message: `${req.method} is not allowed on /api${path}; use ${candidates.map((r) => r.method).join(' or ')}` });
+    sendJson(res, 405, {
+      code: 'METHOD_NOT_SUPPORTED',
+      message: `${req.method} is not allowed on /api${path}; use ${candidates.map((r) => r.method).join(' or ')}`,
+    });
     return true;
   }
   const ctx: Context = {
@@ -52,7 +68,11 @@ export async function handleRest(app: AppDeps, req: IncomingMessage, res: Server
   };
   try {
     // A route without input (e.g. POST /cache/refresh) ignores whatever body a client sends.
-    const input = !route.takesInput ? undefined : route.method === 'GET' ? queryInput(req) : await readBody(req, route.maxBody);
+    const input = !route.takesInput
+      ? undefined
+      : route.method === 'GET'
+        ? queryInput(req)
+        : await readBody(req, route.maxBody);
     const [ns, name] = route.procedure.split('.') as [string, string];
     const caller = createCaller(ctx) as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>;
     const data = await (caller[ns] as Record<string, (i: unknown) => Promise<unknown>>)[name]?.(input);

@@ -35,17 +35,33 @@ const run = (mw: Middleware, req: IncomingMessage, res: ServerResponse) =>
   new Promise<void>((resolve, reject) => mw(req, res, (err) => (err ? reject(err) : resolve())));
 
 /** One node:http server: REST under /api, tRPC over HTTP and WebSocket at /trpc, /metrics, and the SPA. */
-export function createHttpServer(app: AppDeps): { server: Server; wss: WebSocketServer; broadcastReconnect: () => void } {
+export function createHttpServer(app: AppDeps): {
+  server: Server;
+  wss: WebSocketServer;
+  broadcastReconnect: () => void;
+} {
   const createContext = ({ req, res }: { req: IncomingMessage; res?: ServerResponse }): Context => ({
     app,
     authorization: req.headers.authorization,
     cookie: req.headers.cookie,
     setHeader: (n, v) => res?.setHeader(n, v),
   });
-  const trpcHttp = createHTTPHandler({ router: appRouter, createContext, basePath: '/trpc/', maxBodySize: 8 * 1024 * 1024 });
+  const trpcHttp = createHTTPHandler({
+    router: appRouter,
+    createContext,
+    basePath: '/trpc/',
+    maxBodySize: 8 * 1024 * 1024,
+  });
   const spa = staticHandler();
-  const origins = (app.config.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  const corsMw = cors({ origin: origins.length ? origins : false, credentials: true, maxAge: 600 }) as unknown as Middleware;
+  const origins = (app.config.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  const corsMw = cors({
+    origin: origins.length ? origins : false,
+    credentials: true,
+    maxAge: 600,
+  }) as unknown as Middleware;
 
   const server = createServer(async (req, res) => {
     const started = process.hrtime.bigint();
@@ -57,7 +73,10 @@ export function createHttpServer(app: AppDeps): { server: Server; wss: WebSocket
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       app.metrics.httpDuration.observe({ method: req.method ?? 'GET', route, status: String(res.statusCode) }, seconds);
       if (app.log.isLevelEnabled('debug'))
-        app.log.debug({ reqId: id, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request');
+        app.log.debug(
+          { reqId: id, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 },
+          'request',
+        );
     });
     try {
       await run(security, req, res);
@@ -71,7 +90,10 @@ export function createHttpServer(app: AppDeps): { server: Server; wss: WebSocket
         if (handleDocs(req, res, sub)) return;
         if (await handleRest(app, req, res, sub)) return;
         route = 'unknown';
-        return sendJson(res, 404, { code: 'NOT_FOUND', message: `No route ${req.method} ${path}; see /api/openapi.json` });
+        return sendJson(res, 404, {
+          code: 'NOT_FOUND',
+          message: `No route ${req.method} ${path}; see /api/openapi.json`,
+        });
       }
       if (path.startsWith('/trpc/')) {
         route = '/trpc';

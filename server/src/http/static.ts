@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 
 /** web/dist seen from this file: from src/http/ when run from source, from dist/ when bundled. */
@@ -25,7 +25,10 @@ export function staticHandler(dir = webDist()) {
     brotli: true,
     // Hashed asset names never change; index.html must always be revalidated.
     setHeaders: (res, pathname) =>
-      res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      res.setHeader(
+        'Cache-Control',
+        pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      ),
   });
   return (req: IncomingMessage, res: ServerResponse) =>
     serve(req, res, () => {

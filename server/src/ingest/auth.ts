@@ -19,7 +19,16 @@ export function parseIngestTokens(value: string | undefined): TokenEntry[] {
     .map((entry, i) => {
       const at = entry.indexOf('@');
       const secret = at >= 0 ? entry.slice(0, at) : entry;
-      const tenants = at >= 0 ? new Set(entry.slice(at + 1).split('|').map((t) => t.trim()).filter(Boolean)) : null;
+      const tenants =
+        at >= 0
+          ? new Set(
+              entry
+                .slice(at + 1)
+                .split('|')
+                .map((t) => t.trim())
+                .filter(Boolean),
+            )
+          : null;
       const hashed = /^sha256:([0-9a-fA-F]{64})$/.exec(secret);
       if (secret.startsWith('sha256:') && !hashed)
         throw new Error(`INGEST_TOKENS: entry ${i + 1} has a malformed sha256: hash (expected 64 hex digits)`);

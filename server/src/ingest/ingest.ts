@@ -25,9 +25,14 @@ async function write(app: AppDeps, caller: Caller, updates: IncrementalUpdate[])
   } catch (err) {
     if (isDatabaseUnavailable(err)) {
       app.metrics.ingest.inc({ outcome: 'unavailable' }, updates.length);
-      throw new AppError('UNAVAILABLE', 'PostgreSQL is unavailable; nothing was written. Retry shortly.', RETRY_AFTER_S, {
-        cause: err,
-      });
+      throw new AppError(
+        'UNAVAILABLE',
+        'PostgreSQL is unavailable; nothing was written. Retry shortly.',
+        RETRY_AFTER_S,
+        {
+          cause: err,
+        },
+      );
     }
     throw err;
   }
@@ -46,7 +51,11 @@ export async function ingestOne(app: AppDeps, caller: Caller, update: Incrementa
 }
 
 /** Up to 1,000 results in one transaction: all are committed or none. */
-export async function ingestMany(app: AppDeps, caller: Caller, updates: IncrementalUpdate[]): Promise<IngestBatchResult> {
+export async function ingestMany(
+  app: AppDeps,
+  caller: Caller,
+  updates: IncrementalUpdate[],
+): Promise<IngestBatchResult> {
   const results = (await write(app, caller, updates)).map((r) => toResult(app, r));
   const count = (o: string) => results.filter((r) => r.outcome === o).length;
   return { results, applied: count('applied'), stale: count('stale'), duplicate: count('duplicate') };

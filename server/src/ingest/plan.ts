@@ -5,7 +5,8 @@ import type { CachedEntity } from '../cache/types.js';
 export const DEFAULT_SLA_TARGET = 95;
 
 export type Identity = { tenantName: string; teamName: string; entityType: string; entityName: string };
-export const identityKey = (e: Identity) => `${e.tenantName}\u001f${e.teamName}\u001f${e.entityType}\u001f${e.entityName}`;
+export const identityKey = (e: Identity) =>
+  `${e.tenantName}\u001f${e.teamName}\u001f${e.entityType}\u001f${e.entityName}`;
 
 /** Entity state as the planner tracks it; `id` is 0 until the database assigns one. */
 export type StoredState = CachedEntity & { details: Record<string, unknown> | null };

@@ -98,7 +98,13 @@ const iso = (t: number) => new Date(t).toISOString();
 /** Writes the final states; returns identity key → database id (new entities get theirs here). */
 export async function upsertEntities(sql: Sql, states: StoredState[]): Promise<Map<string, number>> {
   if (states.length === 0) return new Map();
-  const rows = await sql<{ id: number; tenant_name: string; team_name: string; entity_type: string; entity_name: string }>(
+  const rows = await sql<{
+    id: number;
+    tenant_name: string;
+    team_name: string;
+    entity_type: string;
+    entity_name: string;
+  }>(
     `INSERT INTO sla_entity (tenant_name, team_name, entity_type, entity_name, sla_target, current_sla, status,
                              status_since, observed_at, updated_at, version, details)
      SELECT t, m, y, n, target, sla, st, since, obs, upd, ver, det
@@ -130,7 +136,12 @@ export async function upsertEntities(sql: Sql, states: StoredState[]): Promise<M
   );
   return new Map(
     rows.map((r) => [
-      identityKey({ tenantName: r.tenant_name, teamName: r.team_name, entityType: r.entity_type, entityName: r.entity_name }),
+      identityKey({
+        tenantName: r.tenant_name,
+        teamName: r.team_name,
+        entityType: r.entity_type,
+        entityName: r.entity_name,
+      }),
       Number(r.id),
     ]),
   );

@@ -68,7 +68,10 @@ export class IngestWriter {
   private take(): Unit[] {
     const units: Unit[] = [];
     let n = 0;
-    while (this.queue.length > 0 && (units.length === 0 || n + (this.queue[0]?.updates.length ?? 0) <= MAX_ITEMS_PER_TX)) {
+    while (
+      this.queue.length > 0 &&
+      (units.length === 0 || n + (this.queue[0]?.updates.length ?? 0) <= MAX_ITEMS_PER_TX)
+    ) {
       const u = this.queue.shift() as Unit;
       n += u.updates.length;
       units.push(u);
@@ -88,11 +91,15 @@ export class IngestWriter {
     const all = units.flatMap((u) => u.updates);
     const { run, results } = await this.tx(async (sql) => {
       const head = await lockChangeOrder(sql);
-      const stored = await loadStates(sql, all.map((a) => a.update));
+      const stored = await loadStates(
+        sql,
+        all.map((a) => a.update),
+      );
       const probes = [];
       for (const { update } of all) {
         const s = stored.get(keyOf(update));
-        if (update.observedAt && s) probes.push({ key: keyOf(update), entityId: s.id, observedAt: Date.parse(update.observedAt) });
+        if (update.observedAt && s)
+          probes.push({ key: keyOf(update), entityId: s.id, observedAt: Date.parse(update.observedAt) });
       }
       const seen = await loadSeen(sql, probes);
       const p = plan(all, stored, seen, head + 1, Date.now());

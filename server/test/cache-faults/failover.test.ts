@@ -15,7 +15,13 @@ describe('Redis failover with two pods under load', () => {
   // Separate processes, as in production: each pod has its own event loop, and the test's does not slow them.
   beforeAll(async () => {
     redis = await startRedisServer();
-    const env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'warn' };
+    const env = {
+      DATABASE_URL: PG_URL,
+      DATABASE_SCHEMA: schema,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+    };
     pods = await Promise.all([spawnPod({ ...env, POD_ID: 'pod-a' }), spawnPod({ ...env, POD_ID: 'pod-b' })]);
   }, 120_000);
   afterAll(async () => {
@@ -32,7 +38,11 @@ describe('Redis failover with two pods under load', () => {
     const killedAt = Date.now();
     const events = [`killed at ${killedAt % 100_000}`];
     await redis.stop();
-    await eventually(async () => (await Promise.all(pods.map(modeOf))).every((m) => m === 'memory'), 3_000, 'memory mode on both pods');
+    await eventually(
+      async () => (await Promise.all(pods.map(modeOf))).every((m) => m === 'memory'),
+      3_000,
+      'memory mode on both pods',
+    );
     const switchMs = Date.now() - killedAt;
     const acceptedBefore = load.accepted.length;
     await new Promise((r) => setTimeout(r, 2_000));
@@ -41,7 +51,11 @@ describe('Redis failover with two pods under load', () => {
     events.push(`restarting at ${Date.now() % 100_000}`);
     await redis.start();
     events.push(`restarted at ${Date.now() % 100_000}`);
-    await eventually(async () => (await Promise.all(pods.map(modeOf))).every((m) => m === 'redis'), 10_000, 'redis mode on both pods');
+    await eventually(
+      async () => (await Promise.all(pods.map(modeOf))).every((m) => m === 'redis'),
+      10_000,
+      'redis mode on both pods',
+    );
     await new Promise((r) => setTimeout(r, 1_000));
     await load.stop();
 
@@ -53,9 +67,17 @@ describe('Redis failover with two pods under load', () => {
     const ids = new Set(await pgChangeIds(schema));
     expect(load.accepted.filter((id) => !ids.has(id))).toEqual([]);
     const truth = sorted(await pgEntities(schema));
-    await eventually(async () => JSON.stringify(sorted(await redisEntities(redis.url, prefix))) === JSON.stringify(truth), 5_000, 'redis = postgres');
+    await eventually(
+      async () => JSON.stringify(sorted(await redisEntities(redis.url, prefix))) === JSON.stringify(truth),
+      5_000,
+      'redis = postgres',
+    );
     expect(truth.length).toBeGreaterThan(10);
     for (const pod of pods)
-      await eventually(async () => JSON.stringify(sorted(await podEntitiesOver(pod.url, 'Fault Tenant'))) === JSON.stringify(truth), 5_000, 'pod view = postgres');
+      await eventually(
+        async () => JSON.stringify(sorted(await podEntitiesOver(pod.url, 'Fault Tenant'))) === JSON.stringify(truth),
+        5_000,
+        'pod view = postgres',
+      );
   });
 });

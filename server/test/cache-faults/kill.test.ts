@@ -26,15 +26,35 @@ describe('pods killed at the worst moment', () => {
     const client = new Redis(redis.url);
     let survivor: App | null = null;
     // Its start-up finds no cache in Redis and begins a full refresh under the lock.
-    const doomed = spawnPod({ DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix, CACHE_LOCK_TIMEOUT_MS: '3000', POD_ID: 'doomed' }, 120_000).catch(() => null);
+    const doomed = spawnPod(
+      {
+        DATABASE_URL: PG_URL,
+        DATABASE_SCHEMA: schema,
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: prefix,
+        CACHE_LOCK_TIMEOUT_MS: '3000',
+        POD_ID: 'doomed',
+      },
+      120_000,
+    ).catch(() => null);
     try {
       await eventually(async () => (await client.get(keys.lock)) !== null, 60_000, 'the refresh lock to be taken');
       expect(await client.get(keys.lock)).toMatch(/^doomed:/);
       const killedAt = Date.now();
       await killByEnv('doomed');
       expect(await client.get(keys.current)).toBeNull();
-      survivor = await startPod({ schema, REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix, CACHE_LOCK_TIMEOUT_MS: '3000', POD_ID: 'survivor' });
-      await eventually(async () => (await client.get(keys.current)) !== null, 30_000, 'a generation switched in by the survivor');
+      survivor = await startPod({
+        schema,
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: prefix,
+        CACHE_LOCK_TIMEOUT_MS: '3000',
+        POD_ID: 'survivor',
+      });
+      await eventually(
+        async () => (await client.get(keys.current)) !== null,
+        30_000,
+        'a generation switched in by the survivor',
+      );
       expect(Date.now() - killedAt).toBeGreaterThan(1_000);
       const meta = await survivor.deps.cache.redis?.store.meta();
       expect(meta?.builtBy).toBe('survivor');
@@ -52,17 +72,36 @@ describe('pods killed at the worst moment', () => {
     const schema = uniqueSchema('killcommit');
     const prefix = uniquePrefix('killcommit');
     const other = await startPod({ schema, REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix, POD_ID: 'other' });
-    const victim = await spawnPod({ DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix, FAULT_INJECTION: 'kill-after-commit', POD_ID: 'victim' });
+    const victim = await spawnPod({
+      DATABASE_URL: PG_URL,
+      DATABASE_SCHEMA: schema,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: prefix,
+      FAULT_INJECTION: 'kill-after-commit',
+      POD_ID: 'victim',
+    });
     try {
-      const r = await post(victim.url, '/api/cache/incremental-update', { ...UPDATE, currentSla: 12.5, status: 'Failed' }).catch(() => null);
+      const r = await post(victim.url, '/api/cache/incremental-update', {
+        ...UPDATE,
+        currentSla: 12.5,
+        status: 'Failed',
+      }).catch(() => null);
       expect(r, 'the victim died before answering').toBeNull();
       // SIGKILL: null from node itself, 137 when the tsx wrapper reports its child's signal.
       expect([null, 137]).toContain(await victim.exited);
       const truth = await pgEntities(schema);
       expect([...truth.values()].map((e) => e.currentSla)).toEqual([12.5]);
       const diedAt = Date.now();
-      await eventually(async () => JSON.stringify(sorted(await redisEntities(redis.url, prefix))) === JSON.stringify(sorted(truth)), 5_000, 'redis to have the change');
-      await eventually(() => JSON.stringify(sorted(podEntities(other))) === JSON.stringify(sorted(truth)), 5_000, 'the other pod to have the change');
+      await eventually(
+        async () => JSON.stringify(sorted(await redisEntities(redis.url, prefix))) === JSON.stringify(sorted(truth)),
+        5_000,
+        'redis to have the change',
+      );
+      await eventually(
+        () => JSON.stringify(sorted(podEntities(other))) === JSON.stringify(sorted(truth)),
+        5_000,
+        'the other pod to have the change',
+      );
       expect(Date.now() - diedAt).toBeLessThan(5_000);
     } finally {
       victim.kill('SIGKILL');

@@ -2,8 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/bootstrap.js';
 import { RedisRefreshLock } from '../../src/cache/lock.js';
-import { runRefresh } from '../../src/cache/refresh.js';
 import { RedisStore } from '../../src/cache/redis-store.js';
+import { runRefresh } from '../../src/cache/refresh.js';
 import { dropSchema, eventually, post, startPod, uniqueSchema } from '../support/app.js';
 import { pgEntities, redisEntities, sorted } from '../support/consistency.js';
 import { uniquePrefix } from '../support/ids.js';
@@ -33,7 +33,13 @@ describe('full refresh under the distributed lock', () => {
   it('runs on exactly one of five concurrent refreshers; the others are told who holds the lock', async () => {
     const d = app.deps;
     const refreshers = ['r1', 'r2', 'r3', 'r4', 'r5'].map((pod) =>
-      runRefresh({ ...d, config: { ...d.config, podId: pod }, store: new RedisStore(client, prefix), lock: new RedisRefreshLock(client, prefix, pod), trigger: 'test' }),
+      runRefresh({
+        ...d,
+        config: { ...d.config, podId: pod },
+        store: new RedisStore(client, prefix),
+        lock: new RedisRefreshLock(client, prefix, pod),
+        trigger: 'test',
+      }),
     );
     const results = await Promise.all(refreshers);
     const started = results.filter((r) => r.started);
@@ -85,7 +91,11 @@ describe('full refresh under the distributed lock', () => {
     expect(anomalies).toEqual([]);
     expect(accepted).toHaveLength(1_000);
     const truth = sorted(await pgEntities(schema));
-    await eventually(async () => JSON.stringify(sorted(await redisEntities(redis.url, prefix))) === JSON.stringify(truth), 5_000, 'redis = postgres');
+    await eventually(
+      async () => JSON.stringify(sorted(await redisEntities(redis.url, prefix))) === JSON.stringify(truth),
+      5_000,
+      'redis = postgres',
+    );
     const inRedis = await redisEntities(redis.url, prefix);
     for (const u of updates) {
       const id = Number(u.entityName.slice('entity_'.length));
@@ -102,10 +112,23 @@ describe('full refresh under the distributed lock', () => {
     await store.beginGeneration(gen);
     await new Promise((r) => setTimeout(r, 500));
     const d = app.deps;
-    const other = await runRefresh({ ...d, store, lock: new RedisRefreshLock(client, prefix, 'fresh'), trigger: 'test' });
+    const other = await runRefresh({
+      ...d,
+      store,
+      lock: new RedisRefreshLock(client, prefix, 'fresh'),
+      trigger: 'test',
+    });
     expect(other.started).toBe(true);
     const outcome = await store.switchGeneration(
-      { generation: gen, appliedChangeId: Number.MAX_SAFE_INTEGER, entityCount: 0, teamCount: 0, builtAt: Date.now(), builtBy: 'stalled', durationMs: 0 },
+      {
+        generation: gen,
+        appliedChangeId: Number.MAX_SAFE_INTEGER,
+        entityCount: 0,
+        teamCount: 0,
+        builtAt: Date.now(),
+        builtBy: 'stalled',
+        durationMs: 0,
+      },
       got?.token ?? '',
     );
     expect(outcome).toBe('fenced');

@@ -32,14 +32,23 @@ describe('the subscriber connection', () => {
       for (let i = 0; writing || i < 25; i++) {
         const t = Date.now();
         const r = await post(writerPod.url, '/api/cache/incremental-update', {
-          tenantName: 'Sub', teamName: 'T', entityType: 'job', entityName: `job_${i % 25}`, currentSla: i % 100, status: 'Passed',
+          tenantName: 'Sub',
+          teamName: 'T',
+          entityType: 'job',
+          entityName: `job_${i % 25}`,
+          currentSla: i % 100,
+          status: 'Passed',
         });
         expect(r.status).toBe(200);
         durations.push(Date.now() - t);
         if (durations.length > 1_000) durations.shift();
       }
     })();
-    const subscribers = async () => String(await admin.client('LIST', 'TYPE', 'pubsub')).trim().split('\n').filter(Boolean).length;
+    const subscribers = async () =>
+      String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))
+        .trim()
+        .split('\n')
+        .filter(Boolean).length;
     try {
       for (let k = 0; k < 5; k++) {
         await eventually(async () => (await subscribers()) === 2, 5_000, 'both subscribers connected');
@@ -52,7 +61,11 @@ describe('the subscriber connection', () => {
     }
     const truth = sorted(await pgEntities(schema));
     expect(truth.length).toBe(25);
-    await eventually(() => JSON.stringify(sorted(podEntities(readerPod))) === JSON.stringify(truth), 5_000, 'reader view = postgres');
+    await eventually(
+      () => JSON.stringify(sorted(podEntities(readerPod))) === JSON.stringify(truth),
+      5_000,
+      'reader view = postgres',
+    );
     const status = await getJson(readerPod.url, '/api/cache/status');
     expect(status.json.subscriberConnection).toBe('ready');
     expect(status.json.lastChangeId).toBe((await getJson(writerPod.url, '/api/cache/status')).json.lastChangeId);

@@ -11,8 +11,17 @@ export type Workload = {
 const STATUSES = ['Passed', 'Failed', 'AtRisk', 'NoData'] as const;
 
 /** Writers and readers against pods, recording every accepted change, every failure and the slowest request. */
-export function runWorkload(pods: { url: string }[], opts: { writersPerPod?: number; entities?: number; tenant?: string } = {}): Workload {
-  const w: Workload = { stop: async () => undefined, accepted: [], failedWrites: [], failedReads: [], slowest: { ms: 0, what: '' } };
+export function runWorkload(
+  pods: { url: string }[],
+  opts: { writersPerPod?: number; entities?: number; tenant?: string } = {},
+): Workload {
+  const w: Workload = {
+    stop: async () => undefined,
+    accepted: [],
+    failedWrites: [],
+    failedReads: [],
+    slowest: { ms: 0, what: '' },
+  };
   let running = true;
   const timed = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     const t = Date.now();
@@ -34,16 +43,28 @@ export function runWorkload(pods: { url: string }[], opts: { writersPerPod?: num
         currentSla: sla,
         status: STATUSES[i % 4],
       };
-      const r = await timed('write', () => post(app.url, '/api/cache/incremental-update', body)).catch((e: Error) => ({ status: 0, json: { message: e.message } }) as const);
+      const r = await timed('write', () => post(app.url, '/api/cache/incremental-update', body)).catch(
+        (e: Error) => ({ status: 0, json: { message: e.message } }) as const,
+      );
       if (r.status === 200) w.accepted.push(Number((r.json as { changeId: number }).changeId));
       else w.failedWrites.push(`${r.status} ${JSON.stringify(r.json)}`);
     }
   };
   const reader = async (app: { url: string }) => {
-    const paths = ['/api/cache/status', '/api/cache/recent-changes?limit=20', '/trpc/entities.summary', '/trpc/entities.list?input=%7B%22limit%22%3A20%7D'];
+    const paths = [
+      '/api/cache/status',
+      '/api/cache/recent-changes?limit=20',
+      '/trpc/entities.summary',
+      '/trpc/entities.list?input=%7B%22limit%22%3A20%7D',
+    ];
     for (let i = 0; running; i++) {
       const path = paths[i % paths.length] as string;
-      const ok = await timed(`read ${path}`, () => fetch(`${app.url}${path}`).then((r) => r.status === 200, () => false));
+      const ok = await timed(`read ${path}`, () =>
+        fetch(`${app.url}${path}`).then(
+          (r) => r.status === 200,
+          () => false,
+        ),
+      );
       if (!ok) w.failedReads.push(path);
       await new Promise((r) => setTimeout(r, 5));
     }

@@ -15,7 +15,14 @@ const fails = (env: Record<string, string>, variable: string) => {
 describe('configuration', () => {
   it('has working defaults for a laptop: embedded database, memory mode, demo on', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 3000, CACHE_REFRESH_INTERVAL_HOURS: 6, CACHE_LOCK_TIMEOUT_MS: 300_000, REDIS_KEY_PREFIX: 'sla:', embedded: true, demo: true });
+    expect(c).toMatchObject({
+      PORT: 3000,
+      CACHE_REFRESH_INTERVAL_HOURS: 6,
+      CACHE_LOCK_TIMEOUT_MS: 300_000,
+      REDIS_KEY_PREFIX: 'sla:',
+      embedded: true,
+      demo: true,
+    });
     expect(c.REDIS_URL).toBeUndefined();
   });
 
@@ -42,8 +49,18 @@ describe('configuration', () => {
     fails({ NODE_ENV: 'production' }, 'SESSION_SECRET');
     fails({ NODE_ENV: 'production' }, 'INGEST_TOKENS');
     fails({ NODE_ENV: 'production', INGEST_TOKENS: 't', SESSION_SECRET: 'short' }, 'SESSION_SECRET');
-    fails({ NODE_ENV: 'production', INGEST_TOKENS: 't', SESSION_SECRET: 'x'.repeat(32), FAULT_INJECTION: 'kill-after-commit' }, 'FAULT_INJECTION');
-    expect(loadConfig({ NODE_ENV: 'production', INGEST_TOKENS: 't', SESSION_SECRET: 'x'.repeat(32) }).NODE_ENV).toBe('production');
+    fails(
+      {
+        NODE_ENV: 'production',
+        INGEST_TOKENS: 't',
+        SESSION_SECRET: 'x'.repeat(32),
+        FAULT_INJECTION: 'kill-after-commit',
+      },
+      'FAULT_INJECTION',
+    );
+    expect(loadConfig({ NODE_ENV: 'production', INGEST_TOKENS: 't', SESSION_SECRET: 'x'.repeat(32) }).NODE_ENV).toBe(
+      'production',
+    );
   });
 
   it('is documented in the README: every variable with its default', () => {

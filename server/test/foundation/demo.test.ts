@@ -26,7 +26,14 @@ describe('the embedded default with demo data', () => {
     expect(summary.overall.stale / summary.overall.total).toBeGreaterThanOrEqual(0.05);
     const facets = await client.entities.facets.query();
     for (const type of ['table', 'job', 'pipeline', 'dashboard', 'report']) expect(facets.entityTypes).toContain(type);
-    const [first] = (await client.entities.list.query({ tenantName: 'Data Engineering', teamName: 'PGM', q: 'user_activity', limit: 1 })).items;
+    const [first] = (
+      await client.entities.list.query({
+        tenantName: 'Data Engineering',
+        teamName: 'PGM',
+        q: 'user_activity',
+        limit: 1,
+      })
+    ).items;
     expect(first).toBeDefined();
     const history = await client.entities.history.query({ id: first?.id ?? 0, days: 14 });
     const span = Date.now() - Date.parse(history.points[0]?.at ?? '');

@@ -23,14 +23,24 @@ describe("the README's run command", () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sla-readme-'));
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     for (const k of ['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'DEMO', 'INGEST_TOKENS', 'READ_TOKEN']) delete env[k];
-    const child = spawn('bash', ['-c', readmeRunCommand()], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', readmeRunCommand()], {
+      cwd: ROOT,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const url = `http://127.0.0.1:${port}`;
     try {
       const until = Date.now() + 240_000;
-      while (!(await fetch(`${url}/api/health`).then((r) => r.ok, () => false))) {
+      while (
+        !(await fetch(`${url}/api/health`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      ) {
         if (child.exitCode !== null || Date.now() > until) throw new Error(`not serving:\n${out.slice(-3000)}`);
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -43,7 +53,9 @@ describe("the README's run command", () => {
       const status = (await (await fetch(`${url}/api/cache/status`)).json()) as { entityCount: number; mode: string };
       expect(status).toMatchObject({ mode: 'memory' });
       expect(status.entityCount).toBeGreaterThanOrEqual(500);
-      const recent = (await (await fetch(`${url}/api/cache/recent-changes?tenantName=Data%20Engineering&limit=5`)).json()) as { changes: unknown[] };
+      const recent = (await (
+        await fetch(`${url}/api/cache/recent-changes?tenantName=Data%20Engineering&limit=5`)
+      ).json()) as { changes: unknown[] };
       expect(recent.changes).toHaveLength(5);
     } finally {
       if (child.pid) process.kill(-child.pid, 'SIGTERM');

@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { bootstrap } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config.js';
-import { uniquePrefix } from '../support/ids.js';
 import { dropSchema, getJson, PG_URL, post, UPDATE, uniqueSchema } from '../support/app.js';
+import { uniquePrefix } from '../support/ids.js';
 import { startRedisServer } from '../support/redis-server.js';
 
 describe('secrets', () => {
@@ -18,7 +18,12 @@ describe('secrets', () => {
     const redis = await startRedisServer({ password: secrets.redisPassword });
     const schema = uniqueSchema('secrets');
     let logs = '';
-    const sink = new Writable({ write: (chunk, _enc, cb) => ((logs += chunk.toString()), cb()) });
+    const sink = new Writable({
+      write: (chunk, _enc, cb) => {
+        logs += chunk.toString();
+        cb();
+      },
+    });
     const pgUrl = PG_URL.replace('postgres@', `postgres:${secrets.pgPassword}@`);
     const app = await bootstrap(
       loadConfig({
@@ -38,7 +43,9 @@ describe('secrets', () => {
     try {
       const auth = { authorization: `Bearer ${secrets.INGEST_TOKENS}` };
       expect((await post(app.url, '/api/cache/incremental-update', UPDATE, auth)).status).toBe(200);
-      expect((await post(app.url, '/api/cache/incremental-update', UPDATE, { authorization: 'Bearer wrong' })).status).toBe(401);
+      expect(
+        (await post(app.url, '/api/cache/incremental-update', UPDATE, { authorization: 'Bearer wrong' })).status,
+      ).toBe(401);
       const read = { authorization: `Bearer ${secrets.READ_TOKEN}` };
       const status = await getJson(app.url, '/api/cache/status', read);
       const health = await getJson(app.url, '/api/health');

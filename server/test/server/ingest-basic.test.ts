@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/bootstrap.js';
 import type { AppRouter } from '../../src/router.js';
 import { dropSchema, getJson, post, startPod, UPDATE, uniqueSchema } from '../support/app.js';

@@ -45,7 +45,9 @@ export async function startPod(env: TestEnv & { schema: string }): Promise<App> 
 /** Boots a pod on the embedded database in a temporary directory. */
 export async function startEmbeddedPod(env: TestEnv = {}): Promise<App & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sla-pod-'));
-  const app = await bootstrap(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, NODE_ENV: 'test', ...env }));
+  const app = await bootstrap(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, NODE_ENV: 'test', ...env }),
+  );
   return {
     ...app,
     dataDir,
@@ -56,7 +58,13 @@ export async function startEmbeddedPod(env: TestEnv = {}): Promise<App & { dataD
   };
 }
 
-export type PodProcess = { url: string; child: ChildProcess; output: () => string; kill(signal?: NodeJS.Signals): void; exited: Promise<number | null> };
+export type PodProcess = {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  kill(signal?: NodeJS.Signals): void;
+  exited: Promise<number | null>;
+};
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -69,7 +77,15 @@ export async function spawnPod(env: TestEnv, timeoutMs = 60_000, opts: { bundle?
   // Benchmarks run the production bundle (plain Node); tests run the sources through tsx.
   const [cmd, args] = opts.bundle ? [process.execPath, ['--enable-source-maps', BUNDLE]] : [TSX, [MAIN]];
   const child = spawn(cmd, args as string[], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', DEMO: 'off', NODE_ENV: 'test', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      DEMO: 'off',
+      NODE_ENV: 'test',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -80,7 +96,10 @@ export async function spawnPod(env: TestEnv, timeoutMs = 60_000, opts: { bundle?
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`pod exited early:\n${out}`);
-    const ok = await fetch(`${url}/api/health/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/api/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > until) {
       child.kill('SIGKILL');

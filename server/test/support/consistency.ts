@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import type { App } from '../../src/bootstrap.js';
 import { decodeEntity } from '../../src/cache/codec.js';
 import { cacheKeys } from '../../src/cache/keys.js';
-import type { App } from '../../src/bootstrap.js';
 import { PG_URL } from './app.js';
 
 export type EntityFacts = { version: number; currentSla: number; status: string };
@@ -13,7 +13,12 @@ export async function pgEntities(schema: string): Promise<Map<number, EntityFact
   await client.connect();
   try {
     const { rows } = await client.query(`SELECT id, version, current_sla, status FROM "${schema}".sla_entity`);
-    return new Map(rows.map((r) => [Number(r.id), { version: Number(r.version), currentSla: Number(r.current_sla), status: r.status }]));
+    return new Map(
+      rows.map((r) => [
+        Number(r.id),
+        { version: Number(r.version), currentSla: Number(r.current_sla), status: r.status },
+      ]),
+    );
   } finally {
     await client.end();
   }
@@ -51,7 +56,12 @@ export async function redisEntities(url: string, prefix: string): Promise<Map<nu
 }
 
 export function podEntities(app: App): Map<number, EntityFacts> {
-  return new Map([...app.deps.cache.view.byId.values()].map((e) => [e.id, { version: e.version, currentSla: e.currentSla, status: e.status }]));
+  return new Map(
+    [...app.deps.cache.view.byId.values()].map((e) => [
+      e.id,
+      { version: e.version, currentSla: e.currentSla, status: e.status },
+    ]),
+  );
 }
 
 /** A pod's view over HTTP (for pods running as separate processes). */
@@ -60,7 +70,9 @@ export async function podEntitiesOver(url: string, tenantName: string): Promise<
   const res = (await (await fetch(`${url}/trpc/entities.list?input=${input}`)).json()) as {
     result: { data: { items: { id: number; version: number; currentSla: number; status: string }[] } };
   };
-  return new Map(res.result.data.items.map((e) => [e.id, { version: e.version, currentSla: e.currentSla, status: e.status }]));
+  return new Map(
+    res.result.data.items.map((e) => [e.id, { version: e.version, currentSla: e.currentSla, status: e.status }]),
+  );
 }
 
 export const sorted = (m: Map<number, EntityFacts>) => [...m.entries()].sort((a, b) => a[0] - b[0]);
