@@ -82,8 +82,14 @@ describe('sign-in', () => {
     await token.fill('browser-test-read-token');
     await page.keyboard.press('Enter');
     await page.locator('section.tenant').first().waitFor();
-    // The WebSocket opens after sign-in, so its handshake carries the session cookie.
+    // The WebSocket opens after sign-in, so its handshake carries the session cookie and the
+    // (read-protected) change subscription is accepted: a pushed update shows up live.
     await page.locator('[data-state="live"]').waitFor();
+    await page.getByRole('link', { name: 'Recent changes' }).click();
+    await page.locator('table.changes tbody tr').first().waitFor();
+    const name = `signed_in_live_${Date.now()}`;
+    await postUpdate(server.url, { entityName: name, entityType: 'job', teamName: 'PGM', tenantName: TENANT, currentSla: 97, status: 'Passed' });
+    await page.locator('table.changes tbody tr', { hasText: name }).waitFor({ timeout: 10_000 });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Read token').waitFor();
     await context.close();
