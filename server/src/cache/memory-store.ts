@@ -14,6 +14,8 @@ import {
 } from './types.js';
 
 type Generation = {
+  /** Store written objects as they are (see the constructor). */
+  share: boolean;
   meta: GenerationMeta;
   entities: Map<number, CachedEntity>;
   /** Entities per team field (`tenant\u001fteam`). */
@@ -34,10 +36,18 @@ export class MemoryStore implements CacheStore {
   private readonly generations = new Map<number, Generation>();
   private readonly lock: MemoryRefreshLock | undefined;
 
-  /** `lock` is the lock whose tokens switchGeneration checks; without one no token matches. */
-  constructor(lock?: MemoryRefreshLock) {
+  /**
+   * `lock` is the lock whose tokens switchGeneration checks; without one no token matches.
+   * `shareWrites` keeps the objects written in instead of copies: a pod's fallback store is
+   * filled from its own view, whose objects only ever move forward, and sharing them
+   * halves what memory mode costs per entity. Reads still hand out copies.
+   */
+  constructor(lock?: MemoryRefreshLock, options: { shareWrites?: boolean } = {}) {
     this.lock = lock;
+    this.shareWrites = options.shareWrites ?? false;
   }
+
+  private readonly shareWrites: boolean;
 
   async meta(): Promise<GenerationMeta | null> {
     const gen = this.currentGeneration();
@@ -66,6 +76,7 @@ export class MemoryStore implements CacheStore {
       entities: new Map(),
       teams: new Map(),
       overlay: new Map(),
+      share: this.shareWrites,
     });
   }
 
@@ -176,7 +187,7 @@ export class MemoryStore implements CacheStore {
 function put(gen: Generation, e: CachedEntity): void {
   const stored = gen.entities.get(e.id);
   if (stored && stored.version >= e.version) return;
-  gen.entities.set(e.id, { ...e });
+  gen.entities.set(e.id, gen.share ? e : { ...e });
   if (!stored) {
     const field = teamField(e.tenantName, e.teamName);
     gen.teams.set(field, (gen.teams.get(field) ?? 0) + 1);

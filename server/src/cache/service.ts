@@ -63,7 +63,7 @@ export class CacheService {
       d.log,
     );
     this.memoryLock = new MemoryRefreshLock(d.config.podId);
-    this.memory = new MemoryStore(this.memoryLock);
+    this.memory = new MemoryStore(this.memoryLock, { shareWrites: true });
     const url = d.config.REDIS_URL;
     this.redis = url
       ? new RedisLink(

@@ -35,7 +35,6 @@ export const SlaChange = defineEntity({
   name: 'SlaChange',
   tableName: 'sla_change',
   indexes: [
-    { name: 'sla_change_entity_idx', properties: ['entityId', 'id'] },
     { name: 'sla_change_entity_observed_idx', properties: ['entityId', 'observedAt'] },
     { name: 'sla_change_tenant_idx', properties: ['tenantName', 'id'] },
   ],

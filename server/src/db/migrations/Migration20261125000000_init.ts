@@ -12,7 +12,6 @@ export class Migration20261125000000_init extends Migration {
     this.addSql(
       `create table "sla_change" ("id" bigint not null, "entity_id" int not null, "tenant_name" varchar(256) not null, "team_name" varchar(256) not null, "entity_type" varchar(64) not null, "entity_name" varchar(256) not null, "previous_sla" double precision null, "previous_status" varchar(16) null, "current_sla" double precision not null, "status" varchar(16) not null, "sla_target" double precision not null, "status_since" timestamptz not null, "observed_at" timestamptz not null, "received_at" timestamptz not null, "applied" boolean not null, "source" varchar(64) not null, "details" jsonb null, constraint "sla_change_pkey" primary key ("id"));`,
     );
-    this.addSql(`create index "sla_change_entity_idx" on "sla_change" ("entity_id", "id");`);
     this.addSql(`create index "sla_change_entity_observed_idx" on "sla_change" ("entity_id", "observed_at");`);
     this.addSql(`create index "sla_change_tenant_idx" on "sla_change" ("tenant_name", "id");`);
   }
