@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-export type BundleFigures = { initialGzip: number; initialRaw: number; files: string[]; lazyGzip: Record<string, number> };
+export type BundleFigures = {
+  initialGzip: number;
+  initialRaw: number;
+  files: string[];
+  lazyGzip: Record<string, number>;
+};
 
 const gz = (b: Buffer) => gzipSync(b, { level: 9 }).length;
 

@@ -42,7 +42,11 @@ for (const [f, n] of Object.entries(bundle.lazyGzip)) log(`  lazy ${f}: ${kb(n)}
 const pgUrl = process.env.BENCH_DATABASE_URL;
 const schema = `bench_web_${process.pid}`;
 const server = await startServer({ DEMO: 'off', ...(pgUrl ? { DATABASE_URL: pgUrl } : {}) }, pgUrl ? { schema } : {});
-log(`server on ${pgUrl ? `PostgreSQL (schema ${schema})` : 'embedded PGlite'}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+log(
+  `server on ${pgUrl ? `PostgreSQL (schema ${schema})` : 'embedded PGlite'}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 const browser = await launchBrowser();
 try {
   const seeded = Date.now();
@@ -76,7 +80,9 @@ try {
   await interactive(page, '/', 'section.tenant'); // warm the HTTP cache like a returning user
   for (const run of [1, 2, 3]) {
     const r = await interactive(page, '/entities', 'table.entities tbody tr');
-    log(`table page, ${ENTITIES} entities, run ${run}: interactive ${r.navToInteractive.toFixed(0)} ms after navigation start (${r.wall} ms wall)`);
+    log(
+      `table page, ${ENTITIES} entities, run ${run}: interactive ${r.navToInteractive.toFixed(0)} ms after navigation start (${r.wall} ms wall)`,
+    );
   }
   const sortStart = Date.now();
   await page.getByRole('button', { name: /SLA %/ }).click();
@@ -99,22 +105,23 @@ try {
     await page.goto(server.url + path);
     await page.locator(ready).first().waitFor();
     await page.locator('[data-state="live"]').waitFor();
-    const hot: Identity[] = await page
-      .locator('table.entities tbody tr')
-      .evaluateAll((trs) =>
-        trs.map((tr) => ({
-          entityName: tr.querySelector('th a')?.textContent ?? '',
-          entityType: tr.querySelector('.type')?.textContent ?? '',
-          tenantName: tr.querySelector('td.tenant')?.textContent ?? '',
-          teamName: tr.querySelector('td.team')?.textContent ?? '',
-        })),
-      );
+    const hot: Identity[] = await page.locator('table.entities tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({
+        entityName: tr.querySelector('th a')?.textContent ?? '',
+        entityType: tr.querySelector('.type')?.textContent ?? '',
+        tenantName: tr.querySelector('td.tenant')?.textContent ?? '',
+        teamName: tr.querySelector('td.team')?.textContent ?? '',
+      })),
+    );
     const framesBefore = frames;
     const from = await page.evaluate(() => performance.now());
     const sent = await burst(server.url, { perSecond: RATE, seconds: SECONDS, population: ENTITIES, hot });
     await page.waitForTimeout(3000); // let the last batches and the reconcile refetch land
     const tasks = await page.evaluate(
-      (t) => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((x) => x.start >= t),
+      (t) =>
+        (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter(
+          (x) => x.start >= t,
+        ),
       from,
     );
     const changeId = (await query<{ lastChangeId: number }>(server.url, 'cache.status')).lastChangeId;
@@ -130,5 +137,9 @@ try {
   await browser.close();
   await server.close();
   if (pgUrl) await dropSchema(schema, pgUrl);
-  log(`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  log(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
 }

@@ -48,7 +48,10 @@ export async function seed(url: string, count: number, onProgress?: (done: numbe
  * server latency does not lower the rate. A share goes to `hot` entities (those on
  * screen) so row highlights are part of the load.
  */
-export async function burst(url: string, opts: { perSecond: number; seconds: number; population: number; hot: Identity[] }) {
+export async function burst(
+  url: string,
+  opts: { perSecond: number; seconds: number; population: number; hot: Identity[] },
+) {
   const perTick = Math.round(opts.perSecond / 10);
   const started = Date.now();
   const inFlight = new Set<Promise<void>>();

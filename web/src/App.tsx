@@ -54,7 +54,12 @@ export function App({ connection }: { connection: ConnectionStore }) {
   if (session.isPending || session.error) {
     return (
       <main id="main" className="signin">
-        <QueryState isPending={session.isPending} error={session.error} retry={() => void session.refetch()} what="the dashboard">
+        <QueryState
+          isPending={session.isPending}
+          error={session.error}
+          retry={() => void session.refetch()}
+          what="the dashboard"
+        >
           {null}
         </QueryState>
       </main>

@@ -12,7 +12,7 @@ export function EmptyState() {
     <section className="empty" aria-labelledby="empty-title">
       <h2 id="empty-title">No SLA results yet</h2>
       <p>Entities appear here as soon as a poller reports one. Push a first result with:</p>
-      <pre className="code" tabIndex={0} aria-label="Command that pushes a first update">
+      <pre className="code">
         <code>{command}</code>
       </pre>
       <button type="button" onClick={copy}>

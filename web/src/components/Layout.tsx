@@ -30,14 +30,12 @@ function SignOut() {
 export function Layout({ connection, children }: { connection: ConnectionStore; children: ReactNode }) {
   const [location] = useLocation();
   const main = useRef<HTMLElement>(null);
-  const first = useRef(true);
+  const shown = useRef(location);
   useEffect(() => {
     // After client-side navigation, move focus to the new page's heading so screen readers
     // announce it, as a full page load would. Query-string changes (filters) keep focus.
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    if (shown.current === location) return;
+    shown.current = location;
     const heading = main.current?.querySelector<HTMLElement>('h1');
     (heading ?? main.current)?.focus();
   }, [location]);

@@ -39,8 +39,10 @@ export function useFlash<T extends HTMLElement>(token: string | number) {
     const done = () => {
       active--;
     };
-    el.animate([{ backgroundColor: color() }, { backgroundColor: 'transparent' }], { duration: DURATION_MS, easing: 'ease-out' })
-      .finished.then(done, done);
+    el.animate([{ backgroundColor: color() }, { backgroundColor: 'transparent' }], {
+      duration: DURATION_MS,
+      easing: 'ease-out',
+    }).finished.then(done, done);
   }, [token]);
   return ref;
 }

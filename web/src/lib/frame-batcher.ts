@@ -22,7 +22,12 @@ export type BatcherOptions = {
 export function createFrameBatcher<T>(
   onFlush: (items: T[], overflowed: boolean) => void,
   schedule: Scheduler,
-  { max = 20_000, minIntervalMs = 0, now = () => Date.now(), delay = (run, ms) => setTimeout(run, ms) }: BatcherOptions = {},
+  {
+    max = 20_000,
+    minIntervalMs = 0,
+    now = () => Date.now(),
+    delay = (run, ms) => setTimeout(run, ms),
+  }: BatcherOptions = {},
 ): FrameBatcher<T> {
   let buffer: T[] = [];
   let overflowed = false;

@@ -1,5 +1,5 @@
 import type { EntityListInput, Status } from '@sla/shared';
-import { DEFAULT_DIR, SORT_FIELDS, STATUSES, type SortDir, type SortField } from './constants';
+import { DEFAULT_DIR, SORT_FIELDS, type SortDir, type SortField, STATUSES } from './constants';
 
 /** Everything that defines a view of the entity table; it lives in the query string. */
 export type TableState = {

@@ -1,5 +1,11 @@
 import { useSyncExternalStore } from 'react';
-import { type ConnectionEvent, type ConnectionState, initialConnection, nextConnection, type WsState } from '../lib/connection';
+import {
+  type ConnectionEvent,
+  type ConnectionState,
+  initialConnection,
+  nextConnection,
+  type WsState,
+} from '../lib/connection';
 
 type Source = { subscribe(o: { next(v: { state: WsState }): void }): { unsubscribe(): void } };
 

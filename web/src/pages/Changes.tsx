@@ -3,6 +3,7 @@ import { memo, useId } from 'react';
 import { Link, useSearchParams } from 'wouter';
 import { QueryState } from '../components/QueryState';
 import { RelativeTime } from '../components/RelativeTime';
+import { ScrollRegion } from '../components/ScrollRegion';
 import { StatusBadge } from '../components/StatusBadge';
 import { useTitle } from '../components/useTitle';
 import { STATUS_LABEL } from '../lib/constants';
@@ -45,7 +46,9 @@ export default function Changes() {
   const tenant = params.get('tenant') ?? '';
   const facets = trpc.entities.facets.useQuery(undefined, { staleTime: 60_000 });
   const input: RecentChangesInput = tenant ? { tenantName: tenant, limit: PAGE } : { limit: PAGE };
-  const recent = trpc.cache.recentChanges.useInfiniteQuery(input, { getNextPageParam: (p) => p.nextCursor ?? undefined });
+  const recent = trpc.cache.recentChanges.useInfiniteQuery(input, {
+    getNextPageParam: (p) => p.nextCursor ?? undefined,
+  });
   const changes = recent.data?.pages.flatMap((p) => p.changes) ?? [];
   const tenants = facets.data?.tenants.map((t) => t.tenantName) ?? [];
 
@@ -67,14 +70,19 @@ export default function Changes() {
           </select>
         </div>
       </form>
-      <QueryState isPending={recent.isPending} error={recent.error} retry={() => void recent.refetch()} what="recent changes">
+      <QueryState
+        isPending={recent.isPending}
+        error={recent.error}
+        retry={() => void recent.refetch()}
+        what="recent changes"
+      >
         {changes.length === 0 ? (
           <p className="notice" role="status">
             No changes yet{tenant ? ` for ${tenant}` : ''}. New results appear here as they arrive.
           </p>
         ) : (
           <>
-            <div className="table-scroll" role="region" aria-label="Recent changes" tabIndex={0}>
+            <ScrollRegion label="Recent changes">
               <table className="changes">
                 <thead>
                   <tr>
@@ -93,7 +101,7 @@ export default function Changes() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
             {recent.hasNextPage ? (
               <button type="button" onClick={() => void recent.fetchNextPage()} disabled={recent.isFetchingNextPage}>
                 {recent.isFetchingNextPage ? 'Loading…' : 'Load older changes'}

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { Link, useSearchParams } from 'wouter';
 import { QueryState } from '../components/QueryState';
 import { RelativeTime } from '../components/RelativeTime';
+import { ScrollRegion } from '../components/ScrollRegion';
 import { StatusBadge } from '../components/StatusBadge';
 import { useTitle } from '../components/useTitle';
 import { STATUS_LABEL } from '../lib/constants';
@@ -24,11 +25,13 @@ export default function EntityDetail({ id }: { id: number }) {
   const history = trpc.entities.history.useQuery({ id, days });
   const e = history.data?.entity;
   useTitle(e ? e.entityName : 'Entity');
-  // The window is fixed per query so the chart does not slide under the reader every second.
+  // The window ends when the data was last updated, so the chart does not slide under the
+  // reader every second but does move on when new points arrive.
+  const updatedAt = history.dataUpdatedAt;
   const [from, to] = useMemo(() => {
-    const now = Date.now();
-    return [now - days * 86_400_000, now];
-  }, [days, history.dataUpdatedAt]);
+    const end = updatedAt || Date.now();
+    return [end - days * 86_400_000, end];
+  }, [days, updatedAt]);
 
   return (
     <>
@@ -44,7 +47,12 @@ export default function EntityDetail({ id }: { id: number }) {
         ) : null}
       </nav>
       <h1 tabIndex={-1}>{e ? e.entityName : 'Entity'}</h1>
-      <QueryState isPending={history.isPending} error={history.error} retry={() => void history.refetch()} what="this entity">
+      <QueryState
+        isPending={history.isPending}
+        error={history.error}
+        retry={() => void history.refetch()}
+        what="this entity"
+      >
         {history.data && e ? (
           <>
             <dl className="meta">
@@ -109,7 +117,7 @@ export default function EntityDetail({ id }: { id: number }) {
               {history.data.transitions.length === 0 ? (
                 <p className="muted">No status changes in this period.</p>
               ) : (
-                <div className="table-scroll" role="region" aria-label="Status transitions" tabIndex={0}>
+                <ScrollRegion label="Status transitions">
                   <table>
                     <thead>
                       <tr>
@@ -134,7 +142,7 @@ export default function EntityDetail({ id }: { id: number }) {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </ScrollRegion>
               )}
             </section>
           </>

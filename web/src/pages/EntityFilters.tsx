@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { STATUSES, STATUS_LABEL } from '../lib/constants';
+import { STATUS_LABEL, STATUSES } from '../lib/constants';
 import { type TableState, withFilters } from '../lib/table-url';
 import { type Facets, trpc } from '../trpc';
 
@@ -23,7 +23,10 @@ export function EntityFilters({ state, onChange }: Props) {
   useEffect(() => setText(state.q ?? ''), [state.q]);
   useEffect(() => {
     if ((state.q ?? '') === text.trim()) return;
-    const t = setTimeout(() => onChange(withFilters(state, { q: text.trim() }), { replace: Boolean(state.q) }), SEARCH_DEBOUNCE_MS);
+    const t = setTimeout(
+      () => onChange(withFilters(state, { q: text.trim() }), { replace: Boolean(state.q) }),
+      SEARCH_DEBOUNCE_MS,
+    );
     return () => clearTimeout(t);
   }, [text, state, onChange]);
 
@@ -35,7 +38,7 @@ export function EntityFilters({ state, onChange }: Props) {
   const withCurrent = (list: string[], v: string | undefined) => (v && !list.includes(v) ? [v, ...list] : list);
 
   return (
-    <form className="filters" role="search" aria-label="Filter entities" onSubmit={(e) => e.preventDefault()}>
+    <form className="filters" aria-label="Filter entities" onSubmit={(e) => e.preventDefault()}>
       <div className="field field-search">
         <label htmlFor={`${id}-q`}>Search by name</label>
         <input id={`${id}-q`} type="search" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />

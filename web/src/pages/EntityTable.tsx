@@ -2,6 +2,7 @@ import type { Entity } from '@sla/shared';
 import { memo } from 'react';
 import { Link } from 'wouter';
 import { RelativeTime } from '../components/RelativeTime';
+import { ScrollRegion } from '../components/ScrollRegion';
 import { StatusBadge } from '../components/StatusBadge';
 import { useFlash } from '../components/useFlash';
 import { SORT_LABEL, type SortField } from '../lib/constants';
@@ -56,7 +57,7 @@ type Props = { items: Entity[]; state: TableState; onSort(f: SortField): void; b
 export function EntityTable({ items, state, onSort, busy }: Props) {
   const h = { state, onSort };
   return (
-    <div className="table-scroll" role="region" aria-label="Entities" tabIndex={0} aria-busy={busy}>
+    <ScrollRegion label="Entities" busy={busy}>
       <table className="entities">
         <thead>
           <tr>
@@ -78,6 +79,6 @@ export function EntityTable({ items, state, onSort, busy }: Props) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

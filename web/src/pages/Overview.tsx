@@ -3,7 +3,7 @@ import { EmptyState } from '../components/EmptyState';
 import { QueryState } from '../components/QueryState';
 import { useFlash } from '../components/useFlash';
 import { useTitle } from '../components/useTitle';
-import { STATUSES, STATUS_LABEL } from '../lib/constants';
+import { STATUS_LABEL, STATUSES } from '../lib/constants';
 import { formatCount, formatPercent, formatRatio } from '../lib/format';
 import { rollupToken } from '../lib/rollup';
 import { trpc } from '../trpc';
@@ -45,7 +45,12 @@ export default function Overview() {
   return (
     <>
       <h1 tabIndex={-1}>Overview</h1>
-      <QueryState isPending={summary.isPending} error={summary.error} retry={() => void summary.refetch()} what="the overview">
+      <QueryState
+        isPending={summary.isPending}
+        error={summary.error}
+        retry={() => void summary.refetch()}
+        what="the overview"
+      >
         {summary.data && summary.data.overall.total === 0 ? (
           <EmptyState />
         ) : summary.data ? (

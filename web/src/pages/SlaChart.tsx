@@ -9,15 +9,24 @@ type Props = { history: History; from: number; to: number };
 
 const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
-/** Bumps when data-theme changes (toggle or system), so the canvas is redrawn in new colours. */
-function useThemeVersion(): number {
-  const [v, setV] = useState(0);
+type Palette = { text: string; grid: string; accent: string; danger: string; breach: string };
+const readPalette = (): Palette => ({
+  text: css('--text'),
+  grid: css('--grid'),
+  accent: css('--accent'),
+  danger: css('--danger'),
+  breach: css('--breach'),
+});
+
+/** The chart's colours, re-read when data-theme changes (toggle or system) so the canvas follows. */
+function usePalette(): Palette {
+  const [palette, setPalette] = useState(readPalette);
   useEffect(() => {
-    const mo = new MutationObserver(() => setV((x) => x + 1));
+    const mo = new MutationObserver(() => setPalette(readPalette()));
     mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
     return () => mo.disconnect();
   }, []);
-  return v;
+  return palette;
 }
 
 /** Shades breach periods behind the series (drawClear runs before series are drawn). */
@@ -49,8 +58,8 @@ function chartData(points: SlaPoint[], target: number, from: number, to: number)
 
 export default function SlaChart({ history, from, to }: Props) {
   const box = useRef<HTMLDivElement>(null);
-  const chart = useRef<uPlot | null>(null);
-  const theme = useThemeVersion();
+  const [chart, setChart] = useState<uPlot | null>(null);
+  const palette = usePalette();
   const target = history.entity.slaTarget;
   const points: SlaPoint[] = useMemo(
     () => history.points.map((p) => ({ t: Date.parse(p.at), sla: p.sla, status: p.status })),
@@ -64,13 +73,11 @@ export default function SlaChart({ history, from, to }: Props) {
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    void theme;
-    const text = css('--text');
-    const grid = css('--grid');
+    const { text, grid } = palette;
     const opts: uPlot.Options = {
       width: Math.max(280, el.clientWidth),
       height: 260,
-      plugins: [breachPlugin(intervalsRef, css('--breach'))],
+      plugins: [breachPlugin(intervalsRef, palette.breach)],
       scales: {
         x: { time: true, range: [from / 1000, to / 1000] },
         y: { range: (_u, dmin) => [Math.max(0, Math.floor(Math.min(dmin ?? target, target) - 2)), 100] },
@@ -81,24 +88,25 @@ export default function SlaChart({ history, from, to }: Props) {
       ],
       series: [
         {},
-        { label: 'SLA %', stroke: css('--accent'), width: 2, spanGaps: true, points: { show: true, size: 4 } },
-        { label: 'Target', stroke: css('--danger'), width: 1.5, dash: [6, 4], points: { show: false } },
+        { label: 'SLA %', stroke: palette.accent, width: 2, spanGaps: true, points: { show: true, size: 4 } },
+        { label: 'Target', stroke: palette.danger, width: 1.5, dash: [6, 4], points: { show: false } },
       ],
     };
     const u = new uPlot(opts, [[], [], []], el);
-    chart.current = u;
+    setChart(u);
     const ro = new ResizeObserver(() => u.setSize({ width: Math.max(280, el.clientWidth), height: 260 }));
     ro.observe(el);
     return () => {
       ro.disconnect();
       u.destroy();
-      chart.current = null;
+      setChart(null);
     };
-  }, [target, from, to, theme]);
+  }, [target, from, to, palette]);
 
+  // A rebuilt chart (new theme or window) starts empty, so it depends on the instance too.
   useEffect(() => {
-    chart.current?.setData(chartData(points, target, from, to));
-  }, [points, target, from, to, theme]);
+    chart?.setData(chartData(points, target, from, to));
+  }, [chart, points, target, from, to]);
 
   const slas = points.map((p) => p.sla);
   const label =

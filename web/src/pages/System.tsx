@@ -22,7 +22,12 @@ export default function System() {
   return (
     <>
       <h1 tabIndex={-1}>System</h1>
-      <QueryState isPending={status.isPending} error={status.error} retry={() => void status.refetch()} what="the cache status">
+      <QueryState
+        isPending={status.isPending}
+        error={status.error}
+        retry={() => void status.refetch()}
+        what="the cache status"
+      >
         {s ? (
           <dl className="meta system">
             <Item term="Cache mode">
@@ -33,8 +38,9 @@ export default function System() {
             <Item term="Last refresh">
               {s.lastRefresh ? (
                 <>
-                  <RelativeTime iso={s.lastRefresh.at} /> ({formatDateTime(s.lastRefresh.at)}), {formatCount(s.lastRefresh.entityCount)}{' '}
-                  entities in {formatCount(Math.round(s.lastRefresh.durationMs))} ms by {s.lastRefresh.podId}
+                  <RelativeTime iso={s.lastRefresh.at} /> ({formatDateTime(s.lastRefresh.at)}),{' '}
+                  {formatCount(s.lastRefresh.entityCount)} entities in{' '}
+                  {formatCount(Math.round(s.lastRefresh.durationMs))} ms by {s.lastRefresh.podId}
                 </>
               ) : (
                 'never'

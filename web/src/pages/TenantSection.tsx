@@ -1,9 +1,10 @@
 import type { Entity, TeamSummary, TenantSummary } from '@sla/shared';
-import { memo, useId } from 'react';
+import { memo, useId, useMemo } from 'react';
 import { Link } from 'wouter';
+import { ScrollRegion } from '../components/ScrollRegion';
 import { StatusBadge } from '../components/StatusBadge';
 import { useFlash } from '../components/useFlash';
-import { STATUSES, STATUS_LABEL } from '../lib/constants';
+import { STATUS_LABEL, STATUSES } from '../lib/constants';
 import { formatCount, formatPercent, formatRatio } from '../lib/format';
 import { complianceRatio, rollupToken } from '../lib/rollup';
 import { tableHref } from '../lib/table-url';
@@ -19,21 +20,26 @@ function ComplianceBar({ compliant, total }: { compliant: number; total: number 
 
 const TeamRow = memo(function TeamRow({ tenantName, team }: { tenantName: string; team: TeamSummary }) {
   const ref = useFlash<HTMLTableRowElement>(rollupToken(team));
+  const { teamName } = team;
+  // Links depend only on names: built once per row, not on every live update.
+  const hrefs = useMemo(
+    () => ({
+      team: tableHref({ tenant: tenantName, team: teamName }),
+      status: Object.fromEntries(
+        STATUSES.map((s) => [s, tableHref({ tenant: tenantName, team: teamName, status: s })]),
+      ),
+    }),
+    [tenantName, teamName],
+  );
   return (
     <tr ref={ref}>
       <th scope="row">
-        <Link href={tableHref({ tenant: tenantName, team: team.teamName })}>{team.teamName}</Link>
+        <Link href={hrefs.team}>{teamName}</Link>
       </th>
       <td className="num">{formatCount(team.total)}</td>
       {STATUSES.map((s) => (
         <td key={s} className={`num count-${s}`}>
-          {team.byStatus[s] > 0 ? (
-            <Link href={tableHref({ tenant: tenantName, team: team.teamName, status: s })}>
-              {formatCount(team.byStatus[s])}
-            </Link>
-          ) : (
-            0
-          )}
+          {team.byStatus[s] > 0 ? <Link href={hrefs.status[s] ?? hrefs.team}>{formatCount(team.byStatus[s])}</Link> : 0}
         </td>
       ))}
       <td className="num">{formatRatio(team.compliant, team.total)}</td>
@@ -90,7 +96,7 @@ export const TenantSection = memo(function TenantSection({ tenant }: { tenant: T
         </p>
         <ComplianceBar compliant={tenant.compliant} total={tenant.total} />
       </div>
-      <div className="table-scroll" role="region" aria-label={`Teams of ${tenant.tenantName}`} tabIndex={0}>
+      <ScrollRegion label={`Teams of ${tenant.tenantName}`}>
         <table className="teams">
           <caption className="visually-hidden">Teams of {tenant.tenantName}, worst first</caption>
           <thead>
@@ -121,7 +127,7 @@ export const TenantSection = memo(function TenantSection({ tenant }: { tenant: T
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       <h3>Worst entities</h3>
       <WorstList entities={tenant.worst} />
     </section>

@@ -1,7 +1,7 @@
 import type { Summary } from '@sla/shared';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, openPage, screenshot, tabTo } from '../support/browser';
+import { axeViolations, launchBrowser, openPage, screenshot, tabTo, text } from '../support/browser';
 import { postUpdate, query, startServer, type TestServer } from '../support/server';
 
 const TENANT = 'Data Engineering';
@@ -24,11 +24,14 @@ describe('dashboard against the real server', () => {
     const { page, context, errors } = await openPage(browser, server.url);
     await page.locator('section.tenant').first().waitFor();
     // No REDIS_URL here: the pod serves from memory, and every page says so.
-    expect(await page.getByTestId('degraded-banner').innerText()).toContain('memory mode');
-    const shown = await page.locator('section.tenant').evaluateAll((els) => els.map((e) => e.getAttribute('data-tenant')));
+    expect(await text(page.getByTestId('degraded-banner'))).toContain('memory mode');
+    const shown = await page
+      .locator('section.tenant')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-tenant')));
     expect(shown).toEqual(summary.tenants.map((t) => t.tenantName));
     const ratio = (t: Summary['tenants'][number]) => (t.total ? t.compliant / t.total : 1);
-    expect(ratio(summary.tenants[0]!)).toBeLessThanOrEqual(ratio(summary.tenants.at(-1)!));
+    const [worst, best] = [summary.tenants[0], summary.tenants.at(-1)];
+    expect(worst && best && ratio(worst) <= ratio(best)).toBe(true);
     const de = page.locator(`section.tenant[data-tenant="${TENANT}"]`);
     await expect.poll(() => de.getByRole('link', { name: TEAM, exact: true }).count()).toBe(1);
     await de.getByRole('link', { name: TEAM, exact: true }).click();
@@ -48,7 +51,7 @@ describe('dashboard against the real server', () => {
     await rows.first().waitFor();
     expect(await page.getByLabel('Tenant').inputValue()).toBe(TENANT);
     expect(await page.getByLabel('Team').inputValue()).toBe(TEAM);
-    expect(await page.locator('th[aria-sort="ascending"]').innerText()).toContain('SLA %');
+    expect(await text(page.locator('th[aria-sort="ascending"]'))).toContain('SLA %');
     const cells = await rows.evaluateAll((trs) =>
       trs.map((tr) => [tr.querySelector('td.tenant')?.textContent, tr.querySelector('td.team')?.textContent]),
     );
@@ -83,23 +86,44 @@ describe('dashboard against the real server', () => {
       await o.page.evaluate(() => Object.assign(window, { __noReload: true }));
     }
     await table.page.locator('table.entities tbody tr').first().waitFor();
-    const teamRow = overview.page.locator(`section.tenant[data-tenant="${TENANT}"] tbody tr`, { hasText: TEAM }).first();
-    const totalBefore = Number((await teamRow.locator('td').first().innerText()).replace(/\D/g, ''));
+    const teamRow = overview.page
+      .locator(`section.tenant[data-tenant="${TENANT}"] tbody tr`, { hasText: TEAM })
+      .first();
+    const totalBefore = Number((await text(teamRow.locator('td').first())).replace(/\D/g, ''));
 
     // An existing row changes in place...
     const firstRow = table.page.locator('table.entities tbody tr').first();
-    const existing = await firstRow.locator('th a').innerText();
-    await postUpdate(server.url, { entityName: existing, entityType: (await firstRow.locator('.type').innerText()).trim(), teamName: TEAM, tenantName: TENANT, currentSla: 1.5, status: 'Failed' });
-    await table.page.locator('table.entities tbody tr', { hasText: existing }).locator('td.sla', { hasText: '1.5%' }).waitFor();
+    const existing = await text(firstRow.locator('th a'));
+    await postUpdate(server.url, {
+      entityName: existing,
+      entityType: (await text(firstRow.locator('.type'))).trim(),
+      teamName: TEAM,
+      tenantName: TENANT,
+      currentSla: 1.5,
+      status: 'Failed',
+    });
+    await table.page
+      .locator('table.entities tbody tr', { hasText: existing })
+      .locator('td.sla', { hasText: '1.5%' })
+      .waitFor();
 
     // ...and a new entity joins the table, the team's rollup and the change list.
-    await postUpdate(server.url, { entityName: name, entityType: 'table', teamName: TEAM, tenantName: TENANT, currentSla: 0.5, status: 'Failed' });
+    await postUpdate(server.url, {
+      entityName: name,
+      entityType: 'table',
+      teamName: TEAM,
+      tenantName: TENANT,
+      currentSla: 0.5,
+      status: 'Failed',
+    });
     await table.page.locator('table.entities tbody tr', { hasText: name }).waitFor({ timeout: 10_000 });
     await expect
-      .poll(async () => Number((await teamRow.locator('td').first().innerText()).replace(/\D/g, '')), { timeout: 10_000 })
+      .poll(async () => Number((await text(teamRow.locator('td').first())).replace(/\D/g, '')), {
+        timeout: 10_000,
+      })
       .toBe(totalBefore + 1);
     await changes.page.locator('table.changes tbody tr', { hasText: name }).waitFor({ timeout: 10_000 });
-    expect(await changes.page.locator('table.changes tbody tr').first().innerText()).toContain(name);
+    expect(await text(changes.page.locator('table.changes tbody tr').first())).toContain(name);
 
     for (const o of [table, overview, changes]) {
       expect(await o.page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
@@ -122,9 +146,11 @@ describe('dashboard against the real server', () => {
     await page.keyboard.type('a');
     await page.waitForURL(/q=a/);
     await tabTo(page, 'th button.sort');
-    const header = await page.evaluate(() => document.activeElement?.closest('th')?.innerText ?? '');
+    const header = await page.evaluate(() => document.activeElement?.closest('th')?.textContent ?? '');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('th[aria-sort="ascending"], th[aria-sort="descending"]').innerText()).toContain(header.replace(/[▲▼↕]/g, '').trim());
+    await expect
+      .poll(() => text(page.locator('th[aria-sort="ascending"], th[aria-sort="descending"]')))
+      .toContain(header.replace(/[▲▼↕]/g, '').trim());
     await tabTo(page, 'table.entities tbody th a');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/entities\/\d+/);

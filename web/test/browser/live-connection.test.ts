@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TcpProxy, startTcpProxy } from '../../../server/test/support/tcp-proxy';
-import { launchBrowser, openPage } from '../support/browser';
+import { startTcpProxy, type TcpProxy } from '../../../server/test/support/tcp-proxy';
+import { launchBrowser, openPage, text } from '../support/browser';
 import { postUpdate, startServer, type TestServer } from '../support/server';
 
 const TENANT = 'Data Engineering';
@@ -31,14 +31,22 @@ describe('live connection', () => {
 
     proxy.pause();
     await page.locator('[data-state="reconnecting"]').waitFor({ timeout: 15_000 });
-    expect(await indicator.innerText()).toContain('Reconnecting');
+    expect(await text(indicator)).toContain('Reconnecting');
     const names = [1, 2, 3].map((i) => `while_offline_${Date.now()}_${i}`);
     for (const [i, entityName] of names.entries()) {
-      await postUpdate(server.url, { entityName, entityType: 'job', teamName: 'PGM', tenantName: TENANT, currentSla: 90 + i, status: 'AtRisk' });
+      await postUpdate(server.url, {
+        entityName,
+        entityType: 'job',
+        teamName: 'PGM',
+        tenantName: TENANT,
+        currentSla: 90 + i,
+        status: 'AtRisk',
+      });
     }
     proxy.resume();
     await page.locator('[data-state="live"]').waitFor({ timeout: 20_000 });
-    for (const name of names) await page.locator('table.changes tbody tr', { hasText: name }).waitFor({ timeout: 10_000 });
+    for (const name of names)
+      await page.locator('table.changes tbody tr', { hasText: name }).waitFor({ timeout: 10_000 });
     // Newest first, each exactly once (replay after reconnect must not duplicate rows).
     const shown = await page.locator('table.changes tbody tr th a').allInnerTexts();
     const order = names.map((n) => shown.indexOf(n));
@@ -50,7 +58,14 @@ describe('live connection', () => {
     proxy.cut();
     await page.locator('[data-state="live"]').waitFor({ timeout: 20_000 });
     const after = `after_cut_${Date.now()}`;
-    await postUpdate(server.url, { entityName: after, entityType: 'job', teamName: 'PGM', tenantName: TENANT, currentSla: 99, status: 'Passed' });
+    await postUpdate(server.url, {
+      entityName: after,
+      entityType: 'job',
+      teamName: 'PGM',
+      tenantName: TENANT,
+      currentSla: 99,
+      status: 'Passed',
+    });
     await page.locator('table.changes tbody tr', { hasText: after }).waitFor({ timeout: 10_000 });
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
     expect(errors).toEqual([]);
@@ -88,7 +103,14 @@ describe('sign-in', () => {
     await page.getByRole('link', { name: 'Recent changes' }).click();
     await page.locator('table.changes tbody tr').first().waitFor();
     const name = `signed_in_live_${Date.now()}`;
-    await postUpdate(server.url, { entityName: name, entityType: 'job', teamName: 'PGM', tenantName: TENANT, currentSla: 97, status: 'Passed' });
+    await postUpdate(server.url, {
+      entityName: name,
+      entityType: 'job',
+      teamName: 'PGM',
+      tenantName: TENANT,
+      currentSla: 97,
+      status: 'Passed',
+    });
     await page.locator('table.changes tbody tr', { hasText: name }).waitFor({ timeout: 10_000 });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Read token').waitFor();
@@ -110,15 +132,17 @@ describe('cache mode', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    const keys = execFileSync('redis-cli', ['--scan', '--pattern', `${prefix}*`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const keys = execFileSync('redis-cli', ['--scan', '--pattern', `${prefix}*`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
     if (keys.length > 0) execFileSync('redis-cli', ['del', ...keys]);
   });
 
   it('shows redis mode on the system page and no degraded banner while Redis serves', async () => {
     const { page, context } = await openPage(browser, `${server.url}/system`);
     const mode = page.locator('dl.system div', { hasText: 'Cache mode' }).locator('dd');
-    await expect.poll(() => mode.innerText(), { timeout: 15_000 }).toBe('redis');
-    expect(await page.locator('dl.system div', { hasText: 'Redis connection' }).locator('dd').innerText()).toBe('ready');
+    await expect.poll(() => text(mode), { timeout: 15_000 }).toBe('redis');
+    expect(await text(page.locator('dl.system div', { hasText: 'Redis connection' }).locator('dd'))).toBe('ready');
     expect(await page.getByTestId('degraded-banner').count()).toBe(0);
     await context.close();
   });

@@ -9,11 +9,22 @@ export type TestServer = { url: string; port: number; close(): Promise<void> };
  * Boots exactly what production boots, on an ephemeral port with its own embedded database
  * (or, given DATABASE_URL in env, its own schema there).
  */
-export async function startServer(env: Record<string, string> = {}, opts: { schema?: string } = {}): Promise<TestServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  opts: { schema?: string } = {},
+): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'sla-web-'));
   const app = await bootstrap(
     // The demo poller stays off so tests see only the changes they make.
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DEMO: 'on', DEMO_POLLER_INTERVAL_MS: '0', DATA_DIR: dir, LOG_LEVEL: 'warn', ...env }),
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DEMO: 'on',
+      DEMO_POLLER_INTERVAL_MS: '0',
+      DATA_DIR: dir,
+      LOG_LEVEL: 'warn',
+      ...env,
+    }),
     opts,
   );
   return {
@@ -38,7 +49,10 @@ type Update = {
 };
 
 /** Pushes a poller result the way a poller does: the public REST endpoint. */
-export async function postUpdate(url: string, update: Update): Promise<{ changeId: number | null; entity: { id: number } }> {
+export async function postUpdate(
+  url: string,
+  update: Update,
+): Promise<{ changeId: number | null; entity: { id: number } }> {
   const res = await fetch(`${url}/api/cache/incremental-update`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

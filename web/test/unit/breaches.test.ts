@@ -17,7 +17,16 @@ describe('breach periods', () => {
 
   it('has no periods without points and measures the share in breach', () => {
     expect(breachIntervals([], 95, 100)).toEqual([]);
-    expect(breachShare([[0, 25], [50, 75]], 0, 100)).toBe(0.5);
+    expect(
+      breachShare(
+        [
+          [0, 25],
+          [50, 75],
+        ],
+        0,
+        100,
+      ),
+    ).toBe(0.5);
     expect(breachShare([[-50, 25]], 0, 100)).toBe(0.25);
   });
 });

@@ -6,7 +6,10 @@ const run = (events: ConnectionEvent[], start = initialConnection()) => events.r
 describe('connection indicator', () => {
   it('goes connecting → live on the first open', () => {
     expect(initialConnection().indicator).toBe('connecting');
-    const s = run([{ type: 'ws', state: 'connecting', at: 0 }, { type: 'ws', state: 'pending', at: 10 }]);
+    const s = run([
+      { type: 'ws', state: 'connecting', at: 0 },
+      { type: 'ws', state: 'pending', at: 10 },
+    ]);
     expect(s).toMatchObject({ indicator: 'live', everOpen: true, reconnects: 0 });
   });
 
@@ -28,7 +31,13 @@ describe('connection indicator', () => {
     expect(nextConnection(dropped, { type: 'tick', at: 100 + OFFLINE_AFTER_MS - 1 }).indicator).toBe('reconnecting');
     expect(nextConnection(dropped, { type: 'tick', at: 100 + OFFLINE_AFTER_MS }).indicator).toBe('offline');
     expect(nextConnection(dropped, { type: 'browser', online: false, at: 200 }).indicator).toBe('offline');
-    const online = run([{ type: 'browser', online: false, at: 200 }, { type: 'browser', online: true, at: 300 }], dropped);
+    const online = run(
+      [
+        { type: 'browser', online: false, at: 200 },
+        { type: 'browser', online: true, at: 300 },
+      ],
+      dropped,
+    );
     expect(online.indicator).toBe('reconnecting');
   });
 

@@ -29,7 +29,12 @@ describe('entity patches', () => {
   });
 
   it('keeps only the newest applied change per entity in a batch', () => {
-    const m = latestByEntity([change({ id: 12 }), change({ id: 14, currentSla: 70 }), change({ id: 13 }), change({ id: 15, applied: false })]);
+    const m = latestByEntity([
+      change({ id: 12 }),
+      change({ id: 14, currentSla: 70 }),
+      change({ id: 13 }),
+      change({ id: 15, applied: false }),
+    ]);
     expect(m.get(1)?.id).toBe(14);
   });
 
@@ -49,10 +54,21 @@ describe('entity patches', () => {
       transitions: [{ at: '2025-01-01T00:00:00.000Z', from: null, to: 'Passed' as const, changeId: 10 }],
       lastReceivedAt: '2025-01-01T00:00:01.000Z',
     };
-    const late = change({ id: 12, applied: false, observedAt: '2024-12-31T12:00:00.000Z', currentSla: 90, status: 'AtRisk' });
+    const late = change({
+      id: 12,
+      applied: false,
+      observedAt: '2024-12-31T12:00:00.000Z',
+      currentSla: 90,
+      status: 'AtRisk',
+    });
     const next = patchHistory(h, [change(), late, change({ entityId: 9 })]);
     expect(next.points.map((p) => p.sla)).toEqual([90, 96, 80]);
-    expect(next.transitions.at(-1)).toEqual({ at: '2025-01-02T00:00:00.000Z', from: 'Passed', to: 'Failed', changeId: 11 });
+    expect(next.transitions.at(-1)).toEqual({
+      at: '2025-01-02T00:00:00.000Z',
+      from: 'Passed',
+      to: 'Failed',
+      changeId: 11,
+    });
     expect(next.transitions).toHaveLength(2);
     expect(next.entity.version).toBe(11);
     expect(patchHistory(h, [change({ entityId: 9 })])).toBe(h);

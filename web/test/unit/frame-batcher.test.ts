@@ -6,7 +6,10 @@ describe('frame batcher', () => {
   it('delivers everything pushed before a frame in one call, in order', () => {
     const frames: (() => void)[] = [];
     const calls: number[][] = [];
-    const b = createFrameBatcher<number>((items) => calls.push(items), (run) => frames.push(run));
+    const b = createFrameBatcher<number>(
+      (items) => calls.push(items),
+      (run) => frames.push(run),
+    );
     for (let i = 0; i < 500; i++) b.push(i);
     expect(frames).toHaveLength(1);
     frames.shift()?.();
@@ -20,9 +23,13 @@ describe('frame batcher', () => {
   it('drops the oldest items past the cap and reports the overflow', () => {
     const frames: (() => void)[] = [];
     let got: { items: number[]; overflowed: boolean } | null = null;
-    const b = createFrameBatcher<number>((items, overflowed) => (got = { items, overflowed }), (run) => frames.push(run), {
-      max: 3,
-    });
+    const b = createFrameBatcher<number>(
+      (items, overflowed) => (got = { items, overflowed }),
+      (run) => frames.push(run),
+      {
+        max: 3,
+      },
+    );
     for (let i = 0; i < 5; i++) b.push(i);
     frames.shift()?.();
     expect(got).toEqual({ items: [2, 3, 4], overflowed: true });
@@ -35,11 +42,15 @@ describe('frame batcher under a burst', () => {
     const frames: (() => void)[] = [];
     const delayed: { at: number; run: () => void }[] = [];
     const calls: number[][] = [];
-    const b = createFrameBatcher<number>((items) => calls.push(items), (run) => frames.push(run), {
-      minIntervalMs: 100,
-      now: () => now,
-      delay: (run, ms) => delayed.push({ at: now + ms, run }),
-    });
+    const b = createFrameBatcher<number>(
+      (items) => calls.push(items),
+      (run) => frames.push(run),
+      {
+        minIntervalMs: 100,
+        now: () => now,
+        delay: (run, ms) => delayed.push({ at: now + ms, run }),
+      },
+    );
     b.push(1);
     frames.shift()?.();
     expect(calls).toEqual([[1]]);

@@ -41,7 +41,11 @@ describe('live updater', () => {
     expect(qc.getQueryData<EntityList>(listKey)?.items[0]?.currentSla).toBe(96);
     expect(frames).toHaveLength(1);
     frames[0]?.();
-    expect(qc.getQueryData<EntityList>(listKey)?.items[0]).toMatchObject({ currentSla: 70, version: 12, status: 'Failed' });
+    expect(qc.getQueryData<EntityList>(listKey)?.items[0]).toMatchObject({
+      currentSla: 70,
+      version: 12,
+      status: 'Failed',
+    });
     const summary = qc.getQueryData<Summary>(summaryKey);
     expect(summary?.overall.byStatus).toEqual({ Passed: 1, Failed: 1, AtRisk: 0, NoData: 0 });
     const recent = qc.getQueryData<{ pages: { changes: { id: number }[] }[] }>(recentKey());

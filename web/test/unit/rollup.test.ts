@@ -17,16 +17,24 @@ describe('rollup deltas', () => {
 });
 
 describe('patchSummary', () => {
-  const entities = [
-    entity({ id: 1, tenantName: 'A', teamName: 'x', currentSla: 99, status: 'Passed' }),
-    entity({ id: 2, tenantName: 'A', teamName: 'x', currentSla: 98, status: 'Passed' }),
-    entity({ id: 3, tenantName: 'B', teamName: 'y', currentSla: 90, status: 'AtRisk' }),
-  ];
+  const a1 = entity({ id: 1, tenantName: 'A', teamName: 'x', currentSla: 99, status: 'Passed' });
+  const a2 = entity({ id: 2, tenantName: 'A', teamName: 'x', currentSla: 98, status: 'Passed' });
+  const b1 = entity({ id: 3, tenantName: 'B', teamName: 'y', currentSla: 90, status: 'AtRisk' });
+  const entities = [a1, a2, b1];
 
   it('gives the same totals as recomputing from the changed entities', () => {
-    const c = change({ id: 20, entityId: 1, tenantName: 'A', teamName: 'x', previousSla: 99, previousStatus: 'Passed', currentSla: 50, status: 'Failed' });
+    const c = change({
+      id: 20,
+      entityId: 1,
+      tenantName: 'A',
+      teamName: 'x',
+      previousSla: 99,
+      previousStatus: 'Passed',
+      currentSla: 50,
+      status: 'Failed',
+    });
     const { summary, unknownGroup } = patchSummary(summaryOf(entities), [c]);
-    const expected = summaryOf([{ ...entities[0]!, currentSla: 50, status: 'Failed' }, entities[1]!, entities[2]!]);
+    const expected = summaryOf([{ ...a1, currentSla: 50, status: 'Failed' }, a2, b1]);
     expect(unknownGroup).toBe(false);
     // Counts are exact; the mean starts from the server's rounded one, so it may be 0.01 off
     // until the next refetch.
@@ -45,8 +53,17 @@ describe('patchSummary', () => {
   });
 
   it('keeps the order until the server re-sorts, so rows do not jump during a burst', () => {
-    const start = summaryOf([entities[2]!, entities[0]!, entities[1]!]);
-    const c = change({ id: 21, entityId: 1, tenantName: 'A', teamName: 'x', previousSla: 99, previousStatus: 'Passed', currentSla: 10, status: 'Failed' });
+    const start = summaryOf([b1, a1, a2]);
+    const c = change({
+      id: 21,
+      entityId: 1,
+      tenantName: 'A',
+      teamName: 'x',
+      previousSla: 99,
+      previousStatus: 'Passed',
+      currentSla: 10,
+      status: 'Failed',
+    });
     const after = patchSummary(start, [c, { ...c, id: 22, entityId: 2, previousSla: 98 }]).summary;
     expect(after.tenants.map((t) => t.tenantName)).toEqual(['B', 'A']);
     expect(after.tenants[1]?.byStatus.Failed).toBe(2);
@@ -54,7 +71,16 @@ describe('patchSummary', () => {
 
   it('leaves untouched tenants identical (so their sections do not re-render)', () => {
     const s = summaryOf(entities);
-    const c = change({ id: 23, entityId: 3, tenantName: 'B', teamName: 'y', previousSla: 90, previousStatus: 'AtRisk', currentSla: 99, status: 'Passed' });
+    const c = change({
+      id: 23,
+      entityId: 3,
+      tenantName: 'B',
+      teamName: 'y',
+      previousSla: 90,
+      previousStatus: 'AtRisk',
+      currentSla: 99,
+      status: 'Passed',
+    });
     const next = patchSummary(s, [c]).summary;
     expect(next.tenants.find((t) => t.tenantName === 'A')).toBe(s.tenants.find((t) => t.tenantName === 'A'));
   });

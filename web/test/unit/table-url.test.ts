@@ -18,7 +18,8 @@ describe('table URL state', () => {
   });
 
   it('round-trips every field through the query string', () => {
-    const qs = 'tenant=Data+Engineering&team=PGM&type=table&status=AtRisk&stale=1&q=user&sort=currentSla&dir=asc&page=3&size=100';
+    const qs =
+      'tenant=Data+Engineering&team=PGM&type=table&status=AtRisk&stale=1&q=user&sort=currentSla&dir=asc&page=3&size=100';
     const s = parseTableState(qs);
     expect(s).toEqual({
       tenant: 'Data Engineering',
@@ -43,7 +44,12 @@ describe('table URL state', () => {
   it('returns to page 1 and drops the team when the tenant changes', () => {
     const s = { ...DEFAULT_TABLE, tenant: 'A', team: 'x', page: 4 };
     expect(withFilters(s, { tenant: 'B' })).toEqual({ ...DEFAULT_TABLE, tenant: 'B' });
-    expect(withFilters(s, { status: 'Failed' })).toEqual({ ...DEFAULT_TABLE, tenant: 'A', team: 'x', status: 'Failed' });
+    expect(withFilters(s, { status: 'Failed' })).toEqual({
+      ...DEFAULT_TABLE,
+      tenant: 'A',
+      team: 'x',
+      status: 'Failed',
+    });
     expect(withFilters(s, { tenant: '' })).toEqual(DEFAULT_TABLE);
   });
 
