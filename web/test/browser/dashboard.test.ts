@@ -183,7 +183,7 @@ describe('dashboard against the real server', () => {
   it('has no serious or critical axe violations on any page, in light and dark', async () => {
     for (const [name, path, ready] of await pages()) {
       const { page, context } = await openPage(browser, server.url + path, { bypassCSP: true });
-      await page.locator(ready).first().waitFor();
+      await page.locator(ready).first().waitFor({ timeout: 60_000 });
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
         const violations = await axeViolations(page);
@@ -197,7 +197,7 @@ describe('dashboard against the real server', () => {
   it('fits a 375 px wide screen without horizontal page scroll', async () => {
     for (const [name, path, ready] of await pages()) {
       const { page, context } = await openPage(browser, server.url + path, { width: 375, height: 812 });
-      await page.locator(ready).first().waitFor();
+      await page.locator(ready).first().waitFor({ timeout: 60_000 });
       expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(375);
       await screenshot(page, `${name}-375`);
       await context.close();
