@@ -60,8 +60,11 @@ export const APP_PORT = 3000;
 /** The product's own image in k8s/ (a placeholder that kustomize rewrites). */
 export const APP_IMAGE_NAME = 'your-registry/sla-management';
 
-/** Variables the server reads: any other name in a manifest is a typo or dead config. */
-export const ENV_KEYS: ReadonlySet<string> = new Set(Object.keys(ENV_SCHEMA.shape));
+/**
+ * Variables the server reads, plus Node's own NODE_OPTIONS (heap limits sized to the
+ * container): any other name in a manifest is a typo or dead config.
+ */
+export const ENV_KEYS: ReadonlySet<string> = new Set([...Object.keys(ENV_SCHEMA.shape), 'NODE_OPTIONS']);
 
 /**
  * Defers loading to the first test that needs it, so a broken file fails that test with
