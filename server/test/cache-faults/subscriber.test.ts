@@ -66,8 +66,12 @@ describe('the subscriber connection', () => {
       5_000,
       'reader view = postgres',
     );
+    await eventually(
+      async () => (await getJson(readerPod.url, '/api/cache/status')).json.subscriberConnection === 'ready',
+      5_000,
+      'the subscriber to be back',
+    );
     const status = await getJson(readerPod.url, '/api/cache/status');
-    expect(status.json.subscriberConnection).toBe('ready');
     expect(status.json.lastChangeId).toBe((await getJson(writerPod.url, '/api/cache/status')).json.lastChangeId);
   });
 });
