@@ -1,5 +1,4 @@
-import type { Rollup, Status, StatusCounts } from '@sla/shared';
-import type { CachedEntity } from './types.js';
+import type { Rollup, StatusCounts } from '@sla/shared';
 
 /** Additive counters of a group; kept up to date by subtracting an old state and adding the new. */
 export type Counters = { total: number; byStatus: StatusCounts; compliant: number; slaSum: number };
@@ -10,13 +9,6 @@ export const emptyCounters = (): Counters => ({
   compliant: 0,
   slaSum: 0,
 });
-
-export function addTo(c: Counters, e: CachedEntity, sign: 1 | -1): void {
-  c.total += sign;
-  c.byStatus[e.status as Status] += sign;
-  if (e.currentSla >= e.slaTarget) c.compliant += sign;
-  c.slaSum += sign * e.currentSla;
-}
 
 export const toRollup = (c: Counters, stale: number): Rollup => ({
   total: c.total,
@@ -34,6 +26,3 @@ export function worstFirst(a: Rollup, b: Rollup): number {
   if (a.byStatus.Failed !== b.byStatus.Failed) return b.byStatus.Failed - a.byStatus.Failed;
   return (a.meanSla ?? 100) - (b.meanSla ?? 100);
 }
-
-/** How far an entity falls short of its target (negative when it exceeds it). */
-export const slaGap = (e: CachedEntity) => e.slaTarget - e.currentSla;

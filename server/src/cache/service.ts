@@ -283,7 +283,7 @@ export class CacheService {
     const applied = this.follower.applied;
     try {
       await this.memory.beginGeneration(got.fence, applied);
-      await this.memory.writeSnapshot(got.fence, [...this.view.byId.values()]);
+      await this.memory.writeSnapshot(got.fence, [...this.view.entities()]);
       const meta = {
         generation: got.fence,
         appliedChangeId: applied,

@@ -1,91 +1,166 @@
-import { addTo, type Counters, emptyCounters } from './rollup.js';
+import { STATUSES, type Status } from '@sla/shared';
+import { Columns, SlotIndex } from './columns.js';
+import { type Counters, emptyCounters } from './rollup.js';
 import type { CachedEntity } from './types.js';
 
-export type TeamNode = { tenantName: string; teamName: string; counters: Counters; entities: CachedEntity[] };
+export type TeamNode = { index: number; tenantName: string; teamName: string; counters: Counters; slots: number[] };
 export type TenantNode = { tenantName: string; counters: Counters; teams: Map<string, TeamNode> };
+
+const STATUS_CODE = new Map<string, number>(STATUSES.map((s, i) => [s, i]));
 
 /**
  * This pod's in-process view of every entity, indexed by id and by tenant → team, with
  * additive rollups kept current on every change. Reads never touch Redis or PostgreSQL.
- * Team membership never changes (it is part of an entity's identity), so team lists
- * only grow and are replaced wholesale by a reload.
+ * Entities live in columns (see columns.ts) and are materialised as objects only for the
+ * few a request returns. Team membership never changes (it is part of an entity's
+ * identity), so team slot lists only grow and are replaced wholesale by a reset.
  */
 export class EntityView {
-  readonly byId = new Map<number, CachedEntity>();
   readonly tenants = new Map<string, TenantNode>();
   readonly counters = emptyCounters();
   /** Bumped on every change; lets readers memoise derived results. */
   revision = 0;
-  private readonly types = new Map<string, string>();
+  readonly col = new Columns();
+  private names: string[] = [];
+  private teams: TeamNode[] = [];
+  private typeNames: string[] = [];
+  private typeCodes = new Map<string, number>();
+  private readonly slots = new SlotIndex();
+  private count = 0;
 
   get size(): number {
-    return this.byId.size;
+    return this.count;
   }
 
   get entityTypes(): string[] {
-    return [...this.types.keys()].sort();
+    return [...this.typeNames].sort();
   }
 
   /** Applies a state if it is newer than the one held. Returns whether it changed anything. */
   apply(e: CachedEntity): boolean {
-    const old = this.byId.get(e.id);
-    if (old && old.version >= e.version) return false;
-    if (old) {
-      // Updated in place: the team list and the id index keep pointing at the same object.
-      this.count(old, -1);
-      Object.assign(old, e);
-      this.intern(old);
-      this.count(old, 1);
-    } else {
-      const own = { ...e };
-      this.intern(own).entities.push(own);
-      this.byId.set(own.id, own);
-      this.count(own, 1);
+    let slot = this.slots.get(e.id);
+    const c = this.col;
+    if (slot >= 0 && (c.version[slot] as number) >= e.version) return false;
+    if (slot >= 0) this.countSlot(slot, -1);
+    else {
+      slot = this.count++;
+      c.ensure(this.count);
+      const team = this.team(e.tenantName, e.teamName);
+      team.slots.push(slot);
+      c.team[slot] = team.index;
+      c.id[slot] = e.id;
+      this.names[slot] = e.entityName;
+      c.type[slot] = this.typeCode(e.entityType);
+      this.slots.set(e.id, slot);
     }
+    c.version[slot] = e.version;
+    c.slaTarget[slot] = e.slaTarget;
+    c.currentSla[slot] = e.currentSla;
+    c.status[slot] = STATUS_CODE.get(e.status) ?? 3;
+    c.statusSince[slot] = e.statusSince;
+    c.observedAt[slot] = e.observedAt;
+    c.updatedAt[slot] = e.updatedAt;
+    this.countSlot(slot, 1);
     this.revision++;
     return true;
   }
 
-  /** Replaces everything with a snapshot (start-up, or after a full refresh). */
+  /** The slot of an entity id, or -1. */
+  slotOf(id: number): number {
+    return this.slots.get(id);
+  }
+
+  get(id: number): CachedEntity | undefined {
+    const slot = this.slots.get(id);
+    return slot >= 0 ? this.entity(slot) : undefined;
+  }
+
+  /** A fresh object for one slot. */
+  entity(slot: number): CachedEntity {
+    const c = this.col;
+    const team = this.teams[c.team[slot] as number] as TeamNode;
+    return {
+      id: c.id[slot] as number,
+      tenantName: team.tenantName,
+      teamName: team.teamName,
+      entityType: this.typeNames[c.type[slot] as number] as string,
+      entityName: this.names[slot] as string,
+      slaTarget: c.slaTarget[slot] as number,
+      currentSla: c.currentSla[slot] as number,
+      status: this.status(slot),
+      statusSince: c.statusSince[slot] as number,
+      observedAt: c.observedAt[slot] as number,
+      updatedAt: c.updatedAt[slot] as number,
+      version: c.version[slot] as number,
+    };
+  }
+
+  status(slot: number): Status {
+    return STATUSES[this.col.status[slot] as number] as Status;
+  }
+
+  name(slot: number): string {
+    return this.names[slot] as string;
+  }
+
+  typeName(slot: number): string {
+    return this.typeNames[this.col.type[slot] as number] as string;
+  }
+
+  /** Every entity as a fresh object (start-up copies, tests). */
+  *entities(): Generator<CachedEntity> {
+    for (let slot = 0; slot < this.count; slot++) yield this.entity(slot);
+  }
+
+  /** Replaces everything with a snapshot (start-up). */
   reset(): void {
-    this.byId.clear();
     this.tenants.clear();
-    this.types.clear();
+    this.teams = [];
+    this.names = [];
+    this.typeNames = [];
+    this.typeCodes.clear();
+    this.slots.clear();
+    this.count = 0;
     Object.assign(this.counters, emptyCounters());
     this.revision++;
   }
 
-  /** Shares one copy of each tenant, team and type string: at a million entities it matters. */
-  private intern(e: CachedEntity): TeamNode {
-    const team = this.team(e);
-    e.tenantName = team.tenantName;
-    e.teamName = team.teamName;
-    let type = this.types.get(e.entityType);
-    if (type === undefined) {
-      type = e.entityType;
-      this.types.set(type, type);
+  private countSlot(slot: number, sign: 1 | -1): void {
+    const c = this.col;
+    const team = this.teams[c.team[slot] as number] as TeamNode;
+    const tenant = this.tenants.get(team.tenantName) as TenantNode;
+    const status = this.status(slot);
+    const sla = c.currentSla[slot] as number;
+    const compliant = sla >= (c.slaTarget[slot] as number) ? sign : 0;
+    for (const k of [this.counters, team.counters, tenant.counters]) {
+      k.total += sign;
+      k.byStatus[status] += sign;
+      k.compliant += compliant;
+      k.slaSum += sign * sla;
     }
-    e.entityType = type;
-    return team;
   }
 
-  private count(e: CachedEntity, sign: 1 | -1): void {
-    const team = this.team(e);
-    addTo(this.counters, e, sign);
-    addTo(team.counters, e, sign);
-    addTo(this.tenants.get(e.tenantName)?.counters as Counters, e, sign);
+  private typeCode(type: string): number {
+    let code = this.typeCodes.get(type);
+    if (code === undefined) {
+      code = this.typeNames.length;
+      this.typeNames.push(type);
+      this.typeCodes.set(type, code);
+    }
+    return code;
   }
 
-  private team(e: CachedEntity): TeamNode {
-    let tenant = this.tenants.get(e.tenantName);
+  private team(tenantName: string, teamName: string): TeamNode {
+    let tenant = this.tenants.get(tenantName);
     if (!tenant) {
-      tenant = { tenantName: e.tenantName, counters: emptyCounters(), teams: new Map() };
-      this.tenants.set(e.tenantName, tenant);
+      tenant = { tenantName, counters: emptyCounters(), teams: new Map() };
+      this.tenants.set(tenantName, tenant);
     }
-    let team = tenant.teams.get(e.teamName);
+    let team = tenant.teams.get(teamName);
     if (!team) {
-      team = { tenantName: e.tenantName, teamName: e.teamName, counters: emptyCounters(), entities: [] };
-      tenant.teams.set(e.teamName, team);
+      team = { index: this.teams.length, tenantName, teamName, counters: emptyCounters(), slots: [] };
+      this.teams.push(team);
+      tenant.teams.set(teamName, team);
     }
     return team;
   }

@@ -17,7 +17,7 @@ export function startDemo(url: string, token: string, config: Config, view: Enti
   const rnd = prng(Date.now() & 0xffff);
   const staleMs = config.STALE_AFTER_MINUTES * 60_000;
   const tick = async () => {
-    const live = [...view.byId.values()].filter((e) => Date.now() - e.observedAt < staleMs);
+    const live = [...view.entities()].filter((e) => Date.now() - e.observedAt < staleMs);
     const updates = Array.from({ length: Math.min(5, live.length) }, () => {
       const e = live[Math.floor(rnd() * live.length)];
       if (!e) return null;

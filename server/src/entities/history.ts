@@ -8,7 +8,7 @@ const iso = (t: number) => new Date(t).toISOString();
 
 /** An entity's SLA over time and its status transitions, from the change log. */
 export async function entityHistory(app: AppDeps, id: number, days: number): Promise<History> {
-  const entity = app.cache.view.byId.get(id);
+  const entity = app.cache.view.get(id);
   if (!entity) throw new AppError('NOT_FOUND', `No entity with id ${id}`);
   app.cache.hits++;
   const changes = await entityChanges(app.db.sql, id, Date.now() - days * 86_400_000);

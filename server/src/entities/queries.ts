@@ -1,29 +1,42 @@
 import type { EntityList, EntityListInput, Summary, TeamSummary, TenantSummary } from '@sla/shared';
 import { ZEntityListInput } from '@sla/shared';
 import type { z } from 'zod';
-import { slaGap, toRollup, worstFirst } from '../cache/rollup.js';
-import type { CachedEntity } from '../cache/types.js';
+import { toRollup, worstFirst } from '../cache/rollup.js';
 import type { EntityView } from '../cache/view.js';
 import { TopK } from './top-k.js';
 import { toWireEntity } from './wire.js';
 
 type ListInput = z.output<typeof ZEntityListInput>;
 
-const compareBy: Record<ListInput['sort'], (a: CachedEntity, b: CachedEntity) => number> = {
-  currentSla: (a, b) => a.currentSla - b.currentSla,
-  slaGap: (a, b) => slaGap(a) - slaGap(b),
-  entityName: (a, b) => (a.entityName < b.entityName ? -1 : a.entityName > b.entityName ? 1 : 0),
-  status: (a, b) => (a.status < b.status ? -1 : a.status > b.status ? 1 : 0),
-  updatedAt: (a, b) => a.updatedAt - b.updatedAt,
-  observedAt: (a, b) => a.observedAt - b.observedAt,
+type Compare = (view: EntityView) => (a: number, b: number) => number;
+
+/** Comparators over slots, reading the view's columns (no object per candidate). */
+const compareBy: Record<ListInput['sort'], Compare> = {
+  currentSla: (v) => (a, b) => (v.col.currentSla[a] as number) - (v.col.currentSla[b] as number),
+  slaGap: (v) => (a, b) => gap(v, a) - gap(v, b),
+  entityName: (v) => (a, b) => {
+    const x = v.name(a);
+    const y = v.name(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  },
+  status: (v) => (a, b) => {
+    const x = v.status(a);
+    const y = v.status(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  },
+  updatedAt: (v) => (a, b) => (v.col.updatedAt[a] as number) - (v.col.updatedAt[b] as number),
+  observedAt: (v) => (a, b) => (v.col.observedAt[a] as number) - (v.col.observedAt[b] as number),
 };
 
+/** How far an entity falls short of its target (negative when it exceeds it). */
+const gap = (v: EntityView, slot: number) => (v.col.slaTarget[slot] as number) - (v.col.currentSla[slot] as number);
+
 /** Only the groups a filter names are visited; the rest of the view is not touched. */
-function* candidates(view: EntityView, f: ListInput): Generator<CachedEntity> {
+function* candidates(view: EntityView, f: ListInput): Generator<number> {
   const tenants = f.tenantName ? [view.tenants.get(f.tenantName)].filter((t) => !!t) : view.tenants.values();
   for (const tenant of tenants) {
     const teams = f.teamName ? [tenant.teams.get(f.teamName)].filter((t) => !!t) : tenant.teams.values();
-    for (const team of teams) yield* team.entities;
+    for (const team of teams) yield* team.slots;
   }
 }
 
@@ -31,34 +44,39 @@ function* candidates(view: EntityView, f: ListInput): Generator<CachedEntity> {
 export function listEntities(view: EntityView, input: EntityListInput, staleBefore: number): EntityList {
   const f = ZEntityListInput.parse(input);
   const q = f.q?.toLowerCase();
-  const base = compareBy[f.sort];
+  const base = compareBy[f.sort](view);
+  const ids = view.col.id;
   // Ties broken by id so pages are stable.
-  const cmp = (a: CachedEntity, b: CachedEntity) => (f.dir === 'asc' ? base(a, b) : base(b, a)) || a.id - b.id;
-  const top = new TopK<CachedEntity>(f.offset + f.limit, cmp);
+  const cmp = (a: number, b: number) =>
+    (f.dir === 'asc' ? base(a, b) : base(b, a)) || (ids[a] as number) - (ids[b] as number);
+  const top = new TopK<number>(f.offset + f.limit, cmp);
+  const observed = view.col.observedAt;
   let total = 0;
-  for (const e of candidates(view, f)) {
-    if (f.entityType && e.entityType !== f.entityType) continue;
-    if (f.status && e.status !== f.status) continue;
-    if (f.stale !== undefined && e.observedAt < staleBefore !== f.stale) continue;
-    if (q && !e.entityName.toLowerCase().includes(q)) continue;
+  for (const slot of candidates(view, f)) {
+    if (f.entityType && view.typeName(slot) !== f.entityType) continue;
+    if (f.status && view.status(slot) !== f.status) continue;
+    if (f.stale !== undefined && (observed[slot] as number) < staleBefore !== f.stale) continue;
+    if (q && !view.name(slot).toLowerCase().includes(q)) continue;
     total++;
-    top.push(e);
+    top.push(slot);
   }
   const items = top
     .sorted()
     .slice(f.offset)
-    .map((e) => toWireEntity(e, staleBefore));
+    .map((slot) => toWireEntity(view.entity(slot), staleBefore));
   return { total, items };
 }
 
-function worstOf(entities: Iterable<CachedEntity>, n: number, staleBefore: number) {
-  const top = new TopK<CachedEntity>(n, (a, b) => slaGap(b) - slaGap(a) || a.id - b.id);
+function worstOf(view: EntityView, slots: number[], n: number, staleBefore: number) {
+  const ids = view.col.id;
+  const top = new TopK<number>(n, (a, b) => gap(view, b) - gap(view, a) || (ids[a] as number) - (ids[b] as number));
+  const observed = view.col.observedAt;
   let stale = 0;
-  for (const e of entities) {
-    top.push(e);
-    if (e.observedAt < staleBefore) stale++;
+  for (const slot of slots) {
+    top.push(slot);
+    if ((observed[slot] as number) < staleBefore) stale++;
   }
-  return { worst: top.sorted().map((e) => toWireEntity(e, staleBefore)), stale };
+  return { worst: top.sorted().map((slot) => toWireEntity(view.entity(slot), staleBefore)), stale };
 }
 
 /** Rollups per tenant and team, worst first. Rollup counters are maintained incrementally by the view. */
@@ -69,7 +87,7 @@ export function summarize(view: EntityView, worstN: number, staleBefore: number,
     const teams: TeamSummary[] = [];
     let tenantStale = 0;
     for (const team of tenant.teams.values()) {
-      const { worst, stale } = worstOf(team.entities, worstN, staleBefore);
+      const { worst, stale } = worstOf(view, team.slots, worstN, staleBefore);
       tenantStale += stale;
       teams.push({ teamName: team.teamName, ...toRollup(team.counters, stale), worst });
     }

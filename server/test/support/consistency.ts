@@ -57,7 +57,7 @@ export async function redisEntities(url: string, prefix: string): Promise<Map<nu
 
 export function podEntities(app: App): Map<number, EntityFacts> {
   return new Map(
-    [...app.deps.cache.view.byId.values()].map((e) => [
+    [...app.deps.cache.view.entities()].map((e) => [
       e.id,
       { version: e.version, currentSla: e.currentSla, status: e.status },
     ]),
