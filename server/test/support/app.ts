@@ -75,7 +75,9 @@ export async function spawnPod(env: TestEnv, timeoutMs = 60_000, opts: { bundle?
   const { freePort } = await import('./redis-server.js');
   const port = await freePort();
   // Benchmarks run the production bundle (plain Node); tests run the sources through tsx.
-  const [cmd, args] = opts.bundle ? [process.execPath, ['--enable-source-maps', BUNDLE]] : [TSX, [MAIN]];
+  const [cmd, args] = opts.bundle
+    ? [process.execPath, ['--max-semi-space-size=4', '--enable-source-maps', BUNDLE]]
+    : [TSX, [MAIN]];
   const child = spawn(cmd, args as string[], {
     env: {
       ...process.env,
