@@ -302,7 +302,7 @@ describe('app environment', () => {
       LOG_LEVEL: 'info',
       CACHE_REFRESH_INTERVAL_HOURS: '6',
       SHUTDOWN_TIMEOUT_MS: '25000',
-      NODE_OPTIONS: '--max-old-space-size=768 --max-semi-space-size=4',
+      NODE_OPTIONS: '--max-old-space-size=384 --max-semi-space-size=4',
     });
     // The heap cap leaves room under the container's 1Gi limit for code, buffers and the young generation.
     const cap = Number(/--max-old-space-size=(\d+)/.exec(objectData(configMap()).NODE_OPTIONS ?? '')?.[1]);
