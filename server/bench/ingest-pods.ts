@@ -1,44 +1,14 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { PodProcess } from '../test/support/app.js';
-import { freePort } from '../test/support/redis-server.js';
-
-const SERVER_DIR = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+import { type PodProcess, spawnPod } from '../test/support/app.js';
 
 /**
- * A pod as its own OS process, as in production: `node --import tsx src/main.ts`, so the
- * pid is the pod's own (for CPU accounting). With `profileDir`, node runs it with
- * --cpu-prof (not allowed in NODE_OPTIONS), and the profile is written there when the pod
- * exits after SIGTERM.
+ * A pod as its own OS process, as in production, so the pid is the pod's own (for CPU
+ * accounting). With `profileDir`, node runs it with --cpu-prof (not allowed in
+ * NODE_OPTIONS), and the profile is written there when the pod exits after SIGTERM.
  */
-export async function startPodProcess(env: Record<string, string>, profileDir?: string): Promise<PodProcess> {
-  const port = await freePort();
-  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', MAIN], {
-    cwd: SERVER_DIR,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DEMO: 'off', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => (out += d));
-  child.stderr?.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
-  for (const until = Date.now() + 60_000; ; ) {
-    if (child.exitCode !== null) throw new Error(`pod exited early:\n${out}`);
-    if (
-      await fetch(`${url}/api/health/ready`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (Date.now() > until) throw new Error(`pod not ready in time:\n${out}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { url, child, output: () => out, kill: (s = 'SIGTERM') => child.kill(s), exited };
+export function startPodProcess(env: Record<string, string>, profileDir?: string): Promise<PodProcess> {
+  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  return spawnPod(env, 60_000, { nodeArgs });
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */

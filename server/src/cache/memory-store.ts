@@ -38,9 +38,10 @@ export class MemoryStore implements CacheStore {
 
   /**
    * `lock` is the lock whose tokens switchGeneration checks; without one no token matches.
-   * `shareWrites` keeps the objects written in instead of copies: a pod's fallback store is
-   * filled from its own view, whose objects only ever move forward, and sharing them
-   * halves what memory mode costs per entity. Reads still hand out copies.
+   * `shareWrites` keeps the objects written in instead of copying them again: a pod's
+   * fallback store is only ever handed objects made for it (materialised from the view, or
+   * built from a change), so a second copy would only double what memory mode costs per
+   * entity. Reads still hand out copies.
    */
   constructor(lock?: MemoryRefreshLock, options: { shareWrites?: boolean } = {}) {
     this.lock = lock;

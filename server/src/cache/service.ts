@@ -14,6 +14,7 @@ import { MemoryRefreshLock } from './lock.js';
 import { MemoryStore } from './memory-store.js';
 import { RedisLink } from './redis-link.js';
 import { runRefresh } from './refresh.js';
+import { readSnapshot } from './snapshot.js';
 import type { CacheStore } from './types.js';
 import { EntityView } from './view.js';
 
@@ -185,7 +186,6 @@ export class CacheService {
 
   private async loadView(): Promise<void> {
     const { db } = this.d;
-    const { readSnapshot } = await import('./snapshot.js');
     this.view.reset();
     const { head } = await readSnapshot(db, (batch) => {
       for (const e of batch) this.view.apply(e);

@@ -48,12 +48,8 @@ export function readEncodedSnapshot(db: Db, sink: SnapshotSink): Promise<{ head:
 export function readSnapshot(
   db: Db,
   onBatch: (entities: CachedEntity[]) => Promise<void> | void,
-  onHead?: (head: number) => Promise<void> | void,
 ): Promise<{ head: number; count: number }> {
-  return readEncodedSnapshot(db, {
-    onStart: (head) => onHead?.(head),
-    onBatch: (rows) => onBatch(rows.map((r) => decodeEntity(r.text))),
-  });
+  return readEncodedSnapshot(db, { onBatch: (rows) => onBatch(rows.map((r) => decodeEntity(r.text))) });
 }
 
 async function headOf(sql: Sql): Promise<number> {

@@ -66,19 +66,27 @@ export type PodProcess = {
   exited: Promise<number | null>;
 };
 
+const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
-/** Runs a pod as a separate OS process (for SIGKILL/SIGTERM tests) and waits until it is ready. */
-export async function spawnPod(env: TestEnv, timeoutMs = 60_000, opts: { bundle?: boolean } = {}): Promise<PodProcess> {
+/**
+ * Runs a pod as a separate OS process (for SIGKILL/SIGTERM tests and benchmarks) and waits
+ * until it is ready. The child is Node itself (no wrapper process), so its pid is the pod's.
+ * `bundle`: the production bundle, started as the image starts it; otherwise the sources
+ * through tsx. `nodeArgs`: extra Node flags (e.g. --cpu-prof, which NODE_OPTIONS refuses).
+ */
+export async function spawnPod(
+  env: TestEnv,
+  timeoutMs = 60_000,
+  opts: { bundle?: boolean; nodeArgs?: string[] } = {},
+): Promise<PodProcess> {
   const { freePort } = await import('./redis-server.js');
   const port = await freePort();
-  // Benchmarks run the production bundle (plain Node); tests run the sources through tsx.
-  const [cmd, args] = opts.bundle
-    ? [process.execPath, ['--max-semi-space-size=4', '--enable-source-maps', BUNDLE]]
-    : [TSX, [MAIN]];
-  const child = spawn(cmd, args as string[], {
+  const entry = opts.bundle ? ['--max-semi-space-size=4', '--enable-source-maps', BUNDLE] : ['--import', 'tsx', MAIN];
+  const [cmd, args] = [process.execPath, [...(opts.nodeArgs ?? []), ...entry]];
+  const child = spawn(cmd, args, {
+    cwd: SERVER_DIR,
     env: {
       ...process.env,
       PORT: String(port),
