@@ -8,7 +8,7 @@
 import { cpus } from 'node:os';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import WebSocket from 'ws';
-import type { AppRouter } from '../src/router.js';
+import type { AppRouter } from '../src/app-router.js';
 import { dropSchema, PG_URL, type PodProcess, uniqueSchema } from '../test/support/app.js';
 import { uniquePrefix } from '../test/support/ids.js';
 import { startRedisServer } from '../test/support/redis-server.js';

@@ -2,17 +2,17 @@ import type { AddressInfo } from 'node:net';
 import type pino from 'pino';
 import type { AppDeps } from './app-deps.js';
 import { SessionSigner } from './auth/session.js';
-import { CacheService } from './cache/service.js';
-import type { Config } from './config.js';
+import { CacheService } from './cache/coordinator.js';
 import { migrate, openOrm } from './db/orm.js';
 import { sqlRunner } from './db/sql.js';
 import { demoToken, startDemo } from './demo/demo.js';
 import { createHttpServer } from './http/server.js';
-import { parseIngestTokens } from './ingest/auth.js';
 import { RateLimiter } from './ingest/rate-limit.js';
+import { parseIngestTokens } from './ingest/tokens.js';
 import { IngestWriter } from './ingest/writer.js';
-import { createLogger, redactUrl } from './log.js';
-import { createMetrics } from './metrics.js';
+import type { Config } from './platform/config.js';
+import { createLogger, redactUrl } from './platform/log.js';
+import { createMetrics } from './platform/metrics.js';
 
 export type App = { url: string; close: () => Promise<void>; deps: AppDeps };
 

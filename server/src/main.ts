@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { bootstrap } from './bootstrap.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './platform/config.js';
 
 let config: ReturnType<typeof loadConfig>;
 try {

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { publicProcedure, router } from '../trpc.js';
-import { safeEqual } from '../util/safe-equal.js';
+import { safeEqual } from '../platform/safe-equal.js';
+import { publicProcedure, router } from '../trpc/trpc.js';
 
 /** Dashboard sign-in when READ_TOKEN is set: the token is exchanged for a signed session cookie. */
 export const authRouter = router({

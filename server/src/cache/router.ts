@@ -10,10 +10,10 @@ import {
   ZRefreshResult,
 } from '@sla/shared';
 import { z } from 'zod';
-import { listRecentChanges } from '../changes/recent.js';
-import { changeStream } from '../changes/subscribe.js';
 import { ingestMany, ingestOne } from '../ingest/ingest.js';
-import { ingestProcedure, readProcedure, router } from '../trpc.js';
+import { listRecentChanges } from '../live/recent.js';
+import { changeStream } from '../live/subscribe.js';
+import { ingestProcedure, readProcedure, router } from '../trpc/trpc.js';
 
 const TAGS = ['cache'];
 const ERRORS =

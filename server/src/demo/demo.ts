@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EntityView } from '../cache/view.js';
-import type { Config } from '../config.js';
+import type { Config } from '../platform/config.js';
+import type { EntityView } from '../readmodel/view.js';
 import { demoSla, prng, statusFor } from './dataset.js';
 
 /** A token only the built-in demo poller knows, added to the accepted ingest tokens at start. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/sql.js';
 import { identityKey, type PlannedChange, type StoredState } from '../ingest/plan.js';
-import { insertChanges, lockChangeOrder, upsertEntities } from '../ingest/store-sql.js';
+import { insertChanges, lockChangeOrder, upsertEntities } from '../ingest/repository.js';
 import { demoEntities, demoSla, prng, statusFor } from './dataset.js';
 
 const HOUR = 3_600_000;

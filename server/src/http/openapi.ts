@@ -1,6 +1,6 @@
 import { ZIncrementalUpdate } from '@sla/shared';
 import { generateOpenApiDocument } from 'trpc-to-openapi';
-import { appRouter } from '../router.js';
+import { appRouter } from '../app-router.js';
 
 const errorBody = {
   type: 'object',

@@ -4,8 +4,8 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
 import type { AppDeps } from '../app-deps.js';
-import { appRouter } from '../router.js';
-import { type Context, createCallerFactory, describeIssues } from '../trpc.js';
+import { appRouter } from '../app-router.js';
+import { type Context, createCallerFactory, describeIssues } from '../trpc/trpc.js';
 import { readBody } from './body.js';
 import { sendJson } from './respond.js';
 

@@ -1,7 +1,7 @@
 import type { IncrementalUpdate, IngestBatchResult, IngestResult } from '@sla/shared';
 import type { AppDeps } from '../app-deps.js';
-import { staleBefore, toWireEntity } from '../entities/wire.js';
-import { AppError, isDatabaseUnavailable } from '../errors.js';
+import { staleBefore, toWireEntity } from '../domain/wire.js';
+import { AppError, isDatabaseUnavailable } from '../platform/errors.js';
 import type { ItemResult } from './writer.js';
 
 export type Caller = { label: string; tenants: Set<string> | null };

@@ -1,5 +1,5 @@
 import type { Change, IncrementalUpdate, Outcome, Status } from '@sla/shared';
-import type { CachedEntity } from '../cache/types.js';
+import type { CachedEntity } from '../cache/store/types.js';
 
 /** SLA target given to an entity first seen without one. */
 export const DEFAULT_SLA_TARGET = 95;

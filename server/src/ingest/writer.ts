@@ -2,7 +2,7 @@ import type { IncrementalUpdate, Outcome } from '@sla/shared';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
 import { identityKey, type PlannedChange, plan, type StoredState } from './plan.js';
-import { insertChanges, loadSeen, loadStates, lockChangeOrder, upsertEntities } from './store-sql.js';
+import { insertChanges, loadSeen, loadStates, lockChangeOrder, upsertEntities } from './repository.js';
 
 export type CommittedChange = PlannedChange & { entityId: number };
 export type ItemResult = { outcome: Outcome; changeId: number | null; entity: StoredState };

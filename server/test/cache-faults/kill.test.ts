@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/bootstrap.js';
-import { cacheKeys } from '../../src/cache/keys.js';
+import { cacheKeys } from '../../src/cache/redis/keys.js';
 import { dropSchema, eventually, PG_URL, post, spawnPod, startPod, UPDATE, uniqueSchema } from '../support/app.js';
 import { pgEntities, podEntities, redisEntities, sorted } from '../support/consistency.js';
 import { uniquePrefix } from '../support/ids.js';

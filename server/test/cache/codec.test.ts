@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEntity, encodeEntity } from '../../src/cache/codec.js';
-import { cacheKeys, changesChannel, parseTeamField, refreshChannel, teamField } from '../../src/cache/keys.js';
+import { cacheKeys, changesChannel, parseTeamField, refreshChannel, teamField } from '../../src/cache/redis/keys.js';
+import { decodeEntity, encodeEntity } from '../../src/cache/store/codec.js';
 import { entity } from './store.contract.js';
 
 describe('codec and key layout', () => {

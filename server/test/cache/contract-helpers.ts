@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import type { RefreshLock } from '../../src/cache/lock.js';
-import type { CachedEntity, CacheStore, GenerationMeta, TeamKey } from '../../src/cache/types.js';
+import type { RefreshLock } from '../../src/cache/lock/lock.js';
+import type { CachedEntity, CacheStore, GenerationMeta, TeamKey } from '../../src/cache/store/types.js';
 
 /** One isolated store, a refresh lock its switch checks, and how to dispose of both. */
 export type StoreHarness = {

@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { type CachedEntity, GenerationGoneError } from '../../src/cache/types.js';
+import { type CachedEntity, GenerationGoneError } from '../../src/cache/store/types.js';
 import {
   buildGeneration,
   entity,

@@ -1,5 +1,5 @@
 import { describe, expect } from 'vitest';
-import { GenerationGoneError } from '../../src/cache/types.js';
+import { GenerationGoneError } from '../../src/cache/store/types.js';
 import { buildGeneration, entity, metaFor, type StoreFactory, storeTest } from './contract-helpers.js';
 
 /** switchGeneration outcomes and what each leaves behind. */

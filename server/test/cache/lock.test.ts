@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryLockState, MemoryRefreshLock, RedisRefreshLock, type RefreshLock } from '../../src/cache/lock.js';
-import { MemoryStore } from '../../src/cache/memory-store.js';
-import { createRedisClient, waitForReady } from '../../src/cache/redis-client.js';
-import { RedisStore } from '../../src/cache/redis-store.js';
-import type { CacheStore } from '../../src/cache/types.js';
+import { MemoryLockState, MemoryRefreshLock, RedisRefreshLock, type RefreshLock } from '../../src/cache/lock/lock.js';
+import { createRedisClient, waitForReady } from '../../src/cache/redis/client.js';
+import { RedisStore } from '../../src/cache/redis/store.js';
+import { MemoryStore } from '../../src/cache/store/memory-store.js';
+import type { CacheStore } from '../../src/cache/store/types.js';
 import { uniquePrefix } from '../support/ids.js';
 import { REDIS_URL } from './redis-helpers.js';
 import { entity, metaFor } from './store.contract.js';

@@ -1,5 +1,5 @@
-import { MemoryLockState, MemoryRefreshLock } from '../../src/cache/lock.js';
-import { MemoryStore } from '../../src/cache/memory-store.js';
+import { MemoryLockState, MemoryRefreshLock } from '../../src/cache/lock/lock.js';
+import { MemoryStore } from '../../src/cache/store/memory-store.js';
 import { runStoreContract } from './store.contract.js';
 
 runStoreContract('memory', async () => {

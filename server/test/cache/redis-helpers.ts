@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
-import { createRedisClient, waitForReady } from '../../src/cache/redis-client.js';
+import { createRedisClient, waitForReady } from '../../src/cache/redis/client.js';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

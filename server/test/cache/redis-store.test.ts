@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeEntity } from '../../src/cache/codec.js';
-import { cacheKeys, teamField } from '../../src/cache/keys.js';
-import { RedisRefreshLock } from '../../src/cache/lock.js';
-import { createRedisClient } from '../../src/cache/redis-client.js';
-import { RedisStore } from '../../src/cache/redis-store.js';
-import { GenerationGoneError } from '../../src/cache/types.js';
+import { RedisRefreshLock } from '../../src/cache/lock/lock.js';
+import { createRedisClient } from '../../src/cache/redis/client.js';
+import { cacheKeys, teamField } from '../../src/cache/redis/keys.js';
+import { RedisStore } from '../../src/cache/redis/store.js';
+import { encodeEntity } from '../../src/cache/store/codec.js';
+import { GenerationGoneError } from '../../src/cache/store/types.js';
 import { uniquePrefix } from '../support/ids.js';
 import { startRedisServer, type TestRedisServer } from '../support/redis-server.js';
 import { connect } from './redis-helpers.js';

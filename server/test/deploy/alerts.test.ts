@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createMetrics } from '../../src/metrics.js';
+import { createMetrics } from '../../src/platform/metrics.js';
 import { durationMs, isRecord, lazy, loadK8s, parseYamlFile, quantityBytes } from './manifests.js';
 
 const RULES_FILE = z.object({

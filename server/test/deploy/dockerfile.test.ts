@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { From, Healthcheck } from 'dockerfile-ast';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENV_SCHEMA } from '../../src/config.js';
+import { ENV_SCHEMA } from '../../src/platform/config.js';
 import {
   APP_PORT,
   closeProbeServer,
@@ -239,7 +239,7 @@ describe('.dockerignore', () => {
     'tsconfig.base.json',
     'server/package.json',
     'server/tsconfig.json',
-    'server/src/config.ts',
+    'server/src/platform/config.ts',
     'server/src/main.ts',
     'shared/src/index.ts',
     'web/package.json',

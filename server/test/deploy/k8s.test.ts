@@ -10,7 +10,7 @@ import type { IProbe } from 'kubernetes-models/v1/Probe';
 import { Service } from 'kubernetes-models/v1/Service';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/platform/config.js';
 import {
   APP_IMAGE_NAME,
   APP_PORT,

@@ -12,7 +12,7 @@ import * as coreV1 from 'kubernetes-models/v1';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { parseAllDocuments } from 'yaml';
 import type { App } from '../../src/bootstrap.js';
-import { ENV_SCHEMA } from '../../src/config.js';
+import { ENV_SCHEMA } from '../../src/platform/config.js';
 
 /**
  * Shared loading and parsing for the deployment-file tests (Dockerfile, compose, k8s/,

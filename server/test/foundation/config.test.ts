@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ENV_SCHEMA, loadConfig } from '../../src/config.js';
-import { configTable } from '../../src/config-table.js';
+import { ConfigError, ENV_SCHEMA, loadConfig } from '../../src/platform/config.js';
+import { configTable } from '../../src/platform/config-table.js';
 
 const fails = (env: Record<string, string>, variable: string) => {
   expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -1,6 +1,6 @@
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppRouter } from '../../src/router.js';
+import type { AppRouter } from '../../src/app-router.js';
 import { startEmbeddedPod } from '../support/app.js';
 
 describe('the embedded default with demo data', () => {

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { bootstrap } from '../../src/bootstrap.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/platform/config.js';
 import { dropSchema, getJson, PG_URL, post, UPDATE, uniqueSchema } from '../support/app.js';
 import { uniquePrefix } from '../support/ids.js';
 import { startRedisServer } from '../support/redis-server.js';

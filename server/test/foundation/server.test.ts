@@ -1,7 +1,7 @@
 import { createTRPCClient, createWSClient, httpBatchLink, wsLink } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { AppRouter } from '../../src/router.js';
+import type { AppRouter } from '../../src/app-router.js';
 import { dropSchema, PG_URL, post, spawnPod, startPod, UPDATE, uniqueSchema } from '../support/app.js';
 
 describe('one port serves tRPC over HTTP and WebSocket, REST and probes', () => {

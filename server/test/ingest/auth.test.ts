@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/bootstrap.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/platform/config.js';
 import { dropSchema, getJson, post, startPod, UPDATE, uniqueSchema } from '../support/app.js';
 import { httpClient, rowCounts } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { createTRPCClient, createWSClient, httpBatchLink, wsLink } from '@trpc/c
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import WebSocket from 'ws';
-import type { AppRouter } from '../../src/router.js';
+import type { AppRouter } from '../../src/app-router.js';
 import { eventually, PG_URL } from '../support/app.js';
 
 /** Runs one query against the shared PostgreSQL server on a short-lived connection. */

@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { type App, bootstrap } from '../../src/bootstrap.js';
-import { decodeEntity } from '../../src/cache/codec.js';
-import { cacheKeys } from '../../src/cache/keys.js';
-import { createRedisClient, waitForReady } from '../../src/cache/redis-client.js';
-import { loadConfig } from '../../src/config.js';
+import { createRedisClient, waitForReady } from '../../src/cache/redis/client.js';
+import { cacheKeys } from '../../src/cache/redis/keys.js';
+import { decodeEntity } from '../../src/cache/store/codec.js';
+import { loadConfig } from '../../src/platform/config.js';
 import { getJson, PG_URL, type TestEnv } from '../support/app.js';
 import { uniquePrefix } from '../support/ids.js';
 

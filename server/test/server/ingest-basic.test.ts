@@ -1,7 +1,7 @@
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppRouter } from '../../src/app-router.js';
 import type { App } from '../../src/bootstrap.js';
-import type { AppRouter } from '../../src/router.js';
 import { dropSchema, getJson, post, startPod, UPDATE, uniqueSchema } from '../support/app.js';
 
 describe('single-pod ingest over REST and tRPC', () => {

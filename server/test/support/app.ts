@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { type App, bootstrap } from '../../src/bootstrap.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/platform/config.js';
 import { uniquePrefix } from './ids.js';
 
 /** The shared PostgreSQL server; each test works in a schema of its own. */

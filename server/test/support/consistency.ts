@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { App } from '../../src/bootstrap.js';
-import { decodeEntity } from '../../src/cache/codec.js';
-import { cacheKeys } from '../../src/cache/keys.js';
+import { cacheKeys } from '../../src/cache/redis/keys.js';
+import { decodeEntity } from '../../src/cache/store/codec.js';
 import { PG_URL } from './app.js';
 
 export type EntityFacts = { version: number; currentSla: number; status: string };

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { cacheKeys } from '../redis/keys.js';
+
+/**
+ * The full-refresh lock: one holder across all pods, a safety timeout, and a fencing
+ * number per acquisition (the refresh's generation) that only ever grows.
+ */
+export type RefreshLock = {
+  /** Null when someone else holds it. */
+  acquire(ttlMs: number): Promise<{ token: string; fence: number } | null>;
+  /** Extends the timeout; false when the lock is no longer this token's. */
+  renew(token: string, ttlMs: number): Promise<boolean>;
+  /** False when the lock is no longer this token's (nothing is deleted then). */
+  release(token: string): Promise<boolean>;
+  /** Pod id of the current holder, or null when free. */
+  holder(): Promise<string | null>;
+};
+
+const newToken = (podId: string) => `${podId}:${randomBytes(12).toString('hex')}`;
+const podOf = (token: string | null) => (token === null ? null : token.slice(0, token.lastIndexOf(':')));
+
+// Taking the lock and drawing its fence in one script means no holder is ever left without one.
+const ACQUIRE = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return redis.call('INCR', KEYS[2])
+end
+return 0
+`;
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+type LockScript = (...args: (string | number)[]) => Promise<unknown>;
+
+export class RedisRefreshLock implements RefreshLock {
+  private readonly lockKey: string;
+  private readonly fenceKey: string;
+  private readonly run: Record<'acquire' | 'renew' | 'release', LockScript>;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly podId: string,
+  ) {
+    if (redis.options.keyPrefix)
+      throw new Error('RedisRefreshLock builds its own keys: use a client without keyPrefix');
+    const keys = cacheKeys(prefix);
+    this.lockKey = keys.lock;
+    this.fenceKey = keys.fence;
+    const define = (name: string, numberOfKeys: number, lua: string): LockScript => {
+      const command = `slaLock_${name}`;
+      redis.defineCommand(command, { numberOfKeys, lua });
+      const fn: unknown = Reflect.get(redis, command);
+      if (typeof fn !== 'function') throw new Error(`ioredis did not define ${command}`);
+      return (...args) => Promise.resolve(fn.apply(redis, args) as unknown);
+    };
+    this.run = {
+      acquire: define('acquire', 2, ACQUIRE),
+      renew: define('renew', 1, RENEW),
+      release: define('release', 1, RELEASE),
+    };
+  }
+
+  async acquire(ttlMs: number): Promise<{ token: string; fence: number } | null> {
+    const token = newToken(this.podId);
+    const fence = Number(await this.run.acquire(this.lockKey, this.fenceKey, token, Math.ceil(ttlMs)));
+    return fence > 0 ? { token, fence } : null;
+  }
+
+  async renew(token: string, ttlMs: number): Promise<boolean> {
+    return Number(await this.run.renew(this.lockKey, token, Math.ceil(ttlMs))) === 1;
+  }
+
+  async release(token: string): Promise<boolean> {
+    return Number(await this.run.release(this.lockKey, token)) === 1;
+  }
+
+  async holder(): Promise<string | null> {
+    return podOf(await this.redis.get(this.lockKey));
+  }
+}
+
+/**
+ * The in-process lock of memory mode. Locks built on one state compete with each other
+ * (pods simulated in one process); the memory store checks tokens through `isHeld`.
+ */
+export class MemoryLockState {
+  token: string | null = null;
+  expiresAt = 0;
+  fence = 0;
+
+  current(now = Date.now()): string | null {
+    if (this.token !== null && now >= this.expiresAt) this.token = null;
+    return this.token;
+  }
+
+  reset(): void {
+    this.token = null;
+    this.expiresAt = 0;
+    this.fence = 0;
+  }
+}
+
+export class MemoryRefreshLock implements RefreshLock {
+  constructor(
+    private readonly podId: string,
+    readonly state: MemoryLockState = new MemoryLockState(),
+  ) {}
+
+  /** Whether `token` holds the lock right now (what a switch checks). */
+  isHeld(token: string): boolean {
+    return this.state.current() === token;
+  }
+
+  async acquire(ttlMs: number): Promise<{ token: string; fence: number } | null> {
+    if (this.state.current() !== null) return null;
+    const token = newToken(this.podId);
+    this.state.token = token;
+    this.state.expiresAt = Date.now() + ttlMs;
+    this.state.fence += 1;
+    return { token, fence: this.state.fence };
+  }
+
+  async renew(token: string, ttlMs: number): Promise<boolean> {
+    if (!this.isHeld(token)) return false;
+    this.state.expiresAt = Date.now() + ttlMs;
+    return true;
+  }
+
+  async release(token: string): Promise<boolean> {
+    if (!this.isHeld(token)) return false;
+    this.state.token = null;
+    return true;
+  }
+
+  async holder(): Promise<string | null> {
+    return podOf(this.state.current());
+  }
+}

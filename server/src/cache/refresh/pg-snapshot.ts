@@ -1,0 +1,65 @@
+import type { Db, Sql } from '../../db/sql.js';
+import { teamField } from '../redis/keys.js';
+import { decodeEntity } from '../store/codec.js';
+import type { CachedEntity, EncodedRow } from '../store/types.js';
+
+const BATCH = 10_000;
+
+/**
+ * Each row in the codec's form (see codec.ts), built by PostgreSQL: the refresh then
+ * moves one string per entity instead of parsing twelve columns and encoding them again,
+ * which was most of its time. Times leave as integral epoch milliseconds.
+ */
+const ENCODED = `json_build_array(version, id, tenant_name, team_name, entity_type, entity_name, sla_target,
+  current_sla, status, (extract(epoch FROM status_since) * 1000)::bigint,
+  (extract(epoch FROM observed_at) * 1000)::bigint, (extract(epoch FROM updated_at) * 1000)::bigint)::text`;
+
+export type SnapshotSink = {
+  /** Called first, inside the snapshot, with the change id it includes and the entities per team. */
+  onStart?: (head: number, teamCounts: Map<string, number>) => Promise<void> | void;
+  onBatch: (rows: EncodedRow[]) => Promise<void> | void;
+};
+
+/**
+ * Streams every entity from one consistent (REPEATABLE READ) snapshot, in batches, and
+ * returns the change id that snapshot includes.
+ */
+export function readEncodedSnapshot(db: Db, sink: SnapshotSink): Promise<{ head: number; count: number }> {
+  return db.snapshotTx(async (sql) => {
+    const head = await headOf(sql);
+    await sink.onStart?.(head, await teamCounts(sql));
+    // A cursor reads the table in one sequential pass; keyset pages (id > last ORDER BY id)
+    // re-plan every batch and, with stale statistics after a bulk load, sort the table each time.
+    await sql(`DECLARE sla_snapshot NO SCROLL CURSOR FOR SELECT id, ${ENCODED} AS text FROM sla_entity`);
+    let count = 0;
+    for (;;) {
+      const rows = await sql<{ id: number; text: string }>(`FETCH FORWARD ${BATCH} FROM sla_snapshot`);
+      if (rows.length === 0) break;
+      count += rows.length;
+      await sink.onBatch(rows);
+      if (rows.length < BATCH) break;
+    }
+    await sql('CLOSE sla_snapshot');
+    return { head, count };
+  });
+}
+
+/** The same snapshot as entity objects (loading a pod's view). */
+export function readSnapshot(
+  db: Db,
+  onBatch: (entities: CachedEntity[]) => Promise<void> | void,
+): Promise<{ head: number; count: number }> {
+  return readEncodedSnapshot(db, { onBatch: (rows) => onBatch(rows.map((r) => decodeEntity(r.text))) });
+}
+
+async function headOf(sql: Sql): Promise<number> {
+  const [h] = await sql<{ head: string | number }>('SELECT coalesce(max(id), 0) AS head FROM sla_change');
+  return Number(h?.head ?? 0);
+}
+
+async function teamCounts(sql: Sql): Promise<Map<string, number>> {
+  const rows = await sql<{ t: string; m: string; n: string | number }>(
+    'SELECT tenant_name AS t, team_name AS m, count(*) AS n FROM sla_entity GROUP BY 1, 2',
+  );
+  return new Map(rows.map((r) => [teamField(r.t, r.m), Number(r.n)]));
+}

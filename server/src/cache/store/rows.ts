@@ -1,0 +1,37 @@
+import { teamField } from '../redis/keys.js';
+import type { CachedEntity } from './types.js';
+
+/**
+ * The newest version of each id. A snapshot read in id order has no repeats, so strictly
+ * increasing ids skip the map (it costs as much as encoding the entities).
+ */
+export function latestById(entities: readonly CachedEntity[]): readonly CachedEntity[] {
+  let previous = Number.NEGATIVE_INFINITY;
+  let increasing = true;
+  for (const e of entities) {
+    if (e.id <= previous) {
+      increasing = false;
+      break;
+    }
+    previous = e.id;
+  }
+  if (increasing) return entities;
+  const latest = new Map<number, CachedEntity>();
+  for (const e of entities) {
+    const seen = latest.get(e.id);
+    if (seen === undefined || seen.version < e.version) latest.set(e.id, e);
+  }
+  return [...latest.values()];
+}
+
+/** Entities grouped by team field, a repeated id keeping only its newest version. */
+export function groupByTeam(entities: readonly CachedEntity[]): Map<string, CachedEntity[]> {
+  const byTeam = new Map<string, CachedEntity[]>();
+  for (const e of latestById(entities)) {
+    const field = teamField(e.tenantName, e.teamName);
+    const group = byTeam.get(field);
+    if (group) group.push(e);
+    else byTeam.set(field, [e]);
+  }
+  return byTeam;
+}

@@ -1,0 +1,23 @@
+import type { Entity } from '@sla/shared';
+import type { CachedEntity } from '../cache/store/types.js';
+
+const iso = (t: number) => new Date(t).toISOString();
+
+/** The wire form of an entity; `stale` is derived from the time since its last observation. */
+export const toWireEntity = (e: CachedEntity, staleBefore: number): Entity => ({
+  id: e.id,
+  tenantName: e.tenantName,
+  teamName: e.teamName,
+  entityType: e.entityType,
+  entityName: e.entityName,
+  slaTarget: e.slaTarget,
+  currentSla: e.currentSla,
+  status: e.status,
+  statusSince: iso(e.statusSince),
+  observedAt: iso(e.observedAt),
+  updatedAt: iso(e.updatedAt),
+  version: e.version,
+  stale: e.observedAt < staleBefore,
+});
+
+export const staleBefore = (staleAfterMinutes: number, now = Date.now()) => now - staleAfterMinutes * 60_000;
