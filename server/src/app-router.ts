@@ -1,13 +1,34 @@
+import type { CacheStatus, RefreshResult } from '@sla/shared';
 import { authRouter } from './auth/router.js';
+import type { SessionSigner } from './auth/session.js';
 import { cacheRouter } from './cache/router.js';
-import { entitiesRouter } from './readmodel/router.js';
-import { router } from './trpc/trpc.js';
+import type { IngestDeps } from './ingest/ingest.js';
+import { ingestRouter } from './ingest/router.js';
+import type { LiveDeps } from './live/deps.js';
+import { liveRouter } from './live/router.js';
+import { entitiesRouter, type ReadModelDeps } from './readmodel/router.js';
+import { mergeRouters, router } from './trpc/trpc.js';
 
-export const appRouter = router({
-  cache: cacheRouter,
-  entities: entitiesRouter,
-  auth: authRouter,
-});
+/** What the domain routers are built from (each takes only its part). */
+export type RouterDeps = {
+  cache: { status: () => Promise<CacheStatus>; refresh: (trigger: string) => Promise<RefreshResult> };
+  ingest: IngestDeps;
+  live: LiveDeps;
+  readModel: ReadModelDeps;
+  auth: { readToken: string | undefined; sessions: SessionSigner };
+};
+
+/**
+ * The root router: the domain routers merged under the keys clients know. `cache.*` joins
+ * three domains (cache status/refresh, ingest, live) so no tRPC or REST path changed.
+ */
+export function createAppRouter(d: RouterDeps) {
+  return router({
+    cache: mergeRouters(cacheRouter(d.cache), ingestRouter(d.ingest), liveRouter(d.live)),
+    entities: entitiesRouter(d.readModel),
+    auth: authRouter(d.auth),
+  });
+}
 
 /** The router's type is all the web app imports from the server. */
-export type AppRouter = typeof appRouter;
+export type AppRouter = ReturnType<typeof createAppRouter>;

@@ -1,20 +1,37 @@
 import type { AddressInfo } from 'node:net';
 import type pino from 'pino';
-import type { AppDeps } from './app-deps.js';
+import type { Logger } from 'pino';
+import { type AppRouter, createAppRouter } from './app-router.js';
+import { readGuard } from './auth/read-guard.js';
 import { SessionSigner } from './auth/session.js';
-import { CacheService } from './cache/coordinator.js';
+import { CacheCoordinator } from './cache/coordinator.js';
+import { collectRedisMetrics } from './cache/status.js';
 import { migrate, openOrm } from './db/orm.js';
-import { sqlRunner } from './db/sql.js';
+import { type Db, sqlRunner } from './db/sql.js';
 import { demoToken, startDemo } from './demo/demo.js';
+import type { LogRun } from './domain/change.js';
+import type { HttpDeps } from './http/deps.js';
 import { createHttpServer } from './http/server.js';
+import { ingestGuard } from './ingest/guard.js';
 import { RateLimiter } from './ingest/rate-limit.js';
 import { parseIngestTokens } from './ingest/tokens.js';
 import { IngestWriter } from './ingest/writer.js';
 import type { Config } from './platform/config.js';
 import { createLogger, redactUrl } from './platform/log.js';
-import { createMetrics } from './platform/metrics.js';
+import { createMetrics, type Metrics } from './platform/metrics.js';
 
-export type App = { url: string; close: () => Promise<void>; deps: AppDeps };
+/** The services of one pod, for the entry file and for tests that look inside a pod. */
+export type Services = {
+  config: Config;
+  log: Logger;
+  db: Db;
+  cache: CacheCoordinator;
+  writer: IngestWriter;
+  metrics: Metrics;
+  router: AppRouter;
+};
+
+export type App = { url: string; close: () => Promise<void>; deps: Services };
 
 export type BootstrapOptions = {
   /** PostgreSQL schema to use (tests isolate themselves with one each). */
@@ -23,8 +40,10 @@ export type BootstrapOptions = {
 };
 
 /**
- * Starts one pod: database (migrated), cache, ingest, HTTP + WebSocket server. Tests boot
- * exactly this; the entry file only adds configuration and signal handling.
+ * The composition root: starts one pod — database (migrated), cache, ingest, HTTP +
+ * WebSocket server — wiring each domain with what it uses. Tests boot exactly this; the
+ * entry file only adds configuration and signal handling. Throws (after closing whatever
+ * it opened) when a dependency cannot be reached or the port is taken.
  */
 export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Promise<App> {
   const log = createLogger(config, opts.logDestination);
@@ -53,25 +72,49 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     await migrate(orm, dbCfg, log);
     const db = sqlRunner(orm);
     const metrics = createMetrics();
-    const cache = new CacheService({ config, db, log, metrics });
+    const cache = new CacheCoordinator({ config, db, log, metrics });
     cleanups.push(() => cache.close());
     let draining = false;
-    const writer = new IngestWriter(db.tx, (run) => cache.onCommitted(run), log);
-    const deps: AppDeps = {
-      config,
-      log,
-      db,
-      cache,
-      writer,
-      metrics,
-      tokens,
-      limiter: new RateLimiter(config.INGEST_RATE_LIMIT),
-      sessions: new SessionSigner(config.SESSION_SECRET, config.NODE_ENV === 'production'),
-      draining: () => draining,
-    };
+    const writer = new IngestWriter(db.tx, commitHook(config, cache), log);
+    const sessions = new SessionSigner(config.SESSION_SECRET, config.NODE_ENV === 'production');
+    const router = createAppRouter({
+      cache: { status: () => cache.status(), refresh: (trigger) => cache.refresh(trigger) },
+      ingest: { writer, metrics, draining: () => draining, staleAfterMinutes: config.STALE_AFTER_MINUTES },
+      live: { feed: cache.feed, follower: cache.follower, sql: db.sql, metrics },
+      readModel: { view: cache.view, sql: db.sql, metrics, staleAfterMinutes: config.STALE_AFTER_MINUTES },
+      auth: { readToken: config.READ_TOKEN, sessions },
+    });
     if (config.demo) await import('./demo/seed.js').then((m) => m.seedIfEmpty(db, log));
     await cache.start();
-    const { server, wss, broadcastReconnect } = createHttpServer(deps);
+    const http: HttpDeps = {
+      config,
+      log,
+      metrics,
+      router,
+      guards: {
+        read: readGuard(config.READ_TOKEN, sessions),
+        ingest: ingestGuard({
+          tokens,
+          limiter: new RateLimiter(config.INGEST_RATE_LIMIT),
+          metrics,
+          ratePerSecond: config.INGEST_RATE_LIMIT,
+        }),
+      },
+      health: {
+        podId: config.podId,
+        draining: () => draining,
+        pingDatabase: () => db.sql('SELECT 1'),
+        cache: () => ({
+          redisConfigured: cache.redis !== null,
+          mode: cache.mode,
+          initialized: cache.isInitialized,
+          entities: cache.view.size,
+          lastChangeId: cache.follower.applied,
+        }),
+      },
+      collectMetrics: () => collectRedisMetrics(cache.redis, metrics),
+    };
+    const { server, wss, broadcastReconnect } = createHttpServer(http);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.PORT, config.HOST, () => resolve());
@@ -95,9 +138,23 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     if (config.demo) cleanups.push(startDemo(url, demoPollerToken, config, cache.view, log));
     log.info({ url, mode: cache.mode }, 'listening');
     let closing: Promise<void> | null = null;
+    const deps: Services = { config, log, db, cache, writer, metrics, router };
     return { url, deps, close: () => (closing ??= closeAll()) };
   } catch (err) {
     await closeAll();
     throw err;
   }
+}
+
+/**
+ * What the ingest writer calls after each commit: the cache's write-through — or, with
+ * FAULT_INJECTION=kill-after-commit (tests only; refused in production), the process
+ * dies right there, between the commit and any cache write or answer.
+ */
+function commitHook(config: Config, cache: CacheCoordinator): (run: LogRun) => Promise<unknown> {
+  if (config.FAULT_INJECTION === 'kill-after-commit')
+    return async () => {
+      process.kill(process.pid, 'SIGKILL');
+    };
+  return (run) => cache.onCommitted(run);
 }

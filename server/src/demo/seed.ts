@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/sql.js';
-import { identityKey, type PlannedChange, type StoredState } from '../ingest/plan.js';
+import { identityKey } from '../domain/entity.js';
+import type { PlannedChange, StoredState } from '../ingest/plan.js';
 import { insertChanges, lockChangeOrder, upsertEntities } from '../ingest/repository.js';
 import { demoEntities, demoSla, prng, statusFor } from './dataset.js';
 

@@ -1,5 +1,5 @@
-import type { Change, Status } from '@sla/shared';
-import type { CachedEntity } from '../cache/store/types.js';
+import type { Status } from '@sla/shared';
+import type { EntityState } from './entity.js';
 
 /** A change-log row as pods pass it around (times in epoch ms). */
 export type LogChange = {
@@ -24,26 +24,22 @@ export type LogChange = {
 /** A gapless, ascending run of changes: what one commit (or one catch-up read) produced. */
 export type LogRun = { fromId: number; toId: number; changes: LogChange[] };
 
-export const toWireChange = (c: LogChange): Change => ({
-  id: c.id,
-  entityId: c.entityId,
-  tenantName: c.tenantName,
-  teamName: c.teamName,
-  entityType: c.entityType,
-  entityName: c.entityName,
-  previousSla: c.previousSla,
-  previousStatus: c.previousStatus,
-  currentSla: c.currentSla,
-  status: c.status,
-  slaTarget: c.slaTarget,
-  observedAt: new Date(c.observedAt).toISOString(),
-  receivedAt: new Date(c.receivedAt).toISOString(),
-  applied: c.applied,
-  source: c.source,
+/**
+ * A contiguous run of the change log, ready to apply to a cache generation.
+ * `fromId..toId` are the change ids covered (ascending, gapless); `entities` are the
+ * new states of the changes that were applied (a change recorded as stale has none).
+ */
+export type ChangeRun = { fromId: number; toId: number; entities: EntityState[] };
+
+/** The run a cache store applies: the applied changes' entity states. */
+export const toChangeRun = (run: LogRun): ChangeRun => ({
+  fromId: run.fromId,
+  toId: run.toId,
+  entities: run.changes.filter((c) => c.applied).map(entityOf),
 });
 
 /** The entity state an applied change produced. */
-export const entityOf = (c: LogChange): CachedEntity => ({
+export const entityOf = (c: LogChange): EntityState => ({
   id: c.entityId,
   tenantName: c.tenantName,
   teamName: c.teamName,

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { TRPCError } from '@trpc/server';
+import { AppError } from '../platform/errors.js';
 
 const human = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`);
 
@@ -7,10 +7,10 @@ const human = (bytes: number) => (bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024}
 export async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
   if (!/^application\/json\b/i.test(type))
-    throw new TRPCError({
-      code: 'UNSUPPORTED_MEDIA_TYPE',
-      message: type ? `Content-Type must be application/json (got "${type}")` : 'Content-Type must be application/json',
-    });
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      type ? `Content-Type must be application/json (got "${type}")` : 'Content-Type must be application/json',
+    );
   const declared = Number(req.headers['content-length']);
   if (declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
@@ -21,14 +21,12 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<unk
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '')
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Request body is empty; expected a JSON object' });
+  if (text.trim() === '') throw new AppError('BAD_INPUT', 'Request body is empty; expected a JSON object');
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: `Malformed JSON: ${(err as Error).message}` });
+    throw new AppError('BAD_INPUT', `Malformed JSON: ${(err as Error).message}`);
   }
 }
 
-const tooLarge = (limit: number) =>
-  new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `Request body exceeds the ${human(limit)} limit` });
+const tooLarge = (limit: number) => new AppError('TOO_LARGE', `Request body exceeds the ${human(limit)} limit`);

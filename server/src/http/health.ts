@@ -1,14 +1,28 @@
 import type { ServerResponse } from 'node:http';
-import type { AppDeps } from '../app-deps.js';
 import { sendJson } from './respond.js';
+
+/** What the health endpoints read of the pod. */
+export type HealthSource = {
+  podId: string;
+  draining: () => boolean;
+  /** Resolves when PostgreSQL answers a trivial query. */
+  pingDatabase: () => Promise<unknown>;
+  cache: () => {
+    redisConfigured: boolean;
+    mode: 'redis' | 'memory';
+    initialized: boolean;
+    entities: number;
+    lastChangeId: number;
+  };
+};
 
 type Check = { status: 'ok' | 'degraded' | 'down' | 'disabled'; detail?: string; latencyMs?: number };
 
-async function databaseCheck(app: AppDeps): Promise<Check> {
+async function databaseCheck(h: HealthSource): Promise<Check> {
   const started = Date.now();
   try {
     await Promise.race([
-      app.db.sql('SELECT 1'),
+      h.pingDatabase(),
       new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 1s')), 1_000).unref()),
     ]);
     return { status: 'ok', latencyMs: Date.now() - started };
@@ -20,39 +34,39 @@ async function databaseCheck(app: AppDeps): Promise<Check> {
   }
 }
 
-function readiness(app: AppDeps): { ready: boolean; reason?: string } {
-  if (app.draining()) return { ready: false, reason: 'draining' };
-  if (!app.cache.isInitialized) return { ready: false, reason: 'cache not initialised' };
+function readiness(h: HealthSource): { ready: boolean; reason?: string } {
+  if (h.draining()) return { ready: false, reason: 'draining' };
+  if (!h.cache().initialized) return { ready: false, reason: 'cache not initialised' };
   return { ready: true };
 }
 
 /** /api/health/live, /api/health/ready and /api/health. Returns false for other paths. */
-export async function handleHealth(app: AppDeps, res: ServerResponse, path: string): Promise<boolean> {
+export async function handleHealth(h: HealthSource, res: ServerResponse, path: string): Promise<boolean> {
   if (path === '/health/live') {
     sendJson(res, 200, { status: 'ok' });
     return true;
   }
-  const r = readiness(app);
+  const r = readiness(h);
   if (path === '/health/ready') {
     sendJson(res, r.ready ? 200 : 503, r.ready ? { status: 'ok' } : { status: 'unavailable', reason: r.reason });
     return true;
   }
   if (path !== '/health') return false;
-  const cache = app.cache;
-  const redis: Check = !cache.redis
+  const cache = h.cache();
+  const redis: Check = !cache.redisConfigured
     ? { status: 'disabled', detail: 'REDIS_URL not set: memory mode' }
     : cache.mode === 'redis'
       ? { status: 'ok' }
       : { status: 'degraded', detail: 'redis unreachable: serving from the in-memory cache' };
-  const database = await databaseCheck(app);
+  const database = await databaseCheck(h);
   const checks = {
     database,
     redis,
     cache: {
-      status: cache.isInitialized ? 'ok' : 'down',
+      status: cache.initialized ? 'ok' : 'down',
       mode: cache.mode,
-      entities: cache.view.size,
-      lastChangeId: cache.follower.applied,
+      entities: cache.entities,
+      lastChangeId: cache.lastChangeId,
     },
   };
   const degraded = database.status !== 'ok' || redis.status === 'degraded';
@@ -60,7 +74,7 @@ export async function handleHealth(app: AppDeps, res: ServerResponse, path: stri
     status: !r.ready ? 'down' : degraded ? 'degraded' : 'ok',
     ready: r.ready,
     ...(r.reason ? { reason: r.reason } : {}),
-    podId: app.config.podId,
+    podId: h.podId,
     checks,
   });
   return true;

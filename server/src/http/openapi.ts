@@ -1,6 +1,6 @@
 import { ZIncrementalUpdate } from '@sla/shared';
+import type { AnyTRPCRouter } from '@trpc/server';
 import { generateOpenApiDocument } from 'trpc-to-openapi';
-import { appRouter } from '../app-router.js';
 
 const errorBody = {
   type: 'object',
@@ -62,9 +62,12 @@ function describeIngest(paths: Record<string, unknown>, path: string, example: u
   if (json && example !== undefined) json.example = example;
 }
 
-/** The OpenAPI document for pollers and probes, generated from the router's `openapi` meta. */
-export function openApiDocument(baseUrl: string) {
-  const doc = generateOpenApiDocument(appRouter, {
+/**
+ * The OpenAPI 3 document for pollers and probes, generated from the router's `openapi`
+ * meta, with the health routes, the shared error body and the ingest examples added.
+ */
+export function openApiDocument(router: AnyTRPCRouter, baseUrl: string) {
+  const doc = generateOpenApiDocument(router, {
     title: 'SLA service API',
     version: '1.0.0',
     description:

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TRPCError } from '@trpc/server';
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import type { AnyTRPCRouter } from '@trpc/server';
+import type { Logger } from 'pino';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
-import type { AppDeps } from '../app-deps.js';
-import { appRouter } from '../app-router.js';
-import { type Context, createCallerFactory, describeIssues } from '../trpc/trpc.js';
+import { AppError } from '../platform/errors.js';
+import { publicError } from '../trpc/errors.js';
+import { createCallerFactory } from '../trpc/trpc.js';
 import { readBody } from './body.js';
+import { contextFor, type HttpDeps } from './deps.js';
 import { sendJson } from './respond.js';
 
 type Route = { method: string; path: string; procedure: string; maxBody: number; takesInput: boolean };
@@ -16,23 +17,22 @@ const MiB = 1024 * 1024;
 const BODY_LIMITS: Record<string, number> = { '/cache/incremental-updates': 8 * MiB };
 
 /** The REST routes, read from the same `openapi` meta the OpenAPI document is generated from. */
-export const restRoutes: Route[] = Object.entries(appRouter._def.procedures).flatMap(([name, proc]) => {
-  const def = (proc as unknown as { _def: { meta?: OpenApiMeta; inputs: unknown[] } })._def;
-  const openapi = def.meta?.openapi;
-  if (!openapi) return [];
-  const takesInput = !def.inputs.every((i) => i instanceof z.ZodVoid);
-  return [
-    {
-      method: openapi.method,
-      path: openapi.path,
-      procedure: name,
-      maxBody: BODY_LIMITS[openapi.path] ?? MiB,
-      takesInput,
-    },
-  ];
-});
-
-const createCaller = createCallerFactory(appRouter);
+export const restRoutes = (router: AnyTRPCRouter): Route[] =>
+  Object.entries(router._def.procedures).flatMap(([name, proc]) => {
+    const def = (proc as unknown as { _def: { meta?: OpenApiMeta; inputs: unknown[] } })._def;
+    const openapi = def.meta?.openapi;
+    if (!openapi) return [];
+    const takesInput = !def.inputs.every((i) => i instanceof z.ZodVoid);
+    return [
+      {
+        method: openapi.method,
+        path: openapi.path,
+        procedure: name,
+        maxBody: BODY_LIMITS[openapi.path] ?? MiB,
+        takesInput,
+      },
+    ];
+  });
 
 /**
  * Serves the REST routes by calling the router's procedures through `createCaller`, so
@@ -43,29 +43,37 @@ const createCaller = createCallerFactory(appRouter);
  * content type is exactly `application/json` (a `; charset=utf-8` poller got a confusing
  * validation error), and its 400s say "Input validation failed" instead of the problem.
  */
-export async function handleRest(
-  app: AppDeps,
+export function restHandler(d: HttpDeps) {
+  const routes = restRoutes(d.router);
+  const createCaller = createCallerFactory(d.router);
+  return (req: IncomingMessage, res: ServerResponse, path: string) =>
+    handleRest(d, routes, createCaller, req, res, path);
+}
+
+async function handleRest(
+  d: HttpDeps,
+  routes: Route[],
+  createCaller: (ctx: ReturnType<typeof contextFor>) => unknown,
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
 ): Promise<boolean> {
-  const candidates = restRoutes.filter((r) => r.path === path);
+  const candidates = routes.filter((r) => r.path === path);
   if (candidates.length === 0) return false;
   const route = candidates.find((r) => r.method === req.method);
   if (!route) {
     res.setHeader('Allow', candidates.map((r) => r.method).join(', '));
-    sendJson(res, 405, {
-      code: 'METHOD_NOT_SUPPORTED',
-      message: `${req.method} is not allowed on /api${path}; use ${candidates.map((r) => r.method).join(' or ')}`,
-    });
+    sendError(
+      d,
+      res,
+      new AppError(
+        'METHOD_NOT_ALLOWED',
+        `${req.method} is not allowed on /api${path}; use ${candidates.map((r) => r.method).join(' or ')}`,
+      ),
+    );
     return true;
   }
-  const ctx: Context = {
-    app,
-    authorization: req.headers.authorization,
-    cookie: req.headers.cookie,
-    setHeader: (n, v) => res.setHeader(n, v),
-  };
+  const ctx = contextFor(d, req, res);
   try {
     // A route without input (e.g. POST /cache/refresh) ignores whatever body a client sends.
     const input = !route.takesInput
@@ -78,7 +86,7 @@ export async function handleRest(
     const data = await (caller[ns] as Record<string, (i: unknown) => Promise<unknown>>)[name]?.(input);
     sendJson(res, 200, data);
   } catch (err) {
-    sendError(app, res, err);
+    sendError(d, res, err);
   }
   return true;
 }
@@ -89,17 +97,14 @@ function queryInput(req: IncomingMessage): Record<string, string> | undefined {
   return Object.fromEntries(url.searchParams);
 }
 
-export function sendError(app: AppDeps, res: ServerResponse, err: unknown): void {
-  const e = err instanceof TRPCError ? err : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: err });
-  const status = getHTTPStatusCodeFromError(e);
-  const issues = e.cause instanceof z.ZodError ? e.cause.issues : undefined;
-  if (status >= 500 && status !== 503) app.log.error({ err: e.cause ?? e }, 'request failed');
-  const hidden = status === 500 && app.config.NODE_ENV === 'production';
+/**
+ * Answers an error as JSON `{ code, message, issues? }` with its HTTP status (see
+ * trpc/errors.ts `publicError`); unexpected errors are logged with their cause.
+ */
+export function sendError(d: { config: HttpDeps['config']; log: Logger }, res: ServerResponse, err: unknown): void {
+  const pub = publicError(err, d.config.NODE_ENV !== 'production');
+  if (pub.status >= 500 && pub.status !== 503) d.log.error({ err }, 'request failed');
   // The client may still be uploading an oversized body: do not keep reading it.
-  if (status === 413) res.setHeader('Connection', 'close');
-  sendJson(res, status, {
-    code: e.code,
-    message: issues ? describeIssues(issues) : hidden ? 'Internal server error' : e.message,
-    ...(issues ? { issues: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } : {}),
-  });
+  if (pub.status === 413) res.setHeader('Connection', 'close');
+  sendJson(res, pub.status, { code: pub.code, message: pub.message, ...(pub.issues ? { issues: pub.issues } : {}) });
 }

@@ -5,14 +5,12 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import cors from 'cors';
 import helmet from 'helmet';
 import { WebSocketServer } from 'ws';
-import type { AppDeps } from '../app-deps.js';
-import { appRouter } from '../app-router.js';
-import type { Context } from '../trpc/trpc.js';
+import { contextFor, type HttpDeps } from './deps.js';
 import { handleDocs } from './docs.js';
 import { handleHealth } from './health.js';
 import { openApiDocument } from './openapi.js';
 import { sendJson } from './respond.js';
-import { handleRest, sendError } from './rest.js';
+import { restHandler, sendError } from './rest.js';
 import { staticHandler } from './static.js';
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
@@ -35,24 +33,19 @@ const run = (mw: Middleware, req: IncomingMessage, res: ServerResponse) =>
   new Promise<void>((resolve, reject) => mw(req, res, (err) => (err ? reject(err) : resolve())));
 
 /** One node:http server: REST under /api, tRPC over HTTP and WebSocket at /trpc, /metrics, and the SPA. */
-export function createHttpServer(app: AppDeps): {
+export function createHttpServer(app: HttpDeps): {
   server: Server;
   wss: WebSocketServer;
   broadcastReconnect: () => void;
 } {
-  const createContext = ({ req, res }: { req: IncomingMessage; res?: ServerResponse }): Context => ({
-    app,
-    authorization: req.headers.authorization,
-    cookie: req.headers.cookie,
-    setHeader: (n, v) => res?.setHeader(n, v),
-  });
   const trpcHttp = createHTTPHandler({
-    router: appRouter,
-    createContext,
+    router: app.router,
+    createContext: ({ req, res }) => contextFor(app, req, res),
     basePath: '/trpc/',
     maxBodySize: 8 * 1024 * 1024,
   });
   const spa = staticHandler();
+  const handleRest = restHandler(app);
   const origins = (app.config.CORS_ORIGINS ?? '')
     .split(',')
     .map((o) => o.trim())
@@ -85,10 +78,10 @@ export function createHttpServer(app: AppDeps): {
       if (path.startsWith('/api/') || path === '/api') {
         const sub = path.slice(4);
         route = `/api${sub}`;
-        if (await handleHealth(app, res, sub)) return;
-        if (sub === '/openapi.json') return sendJson(res, 200, openApiDocument(`${origin(req)}/api`));
+        if (await handleHealth(app.health, res, sub)) return;
+        if (sub === '/openapi.json') return sendJson(res, 200, openApiDocument(app.router, `${origin(req)}/api`));
         if (handleDocs(req, res, sub)) return;
-        if (await handleRest(app, req, res, sub)) return;
+        if (await handleRest(req, res, sub)) return;
         route = 'unknown';
         return sendJson(res, 404, {
           code: 'NOT_FOUND',
@@ -101,7 +94,7 @@ export function createHttpServer(app: AppDeps): {
       }
       if (path === '/metrics') {
         route = '/metrics';
-        await app.cache.collectRedisMetrics();
+        await app.collectMetrics();
         res.setHeader('Content-Type', app.metrics.registry.contentType);
         return void res.end(await app.metrics.registry.metrics());
       }
@@ -117,12 +110,12 @@ export function createHttpServer(app: AppDeps): {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const wsHandler = applyWSSHandler({
     wss,
-    router: appRouter,
-    createContext: ({ req }) => createContext({ req }),
+    router: app.router,
+    createContext: ({ req }) => contextFor(app, req),
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
   });
   server.on('upgrade', (req, socket, head) => {
-    if ((req.url ?? '').split('?')[0] !== '/trpc' || app.draining()) return void socket.destroy();
+    if ((req.url ?? '').split('?')[0] !== '/trpc' || app.health.draining()) return void socket.destroy();
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
   return { server, wss, broadcastReconnect: () => wsHandler.broadcastReconnectNotification() };

@@ -1,10 +1,18 @@
 import type { IncrementalUpdate, IngestBatchResult, IngestResult } from '@sla/shared';
-import type { AppDeps } from '../app-deps.js';
+import type { Caller } from '../domain/entity.js';
 import { staleBefore, toWireEntity } from '../domain/wire.js';
 import { AppError, isDatabaseUnavailable } from '../platform/errors.js';
-import type { ItemResult } from './writer.js';
+import type { Metrics } from '../platform/metrics.js';
+import type { IngestWriter, ItemResult } from './writer.js';
 
-export type Caller = { label: string; tenants: Set<string> | null };
+/** What ingest needs from the pod. */
+export type IngestDeps = {
+  writer: Pick<IngestWriter, 'submit'>;
+  metrics: Metrics;
+  /** True once a graceful shutdown started. */
+  draining: () => boolean;
+  staleAfterMinutes: number;
+};
 
 /** Seconds a poller is asked to wait while PostgreSQL is unreachable. */
 const RETRY_AFTER_S = 2;
@@ -15,48 +23,48 @@ function checkScope(caller: Caller, updates: IncrementalUpdate[]): void {
   if (denied) throw new AppError('FORBIDDEN', `This token may not write to tenant "${denied.tenantName}"`);
 }
 
-async function write(app: AppDeps, caller: Caller, updates: IncrementalUpdate[]): Promise<ItemResult[]> {
+async function write(d: IngestDeps, caller: Caller, updates: IncrementalUpdate[]): Promise<ItemResult[]> {
   checkScope(caller, updates);
-  if (app.draining()) throw new AppError('UNAVAILABLE', 'This pod is shutting down; retry on another', 1);
+  if (d.draining()) throw new AppError('UNAVAILABLE', 'This pod is shutting down; retry on another', 1);
   try {
-    const results = await app.writer.submit(updates.map((update) => ({ update, source: caller.label })));
-    for (const r of results) app.metrics.ingest.inc({ outcome: r.outcome });
+    const results = await d.writer.submit(updates.map((update) => ({ update, source: caller.label })));
+    for (const r of results) d.metrics.ingest.inc({ outcome: r.outcome });
     return results;
   } catch (err) {
-    if (isDatabaseUnavailable(err)) {
-      app.metrics.ingest.inc({ outcome: 'unavailable' }, updates.length);
-      throw new AppError(
-        'UNAVAILABLE',
-        'PostgreSQL is unavailable; nothing was written. Retry shortly.',
-        RETRY_AFTER_S,
-        {
-          cause: err,
-        },
-      );
-    }
-    throw err;
+    if (!isDatabaseUnavailable(err)) throw err;
+    d.metrics.ingest.inc({ outcome: 'unavailable' }, updates.length);
+    throw new AppError('UNAVAILABLE', 'PostgreSQL is unavailable; nothing was written. Retry shortly.', RETRY_AFTER_S, {
+      cause: err,
+    });
   }
 }
 
-const toResult = (app: AppDeps, r: ItemResult): IngestResult => ({
+const toResult = (d: IngestDeps, r: ItemResult): IngestResult => ({
   outcome: r.outcome,
   changeId: r.changeId,
-  entity: toWireEntity(r.entity, staleBefore(app.config.STALE_AFTER_MINUTES)),
+  entity: toWireEntity(r.entity, staleBefore(d.staleAfterMinutes)),
 });
 
-/** One poller result: committed to PostgreSQL before this resolves. */
-export async function ingestOne(app: AppDeps, caller: Caller, update: IncrementalUpdate): Promise<IngestResult> {
-  const [r] = await write(app, caller, [update]);
-  return toResult(app, r as ItemResult);
+/**
+ * One poller result, committed to PostgreSQL before this resolves.
+ * @throws AppError FORBIDDEN (tenant outside the token's scope), UNAVAILABLE (draining, or
+ *   PostgreSQL unreachable: nothing written, retry after 1–2 s).
+ */
+export async function ingestOne(d: IngestDeps, caller: Caller, update: IncrementalUpdate): Promise<IngestResult> {
+  const [r] = await write(d, caller, [update]);
+  return toResult(d, r as ItemResult);
 }
 
-/** Up to 1,000 results in one transaction: all are committed or none. */
+/**
+ * Up to 1,000 results in one transaction: all are committed or none; per-item outcomes
+ * in submission order. Throws as `ingestOne`.
+ */
 export async function ingestMany(
-  app: AppDeps,
+  d: IngestDeps,
   caller: Caller,
   updates: IncrementalUpdate[],
 ): Promise<IngestBatchResult> {
-  const results = (await write(app, caller, updates)).map((r) => toResult(app, r));
+  const results = (await write(d, caller, updates)).map((r) => toResult(d, r));
   const count = (o: string) => results.filter((r) => r.outcome === o).length;
   return { results, applied: count('applied'), stale: count('stale'), duplicate: count('duplicate') };
 }

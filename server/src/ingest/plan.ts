@@ -1,15 +1,12 @@
 import type { Change, IncrementalUpdate, Outcome, Status } from '@sla/shared';
-import type { CachedEntity } from '../cache/store/types.js';
+import type { EntityState } from '../domain/entity.js';
+import { identityKey } from '../domain/entity.js';
 
 /** SLA target given to an entity first seen without one. */
 export const DEFAULT_SLA_TARGET = 95;
 
-export type Identity = { tenantName: string; teamName: string; entityType: string; entityName: string };
-export const identityKey = (e: Identity) =>
-  `${e.tenantName}\u001f${e.teamName}\u001f${e.entityType}\u001f${e.entityName}`;
-
 /** Entity state as the planner tracks it; `id` is 0 until the database assigns one. */
-export type StoredState = CachedEntity & { details: Record<string, unknown> | null };
+export type StoredState = EntityState & { details: Record<string, unknown> | null };
 
 export type PlannedChange = Omit<Change, 'entityId' | 'observedAt' | 'receivedAt'> & {
   key: string;

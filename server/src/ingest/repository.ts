@@ -1,6 +1,7 @@
 import type { Status } from '@sla/shared';
 import type { Sql } from '../db/sql.js';
-import { type Identity, identityKey, observationKey, type PlannedChange, type StoredState } from './plan.js';
+import { type Identity, identityKey } from '../domain/entity.js';
+import { observationKey, type PlannedChange, type StoredState } from './plan.js';
 
 /**
  * Arbitrary constant: the transaction-scoped advisory lock that orders change ids.

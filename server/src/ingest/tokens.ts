@@ -38,13 +38,8 @@ export function parseIngestTokens(value: string | undefined): TokenEntry[] {
 }
 
 /** The entry a bearer token matches, or null. */
-export function matchToken(entries: TokenEntry[], bearer: string): TokenEntry | null {
+export function matchToken(entries: readonly TokenEntry[], bearer: string): TokenEntry | null {
   const h = sha256(bearer);
   for (const e of entries) if (timingSafeEqual(e.hash, h)) return e;
   return null;
-}
-
-export function bearerOf(header: string | undefined): string | null {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  return m?.[1]?.trim() || null;
 }

@@ -1,13 +1,15 @@
 import type { IncrementalUpdate, Outcome } from '@sla/shared';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
-import { identityKey, type PlannedChange, plan, type StoredState } from './plan.js';
+import { type LogRun, toLogChange } from '../domain/change.js';
+import { identityKey } from '../domain/entity.js';
+import { type PlannedChange, plan, type StoredState } from './plan.js';
 import { insertChanges, loadSeen, loadStates, lockChangeOrder, upsertEntities } from './repository.js';
 
-export type CommittedChange = PlannedChange & { entityId: number };
+type CommittedChange = PlannedChange & { entityId: number };
 export type ItemResult = { outcome: Outcome; changeId: number | null; entity: StoredState };
 /** Everything one transaction committed: a gapless run of change ids. */
-export type CommittedRun = { fromId: number; toId: number; changes: CommittedChange[]; entities: StoredState[] };
+type CommittedRun = { fromId: number; toId: number; changes: CommittedChange[]; entities: StoredState[] };
 
 type Unit = {
   updates: { update: IncrementalUpdate; source: string }[];
@@ -27,10 +29,16 @@ const MAX_ITEMS_PER_TX = 2_000;
 export class IngestWriter {
   private queue: Unit[] = [];
   private running = false;
+  /** Committed runs whose requests wait for the commit hook. */
+  private publishing = 0;
 
   constructor(
     private readonly tx: <T>(fn: (sql: Sql) => Promise<T>) => Promise<T>,
-    private readonly onCommitted: (run: CommittedRun) => void,
+    /**
+     * Hears every committed run before its requests are answered; the answers wait for the
+     * promise (the cache bounds that wait), the next transaction does not.
+     */
+    private readonly onCommitted: (run: LogRun) => Promise<unknown>,
     private readonly log: Logger,
   ) {}
 
@@ -41,9 +49,9 @@ export class IngestWriter {
     });
   }
 
-  /** Resolves once nothing is queued or being written (used by graceful shutdown). */
+  /** Resolves once nothing is queued, being written or waiting to be answered (graceful shutdown). */
   async idle(): Promise<void> {
-    while (this.running || this.queue.length > 0) await new Promise((r) => setTimeout(r, 10));
+    while (this.running || this.queue.length > 0 || this.publishing > 0) await new Promise((r) => setTimeout(r, 10));
   }
 
   private async drain(): Promise<void> {
@@ -52,11 +60,11 @@ export class IngestWriter {
       while (this.queue.length > 0) {
         const units = this.take();
         try {
-          this.settle(units, await this.write(units));
+          this.settleAfter(units, await this.write(units));
         } catch (err) {
           if (units.length > 1 && isDataError(err)) {
             // One unit's data broke the shared transaction: write each alone so the others still land.
-            for (const u of units) await this.write([u]).then((r) => this.settle([u], r), u.reject);
+            for (const u of units) await this.write([u]).then((w) => this.settleAfter([u], w), u.reject);
           } else for (const u of units) u.reject(err);
         }
       }
@@ -79,6 +87,15 @@ export class IngestWriter {
     return units;
   }
 
+  /** Answers the units once the commit hook is done with their run; the loop goes on meanwhile. */
+  private settleAfter(units: Unit[], w: { results: ItemResult[]; published: Promise<void> }): void {
+    this.publishing++;
+    void w.published.then(() => {
+      this.publishing--;
+      this.settle(units, w.results);
+    });
+  }
+
   private settle(units: Unit[], results: ItemResult[]): void {
     let i = 0;
     for (const u of units) {
@@ -87,7 +104,7 @@ export class IngestWriter {
     }
   }
 
-  private async write(units: Unit[]): Promise<ItemResult[]> {
+  private async write(units: Unit[]): Promise<{ results: ItemResult[]; published: Promise<void> }> {
     const all = units.flatMap((u) => u.updates);
     const { run, results } = await this.tx(async (sql) => {
       const head = await lockChangeOrder(sql);
@@ -117,14 +134,17 @@ export class IngestWriter {
         run: { fromId: head + 1, toId: head + changes.length, changes, entities: [...p.touched.values()] },
       };
     });
-    if (run.changes.length > 0) {
-      try {
-        this.onCommitted(run);
-      } catch (err) {
-        this.log.error({ err }, 'post-commit hook failed; the change log will catch up');
-      }
-    }
-    return results;
+    const logRun: LogRun = { fromId: run.fromId, toId: run.toId, changes: run.changes.map(toLogChange) };
+    const published =
+      run.changes.length === 0
+        ? Promise.resolve()
+        : Promise.resolve()
+            .then(() => this.onCommitted(logRun))
+            .then(
+              () => undefined,
+              (err) => this.log.error({ err }, 'post-commit hook failed; the change log will catch up'),
+            );
+    return { results, published };
   }
 }
 

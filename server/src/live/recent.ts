@@ -1,8 +1,9 @@
 import type { RecentChanges, ZRecentChangesInput } from '@sla/shared';
 import type { z } from 'zod';
-import type { AppDeps } from '../app-deps.js';
 import { recentChanges } from '../changelog/log.js';
-import { type LogChange, toWireChange } from '../domain/change.js';
+import type { LogChange } from '../domain/change.js';
+import { toWireChange } from '../domain/wire.js';
+import type { LiveDeps } from './deps.js';
 
 type Input = z.output<typeof ZRecentChangesInput>;
 
@@ -13,11 +14,13 @@ const matches = (c: LogChange, f: Input) =>
   (!f.cursor || c.id < f.cursor);
 
 /**
- * Newest first. Served from the pod's ring of recent changes when it holds the whole
- * page (a cache hit), otherwise from the change log in PostgreSQL (a miss).
+ * Accepted changes, newest first, filtered by tenant/team/status, paged by change id
+ * (`cursor`: return ids below it; `nextCursor` is null on the last page). Served from the
+ * pod's ring of recent changes when it holds the whole page (a cache hit), otherwise
+ * from the change log in PostgreSQL (a miss).
  */
-export async function listRecentChanges(app: AppDeps, input: Input): Promise<RecentChanges> {
-  const { feed, follower } = app.cache;
+export async function listRecentChanges(d: LiveDeps, input: Input): Promise<RecentChanges> {
+  const { feed, follower } = d;
   const ring = feed.recent();
   const found: LogChange[] = [];
   for (let i = ring.length - 1; i >= 0 && found.length < input.limit; i--) {
@@ -27,9 +30,9 @@ export async function listRecentChanges(app: AppDeps, input: Input): Promise<Rec
   const ringCoversAll = ring.length === 0 ? follower.applied === 0 : (ring[0] as LogChange).id === 1;
   let changes = found;
   if (found.length < input.limit && !ringCoversAll) {
-    app.cache.misses++;
-    changes = await recentChanges(app.db.sql, input);
-  } else app.cache.hits++;
+    d.metrics.cacheReads.inc({ result: 'miss' });
+    changes = await recentChanges(d.sql, input);
+  } else d.metrics.cacheReads.inc({ result: 'hit' });
   const last = changes.at(-1);
   return {
     changes: changes.map(toWireChange),

@@ -1,8 +1,9 @@
 import type { Change } from '@sla/shared';
 import { tracked } from '@trpc/server';
-import type { AppDeps } from '../app-deps.js';
 import { readChanges } from '../changelog/log.js';
-import { type LogChange, toWireChange } from '../domain/change.js';
+import type { LogChange } from '../domain/change.js';
+import { toWireChange } from '../domain/wire.js';
+import type { LiveDeps } from './deps.js';
 
 type Filter = {
   tenantName?: string | undefined;
@@ -19,8 +20,8 @@ const PAGE = 1_000;
  * exactly once, then live ones. It listens before replaying, and skips ids it already
  * sent, so nothing falls between the backlog and the live stream.
  */
-export async function* changeStream(app: AppDeps, input: Filter, signal: AbortSignal | undefined) {
-  const { feed, follower } = app.cache;
+export async function* changeStream(d: LiveDeps, input: Filter, signal: AbortSignal | undefined) {
+  const { feed, follower } = d;
   const wanted = (c: LogChange) =>
     (!input.tenantName || c.tenantName === input.tenantName) && (!input.teamName || c.teamName === input.teamName);
   let queue: LogChange[] = [];
@@ -37,7 +38,7 @@ export async function* changeStream(app: AppDeps, input: Filter, signal: AbortSi
   });
   const onAbort = () => wake?.();
   signal?.addEventListener('abort', onAbort);
-  app.metrics.wsSubscribers.inc();
+  d.metrics.wsSubscribers.inc();
   const parsed = Number(input.lastEventId);
   let last = input.lastEventId && Number.isSafeInteger(parsed) && parsed >= 0 ? parsed : follower.applied;
   let backlog = !!input.lastEventId;
@@ -46,7 +47,7 @@ export async function* changeStream(app: AppDeps, input: Filter, signal: AbortSi
       if (backlog || overflow) {
         overflow = false;
         // Replay from memory when the ring still has it, else from the log; up to what this pod has delivered.
-        const page = feed.since(last, PAGE) ?? (await readChanges(app.db.sql, last, PAGE, follower.applied));
+        const page = feed.since(last, PAGE) ?? (await readChanges(d.sql, last, PAGE, follower.applied));
         for (const c of page) {
           if (c.id <= last) continue;
           last = c.id;
@@ -73,6 +74,6 @@ export async function* changeStream(app: AppDeps, input: Filter, signal: AbortSi
   } finally {
     unsubscribe();
     signal?.removeEventListener('abort', onAbort);
-    app.metrics.wsSubscribers.dec();
+    d.metrics.wsSubscribers.dec();
   }
 }

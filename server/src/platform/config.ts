@@ -80,6 +80,9 @@ export const ENV_SCHEMA = z.object({
     .describe('Prefix of every Redis key and pub/sub channel.'),
   CACHE_REFRESH_INTERVAL_HOURS: positive(6).describe('Hours between full cache refreshes (fractions allowed).'),
   CACHE_LOCK_TIMEOUT_MS: int(300_000, 1_000, 3_600_000).describe('Safety timeout of the refresh lock.'),
+  CACHE_WRITE_THROUGH_WAIT_MS: int(250, 0, 10_000).describe(
+    'Longest an ingest response waits for its Redis write before answering anyway (the change is committed; the log replay repairs Redis).',
+  ),
   STALE_AFTER_MINUTES: positive(60).describe('An entity with no observation for this long is shown as stale.'),
   SESSION_SECRET: str().describe('Signs dashboard session cookies. Required in production.'),
   INGEST_TOKENS: str().describe(

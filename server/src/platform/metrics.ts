@@ -34,6 +34,12 @@ export function createMetrics() {
       help: 'Unix time of the last successful full refresh seen by this pod (its own or announced).',
       registers: reg,
     }),
+    cacheReads: new client.Counter({
+      name: 'sla_cache_reads_total',
+      help: "Dashboard and API reads by where they were answered: hit (this pod's cache) or miss (PostgreSQL).",
+      labelNames: ['result'] as const,
+      registers: reg,
+    }),
     lock: new client.Counter({
       name: 'sla_cache_lock_total',
       help: 'Refresh lock attempts by outcome (acquired, denied, lost).',

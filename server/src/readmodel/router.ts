@@ -1,29 +1,36 @@
 import { ZEntityListInput, ZHistoryInput } from '@sla/shared';
 import { z } from 'zod';
+import type { Sql } from '../db/sql.js';
 import { staleBefore } from '../domain/wire.js';
+import type { Metrics } from '../platform/metrics.js';
 import { readProcedure, router } from '../trpc/trpc.js';
 import { entityHistory } from './history.js';
 import { memoSummary } from './memo.js';
 import { facets, listEntities, summarize } from './queries.js';
+import type { EntityView } from './view.js';
 
-/** Dashboard reads, all answered from the pod's in-process view. */
-export const entitiesRouter = router({
-  summary: readProcedure
-    .input(z.object({ worst: z.number().int().min(0).max(50).default(5) }).default({ worst: 5 }))
-    .query(({ ctx, input }) => {
-      const { cache, config } = ctx.app;
-      cache.hits++;
-      return memoSummary(cache.view, input.worst, () =>
-        summarize(cache.view, input.worst, staleBefore(config.STALE_AFTER_MINUTES), config.STALE_AFTER_MINUTES),
-      );
+export type ReadModelDeps = { view: EntityView; sql: Sql; metrics: Metrics; staleAfterMinutes: number };
+
+/** `entities.*`: dashboard reads, answered from the pod's in-process view (history from the log). */
+export function entitiesRouter(d: ReadModelDeps) {
+  const hit = () => d.metrics.cacheReads.inc({ result: 'hit' });
+  return router({
+    summary: readProcedure
+      .input(z.object({ worst: z.number().int().min(0).max(50).default(5) }).default({ worst: 5 }))
+      .query(({ input }) => {
+        hit();
+        return memoSummary(d.view, input.worst, () =>
+          summarize(d.view, input.worst, staleBefore(d.staleAfterMinutes), d.staleAfterMinutes),
+        );
+      }),
+    list: readProcedure.input(ZEntityListInput).query(({ input }) => {
+      hit();
+      return listEntities(d.view, input, staleBefore(d.staleAfterMinutes));
     }),
-  list: readProcedure.input(ZEntityListInput).query(({ ctx, input }) => {
-    ctx.app.cache.hits++;
-    return listEntities(ctx.app.cache.view, input, staleBefore(ctx.app.config.STALE_AFTER_MINUTES));
-  }),
-  history: readProcedure.input(ZHistoryInput).query(({ ctx, input }) => entityHistory(ctx.app, input.id, input.days)),
-  facets: readProcedure.query(({ ctx }) => {
-    ctx.app.cache.hits++;
-    return facets(ctx.app.cache.view);
-  }),
-});
+    history: readProcedure.input(ZHistoryInput).query(({ input }) => entityHistory(d, input.id, input.days)),
+    facets: readProcedure.query(() => {
+      hit();
+      return facets(d.view);
+    }),
+  });
+}

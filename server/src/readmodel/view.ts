@@ -1,5 +1,5 @@
 import { STATUSES, type Status } from '@sla/shared';
-import type { CachedEntity } from '../cache/store/types.js';
+import type { EntityState } from '../domain/entity.js';
 import { Columns, SlotIndex } from './columns.js';
 import { type Counters, emptyCounters } from './rollup.js';
 
@@ -37,7 +37,7 @@ export class EntityView {
   }
 
   /** Applies a state if it is newer than the one held. Returns whether it changed anything. */
-  apply(e: CachedEntity): boolean {
+  apply(e: EntityState): boolean {
     let slot = this.slots.get(e.id);
     const c = this.col;
     if (slot >= 0 && (c.version[slot] as number) >= e.version) return false;
@@ -70,13 +70,13 @@ export class EntityView {
     return this.slots.get(id);
   }
 
-  get(id: number): CachedEntity | undefined {
+  get(id: number): EntityState | undefined {
     const slot = this.slots.get(id);
     return slot >= 0 ? this.entity(slot) : undefined;
   }
 
   /** A fresh object for one slot. */
-  entity(slot: number): CachedEntity {
+  entity(slot: number): EntityState {
     const c = this.col;
     const team = this.teams[c.team[slot] as number] as TeamNode;
     return {
@@ -108,7 +108,7 @@ export class EntityView {
   }
 
   /** Every entity as a fresh object (start-up copies, tests). */
-  *entities(): Generator<CachedEntity> {
+  *entities(): Generator<EntityState> {
     for (let slot = 0; slot < this.count; slot++) yield this.entity(slot);
   }
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/bootstrap.js';
-import { RedisRefreshLock } from '../../src/cache/lock/lock.js';
+import { RedisRefreshLock } from '../../src/cache/lock/redis-lock.js';
 import { RedisStore } from '../../src/cache/redis/store.js';
 import { runRefresh } from '../../src/cache/refresh/refresh.js';
 import { dropSchema, eventually, post, startPod, uniqueSchema } from '../support/app.js';

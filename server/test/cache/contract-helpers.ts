@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { RefreshLock } from '../../src/cache/lock/lock.js';
-import type { CachedEntity, CacheStore, GenerationMeta, TeamKey } from '../../src/cache/store/types.js';
+import type { CacheStore, GenerationMeta, TeamKey } from '../../src/cache/store/types.js';
+import type { EntityState } from '../../src/domain/entity.js';
 
 /** One isolated store, a refresh lock its switch checks, and how to dispose of both. */
 export type StoreHarness = {
@@ -17,7 +18,7 @@ export const PGM: TeamKey = { tenantName: 'Data Engineering', teamName: 'PGM' };
 // Quotes, backslashes and non-ASCII must survive the encoding and the team filters.
 export const ODD: TeamKey = { tenantName: 'Données "Ops" ✓', teamName: 'back\\slash, [team]' };
 
-export const entity = (id: number, over: Partial<CachedEntity> = {}): CachedEntity => ({
+export const entity = (id: number, over: Partial<EntityState> = {}): EntityState => ({
   id,
   ...PGM,
   entityType: 'table',
@@ -46,7 +47,7 @@ export const metaFor = (generation: number, appliedChangeId: number): Generation
 export async function buildGeneration(
   store: CacheStore,
   generation: number,
-  entities: CachedEntity[],
+  entities: EntityState[],
   appliedChangeId = 0,
 ): Promise<void> {
   await store.beginGeneration(generation, appliedChangeId);
@@ -57,7 +58,7 @@ export async function buildGeneration(
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 export async function scanAll(store: CacheStore, batchSize?: number) {
-  const batches: CachedEntity[][] = [];
+  const batches: EntityState[][] = [];
   const meta = await store.scan((b) => void batches.push(b), batchSize);
   return { meta, batches, all: batches.flat().sort((a, b) => a.id - b.id) };
 }

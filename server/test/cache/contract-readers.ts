@@ -1,5 +1,6 @@
 import { describe, expect } from 'vitest';
-import { type CachedEntity, GenerationGoneError } from '../../src/cache/store/types.js';
+import { GenerationGoneError } from '../../src/cache/store/types.js';
+import type { EntityState } from '../../src/domain/entity.js';
 import {
   buildGeneration,
   entity,
@@ -17,7 +18,7 @@ export function readersContract(factory: StoreFactory): void {
   describe('readers never see a mix of generations', () => {
     const team = (marker: string, version: number) =>
       range(1, 3000).map((id) => entity(id, { entityName: `${marker}_${id}`, version }));
-    const uniform = (list: CachedEntity[]) => {
+    const uniform = (list: EntityState[]) => {
       const markers = new Set(list.map((e) => e.entityName.split('_')[0]));
       expect(markers.size).toBe(1);
       expect(list).toHaveLength(3000);
@@ -38,7 +39,7 @@ export function readersContract(factory: StoreFactory): void {
       await buildGeneration(store, 1, team('old', 1), 0);
       await store.beginGeneration(2, 0);
       await store.writeSnapshot(2, team('new', 2));
-      const seen: CachedEntity[] = [];
+      const seen: EntityState[] = [];
       let switched = false;
       const scanning = store.scan(async (batch) => {
         seen.push(...batch);

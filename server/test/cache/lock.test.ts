@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryLockState, MemoryRefreshLock, RedisRefreshLock, type RefreshLock } from '../../src/cache/lock/lock.js';
+import type { RefreshLock } from '../../src/cache/lock/lock.js';
+import { MemoryLockState, MemoryRefreshLock } from '../../src/cache/lock/memory-lock.js';
+import { RedisRefreshLock } from '../../src/cache/lock/redis-lock.js';
 import { createRedisClient, waitForReady } from '../../src/cache/redis/client.js';
 import { RedisStore } from '../../src/cache/redis/store.js';
 import { MemoryStore } from '../../src/cache/store/memory-store.js';

@@ -1,4 +1,4 @@
-import { MemoryLockState, MemoryRefreshLock } from '../../src/cache/lock/lock.js';
+import { MemoryLockState, MemoryRefreshLock } from '../../src/cache/lock/memory-lock.js';
 import { MemoryStore } from '../../src/cache/store/memory-store.js';
 import { runStoreContract } from './store.contract.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisRefreshLock } from '../../src/cache/lock/lock.js';
+import { RedisRefreshLock } from '../../src/cache/lock/redis-lock.js';
 import { createRedisClient } from '../../src/cache/redis/client.js';
 import { cacheKeys, teamField } from '../../src/cache/redis/keys.js';
 import { RedisStore } from '../../src/cache/redis/store.js';

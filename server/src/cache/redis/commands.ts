@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
+import type { EntityState } from '../../domain/entity.js';
 import { encodeEntity } from '../store/codec.js';
 import { groupByTeam } from '../store/rows.js';
-import type { CachedEntity } from '../store/types.js';
 import { READ_SCRIPTS } from './read-scripts.js';
 import { SWITCH_SCRIPT } from './switch-script.js';
 import { WRITE_SCRIPTS } from './write-scripts.js';
@@ -27,7 +27,7 @@ export function defineCacheScripts(redis: Redis): CacheScripts {
 }
 
 /** The rows layout of APPLY_ROWS. */
-export function encodeRows(entities: readonly CachedEntity[]): string[] {
+export function encodeRows(entities: readonly EntityState[]): string[] {
   const byTeam = groupByTeam(entities);
   const counts: string[] = [];
   const ids: string[] = [];

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { RedisRefreshLock } from '../lock/lock.js';
 import { createRedisClient, redactRedisUrl } from './client.js';
 import { changesChannel, refreshChannel } from './keys.js';
 import { RedisStore } from './store.js';
@@ -34,7 +33,6 @@ export class RedisLink {
   /** Full refreshes write through their own connection, with a longer timeout: large pipelines must not queue ahead of live writes. */
   readonly bulk: Redis;
   readonly bulkStore: RedisStore;
-  readonly lock: RedisRefreshLock;
   private up = false;
   private subscribed = false;
   /** Connection errors already logged at warn since Redis was last up: ioredis retries every second. */
@@ -59,7 +57,6 @@ export class RedisLink {
     });
     this.bulk.on('error', () => undefined);
     this.bulkStore = new RedisStore(this.bulk, opts.prefix);
-    this.lock = new RedisRefreshLock(this.cmd, opts.prefix, opts.podId);
     const channels = { changes: changesChannel(opts.prefix), refresh: refreshChannel(opts.prefix) };
     this.sub.on('message', (channel: string, message: string) => {
       if (channel === channels.changes) this.events.onChanges(message);

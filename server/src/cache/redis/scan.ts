@@ -1,5 +1,6 @@
+import type { EntityState } from '../../domain/entity.js';
 import { decodeEntity } from '../store/codec.js';
-import { type CachedEntity, GenerationGoneError, type GenerationMeta, type TeamKey } from '../store/types.js';
+import { GenerationGoneError, type GenerationMeta, type TeamKey } from '../store/types.js';
 
 /** Page-wise access to the current generation's entities hash. */
 export type GenerationPages = {
@@ -41,10 +42,10 @@ async function restartingScan(
 }
 
 /** A team's entities by ascending id, restarting transparently if a switch interrupts. */
-export async function listTeamOf(pages: GenerationPages, key: TeamKey): Promise<CachedEntity[]> {
+export async function listTeamOf(pages: GenerationPages, key: TeamKey): Promise<EntityState[]> {
   // The encoding starts `[version,id,"tenant","team",`: match after the second comma.
   const marker = `${JSON.stringify(key.tenantName)},${JSON.stringify(key.teamName)},`;
-  const byId = new Map<number, CachedEntity>();
+  const byId = new Map<number, EntityState>();
   await restartingScan(
     pages,
     (values) => {
@@ -72,13 +73,13 @@ export async function listTeamOf(pages: GenerationPages, key: TeamKey): Promise<
  */
 export async function scanInBatches(
   pages: GenerationPages,
-  onBatch: (entities: CachedEntity[]) => void | Promise<void>,
+  onBatch: (entities: EntityState[]) => void | Promise<void>,
   batchSize: number,
 ): Promise<GenerationMeta | null> {
   // HSCAN may return an entry twice while the hash resizes; the first copy is enough
   // since the caller catches up from the change log after the meta's watermark.
   let seen = new Set<number>();
-  let pending: CachedEntity[] = [];
+  let pending: EntityState[] = [];
   let delivered = false;
   // COUNT is only a hint to HSCAN, so pages are re-cut to the asked size.
   const flush = async (all: boolean) => {

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
+import type { EntityState } from '../../domain/entity.js';
 import { encodeEntity } from '../store/codec.js';
 import { latestById } from '../store/rows.js';
-import { type CachedEntity, type EncodedRow, GenerationGoneError } from '../store/types.js';
+import { type EncodedRow, GenerationGoneError } from '../store/types.js';
 import type { CacheScripts } from './commands.js';
 import { type CacheKeys, teamField } from './keys.js';
 
@@ -27,7 +28,7 @@ export async function writeSnapshotRows(
   scripts: CacheScripts,
   keys: CacheKeys,
   generation: number,
-  entities: readonly CachedEntity[],
+  entities: readonly EntityState[],
   options: SnapshotOptions = DEFAULT_SNAPSHOT_OPTIONS,
 ): Promise<void> {
   const rows = latestById(entities);

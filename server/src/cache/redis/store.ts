@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
+import type { ChangeRun } from '../../domain/change.js';
+import type { EntityState } from '../../domain/entity.js';
 import { decodeEntity } from '../store/codec.js';
 import {
-  type CachedEntity,
   type CacheStore,
-  type ChangeRun,
   type EncodedRow,
   GenerationGoneError,
   type GenerationMeta,
@@ -58,7 +58,7 @@ export class RedisStore implements CacheStore {
     return parseMeta(Number(generation), fields);
   }
 
-  async getEntity(id: number): Promise<CachedEntity | null> {
+  async getEntity(id: number): Promise<EntityState | null> {
     const reply = await this.scripts.get([this.keys.current], [this.keys.base, id]);
     return typeof reply === 'string' ? decodeEntity(reply) : null;
   }
@@ -79,7 +79,7 @@ export class RedisStore implements CacheStore {
   }
 
   /** See writeSnapshotRows. */
-  writeSnapshot(generation: number, entities: CachedEntity[]): Promise<void> {
+  writeSnapshot(generation: number, entities: EntityState[]): Promise<void> {
     return writeSnapshotRows(this.redis, this.scripts, this.keys, generation, entities, this.snapshotOptions);
   }
 
@@ -102,7 +102,7 @@ export class RedisStore implements CacheStore {
   }
 
   /** Scans the whole generation (an operator and test path: pods read their own view). */
-  listTeam(key: TeamKey): Promise<CachedEntity[]> {
+  listTeam(key: TeamKey): Promise<EntityState[]> {
     return listTeamOf(this.pages, key);
   }
 
@@ -111,7 +111,7 @@ export class RedisStore implements CacheStore {
     return strings(reply).map(parseTeamField);
   }
 
-  scan(onBatch: (entities: CachedEntity[]) => void | Promise<void>, batchSize = 1000): Promise<GenerationMeta | null> {
+  scan(onBatch: (entities: EntityState[]) => void | Promise<void>, batchSize = 1000): Promise<GenerationMeta | null> {
     return scanInBatches(this.pages, onBatch, batchSize);
   }
 

@@ -1,7 +1,8 @@
 import type { Db, Sql } from '../../db/sql.js';
+import type { EntityState } from '../../domain/entity.js';
 import { teamField } from '../redis/keys.js';
 import { decodeEntity } from '../store/codec.js';
-import type { CachedEntity, EncodedRow } from '../store/types.js';
+import type { EncodedRow } from '../store/types.js';
 
 const BATCH = 10_000;
 
@@ -47,7 +48,7 @@ export function readEncodedSnapshot(db: Db, sink: SnapshotSink): Promise<{ head:
 /** The same snapshot as entity objects (loading a pod's view). */
 export function readSnapshot(
   db: Db,
-  onBatch: (entities: CachedEntity[]) => Promise<void> | void,
+  onBatch: (entities: EntityState[]) => Promise<void> | void,
 ): Promise<{ head: number; count: number }> {
   return readEncodedSnapshot(db, { onBatch: (rows) => onBatch(rows.map((r) => decodeEntity(r.text))) });
 }

@@ -1,15 +1,9 @@
 import { readChanges } from '../../changelog/log.js';
 import type { Sql } from '../../db/sql.js';
-import { entityOf, type LogRun } from '../../domain/change.js';
-import type { CacheStore, ChangeRun } from '../store/types.js';
+import { toChangeRun } from '../../domain/change.js';
+import type { CacheStore } from '../store/types.js';
 
 const PAGE = 5_000;
-
-export const toChangeRun = (run: LogRun): ChangeRun => ({
-  fromId: run.fromId,
-  toId: run.toId,
-  entities: run.changes.filter((c) => c.applied).map(entityOf),
-});
 
 /**
  * Replays the change log (afterId, upTo] into a store (and a generation being built).

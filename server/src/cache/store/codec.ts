@@ -1,5 +1,5 @@
 import { STATUSES, type Status } from '@sla/shared';
-import type { CachedEntity } from './types.js';
+import type { EntityState } from '../../domain/entity.js';
 
 /**
  * A cached entity as a positional JSON array: no field names, so a million entities take
@@ -12,7 +12,7 @@ import type { CachedEntity } from './types.js';
  * anchored `^%[(%d+)` match costs about 0.2 µs, against 1.2 µs for cjson.decode and
  * 2 µs for a pattern anchored at the end of the string (measured on Redis 7.0).
  */
-export function encodeEntity(e: CachedEntity): string {
+export function encodeEntity(e: EntityState): string {
   if (!Number.isSafeInteger(e.version) || e.version < 0) {
     // The scripts parse the version as a run of digits.
     throw new Error(`entity ${e.id}: version must be a non-negative integer, got ${e.version}`);
@@ -36,7 +36,7 @@ export function encodeEntity(e: CachedEntity): string {
 const statuses: ReadonlySet<string> = new Set(STATUSES);
 const isStatus = (v: unknown): v is Status => typeof v === 'string' && statuses.has(v);
 
-export function decodeEntity(text: string): CachedEntity {
+export function decodeEntity(text: string): EntityState {
   const a: unknown = JSON.parse(text);
   if (!Array.isArray(a) || a.length !== 12) throw malformed(text);
   const [

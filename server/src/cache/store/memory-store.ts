@@ -1,11 +1,11 @@
-import type { MemoryRefreshLock } from '../lock/lock.js';
+import type { ChangeRun } from '../../domain/change.js';
+import type { EntityState } from '../../domain/entity.js';
+import type { MemoryRefreshLock } from '../lock/memory-lock.js';
 import { parseTeamField, teamField } from '../redis/keys.js';
 import { decodeEntity } from './codec.js';
 import { latestById } from './rows.js';
 import {
-  type CachedEntity,
   type CacheStore,
-  type ChangeRun,
   type EncodedRow,
   GenerationGoneError,
   type GenerationMeta,
@@ -17,11 +17,11 @@ type Generation = {
   /** Store written objects as they are (see the constructor). */
   share: boolean;
   meta: GenerationMeta;
-  entities: Map<number, CachedEntity>;
+  entities: Map<number, EntityState>;
   /** Entities per team field (`tenant\u001fteam`). */
   teams: Map<string, number>;
   /** Runs applied while the generation is built, merged into `entities` at the switch. */
-  overlay: Map<number, CachedEntity>;
+  overlay: Map<number, EntityState>;
 };
 
 /**
@@ -55,7 +55,7 @@ export class MemoryStore implements CacheStore {
     return gen ? { ...gen.meta } : null;
   }
 
-  async getEntity(id: number): Promise<CachedEntity | null> {
+  async getEntity(id: number): Promise<EntityState | null> {
     const e = this.currentGeneration()?.entities.get(id);
     return e ? { ...e } : null;
   }
@@ -89,7 +89,7 @@ export class MemoryStore implements CacheStore {
     );
   }
 
-  async writeSnapshot(generation: number, entities: CachedEntity[]): Promise<void> {
+  async writeSnapshot(generation: number, entities: EntityState[]): Promise<void> {
     const gen = this.openGeneration(generation);
     if (!gen) throw new GenerationGoneError(generation);
     const rows = latestById(entities);
@@ -128,10 +128,10 @@ export class MemoryStore implements CacheStore {
     return 'switched';
   }
 
-  async listTeam(key: TeamKey): Promise<CachedEntity[]> {
+  async listTeam(key: TeamKey): Promise<EntityState[]> {
     const gen = this.currentGeneration();
     if (!gen) return [];
-    const out: CachedEntity[] = [];
+    const out: EntityState[] = [];
     for (const e of gen.entities.values()) {
       if (e.tenantName === key.tenantName && e.teamName === key.teamName) out.push({ ...e });
     }
@@ -143,13 +143,13 @@ export class MemoryStore implements CacheStore {
   }
 
   async scan(
-    onBatch: (entities: CachedEntity[]) => void | Promise<void>,
+    onBatch: (entities: EntityState[]) => void | Promise<void>,
     batchSize = 1000,
   ): Promise<GenerationMeta | null> {
     const gen = this.currentGeneration();
     if (!gen) return null;
     const meta = { ...gen.meta };
-    let batch: CachedEntity[] = [];
+    let batch: EntityState[] = [];
     for (const e of gen.entities.values()) {
       batch.push({ ...e });
       if (batch.length >= batchSize) {
@@ -185,7 +185,7 @@ export class MemoryStore implements CacheStore {
   }
 }
 
-function put(gen: Generation, e: CachedEntity): void {
+function put(gen: Generation, e: EntityState): void {
   const stored = gen.entities.get(e.id);
   if (stored && stored.version >= e.version) return;
   gen.entities.set(e.id, gen.share ? e : { ...e });
@@ -197,12 +197,12 @@ function put(gen: Generation, e: CachedEntity): void {
   }
 }
 
-function putNewer(map: Map<number, CachedEntity>, e: CachedEntity): void {
+function putNewer(map: Map<number, EntityState>, e: EntityState): void {
   const stored = map.get(e.id);
   if (!stored || stored.version < e.version) map.set(e.id, { ...e });
 }
 
-function applyRun(gen: Generation, run: ChangeRun, write: (e: CachedEntity) => void): void {
+function applyRun(gen: Generation, run: ChangeRun, write: (e: EntityState) => void): void {
   for (const e of run.entities) write(e);
   const wm = gen.meta.appliedChangeId;
   if (run.fromId <= wm + 1 && run.toId > wm) gen.meta.appliedChangeId = run.toId;

@@ -1,11 +1,11 @@
+import type { EntityState } from '../../domain/entity.js';
 import { teamField } from '../redis/keys.js';
-import type { CachedEntity } from './types.js';
 
 /**
  * The newest version of each id. A snapshot read in id order has no repeats, so strictly
  * increasing ids skip the map (it costs as much as encoding the entities).
  */
-export function latestById(entities: readonly CachedEntity[]): readonly CachedEntity[] {
+export function latestById(entities: readonly EntityState[]): readonly EntityState[] {
   let previous = Number.NEGATIVE_INFINITY;
   let increasing = true;
   for (const e of entities) {
@@ -16,7 +16,7 @@ export function latestById(entities: readonly CachedEntity[]): readonly CachedEn
     previous = e.id;
   }
   if (increasing) return entities;
-  const latest = new Map<number, CachedEntity>();
+  const latest = new Map<number, EntityState>();
   for (const e of entities) {
     const seen = latest.get(e.id);
     if (seen === undefined || seen.version < e.version) latest.set(e.id, e);
@@ -25,8 +25,8 @@ export function latestById(entities: readonly CachedEntity[]): readonly CachedEn
 }
 
 /** Entities grouped by team field, a repeated id keeping only its newest version. */
-export function groupByTeam(entities: readonly CachedEntity[]): Map<string, CachedEntity[]> {
-  const byTeam = new Map<string, CachedEntity[]>();
+export function groupByTeam(entities: readonly EntityState[]): Map<string, EntityState[]> {
+  const byTeam = new Map<string, EntityState[]>();
   for (const e of latestById(entities)) {
     const field = teamField(e.tenantName, e.teamName);
     const group = byTeam.get(field);

@@ -1,30 +1,6 @@
-import type { Status } from '@sla/shared';
+import type { ChangeRun } from '../../domain/change.js';
 
-/**
- * An entity's current state as the cache holds it. Times are epoch milliseconds so the
- * hot paths never parse dates; `version` is the id of the change that set this state.
- */
-export type CachedEntity = {
-  id: number;
-  tenantName: string;
-  teamName: string;
-  entityType: string;
-  entityName: string;
-  slaTarget: number;
-  currentSla: number;
-  status: Status;
-  statusSince: number;
-  observedAt: number;
-  updatedAt: number;
-  version: number;
-};
-
-/**
- * A contiguous run of the change log, ready to apply to a cache generation.
- * `fromId..toId` are the change ids covered (ascending, gapless); `entities` are the
- * new states of the changes that were applied (a change recorded as stale has none).
- */
-export type ChangeRun = { fromId: number; toId: number; entities: CachedEntity[] };
+import type { EntityState } from '../../domain/entity.js';
 
 /** What a generation knows about itself. */
 export type GenerationMeta = {
@@ -60,7 +36,7 @@ export interface CacheStore {
   readonly kind: 'redis' | 'memory';
   /** Meta of the current generation, or null when no snapshot was ever switched in. */
   meta(): Promise<GenerationMeta | null>;
-  getEntity(id: number): Promise<CachedEntity | null>;
+  getEntity(id: number): Promise<EntityState | null>;
   /**
    * Applies a run to the current generation and, when given, to a generation being
    * built. Each entity is written only if its version is newer than the stored one.
@@ -87,7 +63,7 @@ export interface CacheStore {
    * Throws GenerationGoneError when the generation is not open for building (never begun,
    * fenced, or already switched out).
    */
-  writeSnapshot(generation: number, entities: CachedEntity[]): Promise<void>;
+  writeSnapshot(generation: number, entities: EntityState[]): Promise<void>;
   /**
    * The same for rows already encoded (a refresh has PostgreSQL encode them), with the
    * entity count per team field (`tenant\u001fteam`) of these rows.
@@ -108,7 +84,7 @@ export interface CacheStore {
    */
   switchGeneration(meta: GenerationMeta, lockToken: string | null): Promise<SwitchOutcome>;
   /** Entities of one team in the current generation, by ascending id. */
-  listTeam(key: TeamKey): Promise<CachedEntity[]>;
+  listTeam(key: TeamKey): Promise<EntityState[]>;
   listTeams(): Promise<TeamKey[]>;
   /**
    * Streams the current generation in batches (for loading a pod's view) and resolves to
@@ -117,7 +93,7 @@ export interface CacheStore {
    * switched out mid-stream it rejects with GenerationGoneError: the caller drops what it
    * received and scans again, so it never keeps a mix of two generations.
    */
-  scan(onBatch: (entities: CachedEntity[]) => void | Promise<void>, batchSize?: number): Promise<GenerationMeta | null>;
+  scan(onBatch: (entities: EntityState[]) => void | Promise<void>, batchSize?: number): Promise<GenerationMeta | null>;
   counts(): Promise<{ entities: number; teams: number }>;
   /** Removes every key of this cache (tests and operators). */
   clear(): Promise<void>;

@@ -1,0 +1,61 @@
+import { STATUSES } from '@sla/shared';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { LogRun } from '../domain/change.js';
+
+const ZLogChange = z.object({
+  id: z.number().int().positive(),
+  entityId: z.number().int().nonnegative(),
+  tenantName: z.string(),
+  teamName: z.string(),
+  entityType: z.string(),
+  entityName: z.string(),
+  previousSla: z.number().nullable(),
+  previousStatus: z.enum(STATUSES).nullable(),
+  currentSla: z.number(),
+  status: z.enum(STATUSES),
+  slaTarget: z.number(),
+  statusSince: z.number(),
+  observedAt: z.number(),
+  receivedAt: z.number(),
+  applied: z.boolean(),
+  source: z.string(),
+});
+
+/** `sla:changes`: one message per commit, from the pod that committed it. */
+export const ZChangesMessage = z.object({
+  pod: z.string(),
+  fromId: z.number().int().positive(),
+  toId: z.number().int().positive(),
+  changes: z.array(ZLogChange),
+});
+export type ChangesMessage = { pod: string } & LogRun;
+
+/** `sla:refresh`: a finished full refresh. */
+export const ZRefreshMessage = z.object({
+  generation: z.number().int().nonnegative(),
+  at: z.string(),
+  durationMs: z.number().nonnegative(),
+  podId: z.string(),
+  entityCount: z.number().int().nonnegative(),
+});
+export type RefreshMessage = z.infer<typeof ZRefreshMessage>;
+
+/**
+ * Parses a pub/sub message with its schema; a message that is not JSON or does not match
+ * is logged (once per call, at warn) and dropped as null — never thrown, since one bad
+ * publisher must not stop a pod's subscriber.
+ */
+export function parseMessage<T>(schema: z.ZodType<T>, raw: string, channel: string, log: Logger): T | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    log.warn({ channel, size: raw.length }, 'dropped a pub/sub message that is not JSON');
+    return null;
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  log.warn({ channel, issues: parsed.error.issues.slice(0, 3) }, 'dropped a malformed pub/sub message');
+  return null;
+}

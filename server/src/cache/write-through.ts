@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import { type LogRun, toChangeRun } from '../domain/change.js';
+import type { ChangesMessage } from './messages.js';
+import type { RedisLink } from './redis/link.js';
+
+/**
+ * Writes a committed run to Redis (one Lua call) and publishes it on `channel`, waiting at
+ * most `waitMs` (ms). Resolves true when both finished in time, false when it stopped
+ * waiting or Redis failed: the change is committed and in this pod's view either way, a
+ * Redis that stopped answering must not hold the poller's 2xx, and the log replay
+ * (`syncRedis`) repairs Redis within seconds. Never throws.
+ */
+export async function writeThrough(
+  redis: RedisLink,
+  run: LogRun,
+  d: { podId: string; channel: string; waitMs: number; log: Logger },
+): Promise<boolean> {
+  const message: ChangesMessage = { pod: d.podId, ...run };
+  const written = Promise.all([
+    redis.store.applyChanges(toChangeRun(run)),
+    redis.publish(d.channel, JSON.stringify(message)),
+  ]).then(
+    () => true,
+    (err: Error) => {
+      d.log.warn({ err: err.message }, 'redis write-through failed; the log replay will repair it');
+      return false;
+    },
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), d.waitMs);
+  });
+  try {
+    return await Promise.race([written, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

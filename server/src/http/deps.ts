@@ -1,0 +1,30 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AnyTRPCRouter } from '@trpc/server';
+import type { Logger } from 'pino';
+import type { Config } from '../platform/config.js';
+import type { Metrics } from '../platform/metrics.js';
+import type { Context, Guards } from '../trpc/context.js';
+import type { HealthSource } from './health.js';
+
+/** What the HTTP layer is given by the composition root: it imports no domain. */
+export type HttpDeps = {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  router: AnyTRPCRouter;
+  guards: Guards;
+  health: HealthSource;
+  /** Refreshes scrape-time gauges (Redis memory and clients) before /metrics answers. */
+  collectMetrics: () => Promise<void>;
+};
+
+/** The tRPC context of one request, the same for HTTP, WebSocket and REST. */
+export function contextFor(d: HttpDeps, req: IncomingMessage, res?: ServerResponse): Context {
+  return {
+    guards: d.guards,
+    exposeInternalErrors: d.config.NODE_ENV !== 'production',
+    authorization: req.headers.authorization,
+    cookie: req.headers.cookie,
+    setHeader: (n, v) => res?.setHeader(n, v),
+  };
+}

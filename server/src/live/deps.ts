@@ -1,0 +1,12 @@
+import type { ChangeFeed } from '../changelog/feed.js';
+import type { ChangeFollower } from '../changelog/follower.js';
+import type { Sql } from '../db/sql.js';
+import type { Metrics } from '../platform/metrics.js';
+
+/** What the recent-changes list and the live feed read: the pod's feed, how far it is, and the log. */
+export type LiveDeps = {
+  feed: ChangeFeed;
+  follower: Pick<ChangeFollower, 'applied'>;
+  sql: Sql;
+  metrics: Metrics;
+};

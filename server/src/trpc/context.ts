@@ -1,0 +1,24 @@
+import type { Caller } from '../domain/entity.js';
+
+/** What a request proves about itself (headers), as both transports (tRPC, REST) read it. */
+export type RequestAuth = { authorization: string | undefined; cookie: string | undefined };
+
+/**
+ * Access checks, implemented by `auth/` (reads) and `ingest/` (writes) and handed in by
+ * the composition root, so this bottom layer imports no domain. Each throws `AppError`
+ * (UNAUTHORIZED, FORBIDDEN, RATE_LIMITED with a retry delay).
+ */
+export type Guards = {
+  /** Reads: passes when READ_TOKEN is unset, or a bearer READ_TOKEN or a signed session is sent. */
+  read(req: RequestAuth): void;
+  /** Writes by pollers: the caller an ingest token proves (label and tenant scope). */
+  ingest(req: RequestAuth): Caller;
+};
+
+/** What every procedure sees. */
+export type Context = RequestAuth & {
+  guards: Guards;
+  /** Outside production, messages of unexpected errors are shown (never stacks). */
+  exposeInternalErrors: boolean;
+  setHeader: (name: string, value: string) => void;
+};
