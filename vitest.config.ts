@@ -18,16 +18,30 @@ if (typeof Map.groupBy !== 'function') {
   });
 }
 
-// One runner for the whole workspace. Integration tests start servers, Redis instances and
-// browsers of their own, so files run two at a time (the machine has two cores) with
-// generous timeouts; each test isolates itself with its own Redis prefix and schema.
+// One runner for the whole workspace, two projects. `unit`: pure logic, no services, runs in
+// seconds (`pnpm test:unit`). `integration`: real PostgreSQL, Redis, HTTP, WebSocket and a
+// browser; these start servers, Redis instances and browsers of their own, so files run two at
+// a time (the machine has two cores) with generous timeouts, and each test isolates itself
+// with its own Redis prefix and schema.
+const UNIT = ['shared/**/*.test.ts', 'server/test/unit/**/*.test.ts', 'web/test/unit/**/*.test.{ts,tsx}'];
+
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'server/test/**/*.test.ts', 'web/test/**/*.test.{ts,tsx}'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     maxWorkers: 2,
     pool: 'forks',
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['server/test/**/*.test.ts', 'web/test/**/*.test.{ts,tsx}'],
+          exclude: [...UNIT, '**/node_modules/**'],
+        },
+      },
+    ],
   },
 });

@@ -10,10 +10,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { migratedSchema, seedEntities } from '../test/cache-faults/seed.js';
+import { startRedisServer } from '../../test/support/redis-server.js';
 import { dropSchema, PG_URL, spawnPod, uniqueSchema } from '../test/support/app.js';
 import { uniquePrefix } from '../test/support/ids.js';
-import { startRedisServer } from '../test/support/redis-server.js';
+import { migratedSchema, seedEntities } from '../test/support/seed.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;

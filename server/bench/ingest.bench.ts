@@ -8,10 +8,10 @@
 import { cpus } from 'node:os';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import WebSocket from 'ws';
+import { startRedisServer } from '../../test/support/redis-server.js';
 import type { AppRouter } from '../src/app-router.js';
 import { dropSchema, PG_URL, type PodProcess, uniqueSchema } from '../test/support/app.js';
 import { uniquePrefix } from '../test/support/ids.js';
-import { startRedisServer } from '../test/support/redis-server.js';
 import { batchUpserts, createBaselineTable, type Row, singleRowUpserts } from './ingest-baseline.js';
 import { closedLoop, fmt, keepAliveAgent, openLoop, percentile, postJson } from './ingest-load.js';
 import { cpuSeconds, startPodProcess } from './ingest-pods.js';

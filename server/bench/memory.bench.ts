@@ -3,10 +3,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { migratedSchema, seedEntities } from '../test/cache-faults/seed.js';
+import { startRedisServer } from '../../test/support/redis-server.js';
 import { dropSchema, PG_URL, spawnPod, uniqueSchema } from '../test/support/app.js';
 import { uniquePrefix } from '../test/support/ids.js';
-import { startRedisServer } from '../test/support/redis-server.js';
+import { migratedSchema, seedEntities } from '../test/support/seed.js';
 
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 const status = (pid: number, k: string) =>

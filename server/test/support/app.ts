@@ -81,7 +81,7 @@ export async function spawnPod(
   timeoutMs = 60_000,
   opts: { bundle?: boolean; nodeArgs?: string[] } = {},
 ): Promise<PodProcess> {
-  const { freePort } = await import('./redis-server.js');
+  const { freePort } = await import('../../../test/support/redis-server.js');
   const port = await freePort();
   const entry = opts.bundle ? ['--max-semi-space-size=4', '--enable-source-maps', BUNDLE] : ['--import', 'tsx', MAIN];
   const [cmd, args] = [process.execPath, [...(opts.nodeArgs ?? []), ...entry]];

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTcpProxy, type TcpProxy } from '../../../server/test/support/tcp-proxy';
+import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy';
 import { launchBrowser, openPage, text } from '../support/browser';
 import { postUpdate, startServer, type TestServer } from '../support/server';
 

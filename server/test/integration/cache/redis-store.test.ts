@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedisServer, type TestRedisServer } from '../../../../test/support/redis-server.js';
+import { RedisRefreshLock } from '../../../src/cache/lock/redis-lock.js';
+import { createRedisClient } from '../../../src/cache/redis/client.js';
+import { cacheKeys, teamField } from '../../../src/cache/redis/keys.js';
+import { RedisStore } from '../../../src/cache/redis/store.js';
+import { encodeEntity } from '../../../src/cache/store/codec.js';
+import { GenerationGoneError } from '../../../src/cache/store/types.js';
+import { uniquePrefix } from '../../support/ids.js';
+import { connect } from './redis-helpers.js';
+import { buildGeneration, entity, metaFor, runStoreContract } from './store.contract.js';
+
+runStoreContract('redis', async () => {
+  const prefix = uniquePrefix('store');
+  const redis = await connect();
+  const store = new RedisStore(redis, prefix);
+  return {
+    store,
+    lock: new RedisRefreshLock(redis, prefix, 'pod-a'),
+    otherLock: (podId) => new RedisRefreshLock(redis, prefix, podId),
+    close: async () => {
+      await store.clear();
+      await redis.quit();
+    },
+  };
+});
+
+describe('redis store specifics', () => {
+  let server: TestRedisServer;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('stores a generation as the documented keys', async () => {
+    const prefix = uniquePrefix('layout');
+    const redis = await connect(server.url);
+    const store = new RedisStore(redis, prefix);
+    const lock = new RedisRefreshLock(redis, prefix, 'pod-a');
+    try {
+      const held = await lock.acquire(10_000);
+      if (!held) throw new Error('lock not acquired');
+      const rows = [entity(1), entity(2), entity(3, { teamName: 'Other' })];
+      await store.beginGeneration(held.fence, 0);
+      await store.writeSnapshot(held.fence, rows);
+      expect(await store.switchGeneration(metaFor(held.fence, 9), held.token)).toBe('switched');
+
+      const k = cacheKeys(prefix);
+      const g = held.fence;
+      expect((await redis.keys(`${prefix}*`)).sort()).toEqual(
+        [k.current, k.lock, k.fence, k.meta(g), k.entities(g), k.teams(g)].sort(),
+      );
+      expect(await redis.get(k.current)).toBe(String(g));
+      expect(await redis.hget(k.entities(g), '1')).toBe(encodeEntity(rows[0] ?? entity(0)));
+      expect(await redis.hgetall(k.teams(g))).toEqual({
+        [teamField('Data Engineering', 'PGM')]: '2',
+        [teamField('Data Engineering', 'Other')]: '1',
+      });
+      expect(await redis.hgetall(k.meta(g))).toEqual({
+        generation: String(g),
+        appliedChangeId: '9',
+        entityCount: '3',
+        teamCount: '2',
+        builtAt: '1736600000000',
+        builtBy: 'pod-a',
+        durationMs: '42',
+      });
+      expect(await redis.get(k.lock)).toBe(held.token);
+    } finally {
+      await store.clear();
+      await redis.quit();
+    }
+  });
+
+  it('keeps runs applied while building in an overlay until the switch', async () => {
+    const prefix = uniquePrefix('overlay');
+    const redis = await connect(server.url);
+    const store = new RedisStore(redis, prefix);
+    const k = cacheKeys(prefix);
+    try {
+      await buildGeneration(store, 1, [], 0);
+      await store.beginGeneration(2, 0);
+      await store.applyChanges({ fromId: 1, toId: 1, entities: [entity(1, { version: 4 })] }, 2);
+      await store.writeSnapshot(2, [entity(1, { version: 2 })]);
+      expect(await redis.hget(k.overlay(2), '1')).toBe(encodeEntity(entity(1, { version: 4 })));
+      expect(await redis.hget(k.entities(2), '1')).toBe(encodeEntity(entity(1, { version: 2 })));
+      expect(await store.switchGeneration(metaFor(2, 0), null)).toBe('switched');
+      expect(await redis.exists(k.overlay(2), k.entities(1), k.teams(1), k.meta(1))).toBe(0);
+      expect(await redis.hget(k.entities(2), '1')).toBe(encodeEntity(entity(1, { version: 4 })));
+      expect(await redis.hgetall(k.teams(2))).toEqual({ [teamField('Data Engineering', 'PGM')]: '1' });
+    } finally {
+      await store.clear();
+      await redis.quit();
+    }
+  });
+
+  it('drops what a snapshot wrote into a generation fenced meanwhile', async () => {
+    const prefix = uniquePrefix('late');
+    const redis = await connect(server.url);
+    const store = new RedisStore(redis, prefix);
+    try {
+      await store.beginGeneration(5, 0);
+      // Another refresh with a newer generation wins while this one is writing.
+      const writing = store.writeSnapshot(
+        5,
+        Array.from({ length: 20_000 }, (_, i) => entity(i + 1)),
+      );
+      await store.beginGeneration(6, 0);
+      expect(await store.switchGeneration(metaFor(6, 0), null)).toBe('switched');
+      await expect(writing).rejects.toBeInstanceOf(GenerationGoneError);
+      expect((await redis.keys(`${prefix}*`)).sort()).toEqual(
+        [cacheKeys(prefix).current, cacheKeys(prefix).meta(6)].sort(),
+      );
+    } finally {
+      await store.clear();
+      await redis.quit();
+    }
+  });
+
+  it('applies a run of thousands of entities with one script call', async () => {
+    const prefix = uniquePrefix('onecall');
+    const redis = await connect(server.url);
+    const store = new RedisStore(redis, prefix);
+    try {
+      await buildGeneration(store, 1, [], 0);
+      await store.beginGeneration(2, 0);
+      const run = Array.from({ length: 3000 }, (_, i) => entity(i + 1, { version: 5 }));
+      await redis.config('RESETSTAT');
+      await store.applyChanges({ fromId: 1, toId: 5, entities: run }, 2);
+      const stats = await redis.info('commandstats');
+      const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+      expect(calls('evalsha') + calls('eval')).toBe(1);
+      expect(calls('hmget')).toBe(6); // 3 slices of 1,000 for each of the two generations
+      expect(await store.counts()).toEqual({ entities: 3000, teams: 1 });
+    } finally {
+      await store.clear();
+      await redis.quit();
+    }
+  });
+
+  it('clear leaves keys outside its prefix alone, even with glob characters in it', async () => {
+    const base = uniquePrefix('glob');
+    const prefix = `${base}[a]*?:`;
+    const redis = await connect(server.url);
+    const store = new RedisStore(redis, prefix);
+    const foreign = [`${base}a:x`, `${base}other`, `${base}[a]*?`];
+    try {
+      await buildGeneration(store, 1, [entity(1)], 0);
+      for (const key of foreign) await redis.set(key, '1');
+      await store.clear();
+      expect((await redis.keys(`${base}*`)).sort()).toEqual([...foreign].sort());
+    } finally {
+      await redis.del(...foreign);
+      await redis.quit();
+    }
+  });
+
+  it('refuses a client with an ioredis keyPrefix', async () => {
+    const redis = createRedisClient(server.url, { name: 'prefixed', keyPrefix: 'x:', lazyConnect: true });
+    expect(() => new RedisStore(redis)).toThrow(/keyPrefix/);
+    expect(() => new RedisRefreshLock(redis, 'x:', 'pod')).toThrow(/keyPrefix/);
+    redis.disconnect();
+  });
+});

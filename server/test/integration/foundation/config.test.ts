@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, ENV_SCHEMA, loadConfig } from '../../../src/platform/config.js';
+import { configTable } from '../../../src/platform/config-table.js';
+
+const fails = (env: Record<string, string>, variable: string) => {
+  expect(() => loadConfig(env)).toThrow(ConfigError);
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect((err as Error).message).toMatch(new RegExp(`^${variable}: `, 'm'));
+  }
+};
+
+describe('configuration', () => {
+  it('has working defaults for a laptop: embedded database, memory mode, demo on', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      PORT: 3000,
+      CACHE_REFRESH_INTERVAL_HOURS: 6,
+      CACHE_LOCK_TIMEOUT_MS: 300_000,
+      REDIS_KEY_PREFIX: 'sla:',
+      embedded: true,
+      demo: true,
+    });
+    expect(c.REDIS_URL).toBeUndefined();
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ PORT: '', REDIS_URL: '' })).toMatchObject({ PORT: 3000, REDIS_URL: undefined });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ CACHE_REFRESH_INTERVAL_HOURS: '-1' }, 'CACHE_REFRESH_INTERVAL_HOURS'],
+    [{ CACHE_REFRESH_INTERVAL_HOURS: 'often' }, 'CACHE_REFRESH_INTERVAL_HOURS'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
+    [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL'],
+    [{ DATABASE_URL: 'mysql://x@y/z' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ NODE_ENV: 'prod' }, 'NODE_ENV'],
+    [{ DEMO: 'yes' }, 'DEMO'],
+    [{ REDIS_KEY_PREFIX: 'has space' }, 'REDIS_KEY_PREFIX'],
+  ])('rejects %j naming the variable', (env, variable) => fails(env as Record<string, string>, variable));
+
+  it('in production requires the secrets that have no safe default', () => {
+    fails({ NODE_ENV: 'production' }, 'SESSION_SECRET');
+    fails({ NODE_ENV: 'production' }, 'INGEST_TOKENS');
+    fails({ NODE_ENV: 'production', INGEST_TOKENS: 't', SESSION_SECRET: 'short' }, 'SESSION_SECRET');
+    fails(
+      {
+        NODE_ENV: 'production',
+        INGEST_TOKENS: 't',
+        SESSION_SECRET: 'x'.repeat(32),
+        FAULT_INJECTION: 'kill-after-commit',
+      },
+      'FAULT_INJECTION',
+    );
+    expect(loadConfig({ NODE_ENV: 'production', INGEST_TOKENS: 't', SESSION_SECRET: 'x'.repeat(32) }).NODE_ENV).toBe(
+      'production',
+    );
+  });
+
+  it('is documented in the README: every variable with its default', () => {
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(configTable());
+    for (const key of Object.keys(ENV_SCHEMA.shape)) expect(readme).toContain(`| \`${key}\` |`);
+  });
+});

@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { migrate, openOrm } from '../../../src/db/orm.js';
+import { dropSchema, PG_URL, uniqueSchema } from '../../support/app.js';
+
+const log = pino({ level: 'silent' });
+
+describe('migrations', () => {
+  it('apply on an empty PostgreSQL schema, from several pods at once, leaving no difference to the entities', async () => {
+    const schema = uniqueSchema('migrate');
+    const cfg = { databaseUrl: PG_URL, dataDir: '', poolSize: 2, schema };
+    const pods = await Promise.all([openOrm(cfg, log), openOrm(cfg, log), openOrm(cfg, log)]);
+    try {
+      await Promise.all(pods.map((p) => migrate(p.orm, cfg, log)));
+      const first = pods[0]?.orm as (typeof pods)[0]['orm'];
+      expect(await first.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false, schema })).toBe('');
+      const applied = await first.em.getConnection().execute(`SELECT name FROM "${schema}".mikro_orm_migrations`);
+      expect(applied).toHaveLength(1);
+    } finally {
+      for (const p of pods) await p.close();
+      await dropSchema(schema);
+    }
+  });
+
+  it('apply on the embedded database, and reopening finds nothing pending', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sla-mig-'));
+    const cfg = { dataDir: dir, poolSize: 1 };
+    try {
+      const a = await openOrm(cfg, log);
+      await migrate(a.orm, cfg, log);
+      expect(await a.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false })).toBe('');
+      await a.close();
+      const b = await openOrm(cfg, log);
+      expect(await b.orm.getMigrator().getPendingMigrations()).toHaveLength(0);
+      await b.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,98 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../../src/bootstrap.js';
+import { dropSchema, startPod, UPDATE, uniqueSchema } from '../../support/app.js';
+
+type Op = {
+  security?: Record<string, string[]>[];
+  requestBody?: { content: Record<string, { example?: unknown; schema?: unknown }> };
+  responses: Record<
+    string,
+    { headers?: Record<string, unknown>; content?: Record<string, { schema?: { $ref?: string } }> }
+  >;
+};
+type Doc = {
+  openapi: string;
+  servers?: { url: string }[];
+  paths: Record<string, Record<string, Op>>;
+  components: { securitySchemes: Record<string, { type: string; scheme?: string }>; schemas: Record<string, unknown> };
+};
+
+describe('OpenAPI document and docs page', () => {
+  const schema = uniqueSchema('ingest_openapi');
+  let app: App;
+  let doc: Doc;
+  beforeAll(async () => {
+    app = await startPod({ schema });
+    const res = await fetch(`${app.url}/api/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    doc = (await res.json()) as Doc;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await dropSchema(schema);
+  });
+
+  it('is a valid OpenAPI document', async () => {
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeTruthy();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.servers?.[0]?.url).toBe(`${app.url}/api`);
+  });
+
+  it('lists the poller and probe routes', () => {
+    expect(doc.paths['/cache/incremental-update']?.post).toBeDefined();
+    expect(doc.paths['/cache/incremental-updates']?.post).toBeDefined();
+    expect(doc.paths['/cache/status']?.get).toBeDefined();
+    expect(doc.paths['/cache/recent-changes']?.get).toBeDefined();
+    expect(doc.paths['/health']?.get).toBeDefined();
+    expect(doc.paths['/health/ready']?.get?.responses['503']).toBeDefined();
+  });
+
+  it('describes bearer auth, the original body as an example, and the error answers', async () => {
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const ingest = doc.paths['/cache/incremental-update']?.post as Op;
+    expect(ingest.security).toEqual([{ bearerAuth: [] }]);
+    const body = ingest.requestBody?.content['application/json'];
+    expect(body?.example).toEqual(UPDATE);
+    expect(doc.paths['/cache/incremental-updates']?.post?.requestBody?.content['application/json']?.example).toEqual({
+      updates: [UPDATE],
+    });
+    for (const code of ['400', '401', '403', '413', '415', '429', '503'])
+      expect(ingest.responses[code]?.content?.['application/json']?.schema, code).toBeDefined();
+    for (const code of ['429', '503']) expect(ingest.responses[code]?.headers?.['Retry-After'], code).toBeDefined();
+
+    // The example is a body the server accepts, and each documented schema reference resolves.
+    const api = (await SwaggerParser.dereference(structuredClone(doc) as never)) as unknown as Doc;
+    const errorSchema =
+      api.paths['/cache/incremental-update']?.post?.responses['415']?.content?.['application/json']?.schema;
+    expect(errorSchema).toMatchObject({ type: 'object', required: ['code', 'message'] });
+    const r = await fetch(`${app.url}/api/cache/incremental-update`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body?.example),
+    });
+    expect(r.status).toBe(200);
+  });
+
+  it('serves a docs page that loads only local assets', async () => {
+    const res = await fetch(`${app.url}/api/docs`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await res.text();
+    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(refs.length).toBeGreaterThanOrEqual(2);
+    for (const ref of refs) expect(ref, ref).toMatch(/^\/(?!\/)/);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(refs).toContain('/api/docs/swagger-ui-bundle.js');
+    for (const ref of refs) {
+      const asset = await fetch(`${app.url}${ref}`);
+      expect(asset.status, ref).toBe(200);
+      await asset.arrayBuffer();
+    }
+    const bundle = await fetch(`${app.url}/api/docs/swagger-ui-bundle.js`);
+    expect(bundle.headers.get('content-type')).toMatch(/javascript/);
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+  });
+});

@@ -1,0 +1,166 @@
+import { UPDATE } from '../../support/app.js';
+
+export const ONE = '/api/cache/incremental-update';
+export const MANY = '/api/cache/incremental-updates';
+
+export type Case = {
+  name: string;
+  path?: string;
+  body: unknown;
+  headers?: Record<string, string>;
+  status: number;
+  says: RegExp;
+};
+
+const valid = (i: number) => ({ ...UPDATE, entityName: `valid_${i}` });
+const rawWith = (field: string, rawValue: string) => `${JSON.stringify(UPDATE).slice(0, -1)},"${field}":${rawValue}}`;
+
+/** Bad requests, each with the status and the words its answer must contain. */
+export const cases: Case[] = [
+  { name: 'malformed JSON', body: '{"entityName": "x", ', status: 400, says: /malformed json/i },
+  { name: 'empty body', body: '', status: 400, says: /empty/i },
+  { name: 'JSON that is not an object', body: '[1,2,3]', status: 400, says: /expected object|object/i },
+  { name: 'currentSla as a string', body: { ...UPDATE, currentSla: '95.5' }, status: 400, says: /currentSla/ },
+  {
+    name: 'entityName as a number',
+    body: { ...UPDATE, entityName: 42 },
+    status: 400,
+    says: /entityName must be a string/,
+  },
+  {
+    name: 'details as an array',
+    body: { ...UPDATE, details: [1] },
+    status: 400,
+    says: /details must be a JSON object/,
+  },
+  {
+    name: 'missing fields',
+    body: { entityName: 'only_a_name' },
+    status: 400,
+    says: /(?=.*entityType)(?=.*teamName)(?=.*tenantName)(?=.*currentSla)(?=.*status)/,
+  },
+  {
+    name: 'currentSla 101',
+    body: { ...UPDATE, currentSla: 101 },
+    status: 400,
+    says: /currentSla must be between 0 and 100/,
+  },
+  {
+    name: 'currentSla -1',
+    body: { ...UPDATE, currentSla: -1 },
+    status: 400,
+    says: /currentSla must be between 0 and 100/,
+  },
+  {
+    name: 'slaTarget 100.5',
+    body: { ...UPDATE, slaTarget: 100.5 },
+    status: 400,
+    says: /slaTarget must be between 0 and 100/,
+  },
+  {
+    name: 'currentSla 1e999 (Infinity)',
+    body: rawWith('currentSla', '1e999').replace('"currentSla":95.5,', ''),
+    status: 400,
+    says: /currentSla/,
+  },
+  {
+    name: 'currentSla -1e999',
+    body: rawWith('currentSla', '-1e999').replace('"currentSla":95.5,', ''),
+    status: 400,
+    says: /currentSla/,
+  },
+  {
+    name: 'entityName of 257 characters',
+    body: { ...UPDATE, entityName: 'e'.repeat(257) },
+    status: 400,
+    says: /entityName must be at most 256 characters/,
+  },
+  { name: 'blank teamName', body: { ...UPDATE, teamName: '   ' }, status: 400, says: /teamName must not be empty/ },
+  {
+    name: 'details over 16 KiB',
+    body: { ...UPDATE, details: { log: 'x'.repeat(17 * 1024) } },
+    status: 400,
+    says: /details must be at most 16384 bytes/,
+  },
+  {
+    name: 'body over 1 MiB',
+    body: { ...UPDATE, details: { log: 'x'.repeat(1024 * 1024 + 10) } },
+    status: 413,
+    says: /exceeds the 1 MiB limit/,
+  },
+  {
+    name: 'text/plain content type',
+    body: JSON.stringify(UPDATE),
+    headers: { 'content-type': 'text/plain' },
+    status: 415,
+    says: /Content-Type must be application\/json/,
+  },
+  {
+    name: 'form content type',
+    body: 'a=1',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    status: 415,
+    says: /application\/json/,
+  },
+  {
+    name: 'unknown status',
+    body: { ...UPDATE, status: 'Green' },
+    status: 400,
+    says: /status must be one of Passed, Failed, AtRisk, NoData/,
+  },
+  {
+    name: 'lowercase status',
+    body: { ...UPDATE, status: 'passed' },
+    status: 400,
+    says: /Passed, Failed, AtRisk, NoData/,
+  },
+  {
+    name: 'bad entityType',
+    body: { ...UPDATE, entityType: 'Big Table' },
+    status: 400,
+    says: /entityType must be a lowercase identifier/,
+  },
+  {
+    name: 'observedAt not a date',
+    body: { ...UPDATE, observedAt: 'yesterday' },
+    status: 400,
+    says: /observedAt must be an ISO 8601 date-time/,
+  },
+  { name: 'NUL in entityName', body: { ...UPDATE, entityName: 'bad\u0000name' }, status: 400, says: /entityName/ },
+  { name: 'control character in teamName', body: { ...UPDATE, teamName: 'PG\u0007M' }, status: 400, says: /teamName/ },
+  { name: 'NUL in a details string', body: { ...UPDATE, details: { note: 'a\u0000b' } }, status: 400, says: /details/ },
+  {
+    name: 'NUL in a nested details key',
+    body: { ...UPDATE, details: { deep: [{ 'k\u0000': 1 }] } },
+    status: 400,
+    says: /details/,
+  },
+  {
+    name: 'details nested 100,000 levels deep',
+    body: `${JSON.stringify(UPDATE).slice(0, -1)},"details":{"d":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`,
+    status: 400,
+    says: /details must be nested at most 64 levels deep/,
+  },
+  {
+    name: 'batch of 1,001 updates',
+    path: MANY,
+    body: { updates: Array.from({ length: 1001 }, (_, i) => valid(i)) },
+    status: 400,
+    says: /updates must contain at most 1000 updates/,
+  },
+  { name: 'empty batch', path: MANY, body: { updates: [] }, status: 400, says: /at least one update/ },
+  {
+    name: 'batch with one bad item among good ones',
+    path: MANY,
+    body: { updates: [valid(1), valid(2), { ...UPDATE, currentSla: 250 }] },
+    status: 400,
+    says: /updates\.2\.currentSla: currentSla must be between 0 and 100/,
+  },
+  {
+    name: 'batch with a NUL in one item',
+    path: MANY,
+    body: { updates: [valid(3), { ...UPDATE, entityName: 'x\u0000' }] },
+    status: 400,
+    says: /updates\.1\.entityName/,
+  },
+];
