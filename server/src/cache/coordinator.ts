@@ -1,7 +1,7 @@
 import type { CacheStatus, RefreshResult } from '@sla/shared';
 import type { Logger } from 'pino';
 import { ChangeFeed } from '../changelog/feed.js';
-import { ChangeFollower } from '../changelog/follower.js';
+import { ChangeFollower, type Delivery } from '../changelog/follower.js';
 import { readChanges } from '../changelog/log.js';
 import type { Db } from '../db/sql.js';
 import { entityOf, type LogRun, toChangeRun } from '../domain/change.js';
@@ -58,7 +58,7 @@ export class CacheCoordinator {
     const { config, log } = d;
     this.follower = new ChangeFollower(
       (after, limit) => readChanges(d.db.sql, after, limit),
-      (run) => this.deliver(run),
+      (run, how) => this.deliver(run, how),
       log,
     );
     this.memoryLock = new MemoryRefreshLock(config.podId);
@@ -70,7 +70,10 @@ export class CacheCoordinator {
           {
             onUp: () => void this.enterRedis().catch((err) => log.warn({ err }, 'could not switch back to redis yet')),
             onDown: (reason) => void this.enterMemory(reason),
-            onResubscribed: () => void this.follower.catchUp().catch(() => undefined),
+            // Anything published while unsubscribed was missed; before the view is loaded there is nothing to catch up.
+            onResubscribed: () => {
+              if (this.loaded) void this.follower.catchUp().catch(() => undefined);
+            },
             onChanges: (raw) => this.onChangesMessage(raw),
             onRefresh: (raw) => this.onRefreshMessage(raw),
           },
@@ -81,12 +84,12 @@ export class CacheCoordinator {
     this.refresher = new RefreshScheduler(
       d,
       () => this.refreshTarget(),
-      (target, r, last) =>
-        target.store === this.redis?.store && r.generation !== null
-          ? this.redis
-              .publish(refreshChannel(config.REDIS_KEY_PREFIX), JSON.stringify({ generation: r.generation, ...last }))
-              .catch(() => undefined)
-          : Promise.resolve(),
+      async (target, r, last) => {
+        if (target.store === this.redis?.store && r.generation !== null)
+          await this.redis
+            .publish(refreshChannel(config.REDIS_KEY_PREFIX), JSON.stringify({ generation: r.generation, ...last }))
+            .catch(() => undefined);
+      },
     );
     this.setModeMetric();
   }
@@ -184,15 +187,18 @@ export class CacheCoordinator {
     await this.follower.catchUp();
   }
 
-  /** Follower sink: every change, once, in commit order. */
-  private deliver(run: LogRun): void {
+  /**
+   * Follower sink: every change, once, in commit order. Only runs that arrived as messages
+   * measure propagation: a run read from the log may be as old as the log itself.
+   */
+  private deliver(run: LogRun, how: Delivery): void {
     for (const c of run.changes) if (c.applied) this.view.apply(entityOf(c));
     if (this.mode === 'memory') void this.memory.applyChanges(toChangeRun(run));
     this.feed.push(run.changes);
     const last = run.changes.at(-1);
     if (last) {
       this.lastChangeAt = Math.max(this.lastChangeAt, last.receivedAt);
-      this.d.metrics.propagationLag.observe(Math.max(0, Date.now() - last.receivedAt) / 1000);
+      if (how === 'live') this.d.metrics.propagationLag.observe(Math.max(0, Date.now() - last.receivedAt) / 1000);
     }
   }
 
@@ -204,7 +210,8 @@ export class CacheCoordinator {
 
   private onRefreshMessage(raw: string): void {
     const m = parseMessage(ZRefreshMessage, raw, 'refresh', this.d.log);
-    if (m) this.refresher.heard({ at: m.at, durationMs: m.durationMs, podId: m.podId, entityCount: m.entityCount });
+    if (!m) return;
+    this.refresher.heard({ at: m.at, durationMs: m.durationMs, podId: m.podId, entityCount: m.entityCount });
   }
 
   /** Back to Redis once it holds everything PostgreSQL has (see modes.ts). */
@@ -220,13 +227,16 @@ export class CacheCoordinator {
     return this.entering;
   }
 
+  /** Before the view is loaded there is nothing to prime the memory store from: start() picks the mode. */
   private enterMemory(reason: string): Promise<void> {
+    if (!this.loaded) return Promise.resolve();
     return enterMemory({ ...this.modeDeps(), view: this.view, memoryLock: this.memoryLock }, reason);
   }
 
   private modeDeps() {
     const { follower, memory } = this;
-    return { ...this.d, follower, memory, state: this.modeState, onModeChanged: () => this.setModeMetric() };
+    const onModeChanged = () => this.setModeMetric();
+    return { ...this.d, follower, memory, state: this.modeState, onModeChanged };
   }
 
   /** Repairs Redis from the log when a write-through was missed (a pod died, a command timed out). */

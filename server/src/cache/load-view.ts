@@ -12,7 +12,8 @@ const RING_PRIME = 10_000;
  * Fills a pod's view from one consistent PostgreSQL snapshot, sets the follower at the
  * snapshot's change id and primes the feed's replay ring with the log's last 10,000
  * changes up to that id, so recent changes and resuming subscribers are served from
- * memory from the first request on.
+ * memory from the first request on. Until it returns, the follower has no position and
+ * ignores every offer and catch-up (a subscriber reconnecting meanwhile included).
  */
 export async function loadViewFromPostgres(
   db: Db,
@@ -24,6 +25,6 @@ export async function loadViewFromPostgres(
   const { head } = await readSnapshot(db, (batch) => {
     for (const e of batch) view.apply(e);
   });
-  follower.applied = head;
-  feed.prime(await readChanges(db.sql, Math.max(0, head - RING_PRIME), RING_PRIME, head));
+  feed.prime(await readChanges(db.sql, Math.max(0, head - RING_PRIME), RING_PRIME, head), head);
+  follower.start(head);
 }

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import type { LogChange, LogRun } from '../domain/change.js';
 
+/** How a run reached the follower: a message (own commit, pub/sub) or a read of the log. */
+export type Delivery = 'live' | 'log';
+
 /** How long an out-of-order run may wait for the runs before it before we read the log. */
 const GAP_WAIT_MS = 50;
 const PAGE = 5_000;
@@ -10,21 +13,53 @@ const PAGE = 5_000;
  * pod's own commits, from pub/sub (at-most-once, any order across pods) and from reading
  * PostgreSQL; since change ids are gapless commit order, a run that does not start right
  * after the last delivered id reveals a gap, which is filled from the log.
+ *
+ * It has no position until `start(head)` gives it one (the change id the pod's view was
+ * loaded at): before that, offers and catch-ups are ignored, since reading "everything
+ * after 0" would deliver the whole log over a view that is being loaded.
  */
 export class ChangeFollower {
-  applied = 0;
+  private position: number | null = null;
+  /** Counts starts and resets, so a log read begun before one is not delivered after it. */
+  private incarnation = 0;
   private readonly pending = new Map<number, LogRun>();
   private catching: Promise<void> | null = null;
   private gapTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly read: (afterId: number, limit: number) => Promise<LogChange[]>,
-    private readonly deliver: (run: LogRun) => void,
+    private readonly deliver: (run: LogRun, how: Delivery) => void,
     private readonly log: Logger,
   ) {}
 
-  offer(run: LogRun): void {
-    if (run.toId <= this.applied) return;
+  /** Id of the last delivered change (0 before `start`). */
+  get applied(): number {
+    return this.position ?? 0;
+  }
+
+  /** True once `start` gave the follower its position. */
+  get started(): boolean {
+    return this.position !== null;
+  }
+
+  /** Sets the position: every change up to `head` is already in the view. */
+  start(head: number): void {
+    this.pending.clear();
+    this.incarnation++;
+    this.position = head;
+  }
+
+  /** Forgets the position (the view is being reloaded); offers are ignored until `start`. */
+  reset(): void {
+    this.stop();
+    this.pending.clear();
+    this.incarnation++;
+    this.position = null;
+  }
+
+  /** A run from a message (this pod's commit or pub/sub), in any order; gaps are read from the log. */
+  offer(run: LogRun, how: Delivery = 'live'): void {
+    if (this.position === null || run.toId <= this.position) return;
     if (run.fromId > this.applied + 1) {
       this.pending.set(run.fromId, run);
       this.gapTimer ??= setTimeout(() => {
@@ -33,12 +68,16 @@ export class ChangeFollower {
       }, GAP_WAIT_MS);
       return;
     }
-    this.take(run);
+    this.take(run, how);
     this.drainPending();
   }
 
-  /** Reads everything after the last delivered id from the log (gaps, reconnects, polling). */
+  /**
+   * Reads everything after the last delivered id from the log (gaps, reconnects,
+   * polling). Does nothing before `start`.
+   */
   catchUp(): Promise<void> {
+    if (this.position === null) return Promise.resolve();
     this.catching ??= this.readAll().finally(() => {
       this.catching = null;
     });
@@ -52,21 +91,25 @@ export class ChangeFollower {
 
   private async readAll(): Promise<void> {
     for (;;) {
-      const changes = await this.read(this.applied, PAGE);
+      const at = this.position;
+      const incarnation = this.incarnation;
+      if (at === null) return;
+      const changes = await this.read(at, PAGE);
       const first = changes[0];
       const last = changes.at(-1);
-      if (!first || !last) return;
-      this.offer({ fromId: first.id, toId: last.id, changes });
+      // Reset or restarted while reading: this page belongs to another load of the view.
+      if (!first || !last || this.incarnation !== incarnation) return;
+      this.offer({ fromId: first.id, toId: last.id, changes }, 'log');
       if (changes.length < PAGE) return;
     }
   }
 
-  private take(run: LogRun): void {
-    const changes = run.fromId > this.applied ? run.changes : run.changes.filter((c) => c.id > this.applied);
-    const from = this.applied + 1;
-    this.applied = run.toId;
+  private take(run: LogRun, how: Delivery): void {
+    const applied = this.applied;
+    const changes = run.fromId > applied ? run.changes : run.changes.filter((c) => c.id > applied);
+    this.position = run.toId;
     try {
-      this.deliver({ fromId: from, toId: run.toId, changes });
+      this.deliver({ fromId: applied + 1, toId: run.toId, changes }, how);
     } catch (err) {
       this.log.error({ err }, 'change delivery failed');
     }
@@ -79,7 +122,7 @@ export class ChangeFollower {
         if (run.toId <= this.applied) this.pending.delete(from);
         else if (from <= this.applied + 1) {
           this.pending.delete(from);
-          this.take(run);
+          this.take(run, 'live');
           progressed = true;
         }
       }

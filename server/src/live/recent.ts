@@ -21,15 +21,18 @@ const matches = (c: LogChange, f: Input) =>
  */
 export async function listRecentChanges(d: LiveDeps, input: Input): Promise<RecentChanges> {
   const { feed, follower } = d;
-  const ring = feed.recent();
+  const { changes: ring, window } = feed.recent();
   const found: LogChange[] = [];
   for (let i = ring.length - 1; i >= 0 && found.length < input.limit; i--) {
     const c = ring[i] as LogChange;
     if (c.id <= follower.applied && matches(c, input)) found.push(c);
   }
-  const ringCoversAll = ring.length === 0 ? follower.applied === 0 : (ring[0] as LogChange).id === 1;
+  // The ring answers alone only when it verifiably holds every change up to what this pod
+  // has delivered: up to date (no newer change it lacks) and, for a short page, back to id 1.
+  const current = window !== null && window.toId >= follower.applied;
+  const ringCoversAll = current && window.fromId <= 1;
   let changes = found;
-  if (found.length < input.limit && !ringCoversAll) {
+  if (!current || (found.length < input.limit && !ringCoversAll)) {
     d.metrics.cacheReads.inc({ result: 'miss' });
     changes = await recentChanges(d.sql, input);
   } else d.metrics.cacheReads.inc({ result: 'hit' });
