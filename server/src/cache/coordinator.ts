@@ -9,6 +9,7 @@ import type { Config } from '../platform/config.js';
 import { every } from '../platform/every.js';
 import type { Metrics } from '../platform/metrics.js';
 import { EntityView } from '../readmodel/view.js';
+import { KnownState } from './known-state.js';
 import { loadViewFromPostgres } from './load-view.js';
 import type { RefreshLock } from './lock/lock.js';
 import { MemoryRefreshLock } from './lock/memory-lock.js';
@@ -47,6 +48,7 @@ export class CacheCoordinator {
   private readonly memory: MemoryStore;
   private readonly refresher: RefreshScheduler;
   private readonly modeState = { mode: 'memory' as CacheMode, memoryPrimed: false };
+  private readonly known = new KnownState();
   private initialized = false;
   private lastChangeAt = 0;
   private loaded = false;
@@ -85,6 +87,7 @@ export class CacheCoordinator {
       d,
       () => this.refreshTarget(),
       async (target, r, last) => {
+        void this.known.refresh(this.store, this.lock);
         if (target.store === this.redis?.store && r.generation !== null)
           await this.redis
             .publish(refreshChannel(config.REDIS_KEY_PREFIX), JSON.stringify({ generation: r.generation, ...last }))
@@ -122,6 +125,8 @@ export class CacheCoordinator {
       log.debug({ err: (err as Error).message }, 'background cache task failed; will retry');
     this.stops.push(every(POLL_MS, () => this.follower.catchUp(), onError));
     this.stops.push(every(POLL_MS, () => this.syncRedis(), onError));
+    this.stops.push(every(POLL_MS, () => this.known.refresh(this.store, this.lock), onError));
+    await this.known.refresh(this.store, this.lock);
     this.refresher.start(this.mode === 'redis');
     this.initialized = true;
     log.info({ mode: this.mode, entities: this.view.size, lastChangeId: this.follower.applied }, 'cache ready');
@@ -156,8 +161,7 @@ export class CacheCoordinator {
       isInitialized: this.initialized,
       mode: this.mode,
       redis: this.redis,
-      store: this.store,
-      lock: this.lock,
+      known: this.known.current,
       entityCount: this.view.size,
       lastChangeId: this.follower.applied,
       lastChangeAt: this.lastChangeAt,
@@ -212,6 +216,7 @@ export class CacheCoordinator {
     const m = parseMessage(ZRefreshMessage, raw, 'refresh', this.d.log);
     if (!m) return;
     this.refresher.heard({ at: m.at, durationMs: m.durationMs, podId: m.podId, entityCount: m.entityCount });
+    void this.known.refresh(this.store, this.lock);
   }
 
   /** Back to Redis once it holds everything PostgreSQL has (see modes.ts). */
@@ -235,7 +240,10 @@ export class CacheCoordinator {
 
   private modeDeps() {
     const { follower, memory } = this;
-    const onModeChanged = () => this.setModeMetric();
+    const onModeChanged = () => {
+      this.setModeMetric();
+      void this.known.refresh(this.store, this.lock);
+    };
     return { ...this.d, follower, memory, state: this.modeState, onModeChanged };
   }
 

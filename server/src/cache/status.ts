@@ -1,9 +1,8 @@
 import type { CacheStatus } from '@sla/shared';
 import type { Metrics } from '../platform/metrics.js';
-import type { RefreshLock } from './lock/lock.js';
+import type { KnownStore } from './known-state.js';
 import type { RedisLink } from './redis/link.js';
 import type { LastRefresh } from './refresh/scheduler.js';
-import type { CacheStore } from './store/types.js';
 
 /** What the coordinator knows of itself, read when a status is asked for. */
 export type StatusSource = {
@@ -11,8 +10,8 @@ export type StatusSource = {
   isInitialized: boolean;
   mode: 'redis' | 'memory';
   redis: RedisLink | null;
-  store: CacheStore;
-  lock: RefreshLock;
+  /** The store's meta, counts and lock holder as last read in the background. */
+  known: KnownStore;
   entityCount: number;
   lastChangeId: number;
   lastChangeAt: number;
@@ -27,16 +26,12 @@ const counted = async (metrics: Metrics, result: 'hit' | 'miss') =>
  * `cache.status`: the original design's fields (isInitialized, mode, lastUpdated,
  * cacheExists, redisConnection, subscriberConnection) plus this pod's id, generation,
  * entity count, last applied change id, read hits/misses (from the prom-client counter),
- * last refresh and lock holder. Store reads that fail answer as "unknown" (null/0).
+ * last refresh and lock holder. It asks no one: the store's values are the last known
+ * ones (see known-state.ts), so it answers within milliseconds while Redis is frozen.
  */
 export async function cacheStatus(s: StatusSource): Promise<CacheStatus> {
-  const [meta, counts, holder, hits, misses] = await Promise.all([
-    s.store.meta().catch(() => null),
-    s.store.counts().catch(() => ({ entities: 0, teams: 0 })),
-    s.lock.holder().catch(() => null),
-    counted(s.metrics, 'hit'),
-    counted(s.metrics, 'miss'),
-  ]);
+  const { meta, counts, lockHolder: holder } = s.known;
+  const [hits, misses] = await Promise.all([counted(s.metrics, 'hit'), counted(s.metrics, 'miss')]);
   const last = Math.max(s.lastChangeAt, meta?.builtAt ?? 0, s.lastRefresh ? Date.parse(s.lastRefresh.at) : 0);
   return {
     isInitialized: s.isInitialized,
@@ -56,11 +51,31 @@ export async function cacheStatus(s: StatusSource): Promise<CacheStatus> {
   };
 }
 
-/** Redis memory and clients for /metrics (the original's monitoring advice), read at scrape time. */
+/** A scrape waits this long (ms) for Redis INFO, then answers with the values of the last read. */
+const INFO_WAIT_MS = 50;
+const infoReads = new WeakMap<RedisLink, Promise<void>>();
+
+/**
+ * Redis memory and clients for /metrics (the original's monitoring advice). INFO is read
+ * at scrape time, but a scrape waits at most INFO_WAIT_MS for it: a frozen Redis must not
+ * hold /metrics for a command timeout (the read finishes in the background and the next
+ * scrape shows it).
+ */
 export async function collectRedisMetrics(redis: RedisLink | null, m: Metrics): Promise<void> {
   m.redisConnectionUp.set({ connection: 'command' }, redis?.cmd.status === 'ready' ? 1 : 0);
   m.redisConnectionUp.set({ connection: 'subscriber' }, redis?.sub.status === 'ready' ? 1 : 0);
   if (!redis?.isUp) return;
+  let read = infoReads.get(redis);
+  if (!read) {
+    read = readInfo(redis, m).finally(() => infoReads.delete(redis));
+    infoReads.set(redis, read);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([read, new Promise<void>((resolve) => (timer = setTimeout(resolve, INFO_WAIT_MS)))]);
+  clearTimeout(timer);
+}
+
+async function readInfo(redis: RedisLink, m: Metrics): Promise<void> {
   const info = await redis.cmd.info().catch(() => '');
   const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? Number.NaN);
   const used = field('used_memory');

@@ -74,4 +74,98 @@ describe('the subscriber connection', () => {
     const status = await getJson(readerPod.url, '/api/cache/status');
     expect(status.json.lastChangeId).toBe((await getJson(writerPod.url, '/api/cache/status')).json.lastChangeId);
   });
+
+  it('CLIENT KILL TYPE pubsub is no Redis outage: every pod stays in redis mode (metric too) and gets what it missed', async () => {
+    const redis = await startRedisServer();
+    cleanups.push(() => redis.close());
+    const env = { schema, REDIS_URL: redis.url, REDIS_KEY_PREFIX: uniquePrefix('subdrop') };
+    const pods: App[] = [];
+    for (const id of ['a', 'b']) {
+      pods.push(await startPod({ ...env, POD_ID: `subdrop-${id}` }));
+      cleanups.push(() => (pods.at(-1) as App).close());
+    }
+    const [a, b] = pods as [App, App];
+    await eventually(() => a.deps.cache.mode === 'redis' && b.deps.cache.mode === 'redis', 10_000, 'redis mode');
+    const admin = new Redis(redis.url);
+    cleanups.push(async () => admin.disconnect());
+    // Every 5 ms: each pod's mode, and what its sla_cache_mode gauge says.
+    const seen = new Set<string>();
+    const sample = setInterval(() => {
+      for (const pod of pods) {
+        seen.add(`mode=${pod.deps.cache.mode}`);
+        void pod.deps.metrics.cacheMode.get().then((g) => {
+          for (const v of g.values) if (v.value === 1) seen.add(`metric=${v.labels.mode}`);
+        });
+      }
+    }, 5);
+    try {
+      for (let k = 0; k < 3; k++) {
+        await eventually(
+          async () =>
+            String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))
+              .trim()
+              .split('\n').length === 2,
+          5_000,
+          'both subscribers connected',
+        );
+        expect(Number(await admin.client('KILL', 'TYPE', 'pubsub'))).toBe(2);
+        // Written while b has no subscriber: b must still get them, by change id.
+        for (let i = 0; i < 5; i++) {
+          const r = await post(a.url, '/api/cache/incremental-update', {
+            tenantName: 'Drop',
+            teamName: 'T',
+            entityType: 'job',
+            entityName: `job_${i}`,
+            currentSla: 10 * k + i,
+            status: 'Passed',
+          });
+          expect(r.status).toBe(200);
+        }
+        await new Promise((r) => setTimeout(r, 1_500));
+      }
+    } finally {
+      clearInterval(sample);
+    }
+    expect([...seen].sort()).toEqual(['metric=redis', 'mode=redis']);
+    await eventually(() => b.deps.cache.follower.applied === a.deps.cache.follower.applied, 5_000, 'b caught up');
+    expect(JSON.stringify(sorted(podEntities(b)))).toBe(JSON.stringify(sorted(await pgEntities(schema))));
+  });
+
+  it('a frozen Redis (SIGSTOP): cache status and /metrics answer within 100 ms, before and after the outage is noticed', async () => {
+    const redis = await startRedisServer();
+    cleanups.push(() => redis.close());
+    const pod = await startPod({
+      schema,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: uniquePrefix('frozen'),
+      POD_ID: 'frozen',
+    });
+    cleanups.push(() => pod.close());
+    await eventually(() => pod.deps.cache.mode === 'redis', 10_000, 'redis mode');
+    const before = await getJson(pod.url, '/api/cache/status');
+    redis.freeze();
+    const slowest: Record<string, number> = { status: 0, metrics: 0 };
+    try {
+      const until = Date.now() + 3_000;
+      while (Date.now() < until) {
+        for (const [name, path] of [
+          ['status', '/api/cache/status'],
+          ['metrics', '/metrics'],
+        ] as const) {
+          const t = performance.now();
+          const r = await fetch(`${pod.url}${path}`);
+          await r.text();
+          expect(r.status).toBe(200);
+          slowest[name] = Math.max(slowest[name] ?? 0, performance.now() - t);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // Still the last known generation, from before the freeze.
+      expect((await getJson(pod.url, '/api/cache/status')).json.generation).toBe(before.json.generation);
+    } finally {
+      redis.thaw();
+    }
+    expect(slowest.status).toBeLessThan(100);
+    expect(slowest.metrics).toBeLessThan(100);
+  });
 });

@@ -5,11 +5,14 @@ import { changesChannel, refreshChannel } from './keys.js';
 import { RedisStore } from './store.js';
 
 export type RedisLinkEvents = {
-  /** Both connections are ready (first connect or after an outage). */
+  /** The command connection is ready and answers (first connect or after an outage). */
   onUp: () => void;
   /** The command connection was lost or stopped answering. */
   onDown: (reason: string) => void;
-  /** The subscriber (re)subscribed: anything published meanwhile was missed. */
+  /**
+   * The subscriber (re)subscribed: anything published meanwhile was missed. A subscriber
+   * that drops while commands still work is no outage; this is all it leads to.
+   */
   onResubscribed: () => void;
   onChanges: (message: string) => void;
   onRefresh: (message: string) => void;
@@ -24,7 +27,9 @@ const PROBE_MS = 500;
 /**
  * The pod's two Redis connections: commands (auto-pipelined; ioredis multiplexes one
  * connection instead of pooling) and a dedicated subscriber. Reports up/down quickly so
- * the cache can fall back to memory within a second or two of Redis going away.
+ * the cache can fall back to memory within a second or two of Redis going away. Only the
+ * command connection decides up or down: the cache's reads and writes go through it, and
+ * pub/sub is at-most-once anyway (a missed message is caught up by change id).
  */
 export class RedisLink {
   readonly cmd: Redis;
@@ -77,13 +82,12 @@ export class RedisLink {
       this.subscribed = false;
     });
     this.cmd.on('ready', () => void this.ping());
+    this.cmd.on('close', () => this.markDown('command connection closed'));
     for (const [name, conn] of [
       ['command', this.cmd],
       ['subscriber', this.sub],
-    ] as const) {
-      conn.on('close', () => this.markDown(`${name} connection closed`));
+    ] as const)
       conn.on('error', (err: Error & { code?: string }) => this.reportError(name, err));
-    }
     this.probe = setInterval(() => void this.ping(), PROBE_MS);
     this.probe.unref();
     this.log.info({ redis: redactRedisUrl(url) }, 'connecting to redis');
@@ -93,7 +97,7 @@ export class RedisLink {
     return this.up;
   }
 
-  /** Resolves true once both connections are ready and subscribed, false after `ms`. */
+  /** Waits (at most `ms`) for commands to work and the subscriber to be subscribed; resolves whether commands work. */
   async waitUntilUp(ms: number): Promise<boolean> {
     const until = Date.now() + ms;
     while (!(this.up && this.subscribed) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
@@ -144,7 +148,7 @@ export class RedisLink {
     this.events.onDown(reason);
   }
 
-  /** Up needs both connections ready and a ping answered: a hung server keeps its sockets open. */
+  /** Up needs the command connection ready and a ping answered: a hung server keeps its sockets open. */
   private async ping(): Promise<void> {
     try {
       await this.cmd.ping();
