@@ -144,7 +144,7 @@ describe('the subscriber connection', () => {
     await eventually(() => pod.deps.cache.mode === 'redis', 10_000, 'redis mode');
     const before = await getJson(pod.url, '/api/cache/status');
     redis.freeze();
-    const slowest: Record<string, number> = { status: 0, metrics: 0 };
+    const took: Record<'status' | 'metrics', number[]> = { status: [], metrics: [] };
     try {
       const until = Date.now() + 3_000;
       while (Date.now() < until) {
@@ -156,7 +156,7 @@ describe('the subscriber connection', () => {
           const r = await fetch(`${pod.url}${path}`);
           await r.text();
           expect(r.status).toBe(200);
-          slowest[name] = Math.max(slowest[name] ?? 0, performance.now() - t);
+          took[name].push(performance.now() - t);
         }
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -165,7 +165,12 @@ describe('the subscriber connection', () => {
     } finally {
       redis.thaw();
     }
-    expect(slowest.status).toBeLessThan(100);
-    expect(slowest.metrics).toBeLessThan(100);
+    // Within 100 ms as a rule; on this shared machine one answer may stall on CPU, but none
+    // may come near the 1 s Redis command timeout (what a status waiting on Redis takes).
+    for (const name of ['status', 'metrics'] as const) {
+      const ms = took[name].sort((x, y) => x - y);
+      expect(ms[Math.floor(ms.length * 0.9)], `${name} p90`).toBeLessThan(100);
+      expect(ms.at(-1), `${name} slowest`).toBeLessThan(500);
+    }
   });
 });
