@@ -23,6 +23,8 @@ export const ZCacheStatus = z.object({
     .object({ at: z.string(), durationMs: z.number(), podId: z.string(), entityCount: z.number().int() })
     .nullable(),
   lockHolder: z.string().nullable(),
+  /** The change log's epoch (the first part of a change cursor); null before it is known. */
+  logEpoch: z.string().nullable(),
 });
 export type CacheStatus = z.infer<typeof ZCacheStatus>;
 

@@ -42,6 +42,11 @@ export type RecentChanges = z.infer<typeof ZRecentChanges>;
 export const ZOnChangeInput = z.object({
   tenantName: z.string().optional(),
   teamName: z.string().optional(),
-  /** Last change id the client saw; every later change is replayed first, in order. */
-  lastEventId: z.string().nullish(),
+  /**
+   * The last tracked id the client saw, `<epoch>:<change id>` (a plain change id means the
+   * current epoch); every later change is replayed first, in order. A cursor of another
+   * epoch, ahead of the log's head, or not a cursor at all ends the subscription with
+   * BAD_REQUEST: subscribe again without it and reload from the head.
+   */
+  lastEventId: z.string().max(64, 'lastEventId must be at most 64 characters').nullish(),
 });

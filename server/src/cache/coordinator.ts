@@ -1,24 +1,23 @@
 import type { CacheStatus, RefreshResult } from '@sla/shared';
 import type { Logger } from 'pino';
-import { ChangeFeed } from '../changelog/feed.js';
-import { ChangeFollower, type Delivery } from '../changelog/follower.js';
-import { readChanges } from '../changelog/log.js';
+import type { ChangeFeed } from '../changelog/feed.js';
+import type { ChangeFollower } from '../changelog/follower.js';
 import type { Db } from '../db/sql.js';
-import { entityOf, type LogRun, toChangeRun } from '../domain/change.js';
+import { type LogRun, toChangeRun } from '../domain/change.js';
 import type { Config } from '../platform/config.js';
 import { every } from '../platform/every.js';
 import type { Metrics } from '../platform/metrics.js';
-import { EntityView } from '../readmodel/view.js';
+import type { EntityView } from '../readmodel/view.js';
 import { KnownState } from './known-state.js';
-import { loadViewFromPostgres } from './load-view.js';
 import type { RefreshLock } from './lock/lock.js';
 import { MemoryRefreshLock } from './lock/memory-lock.js';
 import { RedisRefreshLock } from './lock/redis-lock.js';
+import type { LogIdentity } from './log-identity.js';
+import { LogMirror } from './log-mirror.js';
 import { parseMessage, ZChangesMessage, ZRefreshMessage } from './messages.js';
-import { enterMemory, enterRedis } from './modes.js';
+import { enterMemory, enterRedis, syncRedis } from './modes.js';
 import { changesChannel, refreshChannel } from './redis/keys.js';
 import { RedisLink } from './redis/link.js';
-import { replayLog } from './refresh/replay.js';
 import { RefreshScheduler, type RefreshTarget } from './refresh/scheduler.js';
 import { cacheStatus } from './status.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -28,8 +27,10 @@ import { writeThrough } from './write-through.js';
 export type CacheMode = 'redis' | 'memory';
 export type CacheDeps = { config: Config; db: Db; log: Logger; metrics: Metrics };
 
-/** How often every pod reads the change log tail: the safety net under pub/sub, and memory mode's only feed. */
+/** Log tail reads (the safety net under pub/sub, memory mode's only feed) and Redis sync, every second. */
 const POLL_MS = 1_000;
+/** How often a pod checks the log's identity in PostgreSQL (an epoch another pod minted, a head gone back). */
+const IDENTITY_MS = 30_000;
 
 /**
  * The redis/memory state machine of one pod. It keeps the in-process view (which serves
@@ -39,10 +40,13 @@ const POLL_MS = 1_000;
  * `status()`, `mode` and `isInitialized` read it.
  */
 export class CacheCoordinator {
-  readonly view = new EntityView();
-  readonly feed = new ChangeFeed();
-  readonly follower: ChangeFollower;
   readonly redis: RedisLink | null;
+  /** The view every read is served from, the subscribers' feed, the follower, the log's identity (see LogMirror). */
+  readonly view: EntityView;
+  readonly feed: ChangeFeed;
+  readonly follower: ChangeFollower;
+  readonly identity: LogIdentity;
+  private readonly mirror: LogMirror;
   private readonly redisLock: RedisRefreshLock | null;
   private readonly memoryLock: MemoryRefreshLock;
   private readonly memory: MemoryStore;
@@ -50,19 +54,20 @@ export class CacheCoordinator {
   private readonly modeState = { mode: 'memory' as CacheMode, memoryPrimed: false };
   private readonly known = new KnownState();
   private initialized = false;
-  private lastChangeAt = 0;
-  private loaded = false;
   private closed = false;
   private stops: (() => void)[] = [];
   private entering: Promise<void> | null = null;
 
   constructor(private readonly d: CacheDeps) {
     const { config, log } = d;
-    this.follower = new ChangeFollower(
-      (after, limit) => readChanges(d.db.sql, after, limit),
-      (run, how) => this.deliver(run, how),
-      log,
-    );
+    this.mirror = new LogMirror({
+      ...d,
+      onDelivered: (run) => {
+        if (this.mode === 'memory') void this.memory.applyChanges(toChangeRun(run));
+      },
+      onReplaced: () => this.rebuild(),
+    });
+    ({ view: this.view, feed: this.feed, follower: this.follower, identity: this.identity } = this.mirror);
     this.memoryLock = new MemoryRefreshLock(config.podId);
     this.memory = new MemoryStore(this.memoryLock, { shareWrites: true });
     this.redis = config.REDIS_URL
@@ -72,10 +77,8 @@ export class CacheCoordinator {
           {
             onUp: () => void this.enterRedis().catch((err) => log.warn({ err }, 'could not switch back to redis yet')),
             onDown: (reason) => void this.enterMemory(reason),
-            // Anything published while unsubscribed was missed; before the view is loaded there is nothing to catch up.
-            onResubscribed: () => {
-              if (this.loaded) void this.follower.catchUp().catch(() => undefined);
-            },
+            // Anything published while unsubscribed was missed (before the view is loaded, the follower ignores this).
+            onResubscribed: () => void this.follower.catchUp().catch(() => undefined),
             onChanges: (raw) => this.onChangesMessage(raw),
             onRefresh: (raw) => this.onRefreshMessage(raw),
           },
@@ -118,14 +121,18 @@ export class CacheCoordinator {
   async start(): Promise<void> {
     const { log } = this.d;
     const connected = this.redis ? await this.redis.waitUntilUp(3_000) : false;
-    await this.loadView();
+    await this.mirror.start();
     if (connected) await this.enterRedis().catch((err) => log.warn({ err }, 'redis not usable at start'));
     if (this.mode !== 'redis') await this.enterMemory(this.redis ? 'redis unavailable at start' : 'REDIS_URL not set');
     const onError = (err: unknown) =>
       log.debug({ err: (err as Error).message }, 'background cache task failed; will retry');
-    this.stops.push(every(POLL_MS, () => this.follower.catchUp(), onError));
-    this.stops.push(every(POLL_MS, () => this.syncRedis(), onError));
-    this.stops.push(every(POLL_MS, () => this.known.refresh(this.store, this.lock), onError));
+    const tasks = [
+      [POLL_MS, () => this.follower.catchUp()],
+      [POLL_MS, () => this.syncRedis()],
+      [POLL_MS, () => this.known.refresh(this.store, this.lock)],
+      [IDENTITY_MS, () => this.identity.verify(this.follower.applied)],
+    ] as const;
+    for (const [ms, task] of tasks) this.stops.push(every(ms, task, onError));
     await this.known.refresh(this.store, this.lock);
     this.refresher.start(this.mode === 'redis');
     this.initialized = true;
@@ -138,22 +145,17 @@ export class CacheCoordinator {
    * Resolves true when Redis has it, false in memory mode or when it stopped waiting.
    */
   async onCommitted(run: LogRun): Promise<boolean> {
-    this.follower.offer(run);
-    const redis = this.redis;
-    if (this.mode !== 'redis' || !redis?.isUp) return false;
+    this.mirror.committed(run);
+    const { redis, identity } = this;
+    if (this.mode !== 'redis' || !redis?.isUp || !identity.epoch) return false;
     const { config, log } = this.d;
-    return writeThrough(redis, run, {
-      podId: config.podId,
-      channel: changesChannel(config.REDIS_KEY_PREFIX),
-      waitMs: config.CACHE_WRITE_THROUGH_WAIT_MS,
-      log,
-    });
+    const channel = changesChannel(config.REDIS_KEY_PREFIX);
+    const waitMs = config.CACHE_WRITE_THROUGH_WAIT_MS;
+    return writeThrough(redis, run, { podId: config.podId, epoch: identity.epoch, channel, waitMs, log });
   }
 
   /** A full refresh now, unless another pod holds the lock (then says which). */
-  refresh(trigger: string): Promise<RefreshResult> {
-    return this.refresher.refresh(trigger);
-  }
+  refresh = (trigger: string): Promise<RefreshResult> => this.refresher.refresh(trigger);
 
   status(): Promise<CacheStatus> {
     return cacheStatus({
@@ -164,8 +166,9 @@ export class CacheCoordinator {
       known: this.known.current,
       entityCount: this.view.size,
       lastChangeId: this.follower.applied,
-      lastChangeAt: this.lastChangeAt,
+      lastChangeAt: this.mirror.lastChangeAt,
       lastRefresh: this.refresher.last,
+      logEpoch: this.identity.epoch,
       metrics: this.d.metrics,
     });
   }
@@ -185,31 +188,17 @@ export class CacheCoordinator {
       : { store: this.memory, bulk: this.memory, lock: this.memoryLock };
   }
 
-  private async loadView(): Promise<void> {
-    await loadViewFromPostgres(this.d.db, this.view, this.feed, this.follower);
-    this.loaded = true;
-    await this.follower.catchUp();
-  }
-
-  /**
-   * Follower sink: every change, once, in commit order. Only runs that arrived as messages
-   * measure propagation: a run read from the log may be as old as the log itself.
-   */
-  private deliver(run: LogRun, how: Delivery): void {
-    for (const c of run.changes) if (c.applied) this.view.apply(entityOf(c));
-    if (this.mode === 'memory') void this.memory.applyChanges(toChangeRun(run));
-    this.feed.push(run.changes);
-    const last = run.changes.at(-1);
-    if (last) {
-      this.lastChangeAt = Math.max(this.lastChangeAt, last.receivedAt);
-      if (how === 'live') this.d.metrics.propagationLag.observe(Math.max(0, Date.now() - last.receivedAt) / 1000);
-    }
+  /** After the log was replaced and the view reloaded: the shared store is rebuilt from the new log. */
+  private async rebuild(): Promise<void> {
+    this.modeState.memoryPrimed = false;
+    if (this.mode === 'memory') await this.enterMemory('change log replaced');
+    else await this.refresh('change log replaced').catch((err) => this.d.log.warn({ err }, 'rebuild failed; retrying'));
   }
 
   private onChangesMessage(raw: string): void {
-    if (!this.loaded) return;
     const m = parseMessage(ZChangesMessage, raw, 'changes', this.d.log);
-    if (m && m.pod !== this.d.config.podId) this.follower.offer({ fromId: m.fromId, toId: m.toId, changes: m.changes });
+    if (m && m.pod !== this.d.config.podId)
+      this.mirror.heard({ fromId: m.fromId, toId: m.toId, changes: m.changes }, m.epoch);
   }
 
   private onRefreshMessage(raw: string): void {
@@ -223,7 +212,7 @@ export class CacheCoordinator {
   private enterRedis(): Promise<void> {
     const redis = this.redis;
     const lock = this.redisLock;
-    if (!redis || !lock || this.closed || !this.loaded || this.mode === 'redis') return Promise.resolve();
+    if (!redis || !lock || this.closed || !this.mirror.loaded || this.mode === 'redis') return Promise.resolve();
     const refresh = (trigger: string) =>
       this.refresher.refresh(trigger, { store: redis.store, bulk: redis.bulkStore, lock });
     this.entering ??= enterRedis({ ...this.modeDeps(), redis, refresh }).finally(() => {
@@ -234,29 +223,23 @@ export class CacheCoordinator {
 
   /** Before the view is loaded there is nothing to prime the memory store from: start() picks the mode. */
   private enterMemory(reason: string): Promise<void> {
-    if (!this.loaded) return Promise.resolve();
+    if (!this.mirror.loaded) return Promise.resolve();
     return enterMemory({ ...this.modeDeps(), view: this.view, memoryLock: this.memoryLock }, reason);
   }
 
   private modeDeps() {
-    const { follower, memory } = this;
+    const { follower, memory, identity } = this;
     const onModeChanged = () => {
       this.setModeMetric();
       void this.known.refresh(this.store, this.lock);
     };
-    return { ...this.d, follower, memory, state: this.modeState, onModeChanged };
+    return { ...this.d, follower, memory, identity, state: this.modeState, onModeChanged };
   }
 
-  /** Repairs Redis from the log when a write-through was missed (a pod died, a command timed out). */
-  private async syncRedis(): Promise<void> {
-    const redis = this.redis;
-    if (!redis?.isUp) return;
-    // Redis is reachable but an earlier switch back did not finish (e.g. another pod was rebuilding it): retry.
-    if (this.mode === 'memory') return this.enterRedis();
-    const meta = await redis.store.meta();
-    if (!meta) return void this.refresh('redis cache missing');
-    if (meta.appliedChangeId < this.follower.applied)
-      await replayLog(this.d.db.sql, redis.store, meta.appliedChangeId, this.follower.applied);
+  private syncRedis(): Promise<void> {
+    if (!this.redis) return Promise.resolve();
+    const refresh = (trigger: string) => this.refresh(trigger);
+    return syncRedis({ ...this.modeDeps(), redis: this.redis, refresh, enterRedis: () => this.enterRedis() });
   }
 
   private setModeMetric(): void {

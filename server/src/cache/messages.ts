@@ -25,11 +25,13 @@ const ZLogChange = z.object({
 /** `sla:changes`: one message per commit, from the pod that committed it. */
 export const ZChangesMessage = z.object({
   pod: z.string(),
+  /** The change log's epoch the ids belong to (absent from pods of earlier versions). */
+  epoch: z.string().optional(),
   fromId: z.number().int().positive(),
   toId: z.number().int().positive(),
   changes: z.array(ZLogChange),
 });
-export type ChangesMessage = { pod: string } & LogRun;
+export type ChangesMessage = { pod: string; epoch: string } & LogRun;
 
 /** `sla:refresh`: a finished full refresh. */
 export const ZRefreshMessage = z.object({

@@ -1,10 +1,12 @@
 import type { RefreshResult } from '@sla/shared';
 import type { Logger } from 'pino';
 import type { ChangeFollower } from '../changelog/follower.js';
+import { logHead } from '../changelog/log.js';
 import type { Db } from '../db/sql.js';
 import type { Config } from '../platform/config.js';
 import type { EntityView } from '../readmodel/view.js';
 import type { MemoryRefreshLock } from './lock/memory-lock.js';
+import type { LogIdentity } from './log-identity.js';
 import type { RedisLink } from './redis/link.js';
 import { replayLog } from './refresh/replay.js';
 import type { MemoryStore } from './store/memory-store.js';
@@ -20,26 +22,41 @@ type Common = {
   follower: ChangeFollower;
   state: ModeState;
   memory: MemoryStore;
+  identity: LogIdentity;
   onModeChanged: () => void;
 };
 
+type RedisDeps = Common & { redis: RedisLink; refresh: (trigger: string) => Promise<RefreshResult> };
+
 /**
  * Memory → redis, only once Redis holds everything PostgreSQL has: the log is replayed
- * into Redis from its own watermark, or — when Redis lost its data — a full refresh (ours,
- * or another pod's that we wait for) rebuilds it first. The pod never serves a Redis state
- * older than PostgreSQL. Throws when Redis is still being rebuilt (the caller retries).
+ * into Redis from its own watermark, or — when Redis lost its data or holds another log
+ * (another epoch) — a full refresh (ours, or another pod's that we wait for) rebuilds it
+ * first. A watermark of this epoch ahead of the log's head means the database was
+ * restored from a backup: the log is declared replaced (new epoch, reload, rebuild). The
+ * pod never serves a Redis state older than PostgreSQL, nor one of another log. Throws
+ * when Redis is still being rebuilt (the caller retries).
  */
-export async function enterRedis(
-  d: Common & { redis: RedisLink; refresh: (trigger: string) => Promise<RefreshResult> },
-): Promise<void> {
-  const { redis } = d;
+export async function enterRedis(d: RedisDeps): Promise<void> {
+  const { redis, identity } = d;
   await d.follower.catchUp();
   let meta = await redis.store.meta();
+  let why = 'redis had no cache';
+  let verdict = meta ? identity.judge(meta, await logHead(d.db.sql)) : 'current';
+  if (meta && verdict === 'restored') {
+    await identity.replaced(`redis watermark ${meta.appliedChangeId} is ahead of the change log's head`);
+    // A new epoch was minted: the generation belongs to the replaced log now.
+    verdict = 'foreign';
+  }
+  if (verdict === 'foreign') {
+    d.log.warn({ generationEpoch: meta?.epoch ?? null, epoch: identity.epoch }, 'redis holds another change log');
+    [meta, why] = [null, 'redis holds another change log'];
+  }
   if (!meta) {
-    const r = await d.refresh('redis had no cache');
-    if (!r.started) await waitForGeneration(redis, d.config.CACHE_LOCK_TIMEOUT_MS);
+    const r = await d.refresh(why);
+    if (!r.started) await waitForGeneration(redis, d.config.CACHE_LOCK_TIMEOUT_MS, identity.epoch);
     meta = await redis.store.meta();
-    if (!meta) throw new Error('redis cache is still being rebuilt by another pod');
+    if (!meta || meta.epoch !== identity.epoch) throw new Error('redis cache is still being rebuilt by another pod');
   }
   await replayLog(d.db.sql, redis.store, meta.appliedChangeId, d.follower.applied);
   if (!redis.isUp) return;
@@ -50,11 +67,38 @@ export async function enterRedis(
   d.log.info({ lastChangeId: d.follower.applied }, 'cache mode: redis');
 }
 
-async function waitForGeneration(redis: RedisLink, timeoutMs: number): Promise<GenerationMeta | null> {
+/**
+ * The redis-mode sync loop: repairs Redis from the log when a write-through was missed (a
+ * pod died, a command timed out), rebuilds it when it is missing or of another log, and
+ * adopts an epoch another pod minted. In memory mode with Redis reachable, retries the
+ * switch back (an earlier one did not finish, e.g. another pod was rebuilding Redis).
+ */
+export async function syncRedis(d: RedisDeps & { enterRedis: () => Promise<void> }): Promise<void> {
+  const { redis, identity } = d;
+  if (!redis.isUp) return;
+  if (d.state.mode === 'memory') return d.enterRedis();
+  const meta = await redis.store.meta();
+  if (!meta) return void d.refresh('redis cache missing');
+  if (meta.epoch !== identity.epoch) {
+    // Either another pod found the log replaced (adopt its epoch) or Redis is of another log (rebuild).
+    await identity.verify(d.follower.applied);
+    if (meta.epoch !== identity.epoch) void d.refresh('redis holds another change log').catch(() => undefined);
+    return;
+  }
+  if (meta.appliedChangeId < d.follower.applied)
+    await replayLog(d.db.sql, redis.store, meta.appliedChangeId, d.follower.applied);
+}
+
+/** Waits for a generation of `epoch` to be current (another pod's refresh). */
+async function waitForGeneration(
+  redis: RedisLink,
+  timeoutMs: number,
+  epoch: string | null,
+): Promise<GenerationMeta | null> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until && redis.isUp) {
     const meta = await redis.store.meta();
-    if (meta) return meta;
+    if (meta && meta.epoch === epoch) return meta;
     await new Promise((r) => setTimeout(r, 250));
   }
   return null;
@@ -88,6 +132,7 @@ export async function enterMemory(
       builtAt: Date.now(),
       builtBy: d.config.podId,
       durationMs: 0,
+      epoch: d.identity.epoch,
     };
     if ((await d.memory.switchGeneration(meta, got.token)) === 'switched') d.state.memoryPrimed = true;
   } finally {

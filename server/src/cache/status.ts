@@ -16,6 +16,7 @@ export type StatusSource = {
   lastChangeId: number;
   lastChangeAt: number;
   lastRefresh: LastRefresh | null;
+  logEpoch: string | null;
   metrics: Metrics;
 };
 
@@ -48,6 +49,7 @@ export async function cacheStatus(s: StatusSource): Promise<CacheStatus> {
     misses,
     lastRefresh: s.lastRefresh,
     lockHolder: holder,
+    logEpoch: s.logEpoch,
   };
 }
 

@@ -13,9 +13,9 @@ import type { RedisLink } from './redis/link.js';
 export async function writeThrough(
   redis: RedisLink,
   run: LogRun,
-  d: { podId: string; channel: string; waitMs: number; log: Logger },
+  d: { podId: string; epoch: string; channel: string; waitMs: number; log: Logger },
 ): Promise<boolean> {
-  const message: ChangesMessage = { pod: d.podId, ...run };
+  const message: ChangesMessage = { pod: d.podId, epoch: d.epoch, ...run };
   const written = Promise.all([
     redis.store.applyChanges(toChangeRun(run)),
     redis.publish(d.channel, JSON.stringify(message)),

@@ -54,10 +54,14 @@ export class ChangeFeed {
     this.ring = changes.slice(start);
   }
 
-  /** Forgets everything (the log was replaced): covers nothing until primed again. */
+  /**
+   * Forgets everything (the log was replaced): covers nothing until primed again.
+   * Subscribers hear an empty push, so a waiting stream wakes up and sees why.
+   */
   reset(): void {
     this.ring = [];
     this.head = null;
+    for (const l of this.listeners) l([]);
   }
 
   /** The ids the ring holds without a hole, or null when it covers none (not primed). */
@@ -85,12 +89,20 @@ export class ChangeFeed {
     return page[0]?.id === lastId + 1 ? page : null;
   }
 
+  /** The change with this id when the ring holds it, else null. */
+  at(id: number): LogChange | null {
+    const w = this.window();
+    if (!w || id < w.fromId || id > w.toId) return null;
+    return this.ring[id - w.fromId] ?? null;
+  }
+
   /** The ring's changes, oldest first, and the window they cover (null: covers nothing). */
   recent(): { changes: readonly LogChange[]; window: RingWindow | null } {
     const window = this.window();
     return { changes: window ? this.ring : [], window };
   }
 
+  /** `listener` hears each push (and an empty one on reset); returns the unsubscribe function. */
   subscribe(listener: (changes: LogChange[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -58,3 +58,20 @@ export const SlaChange = defineEntity({
     details: p.json<Record<string, unknown>>().nullable(),
   },
 });
+
+/**
+ * The change log's identity: one row whose `epoch` is minted at first start and again
+ * whenever the log is found replaced (a database restored from a backup reuses change
+ * ids). Cursors, Redis generations and pods carry the epoch, so a position in another
+ * log is detected instead of trusted (see changelog/epoch.ts).
+ */
+export const SlaLogEpoch = defineEntity({
+  name: 'SlaLogEpoch',
+  tableName: 'sla_log_epoch',
+  properties: {
+    id: p.smallint().primary().autoincrement(false),
+    epoch: p.string().length(32),
+    mintedAt: p.datetime(),
+    reason: p.string().length(256),
+  },
+});

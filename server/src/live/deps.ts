@@ -7,6 +7,8 @@ import type { Metrics } from '../platform/metrics.js';
 export type LiveDeps = {
   feed: ChangeFeed;
   follower: Pick<ChangeFollower, 'applied'>;
+  /** The change log's epoch as this pod knows it (null before start-up read it). */
+  epoch: () => string | null;
   sql: Sql;
   metrics: Metrics;
 };

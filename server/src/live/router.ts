@@ -1,5 +1,8 @@
 import { ZOnChangeInput, ZRecentChanges, ZRecentChangesInput } from '@sla/shared';
+import { AppError } from '../platform/errors.js';
+import { toTRPCError } from '../trpc/errors.js';
 import { readProcedure, router } from '../trpc/trpc.js';
+import { resumePoint } from './cursor.js';
 import type { LiveDeps } from './deps.js';
 import { listRecentChanges } from './recent.js';
 import { changeStream } from './subscribe.js';
@@ -24,6 +27,22 @@ export function liveRouter(d: LiveDeps) {
       .output(ZRecentChanges)
       .query(({ input }) => listRecentChanges(d, input)),
 
-    onChange: readProcedure.input(ZOnChangeInput).subscription(({ input, signal }) => changeStream(d, input, signal)),
+    // The cursor is checked before the stream starts, so a bad one fails the subscription itself.
+    onChange: readProcedure.input(ZOnChangeInput).subscription(async ({ input, signal }) => {
+      const from = await resumePoint(d, input.lastEventId);
+      return withDomainErrors(changeStream(d, input, from, signal));
+    }),
   });
+}
+
+/**
+ * A domain error thrown while a subscription streams bypasses the procedure middleware
+ * (the adapter would report it as INTERNAL_SERVER_ERROR): map it here, keeping its code.
+ */
+async function* withDomainErrors<T>(stream: AsyncGenerator<T>): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } catch (err) {
+    throw err instanceof AppError ? toTRPCError(err) : err;
+  }
 }

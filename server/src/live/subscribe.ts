@@ -1,14 +1,14 @@
-import type { Change } from '@sla/shared';
+import { type Change, formatCursor } from '@sla/shared';
 import { tracked } from '@trpc/server';
 import { readChanges } from '../changelog/log.js';
 import type { LogChange } from '../domain/change.js';
 import { toWireChange } from '../domain/wire.js';
+import { AppError } from '../platform/errors.js';
 import type { LiveDeps } from './deps.js';
 
 type Filter = {
   tenantName?: string | undefined;
   teamName?: string | undefined;
-  lastEventId?: string | null | undefined;
 };
 
 /** A subscriber that falls this far behind is switched to reading the log instead of buffering. */
@@ -16,11 +16,14 @@ const MAX_QUEUE = 10_000;
 const PAGE = 1_000;
 
 /**
- * The live change feed for one subscriber: every change after `lastEventId` in order,
- * exactly once, then live ones. It listens before replaying, and skips ids it already
- * sent, so nothing falls between the backlog and the live stream.
+ * The live change feed for one subscriber: every change after `from` (a change id, see
+ * cursor.ts; null: live changes only) in order, exactly once, then live ones, each
+ * tracked as `<epoch>:<id>`. It listens before replaying, and skips ids it already sent,
+ * so nothing falls between the backlog and the live stream. Should the log be replaced
+ * meanwhile (a restore detected), it ends with AppError BAD_INPUT: the subscriber's
+ * position means nothing in the new log.
  */
-export async function* changeStream(d: LiveDeps, input: Filter, signal: AbortSignal | undefined) {
+export async function* changeStream(d: LiveDeps, input: Filter, from: number | null, signal: AbortSignal | undefined) {
   const { feed, follower } = d;
   const wanted = (c: LogChange) =>
     (!input.tenantName || c.tenantName === input.tenantName) && (!input.teamName || c.teamName === input.teamName);
@@ -39,11 +42,18 @@ export async function* changeStream(d: LiveDeps, input: Filter, signal: AbortSig
   const onAbort = () => wake?.();
   signal?.addEventListener('abort', onAbort);
   d.metrics.wsSubscribers.inc();
-  const parsed = Number(input.lastEventId);
-  let last = input.lastEventId && Number.isSafeInteger(parsed) && parsed >= 0 ? parsed : follower.applied;
-  let backlog = !!input.lastEventId;
+  const epoch = d.epoch() ?? '';
+  const cursorOf = (c: LogChange) => formatCursor(epoch, c.id);
+  let last = from ?? follower.applied;
+  let backlog = from !== null;
   try {
     while (!signal?.aborted) {
+      const now = d.epoch();
+      if (now !== epoch)
+        throw new AppError(
+          'BAD_INPUT',
+          `the change log was replaced (epoch ${epoch} is now ${now ?? 'being reloaded'}, for instance after a database restore): subscribe again without lastEventId and reload from the head`,
+        );
       if (backlog || overflow) {
         overflow = false;
         // Replay from memory when the ring still has it, else from the log; up to what this pod has delivered.
@@ -51,7 +61,7 @@ export async function* changeStream(d: LiveDeps, input: Filter, signal: AbortSig
         for (const c of page) {
           if (c.id <= last) continue;
           last = c.id;
-          if (wanted(c)) yield tracked(String(c.id), toWireChange(c) as Change);
+          if (wanted(c)) yield tracked(cursorOf(c), toWireChange(c) as Change);
         }
         backlog = page.length > 0 && last < follower.applied;
         continue;
@@ -68,7 +78,7 @@ export async function* changeStream(d: LiveDeps, input: Filter, signal: AbortSig
       for (const c of batch) {
         if (c.id <= last) continue;
         last = c.id;
-        if (wanted(c)) yield tracked(String(c.id), toWireChange(c) as Change);
+        if (wanted(c)) yield tracked(cursorOf(c), toWireChange(c) as Change);
       }
     }
   } finally {

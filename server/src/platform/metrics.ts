@@ -54,7 +54,7 @@ export function createMetrics() {
     }),
     propagationLag: new client.Histogram({
       name: 'sla_change_propagation_lag_seconds',
-      help: 'Time from a change being accepted (on any pod) to this pod applying it to its view.',
+      help: 'Time from a change being accepted (on any pod) to this pod applying it to its view, for changes that arrived as messages (not read from the log).',
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
       registers: reg,
     }),

@@ -134,5 +134,6 @@ export function parseMeta(generation: number, reply: unknown): GenerationMeta | 
     builtAt: num('builtAt'),
     builtBy: f.get('builtBy') ?? '',
     durationMs: num('durationMs'),
+    ...(f.has('epoch') ? { epoch: f.get('epoch') } : {}),
   };
 }

@@ -95,6 +95,7 @@ export class RedisStore implements CacheStore {
         meta.durationMs,
         lockToken === null ? '0' : '1',
         lockToken ?? '',
+        meta.epoch ?? '',
       ],
     );
     if (reply === 'switched' || reply === 'fenced' || reply === 'behind') return reply;

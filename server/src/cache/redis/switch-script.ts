@@ -39,9 +39,11 @@ end
 
 /**
  * KEYS[2] = lock. ARGV: base, generation, appliedChangeId, builtAt, builtBy, durationMs,
- * '1' when a lock token is given, the token. Generations below the new one that never
- * became current belong to fenced or crashed refreshes, so they are dropped too (bounded,
- * as a counter reset could leave a huge gap).
+ * '1' when a lock token is given, the token, the change log's epoch ('' when unknown).
+ * Watermarks compare only within one log (epoch): a generation of a replaced log is never
+ * "ahead". Generations below the new one that never became current belong to fenced or
+ * crashed refreshes, so they are dropped too (bounded, as a counter reset could leave a
+ * huge gap).
  */
 const SWITCH = `${PRELUDE}${MERGE}
 local g = ARGV[2]
@@ -60,11 +62,13 @@ local built = redis.call('HGET', mk, 'appliedChangeId')
 if built and tonumber(built) > tonumber(wm) then wm = built end
 if cur then
   local curWm = redis.call('HGET', gkey('meta', cur), 'appliedChangeId')
-  if curWm and tonumber(curWm) > tonumber(wm) then return 'behind' end
+  local sameLog = (redis.call('HGET', gkey('meta', cur), 'epoch') or '') == (ARGV[9] or '')
+  if sameLog and curWm and tonumber(curWm) > tonumber(wm) then return 'behind' end
 end
 mergeOverlay(g)
 redis.call('HSET', mk, 'generation', g, 'appliedChangeId', wm, 'builtAt', ARGV[4], 'builtBy', ARGV[5],
   'durationMs', ARGV[6])
+if ARGV[9] and ARGV[9] ~= '' then redis.call('HSET', mk, 'epoch', ARGV[9]) end
 recount(g)
 redis.call('SET', KEYS[1], g)
 local from = curN or 1

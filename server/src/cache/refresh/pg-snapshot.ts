@@ -1,3 +1,4 @@
+import { readEpoch } from '../../changelog/epoch.js';
 import type { Db, Sql } from '../../db/sql.js';
 import type { EntityState } from '../../domain/entity.js';
 import { teamField } from '../redis/keys.js';
@@ -18,16 +19,21 @@ const ENCODED = `json_build_array(version, id, tenant_name, team_name, entity_ty
 export type SnapshotSink = {
   /** Called first, inside the snapshot, with the change id it includes and the entities per team. */
   onStart?: (head: number, teamCounts: Map<string, number>) => Promise<void> | void;
+
   onBatch: (rows: EncodedRow[]) => Promise<void> | void;
 };
 
+/** What a snapshot held: its newest change id, the entities read, and the log's epoch then (null: none minted). */
+export type SnapshotInfo = { head: number; count: number; epoch: string | null };
+
 /**
  * Streams every entity from one consistent (REPEATABLE READ) snapshot, in batches, and
- * returns the change id that snapshot includes.
+ * returns the change id that snapshot includes and the log epoch it belongs to.
  */
-export function readEncodedSnapshot(db: Db, sink: SnapshotSink): Promise<{ head: number; count: number }> {
+export function readEncodedSnapshot(db: Db, sink: SnapshotSink): Promise<SnapshotInfo> {
   return db.snapshotTx(async (sql) => {
     const head = await headOf(sql);
+    const epoch = await readEpoch(sql);
     await sink.onStart?.(head, await teamCounts(sql));
     // A cursor reads the table in one sequential pass; keyset pages (id > last ORDER BY id)
     // re-plan every batch and, with stale statistics after a bulk load, sort the table each time.
@@ -41,7 +47,7 @@ export function readEncodedSnapshot(db: Db, sink: SnapshotSink): Promise<{ head:
       if (rows.length < BATCH) break;
     }
     await sql('CLOSE sla_snapshot');
-    return { head, count };
+    return { head, count, epoch };
   });
 }
 
@@ -49,7 +55,7 @@ export function readEncodedSnapshot(db: Db, sink: SnapshotSink): Promise<{ head:
 export function readSnapshot(
   db: Db,
   onBatch: (entities: EntityState[]) => Promise<void> | void,
-): Promise<{ head: number; count: number }> {
+): Promise<SnapshotInfo> {
   return readEncodedSnapshot(db, { onBatch: (rows) => onBatch(rows.map((r) => decodeEntity(r.text))) });
 }
 

@@ -59,7 +59,7 @@ export async function runRefresh(d: {
     const gen = got.fence;
     log.info({ generation: gen, trigger: d.trigger, store: store.kind }, 'cache refresh started');
     let teams: Map<string, number> = new Map();
-    const { head, count } = await readEncodedSnapshot(db, {
+    const { head, count, epoch } = await readEncodedSnapshot(db, {
       // The new generation starts at the change the snapshot includes; replay continues from there.
       onStart: async (snapshotHead, teamCounts) => {
         teams = teamCounts;
@@ -85,6 +85,7 @@ export async function runRefresh(d: {
           builtAt: Date.now(),
           builtBy: config.podId,
           durationMs: Date.now() - started,
+          epoch,
         },
         got.token,
       );

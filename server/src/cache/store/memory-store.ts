@@ -113,7 +113,8 @@ export class MemoryStore implements CacheStore {
     if (!next) return 'fenced';
     const appliedChangeId = Math.max(meta.appliedChangeId, next.meta.appliedChangeId);
     const current = this.currentGeneration();
-    if (current && current.meta.appliedChangeId > appliedChangeId) return 'behind';
+    const sameLog = (current?.meta.epoch ?? '') === (meta.epoch ?? '');
+    if (current && sameLog && current.meta.appliedChangeId > appliedChangeId) return 'behind';
     for (const e of next.overlay.values()) put(next, e);
     next.overlay.clear();
     next.meta = {

@@ -12,6 +12,11 @@ export type GenerationMeta = {
   builtAt: number;
   builtBy: string;
   durationMs: number;
+  /**
+   * Epoch of the change log the generation was built from (see changelog/epoch.ts); null
+   * or absent for a generation of unknown log (built before epochs existed).
+   */
+  epoch?: string | null;
 };
 
 export type SwitchOutcome =
@@ -75,8 +80,9 @@ export interface CacheStore {
    * - 'fenced' when `lockToken` is not null and is not the refresh lock's current value,
    *   or when the current generation is not older, or when the generation is not open
    *   for building (never begun, or dropped); the fenced generation is dropped;
-   * - 'behind' when the current generation's watermark is above the new one's; nothing
-   *   changes, so the caller applies the missing runs and tries again;
+   * - 'behind' when the current generation's watermark is above the new one's and both
+   *   are of the same change log (epoch; see GenerationMeta.epoch); nothing changes, so
+   *   the caller applies the missing runs and tries again;
    * - 'switched' otherwise.
    * The new generation's watermark is the larger of `meta.appliedChangeId` and what runs
    * advanced it to; entityCount and teamCount are what the generation holds (the

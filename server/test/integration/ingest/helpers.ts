@@ -86,10 +86,23 @@ export async function subscribeChanges(url: string, input: { lastEventId?: strin
       s.ids.push(envelope.data.id);
       s.changes.push(envelope.data);
     },
-    onError: (err) => s.errors.push(err),
+    onError: (err) => {
+      s.errors.push(err);
+      // A refused cursor fails the subscription before it starts.
+      started();
+    },
   });
   await ready;
   return s;
+}
+
+/** The one epoch of a subscriber's tracked ids, checking each is `<epoch>:<the change's id>`. */
+export function trackedEpoch(s: Subscriber): string {
+  const epoch = s.trackedIds[0]?.split(':')[0] ?? '';
+  if (!/^[0-9a-f]{12}$/.test(epoch)) throw new Error(`tracked id ${s.trackedIds[0]} does not start with an epoch`);
+  const expected = s.ids.map((id) => `${epoch}:${id}`);
+  if (JSON.stringify(expected) !== JSON.stringify(s.trackedIds)) throw new Error('tracked ids are not <epoch>:<id>');
+  return epoch;
 }
 
 /** 1, 2, …, n (or from..to inclusive). */
