@@ -8,8 +8,6 @@ import { insertChanges, loadSeen, loadStates, lockChangeOrder, upsertEntities } 
 
 type CommittedChange = PlannedChange & { entityId: number };
 export type ItemResult = { outcome: Outcome; changeId: number | null; entity: StoredState };
-/** Everything one transaction committed: a gapless run of change ids. */
-type CommittedRun = { fromId: number; toId: number; changes: CommittedChange[]; entities: StoredState[] };
 
 type Unit = {
   updates: { update: IncrementalUpdate; source: string }[];
