@@ -101,7 +101,9 @@ export async function checkRecord(cluster: SoakCluster, rec: LoadRecord, faults:
       (t) => t.entityName === name && t.at >= a.at && t.currentSla === e.current_sla && t.status === e.status,
     );
     if (!(row && row.id > (a.changeId ?? 0) && laterAttempt)) {
-      problems.push(`entity ${name} is ${e.current_sla}/${e.status}; its last acknowledged result was ${a.currentSla}/${a.status}`);
+      problems.push(
+        `entity ${name} is ${e.current_sla}/${e.status}; its last acknowledged result was ${a.currentSla}/${a.status}`,
+      );
       break;
     }
   }
@@ -111,7 +113,8 @@ export async function checkRecord(cluster: SoakCluster, rec: LoadRecord, faults:
   // No read failed outside a fault's window.
   const covered = (at: number) => faults.some((f) => at >= f.start - 100 && at <= f.end + GRACE_MS);
   const failed = rec.reads.filter((s) => s.status !== 200 && !covered(s.at));
-  if (failed.length) problems.push(`${failed.length} reads failed outside any fault window, e.g. ${JSON.stringify(failed[0])}`);
+  if (failed.length)
+    problems.push(`${failed.length} reads failed outside any fault window, e.g. ${JSON.stringify(failed[0])}`);
   // Subscribers: every change id from the first seen to the head, once, ascending.
   const head = log.at(-1)?.id ?? 0;
   for (const s of rec.subscribers) {
@@ -122,8 +125,11 @@ export async function checkRecord(cluster: SoakCluster, rec: LoadRecord, faults:
     }
     const wrong = s.ids.findIndex((id, i) => id !== first + i);
     if (wrong >= 0)
-      problems.push(`the subscriber on ${s.pod} got id ${s.ids[wrong]} where ${first + wrong} was due (after ${s.ids[wrong - 1]})`);
-    else if (s.ids.at(-1) !== head) problems.push(`the subscriber on ${s.pod} stopped at ${s.ids.at(-1)}; the head is ${head}`);
+      problems.push(
+        `the subscriber on ${s.pod} got id ${s.ids[wrong]} where ${first + wrong} was due (after ${s.ids[wrong - 1]})`,
+      );
+    else if (s.ids.at(-1) !== head)
+      problems.push(`the subscriber on ${s.pod} stopped at ${s.ids.at(-1)}; the head is ${head}`);
   }
   // No pod crashed except by the harness.
   for (const p of cluster.pods) for (const c of p.crashes) problems.push(`${p.name} crashed: ${c}`);

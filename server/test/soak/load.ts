@@ -101,7 +101,9 @@ export class Load {
   private async send(w: number, items: Attempt[]): Promise<void> {
     const single = items.length === 1;
     const path = single ? '/api/cache/incremental-update' : '/api/cache/incremental-updates';
-    const body = JSON.stringify(single ? updateOf(items[0] as Attempt, w) : { updates: items.map((a) => updateOf(a, w)) });
+    const body = JSON.stringify(
+      single ? updateOf(items[0] as Attempt, w) : { updates: items.map((a) => updateOf(a, w)) },
+    );
     const key = `soak-${w}-${items[0]?.at}-${items[0]?.entityName}`;
     for (let attempt = 0; attempt < 40; attempt++) {
       const pod = this.pick(this.pods);
@@ -114,7 +116,13 @@ export class Load {
           signal: AbortSignal.timeout(10_000),
         });
         const json = (await res.json().catch(() => null)) as Record<string, unknown> | null;
-        this.record.writes.push({ pod: pod.name, what: path, at: started, ms: Date.now() - started, status: res.status });
+        this.record.writes.push({
+          pod: pod.name,
+          what: path,
+          at: started,
+          ms: Date.now() - started,
+          status: res.status,
+        });
         if (res.ok && json) return this.acked(items, json, single, pod.name);
         if (res.status !== 503 && res.status !== 429) return;
         await sleep(Math.min(1_000, Number(res.headers.get('retry-after') ?? 1) * 1_000));
@@ -137,7 +145,12 @@ export class Load {
     results.forEach((r, k) => {
       const a = items[k];
       if (a)
-        this.record.acks.push({ ...a, changeId: (r.changeId as number | null) ?? null, outcome: String(r.outcome), pod });
+        this.record.acks.push({
+          ...a,
+          changeId: (r.changeId as number | null) ?? null,
+          outcome: String(r.outcome),
+          pod,
+        });
     });
   }
 

@@ -1,5 +1,5 @@
 import { prng } from '../../src/demo/dataset.js';
-import { convergence, checkRecord } from './checks.js';
+import { checkRecord, convergence } from './checks.js';
 import { SoakCluster } from './cluster.js';
 import { type FaultEvent, inject, planFaults } from './faults.js';
 import { Load } from './load.js';
@@ -43,7 +43,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const started = Date.now();
   const rand = prng(o.seed);
   const plan = planFaults(prng(o.seed ^ 0x5eed), o.faultMs, 3);
-  log(`soak seed ${o.seed}: ${plan.length} faults planned: ${plan.map((f) => `${f.atMs}ms ${f.kind}#${f.target}`).join(', ')}`);
+  log(
+    `soak seed ${o.seed}: ${plan.length} faults planned: ${plan.map((f) => `${f.atMs}ms ${f.kind}#${f.target}`).join(', ')}`,
+  );
   const cluster = new SoakCluster({
     CACHE_REFRESH_INTERVAL_HOURS: '0.01',
     CACHE_LOCK_TIMEOUT_MS: '10000',
@@ -60,7 +62,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       plan.map(async (f) => {
         await sleep(Math.max(0, t0 + f.atMs - Date.now()));
         const e = await inject(cluster, f);
-        log(`${new Date(e.start).toISOString()} ${e.kind}#${e.target} held ${e.end - e.start} ms${e.error ? ` (${e.error})` : ''}`);
+        log(
+          `${new Date(e.start).toISOString()} ${e.kind}#${e.target} held ${e.end - e.start} ms${e.error ? ` (${e.error})` : ''}`,
+        );
         return e;
       }),
     );
@@ -77,7 +81,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     }
     await sleep(2_000); // subscribers receive the last changes
     problems.push(...(await checkRecord(cluster, load.record, events)));
-    const rss = cluster.pods.map((p) => ({ pod: p.name, warmMb: mb(warm.get(p.name) ?? null), endMb: mb(cluster.rss(p)) }));
+    const rss = cluster.pods.map((p) => ({
+      pod: p.name,
+      warmMb: mb(warm.get(p.name) ?? null),
+      endMb: mb(cluster.rss(p)),
+    }));
     for (const r of rss)
       if (r.endMb > r.warmMb + 50) problems.push(`${r.pod} RSS grew from ${r.warmMb} MB to ${r.endMb} MB`);
     const ms = load.record.reads.map((s) => s.ms).sort((a, b) => a - b);
