@@ -6,7 +6,6 @@ import { identityKey } from '../domain/entity.js';
 import { type PlannedChange, plan, type StoredState } from './plan.js';
 import { insertChanges, loadSeen, loadStates, lockChangeOrder, upsertEntities } from './repository.js';
 
-type CommittedChange = PlannedChange & { entityId: number };
 export type ItemResult = { outcome: Outcome; changeId: number | null; entity: StoredState };
 
 type Unit = {
