@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
 import { type LogRun, toLogChange } from '../domain/change.js';
 import { identityKey } from '../domain/entity.js';
-import { type PlannedChange, plan, type StoredState } from './plan.js';
+import { plan, type StoredState } from './plan.js';
 import { insertChanges, loadSeen, loadStates, lockChangeOrder, upsertEntities } from './repository.js';
 
 export type ItemResult = { outcome: Outcome; changeId: number | null; entity: StoredState };
