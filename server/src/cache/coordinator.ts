@@ -14,7 +14,7 @@ import { MemoryRefreshLock } from './lock/memory-lock.js';
 import { RedisRefreshLock } from './lock/redis-lock.js';
 import type { LogIdentity } from './log-identity.js';
 import { LogMirror } from './log-mirror.js';
-import { parseMessage, ZChangesMessage, ZRefreshMessage } from './messages.js';
+import { parseMessage, ZRefreshMessage } from './messages.js';
 import { enterMemory, enterRedis, syncRedis } from './modes.js';
 import { changesChannel, refreshChannel } from './redis/keys.js';
 import { RedisLink } from './redis/link.js';
@@ -62,9 +62,7 @@ export class CacheCoordinator {
     const { config, log } = d;
     this.mirror = new LogMirror({
       ...d,
-      onDelivered: (run) => {
-        if (this.mode === 'memory') void this.memory.applyChanges(toChangeRun(run));
-      },
+      onDelivered: (run) => this.writeMemory(run),
       onReplaced: () => this.rebuild(),
     });
     ({ view: this.view, feed: this.feed, follower: this.follower, identity: this.identity } = this.mirror);
@@ -76,10 +74,11 @@ export class CacheCoordinator {
           { prefix: config.REDIS_KEY_PREFIX, podId: config.podId, tlsCaFile: config.REDIS_TLS_CA_FILE },
           {
             onUp: () => void this.enterRedis().catch((err) => log.warn({ err }, 'could not switch back to redis yet')),
-            onDown: (reason) => void this.enterMemory(reason),
+            onDown: (reason) =>
+              void this.enterMemory(reason).catch((err) => log.error({ err }, 'could not switch to memory mode')),
             // Anything published while unsubscribed was missed (before the view is loaded, the follower ignores this).
             onResubscribed: () => void this.follower.catchUp().catch(() => undefined),
-            onChanges: (raw) => this.onChangesMessage(raw),
+            onChanges: (raw) => this.mirror.heardMessage(raw, config.podId),
             onRefresh: (raw) => this.onRefreshMessage(raw),
           },
           log,
@@ -195,12 +194,6 @@ export class CacheCoordinator {
     else await this.refresh('change log replaced').catch((err) => this.d.log.warn({ err }, 'rebuild failed; retrying'));
   }
 
-  private onChangesMessage(raw: string): void {
-    const m = parseMessage(ZChangesMessage, raw, 'changes', this.d.log);
-    if (m && m.pod !== this.d.config.podId)
-      this.mirror.heard({ fromId: m.fromId, toId: m.toId, changes: m.changes }, m.epoch);
-  }
-
   private onRefreshMessage(raw: string): void {
     const m = parseMessage(ZRefreshMessage, raw, 'refresh', this.d.log);
     if (!m) return;
@@ -240,6 +233,14 @@ export class CacheCoordinator {
     if (!this.redis) return Promise.resolve();
     const refresh = (trigger: string) => this.refresh(trigger);
     return syncRedis({ ...this.modeDeps(), redis: this.redis, refresh, enterRedis: () => this.enterRedis() });
+  }
+
+  /** In memory mode the memory store follows the log too. */
+  private writeMemory(run: LogRun): void {
+    if (this.mode !== 'memory') return;
+    void this.memory
+      .applyChanges(toChangeRun(run))
+      .catch((err) => this.d.log.error({ err }, 'memory store write failed'));
   }
 
   private setModeMetric(): void {

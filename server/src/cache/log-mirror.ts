@@ -8,6 +8,7 @@ import type { Metrics } from '../platform/metrics.js';
 import { EntityView } from '../readmodel/view.js';
 import { loadViewFromPostgres } from './load-view.js';
 import { LogIdentity } from './log-identity.js';
+import { parseMessage, ZChangesMessage } from './messages.js';
 
 export type LogMirrorDeps = {
   db: Db;
@@ -78,6 +79,12 @@ export class LogMirror {
       return void this.identity.verifySoon(this.follower.applied);
     this.identity.checkReuse(run.changes);
     this.follower.offer(run);
+  }
+
+  /** A raw `sla:changes` message: parsed (a malformed one is logged and dropped), this pod's own skipped. */
+  heardMessage(raw: string, podId: string): void {
+    const m = parseMessage(ZChangesMessage, raw, 'changes', this.d.log);
+    if (m && m.pod !== podId) this.heard({ fromId: m.fromId, toId: m.toId, changes: m.changes }, m.epoch);
   }
 
   private async load(): Promise<void> {

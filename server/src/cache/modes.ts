@@ -78,11 +78,14 @@ export async function syncRedis(d: RedisDeps & { enterRedis: () => Promise<void>
   if (!redis.isUp) return;
   if (d.state.mode === 'memory') return d.enterRedis();
   const meta = await redis.store.meta();
-  if (!meta) return void d.refresh('redis cache missing');
+  if (!meta) {
+    await d.refresh('redis cache missing');
+    return;
+  }
   if (meta.epoch !== identity.epoch) {
     // Either another pod found the log replaced (adopt its epoch) or Redis is of another log (rebuild).
     await identity.verify(d.follower.applied);
-    if (meta.epoch !== identity.epoch) void d.refresh('redis holds another change log').catch(() => undefined);
+    if (meta.epoch !== identity.epoch) await d.refresh('redis holds another change log');
     return;
   }
   if (meta.appliedChangeId < d.follower.applied)

@@ -43,8 +43,15 @@ export async function* changeStream(d: LiveDeps, input: Filter, from: number | n
   signal?.addEventListener('abort', onAbort);
   d.metrics.wsSubscribers.inc();
   const epoch = d.epoch() ?? '';
-  const cursorOf = (c: LogChange) => formatCursor(epoch, c.id);
   let last = from ?? follower.applied;
+  // Each change once: anything at or below the last id sent (a repeat from ring, log or feed) is skipped.
+  const unsent = function* (changes: readonly LogChange[]) {
+    for (const c of changes) {
+      if (c.id <= last) continue;
+      last = c.id;
+      if (wanted(c)) yield tracked(formatCursor(epoch, c.id), toWireChange(c) as Change);
+    }
+  };
   let backlog = from !== null;
   try {
     while (!signal?.aborted) {
@@ -58,11 +65,7 @@ export async function* changeStream(d: LiveDeps, input: Filter, from: number | n
         overflow = false;
         // Replay from memory when the ring still has it, else from the log; up to what this pod has delivered.
         const page = feed.since(last, PAGE) ?? (await readChanges(d.sql, last, PAGE, follower.applied));
-        for (const c of page) {
-          if (c.id <= last) continue;
-          last = c.id;
-          if (wanted(c)) yield tracked(cursorOf(c), toWireChange(c) as Change);
-        }
+        yield* unsent(page);
         backlog = page.length > 0 && last < follower.applied;
         continue;
       }
@@ -75,11 +78,7 @@ export async function* changeStream(d: LiveDeps, input: Filter, from: number | n
       }
       const batch = queue;
       queue = [];
-      for (const c of batch) {
-        if (c.id <= last) continue;
-        last = c.id;
-        if (wanted(c)) yield tracked(cursorOf(c), toWireChange(c) as Change);
-      }
+      yield* unsent(batch);
     }
   } finally {
     unsubscribe();

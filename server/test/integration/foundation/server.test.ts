@@ -27,7 +27,7 @@ describe('one port serves tRPC over HTTP and WebSocket, REST and probes', () => 
       for (const path of ['/api/health', '/api/health/live', '/api/health/ready', '/api/openapi.json', '/metrics'])
         expect((await fetch(`${app.url}${path}`)).status, path).toBe(200);
     } finally {
-      wsClient.close();
+      await wsClient.close();
       await app.close();
       await dropSchema(schema);
     }
