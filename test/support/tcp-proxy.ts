@@ -9,6 +9,8 @@ export type TcpProxy = {
   /** Destroys open connections and drops new ones until resume(). */
   pause(): void;
   resume(): void;
+  /** New connections go to this port from now on (open ones stay where they are). */
+  retarget(port: number): void;
   close(): Promise<void>;
 };
 
@@ -16,6 +18,7 @@ export type TcpProxy = {
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const open = new Set<net.Socket>();
   let paused = false;
+  let port = targetPort;
   const track = (socket: net.Socket) => {
     open.add(socket);
     socket.once('close', () => open.delete(socket));
@@ -29,7 +32,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
       client.destroy();
       return;
     }
-    const upstream = net.connect(targetPort, targetHost);
+    const upstream = net.connect(port, targetHost);
     track(client);
     track(upstream);
     // One side failing or closing takes the other down, like a real broken link.
@@ -54,6 +57,9 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     },
     resume: () => {
       paused = false;
+    },
+    retarget: (next) => {
+      port = next;
     },
     close: async () => {
       paused = true;
