@@ -80,7 +80,14 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     const router = createAppRouter({
       cache: { status: () => cache.status(), refresh: (trigger) => cache.refresh(trigger) },
       ingest: { writer, metrics, draining: () => draining, staleAfterMinutes: config.STALE_AFTER_MINUTES },
-      live: { feed: cache.feed, follower: cache.follower, epoch: () => cache.identity.epoch, sql: db.sql, metrics },
+      live: {
+        feed: cache.feed,
+        follower: cache.follower,
+        epoch: () => cache.identity.epoch,
+        whenLoaded: () => cache.whenLoaded(),
+        sql: db.sql,
+        metrics,
+      },
       readModel: { view: cache.view, sql: db.sql, metrics, staleAfterMinutes: config.STALE_AFTER_MINUTES },
       auth: { readToken: config.READ_TOKEN, sessions },
     });

@@ -9,7 +9,6 @@ import { every } from '../platform/every.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { EntityView } from '../readmodel/view.js';
 import { KnownState } from './known-state.js';
-import type { RefreshLock } from './lock/lock.js';
 import { MemoryRefreshLock } from './lock/memory-lock.js';
 import { RedisRefreshLock } from './lock/redis-lock.js';
 import type { LogIdentity } from './log-identity.js';
@@ -89,7 +88,7 @@ export class CacheCoordinator {
       d,
       () => this.refreshTarget(),
       async (target, r, last) => {
-        void this.known.refresh(this.store, this.lock);
+        void this.known.refresh(this.refreshTarget());
         if (target.store === this.redis?.store && r.generation !== null)
           await this.redis
             .publish(refreshChannel(config.REDIS_KEY_PREFIX), JSON.stringify({ generation: r.generation, ...last }))
@@ -107,13 +106,11 @@ export class CacheCoordinator {
     return this.initialized;
   }
 
+  whenLoaded = (): Promise<void> => this.mirror.whenLoaded();
+
   /** The store this pod writes through to right now. */
   get store(): CacheStore {
     return this.mode === 'redis' && this.redis ? this.redis.store : this.memory;
-  }
-
-  private get lock(): RefreshLock {
-    return this.mode === 'redis' && this.redisLock ? this.redisLock : this.memoryLock;
   }
 
   /** Loads the view, picks a mode and starts the background tasks; resolves when the pod can serve. */
@@ -128,11 +125,11 @@ export class CacheCoordinator {
     const tasks = [
       [POLL_MS, () => this.follower.catchUp()],
       [POLL_MS, () => this.syncRedis()],
-      [POLL_MS, () => this.known.refresh(this.store, this.lock)],
+      [POLL_MS, () => this.known.refresh(this.refreshTarget())],
       [IDENTITY_MS, () => this.identity.verify(this.follower.applied)],
     ] as const;
     for (const [ms, task] of tasks) this.stops.push(every(ms, task, onError));
-    await this.known.refresh(this.store, this.lock);
+    await this.known.refresh(this.refreshTarget());
     this.refresher.start(this.mode === 'redis');
     this.initialized = true;
     log.info({ mode: this.mode, entities: this.view.size, lastChangeId: this.follower.applied }, 'cache ready');
@@ -198,7 +195,7 @@ export class CacheCoordinator {
     const m = parseMessage(ZRefreshMessage, raw, 'refresh', this.d.log);
     if (!m) return;
     this.refresher.heard({ at: m.at, durationMs: m.durationMs, podId: m.podId, entityCount: m.entityCount });
-    void this.known.refresh(this.store, this.lock);
+    void this.known.refresh(this.refreshTarget());
   }
 
   /** Back to Redis once it holds everything PostgreSQL has (see modes.ts). */
@@ -224,7 +221,7 @@ export class CacheCoordinator {
     const { follower, memory, identity } = this;
     const onModeChanged = () => {
       this.setModeMetric();
-      void this.known.refresh(this.store, this.lock);
+      void this.known.refresh(this.refreshTarget());
     };
     return { ...this.d, follower, memory, identity, state: this.modeState, onModeChanged };
   }

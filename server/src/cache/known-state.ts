@@ -25,8 +25,8 @@ export class KnownState {
     return this.value;
   }
 
-  /** Re-reads the store and lock (one read at a time; a call during a read joins it). Never throws. */
-  refresh(store: CacheStore, lock: RefreshLock): Promise<void> {
+  /** Re-reads the store and lock in use (one read at a time; a call during a read joins it). Never throws. */
+  refresh({ store, lock }: { store: CacheStore; lock: RefreshLock }): Promise<void> {
     this.reading ??= this.read(store, lock).finally(() => {
       this.reading = null;
     });

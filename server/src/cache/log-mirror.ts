@@ -10,6 +10,15 @@ import { loadViewFromPostgres } from './load-view.js';
 import { LogIdentity } from './log-identity.js';
 import { parseMessage, ZChangesMessage } from './messages.js';
 
+/** A promise and its resolve function (Node 20 has no Promise.withResolvers). */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
 export type LogMirrorDeps = {
   db: Db;
   log: Logger;
@@ -34,6 +43,7 @@ export class LogMirror {
   /** Received-at (epoch ms) of the newest delivered change. */
   lastChangeAt = 0;
   private isLoaded = false;
+  private loading = deferred();
 
   constructor(private readonly d: LogMirrorDeps) {
     this.follower = new ChangeFollower(
@@ -55,6 +65,11 @@ export class LogMirror {
   /** True once the view is loaded and the follower has its position. */
   get loaded(): boolean {
     return this.isLoaded;
+  }
+
+  /** Resolves once the view is loaded (at once when it is; after a reload while one runs). */
+  whenLoaded(): Promise<void> {
+    return this.isLoaded ? Promise.resolve() : this.loading.promise;
   }
 
   /** Reads (or mints) the log's epoch, loads the view from PostgreSQL and catches up. */
@@ -90,6 +105,7 @@ export class LogMirror {
   private async load(): Promise<void> {
     await loadViewFromPostgres(this.d.db, this.view, this.feed, this.follower);
     this.isLoaded = true;
+    this.loading.resolve();
     await this.follower.catchUp();
   }
 
@@ -99,6 +115,7 @@ export class LogMirror {
    */
   private async reload(): Promise<void> {
     this.isLoaded = false;
+    this.loading = deferred();
     this.follower.reset();
     this.feed.reset();
     await this.load();

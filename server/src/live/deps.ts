@@ -9,6 +9,8 @@ export type LiveDeps = {
   follower: Pick<ChangeFollower, 'applied'>;
   /** The change log's epoch as this pod knows it (null before start-up read it). */
   epoch: () => string | null;
+  /** Resolves once the pod's view is loaded: before that the follower has no position to replay from. */
+  whenLoaded: () => Promise<void>;
   sql: Sql;
   metrics: Metrics;
 };

@@ -24,6 +24,8 @@ const PAGE = 1_000;
  * position means nothing in the new log.
  */
 export async function* changeStream(d: LiveDeps, input: Filter, from: number | null, signal: AbortSignal | undefined) {
+  // Before the view is loaded (or while it reloads) the follower has no position: wait for it.
+  await d.whenLoaded();
   const { feed, follower } = d;
   const wanted = (c: LogChange) =>
     (!input.tenantName || c.tenantName === input.tenantName) && (!input.teamName || c.teamName === input.teamName);
