@@ -171,6 +171,7 @@ export class CacheCoordinator {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.mirror.stop();
     for (const stop of this.stops) stop();
     this.follower.stop();
     await this.refresher.close();

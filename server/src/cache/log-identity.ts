@@ -61,7 +61,9 @@ export class LogIdentity {
       const held = this.d.feed.at(c.id);
       if (!held) continue;
       if (held.receivedAt !== c.receivedAt || held.entityId !== c.entityId)
-        void this.replaced(`change ${c.id} was handed out again with other contents`);
+        void this.replaced(`change ${c.id} was handed out again with other contents`).catch((err) =>
+          this.d.log.error({ err }, 'could not reload after the change log was replaced; the identity check retries'),
+        );
       return;
     }
   }

@@ -43,6 +43,7 @@ export class LogMirror {
   /** Received-at (epoch ms) of the newest delivered change. */
   lastChangeAt = 0;
   private isLoaded = false;
+  private stopped = false;
   private loading = deferred();
 
   constructor(private readonly d: LogMirrorDeps) {
@@ -118,7 +119,20 @@ export class LogMirror {
     this.loading = deferred();
     this.follower.reset();
     this.feed.reset();
-    await this.load();
+    // Until it loads the pod follows nothing, so a failed load (PostgreSQL away) is retried, not given up.
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        return await this.load();
+      } catch (err) {
+        this.d.log.warn({ err: (err as Error).message, attempt }, 'reloading the view failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5_000)));
+      }
+    }
+  }
+
+  /** Ends a reload's retries (shutdown). */
+  stop(): void {
+    this.stopped = true;
   }
 
   /**
