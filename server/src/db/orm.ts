@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import type { Socket } from 'node:net';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { SlaChange, SlaEntity } from './entities.js';
 import { migrationsList } from './migrations/index.js';
+import { probeBackend, type RawClient, SilenceWatchdog } from './watchdog.js';
 
 export type DbConfig = {
   databaseUrl?: string | undefined;
@@ -19,35 +19,14 @@ export type DbConfig = {
 const MIGRATION_LOCK = 7_231_001;
 
 /**
- * Bounds on waiting for PostgreSQL, so that when it is unreachable ingest answers 503
- * within a few seconds instead of hanging: opening a connection, waiting for a free one,
- * and silence on a connection while a query is outstanding (a vanished host or a
- * black-holed network never closes the socket; this closes it, failing its queries).
+ * Bounds on waiting for PostgreSQL, so that when it is unreachable requests answer 503
+ * within a few seconds instead of hanging: opening a connection and waiting for a free
+ * one. Silence during a query is the watchdog's (watchdog.ts).
  */
 const CONNECT_TIMEOUT_MS = 2_000;
 const ACQUIRE_TIMEOUT_MS = 3_000;
-const SILENT_QUERY_MS = 2_000;
 
-/** Per database: the pool's connections, and whether the silence watchdog is on (off while migrations run long DDL). */
-type Guard = { enabled: boolean; clients: Set<RawClient> };
-const watchdogs = new WeakMap<Orm, Guard>();
-
-type RawClient = { readyForQuery: boolean; connection: { stream: Socket } };
-
-function watchSilence(client: RawClient, guard: Guard): void {
-  const socket = client.connection.stream;
-  guard.clients.add(client);
-  socket.once('close', () => guard.clients.delete(client));
-  socket.setTimeout(SILENT_QUERY_MS);
-  socket.on('timeout', () => {
-    if (!guard.enabled || client.readyForQuery) return;
-    socket.destroy(
-      new Error(`Connection terminated: PostgreSQL sent nothing for ${SILENT_QUERY_MS} ms during a query`),
-    );
-    // The idle connections most likely lead nowhere too: close them now rather than have each next query find out.
-    for (const other of guard.clients) if (other.readyForQuery) other.connection.stream.destroy();
-  });
-}
+const watchdogs = new WeakMap<Orm, SilenceWatchdog>();
 
 function baseOptions(): Partial<Options> {
   return {
@@ -65,8 +44,9 @@ export type Orm = MikroORM;
 /** Opens the database (PostgreSQL, or embedded PGlite when no URL is set). */
 export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; close: () => Promise<void> }> {
   if (cfg.databaseUrl) {
-    if (cfg.schema) await ensureSchema(cfg.databaseUrl, cfg.schema);
-    const guard: Guard = { enabled: true, clients: new Set() };
+    const url = cfg.databaseUrl;
+    if (cfg.schema) await ensureSchema(url, cfg.schema);
+    const watchdog = new SilenceWatchdog((pid) => probeBackend(url, pid));
     const orm = await MikroORM.init({
       ...baseOptions(),
       driver: PostgreSqlDriver,
@@ -76,7 +56,7 @@ export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; c
         min: 1,
         max: cfg.poolSize,
         afterCreate: (client: RawClient, done: (err: Error | null, client: RawClient) => void) => {
-          watchSilence(client, guard);
+          watchdog.watch(client);
           done(null, client);
         },
       },
@@ -88,7 +68,7 @@ export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; c
         },
       },
     } as Options);
-    watchdogs.set(orm, guard);
+    watchdogs.set(orm, watchdog);
     return { orm, close: () => orm.close(true) };
   }
   mkdirSync(cfg.dataDir, { recursive: true });
@@ -117,6 +97,7 @@ export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; c
 
 async function ensureSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined); // the query in flight rejects with it
   await client.connect();
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '')}"`);
@@ -146,6 +127,7 @@ export async function migrate(orm: Orm, cfg: DbConfig, log: Logger): Promise<voi
   };
   if (!cfg.databaseUrl) return run();
   const client = new pg.Client({ connectionString: cfg.databaseUrl });
+  client.on('error', () => undefined); // the query in flight rejects with it
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
