@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { type Knex, MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { driverLogs, stripSqlFromError } from './driver-logs.js';
 import { SlaChange, SlaEntity } from './entities.js';
 import { migrationsList } from './migrations/index.js';
 import { probeBackend, type RawClient, SilenceWatchdog } from './watchdog.js';
@@ -28,7 +29,9 @@ const ACQUIRE_TIMEOUT_MS = 3_000;
 
 const watchdogs = new WeakMap<Orm, SilenceWatchdog>();
 
-function baseOptions(): Partial<Options> {
+type DriverLogs = ReturnType<typeof driverLogs>;
+
+function baseOptions(logs: DriverLogs): Partial<Options> {
   return {
     entities: [SlaEntity, SlaChange],
     extensions: [Migrator],
@@ -36,19 +39,29 @@ function baseOptions(): Partial<Options> {
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
     debug: false,
+    logger: logs.mikroOrm,
   };
+}
+
+/** knex options shared by both databases: its log lines as JSON, no SQL text in errors (see driver-logs.ts). */
+const knexOptions = (logs: DriverLogs) => ({ log: logs.knex, compileSqlOnError: false });
+
+function quietErrors(orm: MikroORM): void {
+  const knex = (orm.em.getConnection() as unknown as { getKnex(): Knex }).getKnex();
+  knex.client.on('query-error', stripSqlFromError);
 }
 
 export type Orm = MikroORM;
 
 /** Opens the database (PostgreSQL, or embedded PGlite when no URL is set). */
 export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; close: () => Promise<void> }> {
+  const logs = driverLogs(log);
   if (cfg.databaseUrl) {
     const url = cfg.databaseUrl;
     if (cfg.schema) await ensureSchema(url, cfg.schema);
     const watchdog = new SilenceWatchdog((pid) => probeBackend(url, pid));
     const orm = await MikroORM.init({
-      ...baseOptions(),
+      ...baseOptions(logs),
       driver: PostgreSqlDriver,
       clientUrl: cfg.databaseUrl,
       schema: cfg.schema,
@@ -61,6 +74,7 @@ export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; c
         },
       },
       driverOptions: {
+        ...knexOptions(logs),
         acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
         connection: {
           connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
@@ -69,6 +83,7 @@ export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; c
       },
     } as Options);
     watchdogs.set(orm, watchdog);
+    quietErrors(orm);
     return { orm, close: () => orm.close(true) };
   }
   mkdirSync(cfg.dataDir, { recursive: true });
@@ -81,11 +96,12 @@ export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; c
   const pglite = await PGlite.create(`${cfg.dataDir}/pgdata`);
   log.info({ dataDir: cfg.dataDir, ms: Date.now() - started }, 'embedded database opened');
   const orm = await MikroORM.init({
-    ...baseOptions(),
+    ...baseOptions(logs),
     driver: PGliteDriver,
     dbName: 'postgres',
-    driverOptions: { connection: { pglite: () => pglite } },
+    driverOptions: { ...knexOptions(logs), connection: { pglite: () => pglite } },
   } as unknown as Options);
+  quietErrors(orm);
   return {
     orm,
     close: async () => {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { throttleFor } from '../../platform/log-throttle.js';
 import { createRedisClient, redactRedisUrl } from './client.js';
 import { changesChannel, refreshChannel } from './keys.js';
 import { RedisStore } from './store.js';
@@ -70,7 +71,12 @@ export class RedisLink {
           this.subscribed = true;
           this.events.onResubscribed();
         },
-        (err: Error) => this.log.warn({ err: err.message }, 'redis subscribe failed; will retry on reconnect'),
+        (err: Error) =>
+          throttleFor(this.log).warn(
+            'redis-subscribe',
+            { err: err.message },
+            'redis subscribe failed; will retry on reconnect',
+          ),
       );
     });
     this.sub.on('close', () => {
