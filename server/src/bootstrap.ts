@@ -65,6 +65,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       dataDir: config.DATA_DIR,
       poolSize: config.DATABASE_POOL_SIZE,
       schema: opts.schema ?? config.DATABASE_SCHEMA,
+      podId: config.podId,
     };
     log.info(
       { database: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : `embedded (${config.DATA_DIR})` },

@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { type Knex, MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { lockDataDir } from './data-dir-lock.js';
 import { driverLogs, stripSqlFromError } from './driver-logs.js';
 import { SlaChange, SlaEntity } from './entities.js';
 import { migrationsList } from './migrations/index.js';
@@ -14,6 +15,8 @@ export type DbConfig = {
   poolSize: number;
   /** Schema to use on PostgreSQL (tests isolate themselves with one each). */
   schema?: string | undefined;
+  /** Named in the embedded data directory's lock file. */
+  podId?: string | undefined;
 };
 
 /** An arbitrary constant: the advisory lock that serialises migrations across pods. */
@@ -53,7 +56,10 @@ function quietErrors(orm: MikroORM): void {
 
 export type Orm = MikroORM;
 
-/** Opens the database (PostgreSQL, or embedded PGlite when no URL is set). */
+/**
+ * Opens the database: PostgreSQL, or embedded PGlite in `dataDir` when no URL is set.
+ * @throws DataDirInUse when another live process has the embedded data directory open.
+ */
 export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; close: () => Promise<void> }> {
   const logs = driverLogs(log);
   if (cfg.databaseUrl) {
@@ -87,28 +93,39 @@ export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; c
     return { orm, close: () => orm.close(true) };
   }
   mkdirSync(cfg.dataDir, { recursive: true });
-  // Loaded only for the embedded database: the WASM build costs about 40 MB of memory per pod.
-  const [{ PGlite }, { PGliteDriver }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('mikro-orm-pglite'),
-  ]);
-  const started = Date.now();
-  const pglite = await PGlite.create(`${cfg.dataDir}/pgdata`);
-  log.info({ dataDir: cfg.dataDir, ms: Date.now() - started }, 'embedded database opened');
-  const orm = await MikroORM.init({
-    ...baseOptions(logs),
-    driver: PGliteDriver,
-    dbName: 'postgres',
-    driverOptions: { ...knexOptions(logs), connection: { pglite: () => pglite } },
-  } as unknown as Options);
-  quietErrors(orm);
-  return {
-    orm,
-    close: async () => {
-      await orm.close(true);
-      await pglite.close();
-    },
-  };
+  // PGlite has no lock of its own: a second process on the same files would run beside the first and lose writes.
+  const lock = await lockDataDir(cfg.dataDir, cfg.podId ?? `pid-${process.pid}`);
+  try {
+    // Loaded only for the embedded database: the WASM build costs about 40 MB of memory per pod.
+    const [{ PGlite }, { PGliteDriver }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('mikro-orm-pglite'),
+    ]);
+    const started = Date.now();
+    const pglite = await PGlite.create(`${cfg.dataDir}/pgdata`);
+    log.info({ dataDir: cfg.dataDir, ms: Date.now() - started }, 'embedded database opened');
+    const orm = await MikroORM.init({
+      ...baseOptions(logs),
+      driver: PGliteDriver,
+      dbName: 'postgres',
+      driverOptions: { ...knexOptions(logs), connection: { pglite: () => pglite } },
+    } as unknown as Options);
+    quietErrors(orm);
+    return {
+      orm,
+      close: async () => {
+        try {
+          await orm.close(true);
+          await pglite.close();
+        } finally {
+          await lock.release();
+        }
+      },
+    };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
 }
 
 async function ensureSchema(url: string, schema: string): Promise<void> {
