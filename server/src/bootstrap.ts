@@ -18,6 +18,7 @@ import { parseIngestTokens } from './ingest/tokens.js';
 import { IngestWriter } from './ingest/writer.js';
 import type { Config } from './platform/config.js';
 import { createLogger, redactUrl } from './platform/log.js';
+import { throttleFor } from './platform/log-throttle.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 
 /** The services of one pod, for the entry file and for tests that look inside a pod. */
@@ -51,6 +52,8 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
   const closeAll = async () => {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch((err) => log.error({ err }, 'cleanup failed'));
   };
+  // Runs last: summaries of repeated failures still counting are written before the process exits.
+  cleanups.push(() => throttleFor(log).flush());
   try {
     const tokens = parseIngestTokens(config.INGEST_TOKENS);
     const demoPollerToken = demoToken();
@@ -62,6 +65,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       dataDir: config.DATA_DIR,
       poolSize: config.DATABASE_POOL_SIZE,
       schema: opts.schema ?? config.DATABASE_SCHEMA,
+      podId: config.podId,
     };
     log.info(
       { database: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : `embedded (${config.DATA_DIR})` },

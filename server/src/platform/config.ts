@@ -25,6 +25,7 @@ const positive = (def: number) =>
       .positive('expected a number greater than 0')
       .default(def),
   );
+/** `accepts` names what the check takes for the README table, which cannot read it from a refinement. */
 const url = (protocols: RegExp, what: string) =>
   z.preprocess(
     emptyAsUnset,
@@ -37,7 +38,8 @@ const url = (protocols: RegExp, what: string) =>
           return false;
         }
       }, `expected a ${what} URL`)
-      .optional(),
+      .optional()
+      .meta({ accepts: `a ${what} URL` }),
   );
 
 export const ENV_SCHEMA = z.object({
@@ -64,7 +66,9 @@ export const ENV_SCHEMA = z.object({
   DATABASE_POOL_SIZE: int(10, 1, 200).describe('PostgreSQL connections per pod.'),
   DATA_DIR: z
     .preprocess(emptyAsUnset, z.string().default('.data'))
-    .describe('Directory of the embedded database (used when `DATABASE_URL` is unset).'),
+    .describe(
+      'Directory of the embedded database (used when `DATABASE_URL` is unset). One process at a time: a second one refuses to start and names the holder.',
+    ),
   REDIS_URL: url(/^rediss?:$/, 'redis:// or rediss://').describe(
     'Redis URL (`rediss://` for TLS; user and password in the URL). Unset: memory mode only.',
   ),

@@ -1,4 +1,5 @@
 import { initTRPC } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { AppError } from '../platform/errors.js';
 import type { Context } from './context.js';
@@ -13,7 +14,13 @@ const t = initTRPC
     isDev: false,
     errorFormatter({ shape, error, ctx }) {
       const pub = publicError(error, ctx?.exposeInternalErrors ?? false);
-      return { ...shape, message: pub.message, data: { ...shape.data, issues: pub.issues } };
+      // An error a subscription throws while streaming never passes the middleware below: its domain code is mapped here.
+      return {
+        ...shape,
+        code: TRPC_ERROR_CODES_BY_KEY[pub.code],
+        message: pub.message,
+        data: { ...shape.data, code: pub.code, httpStatus: pub.status, issues: pub.issues },
+      };
     },
   });
 
