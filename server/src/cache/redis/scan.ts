@@ -1,5 +1,6 @@
 import type { EntityState } from '../../domain/entity.js';
 import { decodeEntity } from '../store/codec.js';
+import { FIELD_INDEX } from '../store/encoding.js';
 import { GenerationGoneError, type GenerationMeta, type TeamKey } from '../store/types.js';
 
 /** Page-wise access to the current generation's entities hash. */
@@ -43,15 +44,15 @@ async function restartingScan(
 
 /** A team's entities by ascending id, restarting transparently if a switch interrupts. */
 export async function listTeamOf(pages: GenerationPages, key: TeamKey): Promise<EntityState[]> {
-  // The encoding starts `[version,id,"tenant","team",`: match after the second comma.
+  // Cheaper than decoding every value: the encoding holds `"tenant","team",` after a run of
+  // numbers (store/encoding.ts, checkLayout), so it starts after that many commas.
   const marker = `${JSON.stringify(key.tenantName)},${JSON.stringify(key.teamName)},`;
   const byId = new Map<number, EntityState>();
   await restartingScan(
     pages,
     (values) => {
       for (const value of values) {
-        const at = value.indexOf(',', value.indexOf(',') + 1) + 1;
-        if (!value.startsWith(marker, at)) continue;
+        if (!value.startsWith(marker, tenantAt(value))) continue;
         const e = decodeEntity(value);
         const seen = byId.get(e.id);
         if (!seen || seen.version < e.version) byId.set(e.id, e);
@@ -64,6 +65,13 @@ export async function listTeamOf(pages: GenerationPages, key: TeamKey): Promise<
     1000,
   );
   return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+/** Where the tenant starts in an encoded entity: after the commas of the numbers before it. */
+function tenantAt(value: string): number {
+  let at = 0;
+  for (let i = 0; i < FIELD_INDEX.tenantName; i++) at = value.indexOf(',', at) + 1;
+  return at;
 }
 
 /**
