@@ -44,15 +44,14 @@ async function restartingScan(
 
 /** A team's entities by ascending id, restarting transparently if a switch interrupts. */
 export async function listTeamOf(pages: GenerationPages, key: TeamKey): Promise<EntityState[]> {
-  // Cheaper than decoding every value: the encoding holds `"tenant","team",` after a run of
-  // numbers (store/encoding.ts, checkLayout), so it starts after that many commas.
-  const marker = `${JSON.stringify(key.tenantName)},${JSON.stringify(key.teamName)},`;
+  const tenant = JSON.stringify(key.tenantName);
+  const team = JSON.stringify(key.teamName);
   const byId = new Map<number, EntityState>();
   await restartingScan(
     pages,
     (values) => {
       for (const value of values) {
-        if (!value.startsWith(marker, tenantAt(value))) continue;
+        if (!holdsTeam(value, tenant, team)) continue;
         const e = decodeEntity(value);
         const seen = byId.get(e.id);
         if (!seen || seen.version < e.version) byId.set(e.id, e);
@@ -67,12 +66,28 @@ export async function listTeamOf(pages: GenerationPages, key: TeamKey): Promise<
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }
 
-/** Where the tenant starts in an encoded entity: after the commas of the numbers before it. */
-function tenantAt(value: string): number {
+/**
+ * Whether an encoded entity belongs to the team whose tenant and team are given as JSON
+ * strings; cheaper than decoding every value. The encoding holds tenant then team after a
+ * run of numbers (store/encoding.ts, checkLayout), so the tenant starts after that many
+ * commas. PostgreSQL's JSON (a refresh's encoding) puts a space after each comma,
+ * JSON.stringify none, and both escape a string alike. A JSON string ends at its closing
+ * quote, so a match never takes a longer name for the asked one.
+ */
+function holdsTeam(value: string, tenant: string, team: string): boolean {
   let at = 0;
   for (let i = 0; i < FIELD_INDEX.tenantName; i++) at = value.indexOf(',', at) + 1;
-  return at;
+  at = skipSpaces(value, at);
+  if (!value.startsWith(tenant, at)) return false;
+  at = skipSpaces(value, at + tenant.length);
+  return value[at] === ',' && value.startsWith(team, skipSpaces(value, at + 1));
 }
+
+const skipSpaces = (text: string, from: number): number => {
+  let at = from;
+  while (text[at] === ' ') at++;
+  return at;
+};
 
 /**
  * Streams the current generation in batches of exactly `batchSize` (the last may be

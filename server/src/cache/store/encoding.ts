@@ -87,8 +87,8 @@ export const ENCODED_ENTITY_SQL = `json_build_array(${ENTITY_FIELDS.map((f) => f
  * naming the broken assumption:
  * - each field once;
  * - version first (the scripts' anchored version match, see above);
- * - tenant and team adjacent, after numbers only and before another field (the scan matches
- *   `"tenant","team",` after skipping that many commas, which numbers never contain).
+ * - tenant and team adjacent, after numbers only (the Redis scan finds a team's entities
+ *   after skipping that many commas, which numbers never contain).
  * Run on ENTITY_FIELDS when this module loads, so a bad edit stops every process and test.
  */
 export function checkLayout(fields: readonly EntityField[]): void {
@@ -97,8 +97,8 @@ export function checkLayout(fields: readonly EntityField[]): void {
   if (repeated) throw new Error(`entity encoding lists ${repeated} twice`);
   if (names[0] !== 'version') throw new Error('entity encoding must start with version (the Lua version match)');
   const tenant = names.indexOf('tenantName');
-  if (tenant < 0 || names[tenant + 1] !== 'teamName' || tenant + 2 >= names.length) {
-    throw new Error('entity encoding must hold teamName right after tenantName, not last (the team scan)');
+  if (tenant < 0 || names[tenant + 1] !== 'teamName') {
+    throw new Error('entity encoding must hold teamName right after tenantName (the team scan)');
   }
   if (fields.slice(0, tenant).some((f) => f.kind !== 'number')) {
     throw new Error('entity encoding must hold only numbers before tenantName (the team scan)');
