@@ -2,4 +2,5 @@ export * from './cache.js';
 export * from './change.js';
 export * from './entity.js';
 export * from './ingest.js';
+export * from './limits.js';
 export * from './status.js';
