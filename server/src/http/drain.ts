@@ -1,8 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 /** A Server-Sent Events request (tRPC's `httpSubscriptionLink`, any EventSource). */
-export const isEventStream = (req: IncomingMessage): boolean =>
-  (req.headers.accept ?? '').includes('text/event-stream');
+const isEventStream = (req: IncomingMessage): boolean => (req.headers.accept ?? '').includes('text/event-stream');
 
 /**
  * What a drain needs to know of the server's traffic, so a pod being stopped exits as

@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { AppError } from '../platform/errors.js';
 import type { HttpDeps } from './deps.js';
 import { handleDocs } from './docs.js';
-import { DrainTracker, isEventStream } from './drain.js';
+import { DrainTracker } from './drain.js';
 import { handleHealth } from './health.js';
 import { openApiDocument } from './openapi.js';
 import { sendJson } from './respond.js';
@@ -117,9 +117,6 @@ export function createHttpServer(app: HttpDeps): HttpServer {
       }
       if (path.startsWith('/trpc/')) {
         route = '/trpc';
-        // A new event stream on a pod that is going away would only be cut again.
-        if (drain.draining && isEventStream(req))
-          return sendError(app, res, new AppError('UNAVAILABLE', 'This pod is shutting down; connect again', 1));
         return trpcHttp(req, res);
       }
       if (path === '/metrics') {
