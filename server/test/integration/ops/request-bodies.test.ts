@@ -1,5 +1,6 @@
 import { brotliCompressSync, constants, createGzip, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type RawResponse, rawRequest } from '../../../../test/support/raw-http.js';
 import type { App } from '../../../src/bootstrap.js';
 import { dropSchema, startPod, UPDATE, uniqueSchema } from '../../support/app.js';
@@ -114,6 +115,21 @@ describe('compressed request bodies', () => {
 describe('messages about unreadable bodies do not echo raw bytes', () => {
   // What a poller sent when it compressed the body but forgot the header.
   const binary = gzipSync(JSON.stringify(update('bodies_binary')));
+
+  it('on a WebSocket message', async () => {
+    const ws = new WebSocket(`${pod.url.replace('http', 'ws')}/trpc`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const answer = new Promise<string>((resolve) =>
+      ws.on('message', (m) => {
+        if (m.toString() !== 'PING') resolve(m.toString());
+      }),
+    );
+    ws.send('\u0001\u0002\u001b[31mnot json');
+    const error = (JSON.parse(await answer) as { error: { message: string } }).error;
+    ws.close();
+    expect(error.message).toMatch(/^Malformed JSON/);
+    expect(hasBinary(error.message), error.message).toBe(false);
+  });
 
   it.each([SINGLE, BATCH, TRPC, '/trpc/cache.incrementalUpdates?batch=1'])('on %s', async (path) => {
     const r = await rawRequest(pod.url, path, { body: binary });
