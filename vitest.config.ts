@@ -23,6 +23,7 @@ if (typeof Map.groupBy !== 'function') {
 // browser; these start servers, Redis instances and browsers of their own, so files run two at
 // a time (the machine has two cores) with generous timeouts, and each test isolates itself
 // with its own Redis prefix and schema.
+const SOAK = 'server/test/soak/**/*.test.ts';
 const UNIT = ['shared/**/*.test.ts', 'server/test/unit/**/*.test.ts', 'web/test/unit/**/*.test.{ts,tsx}'];
 
 export default defineConfig({
@@ -39,9 +40,11 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['server/test/**/*.test.ts', 'web/test/**/*.test.{ts,tsx}'],
-          exclude: [...UNIT, '**/node_modules/**'],
+          exclude: [...UNIT, SOAK, '**/node_modules/**'],
         },
       },
+      // The chaos soak runs alone (`pnpm test` starts it after the others): it owns the machine's CPU.
+      { extends: true, test: { name: 'soak', include: [SOAK], maxWorkers: 1 } },
     ],
   },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZEntityNames } from './entity.js';
 import { ZStatus } from './status.js';
 
 /** One accepted poller result, as recorded in the append-only change log. */
@@ -6,10 +7,7 @@ export const ZChange = z.object({
   /** Global change order: ascending ids are commit order, with no gaps. */
   id: z.number().int(),
   entityId: z.number().int(),
-  tenantName: z.string(),
-  teamName: z.string(),
-  entityType: z.string(),
-  entityName: z.string(),
+  ...ZEntityNames.shape,
   previousSla: z.number().nullable(),
   previousStatus: ZStatus.nullable(),
   currentSla: z.number(),

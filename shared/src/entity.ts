@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import { STATUSES, ZStatus } from './status.js';
 
-/** An entity's current state as every reader sees it. Times are ISO 8601 strings. */
-export const ZEntity = z.object({
-  id: z.number().int(),
+/** The four names that identify an entity, as the server answers them. */
+export const ZEntityNames = z.object({
   tenantName: z.string(),
   teamName: z.string(),
   entityType: z.string(),
   entityName: z.string(),
+});
+
+/** An entity's current state as every reader sees it. Times are ISO 8601 strings. */
+export const ZEntity = z.object({
+  id: z.number().int(),
+  ...ZEntityNames.shape,
   slaTarget: z.number(),
   currentSla: z.number(),
   status: ZStatus,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZEntity } from './entity.js';
+import { EXAMPLE_UPDATE } from './example.js';
 import { ZEntityType, ZStatus } from './status.js';
 
 export const MAX_NAME_LENGTH = 256;
@@ -72,16 +73,7 @@ export const ZIncrementalUpdate = z
     slaTarget: percent('slaTarget').optional(),
     details: ZDetails.optional(),
   })
-  .meta({
-    example: {
-      entityName: 'user_activity_table',
-      entityType: 'table',
-      teamName: 'PGM',
-      tenantName: 'Data Engineering',
-      currentSla: 95.5,
-      status: 'Passed',
-    },
-  });
+  .meta({ example: EXAMPLE_UPDATE });
 export type IncrementalUpdate = z.infer<typeof ZIncrementalUpdate>;
 
 export const ZIncrementalUpdates = z.object({

@@ -48,6 +48,7 @@ log(
     .join(' ')}`,
 );
 const browser = await launchBrowser();
+log(`browser: Chromium ${browser.version()}`);
 try {
   const seeded = Date.now();
   await seed(server.url, ENTITIES, (n) => {

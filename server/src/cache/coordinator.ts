@@ -69,7 +69,8 @@ export class CacheCoordinator {
           { prefix: config.REDIS_KEY_PREFIX, podId: config.podId, tlsCaFile: config.REDIS_TLS_CA_FILE },
           {
             onUp: () => void this.enterRedis().catch((err) => log.warn({ err }, 'could not switch back to redis yet')),
-            onDown: (reason) => void this.enterMemory(reason),
+            onDown: (reason) =>
+              void this.enterMemory(reason).catch((err) => log.error({ err }, 'could not switch to memory mode')),
             onResubscribed: () => void this.follower.catchUp().catch(() => undefined),
             onChanges: (raw) => this.onChangesMessage(raw),
             onRefresh: (raw) => this.onRefreshMessage(raw),
@@ -187,7 +188,10 @@ export class CacheCoordinator {
   /** Follower sink: every change, once, in commit order. */
   private deliver(run: LogRun): void {
     for (const c of run.changes) if (c.applied) this.view.apply(entityOf(c));
-    if (this.mode === 'memory') void this.memory.applyChanges(toChangeRun(run));
+    if (this.mode === 'memory')
+      void this.memory
+        .applyChanges(toChangeRun(run))
+        .catch((err) => this.d.log.error({ err }, 'memory store write failed'));
     this.feed.push(run.changes);
     const last = run.changes.at(-1);
     if (last) {
@@ -236,7 +240,10 @@ export class CacheCoordinator {
     // Redis is reachable but an earlier switch back did not finish (e.g. another pod was rebuilding it): retry.
     if (this.mode === 'memory') return this.enterRedis();
     const meta = await redis.store.meta();
-    if (!meta) return void this.refresh('redis cache missing');
+    if (!meta) {
+      await this.refresh('redis cache missing');
+      return;
+    }
     if (meta.appliedChangeId < this.follower.applied)
       await replayLog(this.d.db.sql, redis.store, meta.appliedChangeId, this.follower.applied);
   }

@@ -1,26 +1,10 @@
-import { STATUSES } from '@sla/shared';
+import { ZChange } from '@sla/shared';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { LogRun } from '../domain/change.js';
 
-const ZLogChange = z.object({
-  id: z.number().int().positive(),
-  entityId: z.number().int().nonnegative(),
-  tenantName: z.string(),
-  teamName: z.string(),
-  entityType: z.string(),
-  entityName: z.string(),
-  previousSla: z.number().nullable(),
-  previousStatus: z.enum(STATUSES).nullable(),
-  currentSla: z.number(),
-  status: z.enum(STATUSES),
-  slaTarget: z.number(),
-  statusSince: z.number(),
-  observedAt: z.number(),
-  receivedAt: z.number(),
-  applied: z.boolean(),
-  source: z.string(),
-});
+/** A change as pods pass it around: the wire change with times as epoch ms and its status-since. */
+const ZLogChange = ZChange.extend({ statusSince: z.number(), observedAt: z.number(), receivedAt: z.number() });
 
 /** `sla:changes`: one message per commit, from the pod that committed it. */
 export const ZChangesMessage = z.object({

@@ -29,7 +29,10 @@ export class ChangeFollower {
       this.pending.set(run.fromId, run);
       this.gapTimer ??= setTimeout(() => {
         this.gapTimer = null;
-        void this.catchUp();
+        // A failed read (PostgreSQL away) is retried by the next offer or the poll.
+        this.catchUp().catch((err) =>
+          this.log.debug({ err: (err as Error).message }, 'gap catch-up failed; will retry'),
+        );
       }, GAP_WAIT_MS);
       return;
     }

@@ -1,14 +1,10 @@
 import type { Status } from '@sla/shared';
-import type { EntityState } from './entity.js';
+import type { EntityState, Identity } from './entity.js';
 
 /** A change-log row as pods pass it around (times in epoch ms). */
-export type LogChange = {
+export type LogChange = Identity & {
   id: number;
   entityId: number;
-  tenantName: string;
-  teamName: string;
-  entityType: string;
-  entityName: string;
   previousSla: number | null;
   previousStatus: Status | null;
   currentSla: number;

@@ -5,12 +5,8 @@ import type { Status } from '@sla/shared';
  * epoch milliseconds so the hot paths never parse dates; `version` is the id of the
  * change that set this state.
  */
-export type EntityState = {
+export type EntityState = Identity & {
   id: number;
-  tenantName: string;
-  teamName: string;
-  entityType: string;
-  entityName: string;
   slaTarget: number;
   currentSla: number;
   status: Status;

@@ -1,5 +1,5 @@
 import type { Change, Entity } from '@sla/shared';
-import type { LogChange } from './change.js';
+import { type LogChange, toLogChange } from './change.js';
 import type { EntityState } from './entity.js';
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -23,21 +23,8 @@ export const toWireEntity = (e: EntityState, staleBefore: number): Entity => ({
 
 export const staleBefore = (staleAfterMinutes: number, now = Date.now()) => now - staleAfterMinutes * 60_000;
 
-/** The wire form of a change-log row. */
-export const toWireChange = (c: LogChange): Change => ({
-  id: c.id,
-  entityId: c.entityId,
-  tenantName: c.tenantName,
-  teamName: c.teamName,
-  entityType: c.entityType,
-  entityName: c.entityName,
-  previousSla: c.previousSla,
-  previousStatus: c.previousStatus,
-  currentSla: c.currentSla,
-  status: c.status,
-  slaTarget: c.slaTarget,
-  observedAt: new Date(c.observedAt).toISOString(),
-  receivedAt: new Date(c.receivedAt).toISOString(),
-  applied: c.applied,
-  source: c.source,
-});
+/** The wire form of a change-log row (times as ISO 8601; status-since stays on the server). */
+export function toWireChange(c: LogChange): Change {
+  const { statusSince: _, ...rest } = toLogChange(c);
+  return { ...rest, observedAt: iso(c.observedAt), receivedAt: iso(c.receivedAt) };
+}

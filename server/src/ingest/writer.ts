@@ -3,13 +3,10 @@ import type { Logger } from 'pino';
 import type { Sql } from '../db/sql.js';
 import { type LogRun, toLogChange } from '../domain/change.js';
 import { identityKey } from '../domain/entity.js';
-import { type PlannedChange, plan, type StoredState } from './plan.js';
+import { plan, type StoredState } from './plan.js';
 import { insertChanges, loadSeen, loadStates, lockChangeOrder, upsertEntities } from './repository.js';
 
-type CommittedChange = PlannedChange & { entityId: number };
 export type ItemResult = { outcome: Outcome; changeId: number | null; entity: StoredState };
-/** Everything one transaction committed: a gapless run of change ids. */
-type CommittedRun = { fromId: number; toId: number; changes: CommittedChange[]; entities: StoredState[] };
 
 type Unit = {
   updates: { update: IncrementalUpdate; source: string }[];

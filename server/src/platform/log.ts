@@ -36,7 +36,13 @@ export function createLogger(
   );
 }
 
-/** A connection URL with its password replaced, for logs and status. */
+/**
+ * A connection URL (PostgreSQL, Redis) with its password replaced by `***`, for logs and status.
+ * A string that is no URL comes back as `[unparseable url]`: cutting a password out of it by
+ * pattern could miss one that contains `/` or `@`.
+ */
+export function redactUrl(url: string): string;
+export function redactUrl(url: string | undefined): string | undefined;
 export function redactUrl(url: string | undefined): string | undefined {
   if (!url) return url;
   try {

@@ -82,7 +82,8 @@ export async function spawnPod(
   opts: { bundle?: boolean; nodeArgs?: string[] } = {},
 ): Promise<PodProcess> {
   const { freePort } = await import('../../../test/support/redis-server.js');
-  const port = await freePort();
+  // A fixed PORT in `env` restarts a pod at the same address (clients reconnect to it).
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const entry = opts.bundle ? ['--max-semi-space-size=4', '--enable-source-maps', BUNDLE] : ['--import', 'tsx', MAIN];
   const [cmd, args] = [process.execPath, [...(opts.nodeArgs ?? []), ...entry]];
   const child = spawn(cmd, args, {

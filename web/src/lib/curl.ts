@@ -1,14 +1,6 @@
-/** Body of the example update in the original design; the empty state shows it verbatim. */
-export const FIRST_UPDATE = {
-  entityName: 'user_activity_table',
-  entityType: 'table',
-  teamName: 'PGM',
-  tenantName: 'Data Engineering',
-  currentSla: 95.5,
-  status: 'Passed',
-} as const;
+import { EXAMPLE_UPDATE } from '@sla/shared/example';
 
-/** A command a new user can paste to push a first result to this very server. */
+/** A command a new user can paste to push a first result to this very server (the original design's example body). */
 export function firstUpdateCurl(origin: string): string {
-  return `curl -X POST ${origin}/api/cache/incremental-update -H 'content-type: application/json' -d '${JSON.stringify(FIRST_UPDATE)}'`;
+  return `curl -X POST ${origin}/api/cache/incremental-update -H 'content-type: application/json' -d '${JSON.stringify(EXAMPLE_UPDATE)}'`;
 }

@@ -34,8 +34,6 @@ export function EntityFilters({ state, onChange }: Props) {
   const teams = teamOptions(facets.data, state.tenant);
   const tenants = facets.data?.tenants.map((t) => t.tenantName) ?? [];
   const types = facets.data?.entityTypes ?? [];
-  // Keep a value from the URL selectable even before facets load (or if it is unknown).
-  const withCurrent = (list: string[], v: string | undefined) => (v && !list.includes(v) ? [v, ...list] : list);
 
   return (
     <form className="filters" aria-label="Filter entities" onSubmit={(e) => e.preventDefault()}>
@@ -43,48 +41,39 @@ export function EntityFilters({ state, onChange }: Props) {
         <label htmlFor={`${id}-q`}>Search by name</label>
         <input id={`${id}-q`} type="search" value={text} onChange={(e) => setText(e.target.value)} autoComplete="off" />
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-tenant`}>Tenant</label>
-        <select id={`${id}-tenant`} value={state.tenant ?? ''} onChange={(e) => set({ tenant: e.target.value })}>
-          <option value="">All tenants</option>
-          {withCurrent(tenants, state.tenant).map((t) => (
-            <option key={t}>{t}</option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-team`}>Team</label>
-        <select id={`${id}-team`} value={state.team ?? ''} onChange={(e) => set({ team: e.target.value })}>
-          <option value="">All teams</option>
-          {withCurrent(teams, state.team).map((t) => (
-            <option key={t}>{t}</option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-type`}>Type</label>
-        <select id={`${id}-type`} value={state.type ?? ''} onChange={(e) => set({ type: e.target.value })}>
-          <option value="">All types</option>
-          {withCurrent(types, state.type).map((t) => (
-            <option key={t}>{t}</option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={`${id}-status`}>Status</label>
-        <select
-          id={`${id}-status`}
-          value={state.status ?? ''}
-          onChange={(e) => set({ status: STATUSES.find((s) => s === e.target.value) })}
-        >
-          <option value="">All statuses</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {STATUS_LABEL[s]}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FacetSelect
+        id={`${id}-tenant`}
+        label="Tenant"
+        all="All tenants"
+        value={state.tenant}
+        options={tenants}
+        onSelect={(tenant) => set({ tenant })}
+      />
+      <FacetSelect
+        id={`${id}-team`}
+        label="Team"
+        all="All teams"
+        value={state.team}
+        options={teams}
+        onSelect={(team) => set({ team })}
+      />
+      <FacetSelect
+        id={`${id}-type`}
+        label="Type"
+        all="All types"
+        value={state.type}
+        options={types}
+        onSelect={(type) => set({ type })}
+      />
+      <FacetSelect
+        id={`${id}-status`}
+        label="Status"
+        all="All statuses"
+        value={state.status}
+        options={STATUSES}
+        labels={STATUS_LABEL}
+        onSelect={(v) => set({ status: STATUSES.find((s) => s === v) })}
+      />
       <div className="field field-check">
         <input
           id={`${id}-stale`}
@@ -95,5 +84,36 @@ export function EntityFilters({ state, onChange }: Props) {
         <label htmlFor={`${id}-stale`}>Stale only</label>
       </div>
     </form>
+  );
+}
+
+type FacetSelectProps = {
+  id: string;
+  label: string;
+  /** Text of the empty choice, which clears the filter. */
+  all: string;
+  value: string | undefined;
+  options: readonly string[];
+  /** Display text per option value; the value itself when absent. */
+  labels?: Readonly<Record<string, string>>;
+  onSelect(value: string): void;
+};
+
+/** One filter drop-down: "All …" (empty) and one choice per option. */
+function FacetSelect({ id, label, all, value, options, labels, onSelect }: FacetSelectProps) {
+  // Keep a value from the URL selectable even before facets load (or if it is unknown).
+  const choices = value && !options.includes(value) ? [value, ...options] : options;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value ?? ''} onChange={(e) => onSelect(e.target.value)}>
+        <option value="">{all}</option>
+        {choices.map((v) => (
+          <option key={v} value={v}>
+            {labels?.[v] ?? v}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

@@ -23,8 +23,8 @@ describe('dashboard against the real server', () => {
     expect(summary.tenants.length).toBeGreaterThanOrEqual(3);
     const { page, context, errors } = await openPage(browser, server.url);
     await page.locator('section.tenant').first().waitFor();
-    // No REDIS_URL here: the pod serves from memory, and every page says so.
-    expect(await text(page.getByTestId('degraded-banner'))).toContain('memory mode');
+    // No REDIS_URL here: a standalone pod is no fault, so no page warns about it.
+    expect(await page.getByTestId('degraded-banner').count()).toBe(0);
     const shown = await page
       .locator('section.tenant')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-tenant')));

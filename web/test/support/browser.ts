@@ -2,15 +2,24 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { type Chromium, findChromium } from './chromium';
 
 const require = createRequire(import.meta.url);
 export const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
 
-/** Debian's chromium; a browser is never downloaded. */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Headless Chromium for the browser tests and the bench: the system's, or the one bundled
+ * with the dev dependencies (see findChromium; `CHROMIUM_PATH=bundled` forces it), or the
+ * one given. Throws when no Chromium can be found or it fails to start.
+ */
+export async function launchBrowser(given?: Chromium): Promise<Browser> {
+  const found = given ?? (await findChromium());
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: found.executablePath,
     headless: true,
+    // One locale whatever the machine's: the bundled headless shell takes it from LANG (C.UTF-8
+    // there gives "en-US@posix", which Intl rejects), Debian's chromium from --lang.
+    env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: 'en_US.UTF-8', ...found.env },
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -19,6 +28,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      '--lang=en-US',
     ],
   });
 }

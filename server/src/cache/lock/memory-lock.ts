@@ -27,6 +27,11 @@ export class MemoryRefreshLock implements RefreshLock {
     readonly state: MemoryLockState = new MemoryLockState(),
   ) {}
 
+  /** Frees the lock and restarts its fence (clearing the memory store does this). */
+  reset(): void {
+    this.state.reset();
+  }
+
   /** Whether `token` holds the lock right now (what a switch checks). */
   isHeld(token: string): boolean {
     return this.state.current() === token;

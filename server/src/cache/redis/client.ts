@@ -59,17 +59,6 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
   return new Redis(url, config);
 }
 
-/** The URL without its password, for logs and status pages. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-  }
-}
-
 /** Resolves once the client is ready; rejects after `timeoutMs`. */
 export function waitForReady(redis: Redis, timeoutMs = 5000): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();

@@ -5,9 +5,6 @@
  */
 export const DEFAULT_KEY_PREFIX = 'sla:';
 
-/** Separates tenant and team in a team field; a control character no name contains. */
-export const TEAM_SEPARATOR = '\u001f';
-
 export type CacheKeys = {
   prefix: string;
   /** Common start of every hash-tagged key; scripts derive generation keys from it. */
@@ -46,14 +43,6 @@ export const refreshChannel = (prefix: string = DEFAULT_KEY_PREFIX): string => `
 
 /** Channel carrying each accepted update. */
 export const changesChannel = (prefix: string = DEFAULT_KEY_PREFIX): string => `${prefix}changes`;
-
-export const teamField = (tenantName: string, teamName: string): string => `${tenantName}${TEAM_SEPARATOR}${teamName}`;
-
-export function parseTeamField(field: string): { tenantName: string; teamName: string } {
-  const at = field.indexOf(TEAM_SEPARATOR);
-  if (at < 0) throw new Error(`malformed team field ${JSON.stringify(field)}`);
-  return { tenantName: field.slice(0, at), teamName: field.slice(at + 1) };
-}
 
 /** A SCAN MATCH pattern for every key starting with `prefix` (glob characters escaped). */
 export const prefixPattern = (prefix: string): string => `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createRedisClient, redactRedisUrl } from './client.js';
+import { redactUrl } from '../../platform/log.js';
+import { createRedisClient } from './client.js';
 import { changesChannel, refreshChannel } from './keys.js';
 import { RedisStore } from './store.js';
 
@@ -86,7 +87,7 @@ export class RedisLink {
     }
     this.probe = setInterval(() => void this.ping(), PROBE_MS);
     this.probe.unref();
-    this.log.info({ redis: redactRedisUrl(url) }, 'connecting to redis');
+    this.log.info({ redis: redactUrl(url) }, 'connecting to redis');
   }
 
   get isUp(): boolean {

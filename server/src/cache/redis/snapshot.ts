@@ -2,9 +2,10 @@ import type { Redis } from 'ioredis';
 import type { EntityState } from '../../domain/entity.js';
 import { encodeEntity } from '../store/codec.js';
 import { latestById } from '../store/rows.js';
+import { teamField } from '../store/team-field.js';
 import { type EncodedRow, GenerationGoneError } from '../store/types.js';
 import type { CacheScripts } from './commands.js';
-import { type CacheKeys, teamField } from './keys.js';
+import type { CacheKeys } from './keys.js';
 
 export type SnapshotOptions = {
   /** Entities per HSET. */

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { ChangeRun } from '../../domain/change.js';
 import type { EntityState } from '../../domain/entity.js';
 import { decodeEntity } from '../store/codec.js';
+import { parseTeamField } from '../store/team-field.js';
 import {
   type CacheStore,
   type EncodedRow,
@@ -11,7 +12,7 @@ import {
   type TeamKey,
 } from '../store/types.js';
 import { type CacheScripts, defineCacheScripts, encodeRows } from './commands.js';
-import { type CacheKeys, cacheKeys, DEFAULT_KEY_PREFIX, parseTeamField, prefixPattern } from './keys.js';
+import { type CacheKeys, cacheKeys, DEFAULT_KEY_PREFIX, prefixPattern } from './keys.js';
 import { type GenerationPages, listTeamOf, parseMeta, scanInBatches, strings } from './scan.js';
 import { DEFAULT_SNAPSHOT_OPTIONS, type SnapshotOptions, writeEncodedRows, writeSnapshotRows } from './snapshot.js';
 

@@ -1,7 +1,8 @@
 import type { Db, Sql } from '../../db/sql.js';
 import type { EntityState } from '../../domain/entity.js';
-import { teamField } from '../redis/keys.js';
+
 import { decodeEntity } from '../store/codec.js';
+import { teamField } from '../store/team-field.js';
 import type { EncodedRow } from '../store/types.js';
 
 const BATCH = 10_000;

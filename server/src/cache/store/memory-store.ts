@@ -1,12 +1,13 @@
 import type { ChangeRun } from '../../domain/change.js';
 import type { EntityState } from '../../domain/entity.js';
-import type { MemoryRefreshLock } from '../lock/memory-lock.js';
-import { parseTeamField, teamField } from '../redis/keys.js';
+
 import { decodeEntity } from './codec.js';
 import { latestById } from './rows.js';
+import { parseTeamField, teamField } from './team-field.js';
 import {
   type CacheStore,
   type EncodedRow,
+  type FenceCheck,
   GenerationGoneError,
   type GenerationMeta,
   type SwitchOutcome,
@@ -34,7 +35,7 @@ export class MemoryStore implements CacheStore {
   readonly kind = 'memory' as const;
   private current: number | null = null;
   private readonly generations = new Map<number, Generation>();
-  private readonly lock: MemoryRefreshLock | undefined;
+  private readonly lock: FenceCheck | undefined;
 
   /**
    * `lock` is the lock whose tokens switchGeneration checks; without one no token matches.
@@ -43,7 +44,7 @@ export class MemoryStore implements CacheStore {
    * built from a change), so a second copy would only double what memory mode costs per
    * entity. Reads still hand out copies.
    */
-  constructor(lock?: MemoryRefreshLock, options: { shareWrites?: boolean } = {}) {
+  constructor(lock?: FenceCheck, options: { shareWrites?: boolean } = {}) {
     this.lock = lock;
     this.shareWrites = options.shareWrites ?? false;
   }
@@ -171,7 +172,7 @@ export class MemoryStore implements CacheStore {
   async clear(): Promise<void> {
     this.generations.clear();
     this.current = null;
-    this.lock?.state.reset();
+    this.lock?.reset();
   }
 
   private currentGeneration(): Generation | undefined {

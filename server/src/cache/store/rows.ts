@@ -1,5 +1,5 @@
 import type { EntityState } from '../../domain/entity.js';
-import { teamField } from '../redis/keys.js';
+import { teamField } from './team-field.js';
 
 /**
  * The newest version of each id. A snapshot read in id order has no repeats, so strictly

@@ -99,6 +99,12 @@ export interface CacheStore {
   clear(): Promise<void>;
 }
 
+/**
+ * What the memory store needs of its refresh lock: whether a token holds it now (the
+ * switch is fenced by it), and a reset that also clears the fence (its `clear()`).
+ */
+export type FenceCheck = { isHeld(token: string): boolean; reset(): void };
+
 /** The generation an operation worked on was switched out or discarded meanwhile. */
 export class GenerationGoneError extends Error {
   constructor(readonly generation: number) {

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type TestRedisServer } from '../../../../test/support/redis-server.js';
 import { startTcpProxy } from '../../../../test/support/tcp-proxy.js';
-import { createRedisClient, redactRedisUrl, waitForReady } from '../../../src/cache/redis/client.js';
+import { createRedisClient, waitForReady } from '../../../src/cache/redis/client.js';
 import { changesChannel } from '../../../src/cache/redis/keys.js';
 import { RedisStore } from '../../../src/cache/redis/store.js';
+import { redactUrl } from '../../../src/platform/log.js';
 import { uniquePrefix } from '../../support/ids.js';
 import { connect, timeRejection } from './redis-helpers.js';
 import { buildGeneration, entity } from './store.contract.js';
@@ -105,9 +106,9 @@ describe('redis client', () => {
     const redis = await connect(own.url);
     try {
       expect(await redis.ping()).toBe('PONG');
-      expect(redactRedisUrl(own.url)).toBe(`redis://:***@127.0.0.1:${own.port}`);
-      expect(redactRedisUrl('rediss://user:pw@host:6380/0')).toBe('rediss://user:***@host:6380/0');
-      expect(redactRedisUrl('redis://host:6379')).toBe('redis://host:6379');
+      expect(redactUrl(own.url)).toBe(`redis://:***@127.0.0.1:${own.port}`);
+      expect(redactUrl('rediss://user:pw@host:6380/0')).toBe('rediss://user:***@host:6380/0');
+      expect(redactUrl('redis://host:6379')).toBe('redis://host:6379');
     } finally {
       await redis.quit();
       await own.close();

@@ -37,7 +37,7 @@ describe('one port serves tRPC over HTTP and WebSocket, REST and probes', () => 
       for (const path of ['/api/health', '/api/health/live', '/api/health/ready', '/api/openapi.json', '/metrics'])
         expect((await fetch(`${app.url}${path}`)).status, path).toBe(200);
     } finally {
-      wsClient.close();
+      await wsClient.close();
       await app.close();
       await dropSchema(schema);
     }
@@ -126,7 +126,7 @@ describe('draining on SIGTERM ends what would keep a pod alive', () => {
         // Cut, not ended: a `return` event would tell the client the stream is over for good.
         expect(text).not.toContain('event: return');
       } finally {
-        wsClient.close();
+        await wsClient.close();
       }
     });
   });

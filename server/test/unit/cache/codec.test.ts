@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cacheKeys, changesChannel, parseTeamField, refreshChannel, teamField } from '../../../src/cache/redis/keys.js';
+import { cacheKeys, changesChannel, refreshChannel } from '../../../src/cache/redis/keys.js';
 import { decodeEntity, encodeEntity } from '../../../src/cache/store/codec.js';
+import { parseTeamField, teamField } from '../../../src/cache/store/team-field.js';
 import { entity } from '../../integration/cache/store.contract.js';
 
 describe('codec and key layout', () => {

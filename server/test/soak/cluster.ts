@@ -1,0 +1,139 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { freePort, startRedisServer, type TestRedisServer } from '../../../test/support/redis-server.js';
+import { type StallProxy, startStallProxy } from '../../../test/support/stall-proxy.js';
+import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy.js';
+import { dropSchema, PG_URL, type PodProcess, spawnPod } from '../support/app.js';
+import { uniquePrefix } from '../support/ids.js';
+
+const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));
+const PG_PORT = Number(new URL(PG_URL).port || 5432);
+
+export type Pod = {
+  name: string;
+  port: number;
+  url: string;
+  proc: PodProcess | null;
+  /** Process starts of this pod (1 + restarts). */
+  starts: number;
+  /** Set by the harness before it kills or stops the process on purpose. */
+  expectingExit: boolean;
+  /** Exits the harness did not cause: a crash. */
+  crashes: string[];
+};
+
+/**
+ * Three pod processes (the production bundle) on one PostgreSQL schema reached through two
+ * proxies the soak controls — `refuse` cuts and refuses connections, `blackhole` stops bytes
+ * without closing anything — and one redis-server the soak owns.
+ */
+export class SoakCluster {
+  readonly schema = `soak_${Date.now().toString(36)}_${process.pid}`;
+  readonly prefix = uniquePrefix('soak');
+  readonly pods: Pod[] = [];
+  redis!: TestRedisServer;
+  private refuseProxy!: TcpProxy;
+  private blackholeProxy!: StallProxy;
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  /** Builds the bundle, starts Redis, the proxies and `count` pods; resolves when all are ready. */
+  async start(count: number): Promise<void> {
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: SERVER_DIR, stdio: 'ignore' });
+    this.redis = await startRedisServer();
+    this.blackholeProxy = await startStallProxy(PG_PORT);
+    this.refuseProxy = await startTcpProxy(this.blackholeProxy.port);
+    for (let i = 0; i < count; i++) {
+      const port = await freePort();
+      this.pods.push({
+        name: `soak-${i + 1}`,
+        port,
+        url: `http://127.0.0.1:${port}`,
+        proc: null,
+        starts: 0,
+        expectingExit: false,
+        crashes: [],
+      });
+    }
+    // The first pod migrates the schema; the others start once it exists.
+    const [first, ...rest] = this.pods as [Pod, ...Pod[]];
+    await this.startPod(first);
+    await Promise.all(rest.map((p) => this.startPod(p)));
+  }
+
+  get databaseUrl(): string {
+    const url = new URL(PG_URL);
+    url.port = String(this.refuseProxy.port);
+    return url.toString();
+  }
+
+  /** Starts (or restarts) a pod's process on its fixed port, so clients reconnect to the same address. */
+  async startPod(pod: Pod): Promise<void> {
+    const proc = await spawnPod(
+      {
+        ...this.env,
+        PORT: String(pod.port),
+        POD_ID: pod.name,
+        DATABASE_URL: this.databaseUrl,
+        DATABASE_SCHEMA: this.schema,
+        REDIS_URL: this.redis.url,
+        REDIS_KEY_PREFIX: this.prefix,
+        LOG_LEVEL: 'warn',
+      },
+      90_000,
+      { bundle: true },
+    );
+    pod.proc = proc;
+    pod.starts++;
+    pod.expectingExit = false;
+    void proc.exited.then((code) => {
+      if (pod.proc === proc && !pod.expectingExit)
+        pod.crashes.push(`exited with ${code ?? proc.child.signalCode}:\n${proc.output().slice(-4_000)}`);
+    });
+  }
+
+  /** Kills a pod (SIGKILL) or stops it (SIGTERM, waiting for its exit). */
+  async stopPod(pod: Pod, signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
+    const proc = pod.proc;
+    if (!proc) return;
+    pod.expectingExit = true;
+    proc.kill(signal);
+    await proc.exited;
+    pod.proc = null;
+  }
+
+  /** Resident set size of a pod's process in bytes (Linux /proc), or null when it is not running. */
+  rss(pod: Pod): number | null {
+    const pid = pod.proc?.child.pid;
+    if (!pid) return null;
+    try {
+      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      return kb ? Number(kb) * 1024 : null;
+    } catch {
+      return null;
+    }
+  }
+
+  refusePostgres(): void {
+    this.refuseProxy.pause();
+  }
+
+  blackholePostgres(): void {
+    this.blackholeProxy.stall();
+  }
+
+  healPostgres(): void {
+    this.blackholeProxy.heal();
+    this.refuseProxy.resume();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.pods.map((p) => this.stopPod(p, 'SIGKILL').catch(() => undefined)));
+    this.healPostgres();
+    await this.refuseProxy?.close();
+    await this.blackholeProxy?.close();
+    await this.redis?.close();
+    await dropSchema(this.schema).catch(() => undefined);
+  }
+}

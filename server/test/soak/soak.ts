@@ -1,0 +1,128 @@
+import { prng } from '../../src/demo/dataset.js';
+import { checkRecord, convergence } from './checks.js';
+import { SoakCluster } from './cluster.js';
+import { type FaultEvent, inject, planFaults } from './faults.js';
+import { Load } from './load.js';
+
+export type SoakOptions = {
+  seed: number;
+  /** How long faults are injected (load runs through it), ms. */
+  faultMs: number;
+  /** Load before the first fault (warm-up), ms. */
+  warmupMs?: number;
+  /** Longest wait for the fleet to converge after the last fault, ms. */
+  settleMs?: number;
+  log?: (line: string) => void;
+};
+
+export type SoakReport = {
+  seed: number;
+  problems: string[];
+  faults: FaultEvent[];
+  acknowledged: number;
+  attempts: number;
+  reads: { count: number; failed: number; p50: number; p99: number; max: number };
+  /** Time from the last fault's end until views, Redis and PostgreSQL agreed, ms. */
+  convergedAfterMs: number | null;
+  rss: { pod: string; warmMb: number; endMb: number }[];
+  durationMs: number;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+const mb = (b: number | null) => Math.round((b ?? 0) / 1e5) / 10;
+
+/**
+ * A seeded chaos soak: three pods under writers, readers and resuming subscribers while a
+ * seeded schedule of real faults runs (Redis killed/frozen/flushed, subscribers killed,
+ * PostgreSQL refused/black-holed, pods SIGKILLed/SIGTERMed, concurrent refreshes), then a
+ * quiet period and every invariant checked. The same seed replays the same fault schedule.
+ */
+export async function runSoak(o: SoakOptions): Promise<SoakReport> {
+  const log = o.log ?? (() => undefined);
+  const started = Date.now();
+  const rand = prng(o.seed);
+  const plan = planFaults(prng(o.seed ^ 0x5eed), o.faultMs, 3);
+  log(
+    `soak seed ${o.seed}: ${plan.length} faults planned: ${plan.map((f) => `${f.atMs}ms ${f.kind}#${f.target}`).join(', ')}`,
+  );
+  const cluster = new SoakCluster({
+    CACHE_REFRESH_INTERVAL_HOURS: '0.01',
+    CACHE_LOCK_TIMEOUT_MS: '10000',
+    DATABASE_POOL_SIZE: '4',
+  });
+  const load = new Load(cluster.pods, rand, { writers: 6, perWriter: 20, pauseMs: 40 });
+  try {
+    await cluster.start(3);
+    load.start();
+    await sleep(o.warmupMs ?? 5_000);
+    const warm = new Map(cluster.pods.map((p) => [p.name, cluster.rss(p)]));
+    const t0 = Date.now();
+    const events = await Promise.all(
+      plan.map(async (f) => {
+        await sleep(Math.max(0, t0 + f.atMs - Date.now()));
+        const e = await inject(cluster, f);
+        log(
+          `${new Date(e.start).toISOString()} ${e.kind}#${e.target} held ${e.end - e.start} ms${e.error ? ` (${e.error})` : ''}`,
+        );
+        return e;
+      }),
+    );
+    await load.stopTraffic();
+    const lastEnd = Math.max(t0, ...events.map((e) => e.end));
+    let converged: number | null = null;
+    let problems: string[] = [];
+    for (const until = Date.now() + (o.settleMs ?? 60_000); Date.now() < until; await sleep(1_000)) {
+      problems = await convergence(cluster).catch((err) => [`convergence check failed: ${(err as Error).message}`]);
+      if (problems.length === 0) {
+        converged = Date.now() - lastEnd;
+        break;
+      }
+    }
+    await sleep(2_000); // subscribers receive the last changes
+    problems.push(...(await checkRecord(cluster, load.record, events)));
+    const rss = cluster.pods.map((p) => ({
+      pod: p.name,
+      warmMb: mb(warm.get(p.name) ?? null),
+      endMb: mb(cluster.rss(p)),
+    }));
+    for (const r of rss)
+      if (r.endMb > r.warmMb + 50) problems.push(`${r.pod} RSS grew from ${r.warmMb} MB to ${r.endMb} MB`);
+    const ms = load.record.reads.map((s) => s.ms).sort((a, b) => a - b);
+    return {
+      seed: o.seed,
+      problems,
+      faults: events,
+      acknowledged: load.record.acks.length,
+      attempts: load.record.attempts.length,
+      reads: {
+        count: ms.length,
+        failed: load.record.reads.filter((s) => s.status !== 200).length,
+        p50: pct(ms, 50),
+        p99: pct(ms, 99),
+        max: ms.at(-1) ?? 0,
+      },
+      convergedAfterMs: converged,
+      rss,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await load.close();
+    await cluster.close();
+  }
+}
+
+/** The report as text: the seed first, so a failure can be replayed. */
+export function formatReport(r: SoakReport): string {
+  const kinds = new Map<string, number>();
+  for (const f of r.faults) kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1);
+  return [
+    `seed ${r.seed}: ${r.problems.length === 0 ? 'all invariants held' : `${r.problems.length} violation(s)`}`,
+    ...r.problems.map((p) => `  ✗ ${p}`),
+    `faults: ${[...kinds].map(([k, n]) => `${k}×${n}`).join(', ')}`,
+    `writes: ${r.attempts} sent, ${r.acknowledged} acknowledged; reads: ${r.reads.count} (${r.reads.failed} failed inside fault windows), p50/p99/max ${r.reads.p50}/${r.reads.p99}/${r.reads.max} ms`,
+    `converged ${r.convergedAfterMs === null ? 'never' : `${r.convergedAfterMs} ms`} after the last fault; RSS ${r.rss.map((x) => `${x.pod} ${x.warmMb}→${x.endMb} MB`).join(', ')}`,
+    `timeline: ${r.faults.map((f) => `${new Date(f.start).toISOString().slice(11, 23)} ${f.kind}#${f.target} ${f.end - f.start}ms`).join('; ')}`,
+    `took ${Math.round(r.durationMs / 1000)} s`,
+  ].join('\n');
+}
