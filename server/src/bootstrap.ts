@@ -118,7 +118,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       },
       collectMetrics: () => collectRedisMetrics(cache.redis, metrics),
     };
-    const { server, wss, broadcastReconnect } = createHttpServer(http);
+    const { server, startDrain, close: closeHttp } = createHttpServer(http);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.PORT, config.HOST, () => resolve());
@@ -127,17 +127,13 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
     cleanups.push(async () => {
-      // Order matters: stop taking work, tell WebSocket clients to reconnect elsewhere, let requests finish.
+      // Order matters: stop taking work and end streams (readiness 503, SSE cut, WebSocket
+      // clients told to reconnect, keep-alive sockets closed after their response), let
+      // queued ingest finish, then close what is left, cutting it short of the deadline.
       draining = true;
-      broadcastReconnect();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      startDrain();
       await writer.idle();
-      for (const ws of wss.clients) ws.close(1012, 'server restarting');
-      const deadline = setTimeout(() => server.closeAllConnections(), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 1_000));
-      await closed;
-      clearTimeout(deadline);
-      wss.close();
+      await closeHttp(Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 1_000));
     });
     if (config.demo) cleanups.push(startDemo(url, demoPollerToken, config, cache.view, log));
     log.info({ url, mode: cache.mode }, 'listening');

@@ -3,4 +3,5 @@ export * from './change.js';
 export * from './entity.js';
 export * from './example.js';
 export * from './ingest.js';
+export * from './limits.js';
 export * from './status.js';

@@ -44,10 +44,16 @@ const url = (protocols: RegExp, what: string) =>
 
 export const ENV_SCHEMA = z.object({
   PORT: int(3000, 0, 65535).describe('HTTP port for the API, tRPC (HTTP and WebSocket) and the dashboard.'),
-  HOST: z.preprocess(emptyAsUnset, z.string().default('0.0.0.0')).describe('Interface to listen on.'),
+  HOST: z
+    .preprocess(emptyAsUnset, z.string().default('127.0.0.1'))
+    .describe(
+      'Interface to listen on. The default, loopback, keeps a laptop run off the network; containers set `0.0.0.0` (the image, compose and `k8s/` do).',
+    ),
   NODE_ENV: z
     .preprocess(emptyAsUnset, z.enum(['development', 'production', 'test']).default('development'))
-    .describe('`production` hides error details and requires the secrets below.'),
+    .describe(
+      '`production` requires the secrets below and marks the session cookie `Secure`. Error answers never carry internal details in any mode.',
+    ),
   LOG_LEVEL: z
     .preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .describe('pino log level.'),

@@ -13,10 +13,11 @@ const fails = (env: Record<string, string>, variable: string) => {
 };
 
 describe('configuration', () => {
-  it('has working defaults for a laptop: embedded database, memory mode, demo on', () => {
+  it('has working defaults for a laptop: loopback only, embedded database, memory mode, demo on', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
       PORT: 3000,
+      HOST: '127.0.0.1',
       CACHE_REFRESH_INTERVAL_HOURS: 6,
       CACHE_LOCK_TIMEOUT_MS: 300_000,
       REDIS_KEY_PREFIX: 'sla:',
