@@ -42,7 +42,11 @@ RUN --mount=type=cache,id=sla-pnpm-store,target=/pnpm/store \
 
 
 FROM node:20.19-bookworm-slim AS runtime
+# HOST: the server listens on loopback unless told otherwise; in a container it must take
+# connections on every interface, or the HEALTHCHECK, Compose's published port and
+# Kubernetes probes could not reach it.
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/var/lib/sla
 WORKDIR /app

@@ -2,7 +2,9 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // The pod serves API, tRPC (HTTP and WebSocket) and this SPA on one port; in development
-// Vite serves the SPA with hot reload and forwards everything else to a pod on :3000.
+// Vite serves the SPA with hot reload and forwards everything else to a pod on :3000. The
+// Host header is forwarded as the browser sent it (no changeOrigin): the pod refuses
+// mutations and WebSocket upgrades whose Origin is not its own Host.
 const backend = process.env.SLA_BACKEND ?? 'http://localhost:3000';
 
 export default defineConfig({
@@ -17,9 +19,9 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      '/api': { target: backend, changeOrigin: true },
-      '/trpc': { target: backend, changeOrigin: true, ws: true },
-      '/metrics': { target: backend, changeOrigin: true },
+      '/api': { target: backend },
+      '/trpc': { target: backend, ws: true },
+      '/metrics': { target: backend },
     },
   },
 });

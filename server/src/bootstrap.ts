@@ -18,6 +18,7 @@ import { parseIngestTokens } from './ingest/tokens.js';
 import { IngestWriter } from './ingest/writer.js';
 import type { Config } from './platform/config.js';
 import { createLogger, redactUrl } from './platform/log.js';
+import { throttleFor } from './platform/log-throttle.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 
 /** The services of one pod, for the entry file and for tests that look inside a pod. */
@@ -51,6 +52,8 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
   const closeAll = async () => {
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch((err) => log.error({ err }, 'cleanup failed'));
   };
+  // Runs last: summaries of repeated failures still counting are written before the process exits.
+  cleanups.push(() => throttleFor(log).flush());
   try {
     const tokens = parseIngestTokens(config.INGEST_TOKENS);
     const demoPollerToken = demoToken();
@@ -62,6 +65,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       dataDir: config.DATA_DIR,
       poolSize: config.DATABASE_POOL_SIZE,
       schema: opts.schema ?? config.DATABASE_SCHEMA,
+      podId: config.podId,
     };
     log.info(
       { database: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : `embedded (${config.DATA_DIR})` },
@@ -121,7 +125,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       },
       collectMetrics: () => collectRedisMetrics(cache.redis, metrics),
     };
-    const { server, wss, broadcastReconnect } = createHttpServer(http);
+    const { server, startDrain, close: closeHttp } = createHttpServer(http);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.PORT, config.HOST, () => resolve());
@@ -130,17 +134,13 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
     cleanups.push(async () => {
-      // Order matters: stop taking work, tell WebSocket clients to reconnect elsewhere, let requests finish.
+      // Order matters: stop taking work and end streams (readiness 503, SSE cut, WebSocket
+      // clients told to reconnect, keep-alive sockets closed after their response), let
+      // queued ingest finish, then close what is left, cutting it short of the deadline.
       draining = true;
-      broadcastReconnect();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      startDrain();
       await writer.idle();
-      for (const ws of wss.clients) ws.close(1012, 'server restarting');
-      const deadline = setTimeout(() => server.closeAllConnections(), Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 1_000));
-      await closed;
-      clearTimeout(deadline);
-      wss.close();
+      await closeHttp(Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 1_000));
     });
     if (config.demo) cleanups.push(startDemo(url, demoPollerToken, config, cache.view, log));
     log.info({ url, mode: cache.mode }, 'listening');

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { bootstrap } from './bootstrap.js';
 import { ConfigError, loadConfig } from './platform/config.js';
+import { createLogger } from './platform/log.js';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -11,7 +12,11 @@ try {
   process.exit(1);
 }
 
-const app = await bootstrap(config);
+// A pod that cannot start says why in the JSON log (e.g. another process holds its data directory), then exits.
+const app = await bootstrap(config).catch((err: unknown) => {
+  createLogger(config).fatal({ err }, `start-up failed: ${(err as Error).message}`);
+  process.exit(1);
+});
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) return;

@@ -4,4 +4,5 @@ export * from './cursor.js';
 export * from './entity.js';
 export * from './example.js';
 export * from './ingest.js';
+export * from './limits.js';
 export * from './status.js';

@@ -1,7 +1,14 @@
+import { MAX_BATCH_CALLS } from '@sla/shared/limits';
 import { QueryClient } from '@tanstack/react-query';
 import { createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
 import { type ConnectionStore, connectStore, createConnectionStore } from './live/connection-store';
 import { trpc } from './trpc';
+
+/**
+ * The link for queries and mutations: batched over HTTP, at most MAX_BATCH_CALLS calls per
+ * request (the server refuses larger batches; the link splits them instead).
+ */
+export const batchLink = (origin: string) => httpBatchLink({ url: `${origin}/trpc`, maxItems: MAX_BATCH_CALLS });
 
 /** Quick first retries, then at most every 5 s: a pod restart should look like a blip. */
 export const retryDelayMs = (attempt: number): number => Math.min(250 * 2 ** attempt, 5000);
@@ -42,7 +49,7 @@ export function createClients(loc: Location = window.location): Clients {
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: wsLink({ client: wsClient }),
-        false: httpBatchLink({ url: `${loc.origin}/trpc` }),
+        false: batchLink(loc.origin),
       }),
     ],
   });

@@ -15,7 +15,7 @@ export const ZChangesMessage = z.object({
   toId: z.number().int().positive(),
   changes: z.array(ZLogChange),
 });
-export type ChangesMessage = { pod: string; epoch: string } & LogRun;
+export type ChangesMessage = { pod: string; epoch?: string } & LogRun;
 
 /** `sla:refresh`: a finished full refresh. */
 export const ZRefreshMessage = z.object({

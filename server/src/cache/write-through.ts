@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { type LogRun, toChangeRun } from '../domain/change.js';
+import { throttleFor } from '../platform/log-throttle.js';
 import type { ChangesMessage } from './messages.js';
 import type { RedisLink } from './redis/link.js';
 
@@ -22,7 +23,12 @@ export async function writeThrough(
   ]).then(
     () => true,
     (err: Error) => {
-      d.log.warn({ err: err.message }, 'redis write-through failed; the log replay will repair it');
+      // One per commit while Redis is failing: summarised, not one line per request.
+      throttleFor(d.log).warn(
+        'redis-write-through',
+        { err: err.message },
+        'redis write-through failed; the log replay will repair it',
+      );
       return false;
     },
   );

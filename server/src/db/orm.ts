@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import type { Socket } from 'node:net';
 import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { type Knex, MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { lockDataDir } from './data-dir-lock.js';
+import { driverLogs, stripSqlFromError } from './driver-logs.js';
 import { SlaChange, SlaEntity, SlaLogEpoch } from './entities.js';
 import { migrationsList } from './migrations/index.js';
+import { probeBackend, type RawClient, SilenceWatchdog } from './watchdog.js';
 
 export type DbConfig = {
   databaseUrl?: string | undefined;
@@ -13,43 +15,26 @@ export type DbConfig = {
   poolSize: number;
   /** Schema to use on PostgreSQL (tests isolate themselves with one each). */
   schema?: string | undefined;
+  /** Named in the embedded data directory's lock file. */
+  podId?: string | undefined;
 };
 
 /** An arbitrary constant: the advisory lock that serialises migrations across pods. */
 const MIGRATION_LOCK = 7_231_001;
 
 /**
- * Bounds on waiting for PostgreSQL, so that when it is unreachable ingest answers 503
- * within a few seconds instead of hanging: opening a connection, waiting for a free one,
- * and silence on a connection while a query is outstanding (a vanished host or a
- * black-holed network never closes the socket; this closes it, failing its queries).
+ * Bounds on waiting for PostgreSQL, so that when it is unreachable requests answer 503
+ * within a few seconds instead of hanging: opening a connection and waiting for a free
+ * one. Silence during a query is the watchdog's (watchdog.ts).
  */
 const CONNECT_TIMEOUT_MS = 2_000;
 const ACQUIRE_TIMEOUT_MS = 3_000;
-const SILENT_QUERY_MS = 2_000;
 
-/** Per database: the pool's connections, and whether the silence watchdog is on (off while migrations run long DDL). */
-type Guard = { enabled: boolean; clients: Set<RawClient> };
-const watchdogs = new WeakMap<Orm, Guard>();
+const watchdogs = new WeakMap<Orm, SilenceWatchdog>();
 
-type RawClient = { readyForQuery: boolean; connection: { stream: Socket } };
+type DriverLogs = ReturnType<typeof driverLogs>;
 
-function watchSilence(client: RawClient, guard: Guard): void {
-  const socket = client.connection.stream;
-  guard.clients.add(client);
-  socket.once('close', () => guard.clients.delete(client));
-  socket.setTimeout(SILENT_QUERY_MS);
-  socket.on('timeout', () => {
-    if (!guard.enabled || client.readyForQuery) return;
-    socket.destroy(
-      new Error(`Connection terminated: PostgreSQL sent nothing for ${SILENT_QUERY_MS} ms during a query`),
-    );
-    // The idle connections most likely lead nowhere too: close them now rather than have each next query find out.
-    for (const other of guard.clients) if (other.readyForQuery) other.connection.stream.destroy();
-  });
-}
-
-function baseOptions(): Partial<Options> {
+function baseOptions(logs: DriverLogs): Partial<Options> {
   return {
     entities: [SlaEntity, SlaChange, SlaLogEpoch],
     extensions: [Migrator],
@@ -57,18 +42,32 @@ function baseOptions(): Partial<Options> {
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
     debug: false,
+    logger: logs.mikroOrm,
   };
+}
+
+/** knex options shared by both databases: its log lines as JSON, no SQL text in errors (see driver-logs.ts). */
+const knexOptions = (logs: DriverLogs) => ({ log: logs.knex, compileSqlOnError: false });
+
+function quietErrors(orm: MikroORM): void {
+  const knex = (orm.em.getConnection() as unknown as { getKnex(): Knex }).getKnex();
+  knex.client.on('query-error', stripSqlFromError);
 }
 
 export type Orm = MikroORM;
 
-/** Opens the database (PostgreSQL, or embedded PGlite when no URL is set). */
+/**
+ * Opens the database: PostgreSQL, or embedded PGlite in `dataDir` when no URL is set.
+ * @throws DataDirInUse when another live process has the embedded data directory open.
+ */
 export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; close: () => Promise<void> }> {
+  const logs = driverLogs(log);
   if (cfg.databaseUrl) {
-    if (cfg.schema) await ensureSchema(cfg.databaseUrl, cfg.schema);
-    const guard: Guard = { enabled: true, clients: new Set() };
+    const url = cfg.databaseUrl;
+    if (cfg.schema) await ensureSchema(url, cfg.schema);
+    const watchdog = new SilenceWatchdog((pid) => probeBackend(url, pid));
     const orm = await MikroORM.init({
-      ...baseOptions(),
+      ...baseOptions(logs),
       driver: PostgreSqlDriver,
       clientUrl: cfg.databaseUrl,
       schema: cfg.schema,
@@ -76,11 +75,12 @@ export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; c
         min: 1,
         max: cfg.poolSize,
         afterCreate: (client: RawClient, done: (err: Error | null, client: RawClient) => void) => {
-          watchSilence(client, guard);
+          watchdog.watch(client);
           done(null, client);
         },
       },
       driverOptions: {
+        ...knexOptions(logs),
         acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
         connection: {
           connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
@@ -88,35 +88,49 @@ export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; c
         },
       },
     } as Options);
-    watchdogs.set(orm, guard);
+    watchdogs.set(orm, watchdog);
+    quietErrors(orm);
     return { orm, close: () => orm.close(true) };
   }
   mkdirSync(cfg.dataDir, { recursive: true });
-  // Loaded only for the embedded database: the WASM build costs about 40 MB of memory per pod.
-  const [{ PGlite }, { PGliteDriver }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('mikro-orm-pglite'),
-  ]);
-  const started = Date.now();
-  const pglite = await PGlite.create(`${cfg.dataDir}/pgdata`);
-  log.info({ dataDir: cfg.dataDir, ms: Date.now() - started }, 'embedded database opened');
-  const orm = await MikroORM.init({
-    ...baseOptions(),
-    driver: PGliteDriver,
-    dbName: 'postgres',
-    driverOptions: { connection: { pglite: () => pglite } },
-  } as unknown as Options);
-  return {
-    orm,
-    close: async () => {
-      await orm.close(true);
-      await pglite.close();
-    },
-  };
+  // PGlite has no lock of its own: a second process on the same files would run beside the first and lose writes.
+  const lock = await lockDataDir(cfg.dataDir, cfg.podId ?? `pid-${process.pid}`);
+  try {
+    // Loaded only for the embedded database: the WASM build costs about 40 MB of memory per pod.
+    const [{ PGlite }, { PGliteDriver }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('mikro-orm-pglite'),
+    ]);
+    const started = Date.now();
+    const pglite = await PGlite.create(`${cfg.dataDir}/pgdata`);
+    log.info({ dataDir: cfg.dataDir, ms: Date.now() - started }, 'embedded database opened');
+    const orm = await MikroORM.init({
+      ...baseOptions(logs),
+      driver: PGliteDriver,
+      dbName: 'postgres',
+      driverOptions: { ...knexOptions(logs), connection: { pglite: () => pglite } },
+    } as unknown as Options);
+    quietErrors(orm);
+    return {
+      orm,
+      close: async () => {
+        try {
+          await orm.close(true);
+          await pglite.close();
+        } finally {
+          await lock.release();
+        }
+      },
+    };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
 }
 
 async function ensureSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined); // the query in flight rejects with it
   await client.connect();
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replaceAll('"', '')}"`);
@@ -146,6 +160,7 @@ export async function migrate(orm: Orm, cfg: DbConfig, log: Logger): Promise<voi
   };
   if (!cfg.databaseUrl) return run();
   const client = new pg.Client({ connectionString: cfg.databaseUrl });
+  client.on('error', () => undefined); // the query in flight rejects with it
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);

@@ -1,5 +1,6 @@
 import { IsolationLevel, type Transaction } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/postgresql';
+import { AppError, DatabaseUnavailable, databaseTrouble, isPoolTimeout } from '../platform/errors.js';
 import type { Orm } from './orm.js';
 
 /** A raw SQL runner with `?` placeholders (knex style), bound to a transaction or not. */
@@ -10,28 +11,64 @@ export type Db = { sql: Sql; tx: Tx; snapshotTx: Tx };
 type RawResult = { rows?: unknown[] } | unknown[];
 const rowsOf = <T>(r: RawResult): T[] => (Array.isArray(r) ? r : (r.rows ?? [])) as T[];
 
+/** The part of knex's connection pool (tarn) read here. */
+type Pool = { max: number; numUsed(): number; on(event: 'createFail', fn: () => void): void };
+
+/** A connection that failed to open this recently means an acquire timeout is PostgreSQL's absence, not a full pool. */
+const RECENT_CREATE_FAILURE_MS = 5_000;
+
 /**
  * Raw SQL on MikroORM's connection pool and transactions. The write and refresh paths are
  * set-based SQL: hydrating ORM entities there would cost more than the work itself. It
  * goes through knex's `raw` rather than `em.execute`, because `execute` inlines every
  * parameter into the SQL text (a 1,000-update batch became a megabyte of SQL for
  * PostgreSQL to lex); knex sends them as bound parameters.
+ *
+ * Every query and transaction that fails because PostgreSQL is unreachable or busy
+ * rejects with `DatabaseUnavailable` (an AppError UNAVAILABLE with Retry-After, the
+ * original error as its cause), so every caller — reads, ingest, refresh — answers 503
+ * without a mapping of its own. A pool timeout counts as busy only while every
+ * connection is lent out and none failed to open lately; otherwise PostgreSQL is away.
  */
 export function sqlRunner(orm: Orm): Db {
   const conn = orm.em.getConnection();
   const knex = (conn as unknown as { getKnex(): Knex }).getKnex();
+  const pool = (knex.client as { pool?: Pool }).pool;
+  let createFailedAt = 0;
+  pool?.on('createFail', () => {
+    createFailedAt = Date.now();
+  });
+  const translate = (err: unknown): unknown => {
+    if (err instanceof AppError) return err;
+    let trouble = databaseTrouble(err);
+    if (!trouble) return err;
+    if (isPoolTimeout(err)) {
+      const allLent = pool ? pool.numUsed() >= pool.max : true;
+      trouble = allLent && Date.now() - createFailedAt > RECENT_CREATE_FAILURE_MS ? 'busy' : 'unreachable';
+    }
+    return new DatabaseUnavailable(trouble, err);
+  };
+  const guarded = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      throw translate(err);
+    }
+  };
   const run =
     (on: Knex | Knex.Transaction): Sql =>
-    async (query, params = []) =>
-      rowsOf(await on.raw(query, params as Knex.RawBinding[]));
+    (query, params = []) =>
+      guarded(async () => rowsOf(await on.raw(query, params as Knex.RawBinding[])));
   return {
     sql: run(knex),
-    tx: (fn) => conn.transactional((trx: Transaction) => fn(run(trx as unknown as Knex.Transaction))),
+    tx: (fn) => guarded(() => conn.transactional((trx: Transaction) => fn(run(trx as unknown as Knex.Transaction)))),
     /** One consistent, read-only view of the database for a multi-query read (refresh, view load). */
     snapshotTx: (fn) =>
-      conn.transactional((trx: Transaction) => fn(run(trx as unknown as Knex.Transaction)), {
-        isolationLevel: IsolationLevel.REPEATABLE_READ,
-        readOnly: true,
-      }),
+      guarded(() =>
+        conn.transactional((trx: Transaction) => fn(run(trx as unknown as Knex.Transaction)), {
+          isolationLevel: IsolationLevel.REPEATABLE_READ,
+          readOnly: true,
+        }),
+      ),
   };
 }

@@ -22,7 +22,6 @@ export type HttpDeps = {
 export function contextFor(d: HttpDeps, req: IncomingMessage, res?: ServerResponse): Context {
   return {
     guards: d.guards,
-    exposeInternalErrors: d.config.NODE_ENV !== 'production',
     authorization: req.headers.authorization,
     cookie: req.headers.cookie,
     setHeader: (n, v) => res?.setHeader(n, v),

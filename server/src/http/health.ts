@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
 import { sendJson } from './respond.js';
 
 /** What the health endpoints read of the pod. */
@@ -18,7 +19,12 @@ export type HealthSource = {
 
 type Check = { status: 'ok' | 'degraded' | 'down' | 'disabled'; detail?: string; latencyMs?: number };
 
-async function databaseCheck(h: HealthSource): Promise<Check> {
+/**
+ * PostgreSQL's state for /api/health. The driver's error is logged (at debug: probes ask
+ * every few seconds), never shown: its message carries SQL text and addresses, and the
+ * endpoint is open to anyone who can reach the pod.
+ */
+async function databaseCheck(h: HealthSource, log: Logger): Promise<Check> {
   const started = Date.now();
   try {
     await Promise.race([
@@ -27,9 +33,10 @@ async function databaseCheck(h: HealthSource): Promise<Check> {
     ]);
     return { status: 'ok', latencyMs: Date.now() - started };
   } catch (err) {
+    log.debug({ err }, 'health check: PostgreSQL did not answer');
     return {
       status: 'down',
-      detail: `reads are served from the cache; ingest answers 503 (${(err as Error).message})`,
+      detail: 'PostgreSQL did not answer: reads are served from the cache; ingest answers 503',
     };
   }
 }
@@ -41,7 +48,7 @@ function readiness(h: HealthSource): { ready: boolean; reason?: string } {
 }
 
 /** /api/health/live, /api/health/ready and /api/health. Returns false for other paths. */
-export async function handleHealth(h: HealthSource, res: ServerResponse, path: string): Promise<boolean> {
+export async function handleHealth(h: HealthSource, log: Logger, res: ServerResponse, path: string): Promise<boolean> {
   if (path === '/health/live') {
     sendJson(res, 200, { status: 'ok' });
     return true;
@@ -58,7 +65,7 @@ export async function handleHealth(h: HealthSource, res: ServerResponse, path: s
     : cache.mode === 'redis'
       ? { status: 'ok' }
       : { status: 'degraded', detail: 'redis unreachable: serving from the in-memory cache' };
-  const database = await databaseCheck(h);
+  const database = await databaseCheck(h, log);
   const checks = {
     database,
     redis,

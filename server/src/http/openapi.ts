@@ -42,8 +42,8 @@ const errorResponse = (description: string, retryAfter = false) => ({
 
 /** Answers the ingest routes give besides those the generator derives from the procedures. */
 const INGEST_ERRORS = {
-  '413': errorResponse('Request body too large (1 MiB; 8 MiB on the batch route)'),
-  '415': errorResponse('Content-Type is not application/json'),
+  '413': errorResponse('Request body too large (1 MiB; 8 MiB on the batch route), counted after decoding'),
+  '415': errorResponse('Content-Type is not application/json, or Content-Encoding is not gzip, deflate or br'),
   '429': errorResponse('Rate limit of this token exceeded', true),
   '503': errorResponse('PostgreSQL unreachable or the pod shutting down; nothing was written', true),
 };

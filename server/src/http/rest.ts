@@ -4,11 +4,12 @@ import type { Logger } from 'pino';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
 import { AppError } from '../platform/errors.js';
-import { publicError } from '../trpc/errors.js';
+import { isInternal, publicError } from '../trpc/errors.js';
 import { createCallerFactory } from '../trpc/trpc.js';
 import { readBody } from './body.js';
 import { contextFor, type HttpDeps } from './deps.js';
 import { sendJson } from './respond.js';
+import { assertSameOrigin } from './same-origin.js';
 
 type Route = { method: string; path: string; procedure: string; maxBody: number; takesInput: boolean };
 
@@ -43,16 +44,17 @@ export const restRoutes = (router: AnyTRPCRouter): Route[] =>
  * content type is exactly `application/json` (a `; charset=utf-8` poller got a confusing
  * validation error), and its 400s say "Input validation failed" instead of the problem.
  */
-export function restHandler(d: HttpDeps) {
+export function restHandler(d: HttpDeps, origins: ReadonlySet<string>) {
   const routes = restRoutes(d.router);
   const createCaller = createCallerFactory(d.router);
   return (req: IncomingMessage, res: ServerResponse, path: string) =>
-    handleRest(d, routes, createCaller, req, res, path);
+    handleRest(d, routes, origins, createCaller, req, res, path);
 }
 
 async function handleRest(
   d: HttpDeps,
   routes: Route[],
+  origins: ReadonlySet<string>,
   createCaller: (ctx: ReturnType<typeof contextFor>) => unknown,
   req: IncomingMessage,
   res: ServerResponse,
@@ -60,21 +62,23 @@ async function handleRest(
 ): Promise<boolean> {
   const candidates = routes.filter((r) => r.path === path);
   if (candidates.length === 0) return false;
-  const route = candidates.find((r) => r.method === req.method);
+  // HEAD is GET without the body (RFC 9110 §9.3.2); node:http leaves the body out itself.
+  const method = req.method === 'HEAD' ? 'GET' : req.method;
+  const route = candidates.find((r) => r.method === method);
   if (!route) {
-    res.setHeader('Allow', candidates.map((r) => r.method).join(', '));
+    const allowed = candidates.flatMap((r) => (r.method === 'GET' ? ['GET', 'HEAD'] : [r.method]));
+    res.setHeader('Allow', allowed.join(', '));
     sendError(
       d,
       res,
-      new AppError(
-        'METHOD_NOT_ALLOWED',
-        `${req.method} is not allowed on /api${path}; use ${candidates.map((r) => r.method).join(' or ')}`,
-      ),
+      new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on /api${path}; use ${allowed.join(' or ')}`),
     );
     return true;
   }
   const ctx = contextFor(d, req, res);
   try {
+    // A browser may only change state from this server's pages: a session cookie rides along.
+    if (route.method !== 'GET') assertSameOrigin(req, origins);
     // A route without input (e.g. POST /cache/refresh) ignores whatever body a client sends.
     const input = !route.takesInput
       ? undefined
@@ -91,19 +95,29 @@ async function handleRest(
   return true;
 }
 
-function queryInput(req: IncomingMessage): Record<string, string> | undefined {
-  const url = new URL(req.url ?? '/', 'http://x');
-  if (url.searchParams.size === 0) return undefined;
-  return Object.fromEntries(url.searchParams);
+/**
+ * The query string as the procedure's input object: `{}` without one (every parameter of
+ * a GET route is optional or defaulted). A parameter given twice is refused rather than
+ * silently taking one of the values.
+ * @throws AppError BAD_INPUT naming the repeated parameter.
+ */
+function queryInput(req: IncomingMessage): Record<string, string> {
+  const input: Record<string, string> = {};
+  for (const [name, value] of new URL(req.url ?? '/', 'http://x').searchParams) {
+    if (Object.hasOwn(input, name))
+      throw new AppError('BAD_INPUT', `${name}: query parameter given more than once; send it once`);
+    input[name] = value;
+  }
+  return input;
 }
 
 /**
  * Answers an error as JSON `{ code, message, issues? }` with its HTTP status (see
  * trpc/errors.ts `publicError`); unexpected errors are logged with their cause.
  */
-export function sendError(d: { config: HttpDeps['config']; log: Logger }, res: ServerResponse, err: unknown): void {
-  const pub = publicError(err, d.config.NODE_ENV !== 'production');
-  if (pub.status >= 500 && pub.status !== 503) d.log.error({ err }, 'request failed');
+export function sendError(d: { log: Logger }, res: ServerResponse, err: unknown): void {
+  const pub = publicError(err);
+  if (isInternal(pub)) d.log.error({ err }, 'request failed');
   // The client may still be uploading an oversized body: do not keep reading it.
   if (pub.status === 413) res.setHeader('Connection', 'close');
   sendJson(res, pub.status, { code: pub.code, message: pub.message, ...(pub.issues ? { issues: pub.issues } : {}) });

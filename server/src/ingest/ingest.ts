@@ -1,7 +1,7 @@
 import type { IncrementalUpdate, IngestBatchResult, IngestResult } from '@sla/shared';
 import type { Caller } from '../domain/entity.js';
 import { staleBefore, toWireEntity } from '../domain/wire.js';
-import { AppError, isDatabaseUnavailable } from '../platform/errors.js';
+import { AppError, databaseTrouble, isDatabaseUnavailable } from '../platform/errors.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { IngestWriter, ItemResult } from './writer.js';
 
@@ -33,9 +33,14 @@ async function write(d: IngestDeps, caller: Caller, updates: IncrementalUpdate[]
   } catch (err) {
     if (!isDatabaseUnavailable(err)) throw err;
     d.metrics.ingest.inc({ outcome: 'unavailable' }, updates.length);
-    throw new AppError('UNAVAILABLE', 'PostgreSQL is unavailable; nothing was written. Retry shortly.', RETRY_AFTER_S, {
-      cause: err,
-    });
+    // A full pool or a lock timeout is not an outage: say so, and ask for a shorter wait.
+    const busy = databaseTrouble(err) === 'busy';
+    throw new AppError(
+      'UNAVAILABLE',
+      `PostgreSQL is ${busy ? 'busy' : 'unavailable'}; nothing was written. Retry shortly.`,
+      busy ? 1 : RETRY_AFTER_S,
+      { cause: err },
+    );
   }
 }
 

@@ -25,6 +25,7 @@ const positive = (def: number) =>
       .positive('expected a number greater than 0')
       .default(def),
   );
+/** `accepts` names what the check takes for the README table, which cannot read it from a refinement. */
 const url = (protocols: RegExp, what: string) =>
   z.preprocess(
     emptyAsUnset,
@@ -37,15 +38,22 @@ const url = (protocols: RegExp, what: string) =>
           return false;
         }
       }, `expected a ${what} URL`)
-      .optional(),
+      .optional()
+      .meta({ accepts: `a ${what} URL` }),
   );
 
 export const ENV_SCHEMA = z.object({
   PORT: int(3000, 0, 65535).describe('HTTP port for the API, tRPC (HTTP and WebSocket) and the dashboard.'),
-  HOST: z.preprocess(emptyAsUnset, z.string().default('0.0.0.0')).describe('Interface to listen on.'),
+  HOST: z
+    .preprocess(emptyAsUnset, z.string().default('127.0.0.1'))
+    .describe(
+      'Interface to listen on. The default, loopback, keeps a laptop run off the network; containers set `0.0.0.0` (the image, compose and `k8s/` do).',
+    ),
   NODE_ENV: z
     .preprocess(emptyAsUnset, z.enum(['development', 'production', 'test']).default('development'))
-    .describe('`production` hides error details and requires the secrets below.'),
+    .describe(
+      '`production` requires the secrets below and marks the session cookie `Secure`. Error answers never carry internal details in any mode.',
+    ),
   LOG_LEVEL: z
     .preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
     .describe('pino log level.'),
@@ -64,7 +72,9 @@ export const ENV_SCHEMA = z.object({
   DATABASE_POOL_SIZE: int(10, 1, 200).describe('PostgreSQL connections per pod.'),
   DATA_DIR: z
     .preprocess(emptyAsUnset, z.string().default('.data'))
-    .describe('Directory of the embedded database (used when `DATABASE_URL` is unset).'),
+    .describe(
+      'Directory of the embedded database (used when `DATABASE_URL` is unset). One process at a time: a second one refuses to start and names the holder.',
+    ),
   REDIS_URL: url(/^rediss?:$/, 'redis:// or rediss://').describe(
     'Redis URL (`rediss://` for TLS; user and password in the URL). Unset: memory mode only.',
   ),

@@ -30,22 +30,73 @@ export class AppError extends Error {
   }
 }
 
-/** True for errors that mean "PostgreSQL cannot be reached right now". */
-export function isDatabaseUnavailable(err: unknown): boolean {
+/**
+ * What kind of PostgreSQL trouble an error is, walking its `cause` chain:
+ * - `unreachable`: connection refused, reset, closed or timed out; the server shutting down
+ *   (SQLSTATE 57P01–57P03); connection exceptions (class 08).
+ * - `busy`: the server is up but cannot take the work now: no pool connection became free
+ *   in time (knex's acquire timeout), a lock wait hit `lock_timeout` (55P03), or the server
+ *   is out of connections or resources (class 53).
+ * - null: anything else (a data error, a bug), which is not the dependency's fault.
+ * A pool that cannot open any connection also times out acquiring: `db/sql.ts` tells the
+ * two apart by whether the pool's connections were all lent out.
+ */
+export function databaseTrouble(err: unknown): 'unreachable' | 'busy' | null {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof DatabaseUnavailable) return e.trouble;
     const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && /^(55P03|53\d{3})$/.test(code)) return 'busy';
+    if (isPoolTimeout(e)) return 'busy';
     if (
       typeof code === 'string' &&
       /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|57P0[1-3]|08\d{3})$/.test(code)
     )
-      return true;
+      return 'unreachable';
     if (
       typeof message === 'string' &&
-      /Connection terminated|Knex: Timeout acquiring a connection|connection is closed|Client has encountered a connection error|Transaction query already complete|^timeout expired$/i.test(
+      /Connection terminated|connection is closed|Client has encountered a connection error|Transaction query already complete|^timeout expired$/i.test(
         message,
       )
     )
-      return true;
+      return 'unreachable';
   }
-  return false;
+  return null;
+}
+
+/** True for knex's "Timeout acquiring a connection" (no pool connection became free in time). */
+export function isPoolTimeout(err: unknown): boolean {
+  const { name, message } = (err ?? {}) as { name?: unknown; message?: unknown };
+  return name === 'KnexTimeoutError' || (typeof message === 'string' && /Timeout acquiring a connection/.test(message));
+}
+
+/**
+ * True for errors that mean "PostgreSQL cannot take this request right now" (unreachable
+ * or busy, see `databaseTrouble`): the request's work did not happen because of the
+ * dependency, and a retry later may succeed.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  return databaseTrouble(err) !== null;
+}
+
+/**
+ * PostgreSQL could not serve a request (see `databaseTrouble`): a 503 whose Retry-After
+ * is short when the server is merely busy. `db/sql.ts` throws it for every query and
+ * transaction, so each caller answers 503 without a mapping of its own; the original
+ * error is the `cause`.
+ */
+export class DatabaseUnavailable extends AppError {
+  constructor(
+    readonly trouble: 'unreachable' | 'busy',
+    cause: unknown,
+  ) {
+    super(
+      'UNAVAILABLE',
+      trouble === 'busy'
+        ? 'PostgreSQL is busy (no connection became free in time); retry shortly'
+        : 'PostgreSQL is unavailable; retry shortly',
+      trouble === 'busy' ? 1 : 2,
+      { cause },
+    );
+    this.name = 'DatabaseUnavailable';
+  }
 }

@@ -15,10 +15,16 @@ export type Guards = {
   ingest(req: RequestAuth): Caller;
 };
 
+/** Subscriptions one WebSocket connection holds open, and how many it may. */
+export type SubscriptionBudget = { open: number; readonly max: number };
+
 /** What every procedure sees. */
 export type Context = RequestAuth & {
   guards: Guards;
-  /** Outside production, messages of unexpected errors are shown (never stacks). */
-  exposeInternalErrors: boolean;
   setHeader: (name: string, value: string) => void;
+  /**
+   * Set on a WebSocket connection's context (one per connection, shared by its calls);
+   * over HTTP each subscription is a request of its own and needs no budget.
+   */
+  subscriptions?: SubscriptionBudget;
 };

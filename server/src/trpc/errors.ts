@@ -47,19 +47,43 @@ export type PublicError = {
 };
 
 /**
- * What a client may see of an error, for both transports: validation problems named
- * field by field; an unexpected (500) error's message only when `exposeInternal` (outside
- * production) — stacks never. The one place that hides internals.
+ * A parser's message about a body it could not read, fit to show: a JSON parser quotes the
+ * start of the input, which for a compressed or binary body is raw bytes. Characters
+ * outside printable ASCII are escaped and the message is capped at 200 characters.
  */
-export function publicError(err: unknown, exposeInternal: boolean): PublicError {
+export function describeUnreadable(message: string): string {
+  const printable = message.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return printable.length > 200 ? `${printable.slice(0, 200)}...` : printable;
+}
+
+/**
+ * What a client may see of an error, for every transport (REST, tRPC over HTTP and
+ * WebSocket, subscriptions): validation problems named field by field; an unexpected
+ * (500) error only as "Internal server error", in every mode, since its message may
+ * carry SQL text or other internals (the caller logs it instead). The one place that
+ * hides internals; stacks never leave the server.
+ */
+export function publicError(err: unknown): PublicError {
   const e = asTRPCError(err);
   const status = getHTTPStatusCodeFromError(e);
-  const issues = e.cause instanceof z.ZodError ? e.cause.issues : undefined;
-  const hidden = status === 500 && !exposeInternal;
+  // A domain error's message is written for the client; any other 5xx (including a failed
+  // output validation, whose issues describe the server's data) is not.
+  const internal = status >= 500 && !(e.cause instanceof AppError);
+  const issues = !internal && e.cause instanceof z.ZodError ? e.cause.issues : undefined;
+  const message = internal
+    ? 'Internal server error'
+    : issues
+      ? describeIssues(issues)
+      : e.cause instanceof SyntaxError
+        ? `Malformed JSON: ${describeUnreadable(e.cause.message)}`
+        : e.message;
   return {
     status,
     code: e.code,
-    message: issues ? describeIssues(issues) : hidden ? 'Internal server error' : e.message,
+    message,
     ...(issues ? { issues: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } : {}),
   };
 }
+
+/** True when an error is the server's fault (a 500 the client cannot act on): log it. */
+export const isInternal = (pub: PublicError): boolean => pub.status >= 500 && pub.status !== 503;

@@ -1,4 +1,5 @@
 import { initTRPC } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { AppError } from '../platform/errors.js';
 import type { Context } from './context.js';
@@ -9,11 +10,17 @@ const t = initTRPC
   .context<Context>()
   .meta<OpenApiMeta>()
   .create({
-    // Stacks never leave the server; messages of unexpected errors only outside production.
+    // Stacks and messages of unexpected errors never leave the server (see publicError).
     isDev: false,
-    errorFormatter({ shape, error, ctx }) {
-      const pub = publicError(error, ctx?.exposeInternalErrors ?? false);
-      return { ...shape, message: pub.message, data: { ...shape.data, issues: pub.issues } };
+    errorFormatter({ shape, error }) {
+      const pub = publicError(error);
+      // An error a subscription throws while streaming never passes the middleware below: its domain code is mapped here.
+      return {
+        ...shape,
+        code: TRPC_ERROR_CODES_BY_KEY[pub.code],
+        message: pub.message,
+        data: { ...shape.data, code: pub.code, httpStatus: pub.status, issues: pub.issues },
+      };
     },
   });
 
@@ -32,8 +39,47 @@ const domainErrors = t.middleware(async ({ ctx, next }) => {
   return result;
 });
 
+/** Ends with the stream it wraps, and calls `release` once however it ends (done, error, return). */
+async function* releasing<T>(stream: AsyncIterable<T>, release: () => void): AsyncGenerator<T> {
+  try {
+    yield* stream;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Holds a WebSocket connection to `ctx.subscriptions.max` open subscriptions: each one
+ * takes a slot until its stream ends or is stopped (its signal aborts), so one client
+ * cannot make the pod follow the change feed for it without bound.
+ * @throws AppError RATE_LIMITED naming the limit.
+ */
+const subscriptionBudget = t.middleware(async ({ ctx, type, signal, next }) => {
+  const budget = ctx.subscriptions;
+  if (type !== 'subscription' || !budget) return next();
+  if (budget.open >= budget.max)
+    throw new AppError(
+      'RATE_LIMITED',
+      `This connection already has ${budget.max} subscriptions open; stop one before starting another`,
+    );
+  budget.open++;
+  let held = true;
+  const release = () => {
+    if (held) budget.open--;
+    held = false;
+  };
+  signal?.addEventListener('abort', release, { once: true });
+  const result = await next();
+  if (!result.ok) release();
+  else if (isAsyncIterable(result.data)) result.data = releasing(result.data, release);
+  return result;
+});
+
+const isAsyncIterable = (v: unknown): v is AsyncIterable<unknown> =>
+  typeof v === 'object' && v !== null && Symbol.asyncIterator in v;
+
 /** No access check (sign-in, session state). */
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(domainErrors).use(subscriptionBudget);
 
 /** Reads: whatever `guards.read` accepts (open unless READ_TOKEN is set). */
 export const readProcedure = publicProcedure.use(({ ctx, next }) => {

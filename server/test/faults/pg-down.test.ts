@@ -2,9 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStallProxy } from '../../../test/support/stall-proxy.js';
 import { startTcpProxy } from '../../../test/support/tcp-proxy.js';
 import type { App } from '../../src/bootstrap.js';
-import { httpClient } from '../integration/ingest/helpers.js';
-import { dropSchema, getJson, PG_URL, startPod, uniqueSchema } from '../support/app.js';
-import { checkNothingHalfWritten, PG_PORT, proxiedUrl, type Sent, send } from './pg-fault.js';
+import { httpClient, subscribeChanges } from '../integration/ingest/helpers.js';
+import { dropSchema, eventually, getJson, PG_URL, startPod, uniqueSchema } from '../support/app.js';
+import { migratedSchema, seedEntities } from '../support/seed.js';
+import {
+  ask,
+  checkNothingHalfWritten,
+  PG_PORT,
+  postgresBackedRequests,
+  proxiedUrl,
+  type Sent,
+  send,
+} from './pg-fault.js';
 
 type Fault = {
   name: string;
@@ -102,5 +111,59 @@ describe.each(faults)('ingest while PostgreSQL $name', ({ name, start }) => {
     const logged = await checkNothingHalfWritten(schema);
     for (const s of accepted) expect(logged.get(s.changeId as number), s.name).toBe(s.name);
     expect([...logged.values()].filter((n) => n.startsWith('down_'))).toEqual([]);
+  });
+});
+
+/** More changes than a pod keeps in its replay ring at start, so the oldest are only in PostgreSQL. */
+const SEEDED = 10_050;
+const BELOW_RING = 20;
+
+describe.each(faults)('reads that need PostgreSQL while PostgreSQL $name', ({ name, start }) => {
+  const schema = uniqueSchema('reads_pg_down');
+  let proxy: Awaited<ReturnType<Fault['start']>>;
+  let app: App;
+
+  beforeAll(async () => {
+    await migratedSchema(schema);
+    await seedEntities(schema, SEEDED);
+    proxy = await start();
+    app = await startPod({
+      schema,
+      DATABASE_URL: proxiedUrl(proxy.port),
+      DATABASE_SCHEMA: schema,
+      POD_ID: `reads-pg-down-${name.length}`,
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await proxy?.close();
+    await dropSchema(schema, PG_URL);
+  });
+
+  it('answers 503 with Retry-After (never a 500) within 5 s, and 200 again once PostgreSQL is back', async () => {
+    const requests = postgresBackedRequests(BELOW_RING, 1);
+    const healthy = await Promise.all(requests.map((r) => ask(app.url, r.route, r.init)));
+    expect(healthy.map((a) => [a.route, a.status])).toEqual(requests.map((r) => [r.route, 200]));
+
+    proxy.down();
+    const down = await Promise.all(requests.map((r) => ask(app.url, r.route, r.init)));
+    for (const a of down) {
+      expect(a.status, JSON.stringify(a)).toBe(503);
+      expect(Number(a.retryAfter), JSON.stringify(a)).toBeGreaterThanOrEqual(1);
+      expect(a.message, JSON.stringify(a)).toMatch(/PostgreSQL is unavailable/);
+      expect(a.ms, JSON.stringify(a)).toBeLessThan(5_000);
+    }
+    // A subscriber resuming from a change below the ring needs the log too: it is told the same.
+    const resumed = await subscribeChanges(app.url, { lastEventId: String(BELOW_RING) });
+    await eventually(() => resumed.errors.length > 0, 10_000, 'the resuming subscriber to get an error');
+    expect((resumed.errors[0] as { data?: { code?: string } }).data?.code).toBe('SERVICE_UNAVAILABLE');
+    await resumed.close();
+
+    proxy.up();
+    const upAt = Date.now();
+    let again: typeof healthy = [];
+    do again = await Promise.all(requests.map((r) => ask(app.url, r.route, r.init)));
+    while (again.some((a) => a.status !== 200) && Date.now() - upAt < 10_000);
+    expect(again.map((a) => [a.route, a.status])).toEqual(requests.map((r) => [r.route, 200]));
   });
 });

@@ -47,3 +47,56 @@ export async function checkNothingHalfWritten(schema: string): Promise<Map<numbe
   expect(rows.map((r) => Number(r.id))).toEqual(rows.map((_, i) => i + 1));
   return new Map(rows.map((r) => [Number(r.id), r.entity_name]));
 }
+
+export type Answer = { route: string; status: number; ms: number; retryAfter: string | null; message: string };
+
+const trpcInput = (input: unknown) => `input=${encodeURIComponent(JSON.stringify(input))}`;
+
+/**
+ * Every request that needs PostgreSQL to answer, as a client sends it: recent changes
+ * below the pod's replay ring (REST and tRPC), an entity's history, a full refresh (REST
+ * and tRPC). `cursor` must lie below the ring (seed more changes than it holds).
+ */
+export function postgresBackedRequests(
+  cursor: number,
+  entityId: number,
+): { route: string; init: RequestInit & { path: string } }[] {
+  const json = { 'content-type': 'application/json' };
+  return [
+    {
+      route: 'GET /api/cache/recent-changes (below the ring)',
+      init: { path: `/api/cache/recent-changes?limit=5&cursor=${cursor}` },
+    },
+    {
+      route: 'tRPC cache.recentChanges (below the ring)',
+      init: { path: `/trpc/cache.recentChanges?${trpcInput({ limit: 5, cursor })}` },
+    },
+    {
+      route: 'tRPC entities.history',
+      init: { path: `/trpc/entities.history?${trpcInput({ id: entityId, days: 30 })}` },
+    },
+    {
+      route: 'POST /api/cache/refresh',
+      init: { path: '/api/cache/refresh', method: 'POST', headers: json, body: '{}' },
+    },
+    {
+      route: 'tRPC cache.refresh',
+      init: { path: '/trpc/cache.refresh?batch=1', method: 'POST', headers: json, body: '{}' },
+    },
+  ];
+}
+
+/** Sends one request and reads status, Retry-After and the error message (REST `message` or tRPC `error.message`). */
+export async function ask(url: string, route: string, init: RequestInit & { path: string }): Promise<Answer> {
+  const started = Date.now();
+  const res = await fetch(`${url}${init.path}`, init);
+  const text = await res.text();
+  let message = '';
+  try {
+    type Body = { message?: string; error?: { message?: string } };
+    const parsed = JSON.parse(text) as Body | Body[];
+    const body = (Array.isArray(parsed) ? parsed[0] : parsed) ?? {};
+    message = body.error?.message ?? body.message ?? '';
+  } catch {}
+  return { route, status: res.status, ms: Date.now() - started, retryAfter: res.headers.get('retry-after'), message };
+}

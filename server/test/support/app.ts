@@ -61,7 +61,10 @@ export async function startEmbeddedPod(env: TestEnv = {}): Promise<App & { dataD
 export type PodProcess = {
   url: string;
   child: ChildProcess;
+  /** stdout and stderr interleaved. */
   output: () => string;
+  /** stdout alone (where the JSON log goes). */
+  stdout: () => string;
   kill(signal?: NodeJS.Signals): void;
   exited: Promise<number | null>;
 };
@@ -100,7 +103,11 @@ export async function spawnPod(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout?.on('data', (d) => (out += d));
+  let stdout = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+    stdout += d;
+  });
   child.stderr?.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
@@ -118,7 +125,7 @@ export async function spawnPod(
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, child, output: () => out, kill: (s = 'SIGKILL') => child.kill(s), exited };
+  return { url, child, output: () => out, stdout: () => stdout, kill: (s = 'SIGKILL') => child.kill(s), exited };
 }
 
 export const UPDATE = {

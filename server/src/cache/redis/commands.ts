@@ -2,31 +2,37 @@ import type { Redis } from 'ioredis';
 import type { EntityState } from '../../domain/entity.js';
 import { encodeEntity } from '../store/codec.js';
 import { groupByTeam } from '../store/rows.js';
-import { READ_SCRIPTS } from './read-scripts.js';
-import { SWITCH_SCRIPT } from './switch-script.js';
-import { WRITE_SCRIPTS } from './write-scripts.js';
+import { defineScripts, type Script } from './scripts.js';
 
-const SOURCES = { ...WRITE_SCRIPTS, switch: SWITCH_SCRIPT, ...READ_SCRIPTS };
+/**
+ * The Redis store's scripts, one Lua file each in lua/. Every one gets KEYS[1] = the
+ * current-generation key (so a cluster routes it to the `{cache}` slot) and ARGV[1] = the
+ * key base. A generation being built has two hashes: `entities` takes the snapshot as plain
+ * HSETs (the fast path of a refresh) and `overlay` takes the runs applied meanwhile; the
+ * switch merges the overlay in, newest version winning, so snapshot rows and runs may
+ * arrive in any order without an older snapshot row ever replacing a newer run.
+ */
+const CACHE_SCRIPTS = [
+  'apply',
+  'open',
+  'snapshotEnd',
+  'begin',
+  'switch',
+  'meta',
+  'get',
+  'page',
+  'teams',
+  'counts',
+] as const;
 
-export type ScriptName = keyof typeof SOURCES;
-export type ScriptArg = string | number;
-export type CacheScripts = Record<ScriptName, (keys: string[], argv: ScriptArg[]) => Promise<unknown>>;
+export type CacheScripts = Record<(typeof CACHE_SCRIPTS)[number], Script>;
 
-/** Registers the scripts on a client (EVALSHA, falling back to EVAL once per connection). */
+/** Registers the store's scripts on a client (see defineScripts). */
 export function defineCacheScripts(redis: Redis): CacheScripts {
-  const scripts: Partial<CacheScripts> = {};
-  for (const name of Object.keys(SOURCES) as ScriptName[]) {
-    const [numberOfKeys, lua] = SOURCES[name];
-    const command = `slaCache_${name}`;
-    redis.defineCommand(command, { numberOfKeys, lua });
-    const fn: unknown = Reflect.get(redis, command);
-    if (typeof fn !== 'function') throw new Error(`ioredis did not define ${command}`);
-    scripts[name] = (keys, argv) => Promise.resolve(fn.call(redis, ...keys, argv) as unknown);
-  }
-  return scripts as CacheScripts;
+  return defineScripts(redis, CACHE_SCRIPTS);
 }
 
-/** The rows layout of APPLY_ROWS. */
+/** A run's entities as the rows of lua/includes/applyRows.lua: k; k team fields; k counts; ids; encoded entities. */
 export function encodeRows(entities: readonly EntityState[]): string[] {
   const byTeam = groupByTeam(entities);
   const counts: string[] = [];

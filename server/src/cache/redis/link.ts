@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactUrl } from '../../platform/log.js';
+import { throttleFor } from '../../platform/log-throttle.js';
 import { createRedisClient } from './client.js';
 import { changesChannel, refreshChannel } from './keys.js';
 import { RedisStore } from './store.js';
@@ -76,7 +77,12 @@ export class RedisLink {
           this.subscribed = true;
           this.events.onResubscribed();
         },
-        (err: Error) => this.log.warn({ err: err.message }, 'redis subscribe failed; will retry on reconnect'),
+        (err: Error) =>
+          throttleFor(this.log).warn(
+            'redis-subscribe',
+            { err: err.message },
+            'redis subscribe failed; will retry on reconnect',
+          ),
       );
     });
     this.sub.on('close', () => {

@@ -1,5 +1,6 @@
 import type { EntityState } from '../../domain/entity.js';
 import { decodeEntity } from '../store/codec.js';
+import { FIELD_INDEX } from '../store/encoding.js';
 import { GenerationGoneError, type GenerationMeta, type TeamKey } from '../store/types.js';
 
 /** Page-wise access to the current generation's entities hash. */
@@ -43,15 +44,14 @@ async function restartingScan(
 
 /** A team's entities by ascending id, restarting transparently if a switch interrupts. */
 export async function listTeamOf(pages: GenerationPages, key: TeamKey): Promise<EntityState[]> {
-  // The encoding starts `[version,id,"tenant","team",`: match after the second comma.
-  const marker = `${JSON.stringify(key.tenantName)},${JSON.stringify(key.teamName)},`;
+  const tenant = JSON.stringify(key.tenantName);
+  const team = JSON.stringify(key.teamName);
   const byId = new Map<number, EntityState>();
   await restartingScan(
     pages,
     (values) => {
       for (const value of values) {
-        const at = value.indexOf(',', value.indexOf(',') + 1) + 1;
-        if (!value.startsWith(marker, at)) continue;
+        if (!holdsTeam(value, tenant, team)) continue;
         const e = decodeEntity(value);
         const seen = byId.get(e.id);
         if (!seen || seen.version < e.version) byId.set(e.id, e);
@@ -65,6 +65,29 @@ export async function listTeamOf(pages: GenerationPages, key: TeamKey): Promise<
   );
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }
+
+/**
+ * Whether an encoded entity belongs to the team whose tenant and team are given as JSON
+ * strings; cheaper than decoding every value. The encoding holds tenant then team after a
+ * run of numbers (store/encoding.ts, checkLayout), so the tenant starts after that many
+ * commas. PostgreSQL's JSON (a refresh's encoding) puts a space after each comma,
+ * JSON.stringify none, and both escape a string alike. A JSON string ends at its closing
+ * quote, so a match never takes a longer name for the asked one.
+ */
+function holdsTeam(value: string, tenant: string, team: string): boolean {
+  let at = 0;
+  for (let i = 0; i < FIELD_INDEX.tenantName; i++) at = value.indexOf(',', at) + 1;
+  at = skipSpaces(value, at);
+  if (!value.startsWith(tenant, at)) return false;
+  at = skipSpaces(value, at + tenant.length);
+  return value[at] === ',' && value.startsWith(team, skipSpaces(value, at + 1));
+}
+
+const skipSpaces = (text: string, from: number): number => {
+  let at = from;
+  while (text[at] === ' ') at++;
+  return at;
+};
 
 /**
  * Streams the current generation in batches of exactly `batchSize` (the last may be

@@ -20,7 +20,7 @@ export type RedisStoreOptions = { snapshot?: Partial<SnapshotOptions> };
 
 /**
  * The shared cache in Redis. Each operation is one Lua script, so a reader sees a
- * generation before or after any write, never half of one (see redis-scripts.ts).
+ * generation before or after any write, never half of one (see commands.ts and lua/).
  */
 export class RedisStore implements CacheStore {
   readonly kind = 'redis' as const;

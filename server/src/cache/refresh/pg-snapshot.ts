@@ -3,24 +3,15 @@ import type { Db, Sql } from '../../db/sql.js';
 import type { EntityState } from '../../domain/entity.js';
 
 import { decodeEntity } from '../store/codec.js';
+import { ENCODED_ENTITY_SQL } from '../store/encoding.js';
 import { teamField } from '../store/team-field.js';
 import type { EncodedRow } from '../store/types.js';
 
 const BATCH = 10_000;
 
-/**
- * Each row in the codec's form (see codec.ts), built by PostgreSQL: the refresh then
- * moves one string per entity instead of parsing twelve columns and encoding them again,
- * which was most of its time. Times leave as integral epoch milliseconds.
- */
-const ENCODED = `json_build_array(version, id, tenant_name, team_name, entity_type, entity_name, sla_target,
-  current_sla, status, (extract(epoch FROM status_since) * 1000)::bigint,
-  (extract(epoch FROM observed_at) * 1000)::bigint, (extract(epoch FROM updated_at) * 1000)::bigint)::text`;
-
 export type SnapshotSink = {
   /** Called first, inside the snapshot, with the change id it includes and the entities per team. */
   onStart?: (head: number, teamCounts: Map<string, number>) => Promise<void> | void;
-
   onBatch: (rows: EncodedRow[]) => Promise<void> | void;
 };
 
@@ -29,7 +20,10 @@ export type SnapshotInfo = { head: number; count: number; epoch: string | null }
 
 /**
  * Streams every entity from one consistent (REPEATABLE READ) snapshot, in batches, and
- * returns the change id that snapshot includes and the log epoch it belongs to.
+ * returns the change id that snapshot includes and the log epoch it belongs to. Each row
+ * comes already encoded by PostgreSQL (ENCODED_ENTITY_SQL, store/encoding.ts): one string
+ * per entity instead of twelve columns parsed and encoded again, which was most of a
+ * refresh's time.
  */
 export function readEncodedSnapshot(db: Db, sink: SnapshotSink): Promise<SnapshotInfo> {
   return db.snapshotTx(async (sql) => {
@@ -38,7 +32,7 @@ export function readEncodedSnapshot(db: Db, sink: SnapshotSink): Promise<Snapsho
     await sink.onStart?.(head, await teamCounts(sql));
     // A cursor reads the table in one sequential pass; keyset pages (id > last ORDER BY id)
     // re-plan every batch and, with stale statistics after a bulk load, sort the table each time.
-    await sql(`DECLARE sla_snapshot NO SCROLL CURSOR FOR SELECT id, ${ENCODED} AS text FROM sla_entity`);
+    await sql(`DECLARE sla_snapshot NO SCROLL CURSOR FOR SELECT id, ${ENCODED_ENTITY_SQL} AS text FROM sla_entity`);
     let count = 0;
     for (;;) {
       const rows = await sql<{ id: number; text: string }>(`FETCH FORWARD ${BATCH} FROM sla_snapshot`);

@@ -103,7 +103,8 @@ export async function runRefresh(d: {
     return { started: true, heldBy: null, generation: gen, entityCount, durationMs };
   } catch (err) {
     metrics.refreshDuration.observe({ result: 'failure' }, (Date.now() - started) / 1000);
-    log.error({ err }, 'cache refresh failed');
+    // The scheduler logs failures once per change of state (and backs off); each attempt is a debug line.
+    log.debug({ err }, 'cache refresh attempt failed');
     throw err;
   } finally {
     clearInterval(renew);

@@ -2,6 +2,7 @@ import type { RefreshResult } from '@sla/shared';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/sql.js';
 import type { Config } from '../../platform/config.js';
+import { AppError } from '../../platform/errors.js';
 import type { Metrics } from '../../platform/metrics.js';
 import type { RefreshLock } from '../lock/lock.js';
 import type { CacheStore } from '../store/types.js';
@@ -12,16 +13,28 @@ export type LastRefresh = { at: string; durationMs: number; podId: string; entit
 /** Where a refresh writes: the store readers use, the bulk store it writes through, and its lock. */
 export type RefreshTarget = { store: CacheStore; bulk: CacheStore; lock: RefreshLock };
 
+/** After a failed refresh, automatic ones wait this long, doubling per failure up to the cap (ms). */
+const RETRY_BASE_MS = 1_000;
+const RETRY_CAP_MS = 60_000;
+
 /**
  * Full refreshes of the shared store: on demand (one at a time per pod; across pods the
  * lock decides), and every CACHE_REFRESH_INTERVAL_HOURS after the last one with ±10%
  * jitter so pods do not stampede. `onRefreshed` hears of every refresh this pod ran.
+ *
+ * While a dependency is down a refresh fails again and again: automatic triggers (the
+ * schedule, a missing Redis cache) then back off exponentially from 1 s to a 60 s cap,
+ * reset by the next success; a manual one always runs. The log says it once per change
+ * of state: an error when refreshes start failing, an info line when one succeeds again.
  */
 export class RefreshScheduler {
   last: LastRefresh | null = null;
   private running: Promise<RefreshResult> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Refreshes failed in a row, and when an automatic one may run again (epoch ms). */
+  private failures = 0;
+  private retryAt = 0;
 
   constructor(
     private readonly d: { config: Config; db: Db; log: Logger; metrics: Metrics },
@@ -29,11 +42,29 @@ export class RefreshScheduler {
     private readonly onRefreshed: (target: RefreshTarget, r: RefreshResult, last: LastRefresh) => Promise<void>,
   ) {}
 
-  /** A full refresh now, unless another pod holds the lock (then says which). Joins one already running here. */
+  /**
+   * A full refresh now, unless another pod holds the lock (then says which). Joins one
+   * already running here.
+   * @param trigger `manual` (the API) runs even while backing off; any other is automatic
+   * @throws AppError UNAVAILABLE when an automatic refresh is backing off after failures,
+   *   DatabaseUnavailable when PostgreSQL cannot be read, or what the store threw.
+   */
   refresh(trigger: string, target = this.target()): Promise<RefreshResult> {
-    this.running ??= this.run(trigger, target).finally(() => {
-      this.running = null;
-    });
+    if (!this.running) {
+      const wait = this.retryAt - Date.now();
+      if (trigger !== 'manual' && wait > 0) {
+        const s = Math.ceil(wait / 1000);
+        return handled(
+          Promise.reject(new AppError('UNAVAILABLE', `The last cache refresh failed; next try in ${s} s`, s)),
+        );
+      }
+      // Handled here so fire-and-forget callers leave no unhandled rejection; awaiting callers still get it.
+      this.running = handled(
+        this.run(trigger, target).finally(() => {
+          this.running = null;
+        }),
+      );
+    }
     return this.running;
   }
 
@@ -56,7 +87,18 @@ export class RefreshScheduler {
   }
 
   private async run(trigger: string, target: RefreshTarget): Promise<RefreshResult> {
-    const r = await runRefresh({ ...this.d, store: target.bulk, lock: target.lock, trigger });
+    let r: RefreshResult;
+    try {
+      r = await runRefresh({ ...this.d, store: target.bulk, lock: target.lock, trigger });
+    } catch (err) {
+      this.failed(err, trigger);
+      throw err;
+    }
+    if (r.started && this.failures > 0) {
+      this.d.log.info({ failedBefore: this.failures, trigger }, 'cache refresh succeeded again');
+      this.failures = 0;
+      this.retryAt = 0;
+    }
     if (r.started && r.generation !== null) {
       this.last = {
         at: new Date().toISOString(),
@@ -69,12 +111,22 @@ export class RefreshScheduler {
     return r;
   }
 
+  private failed(err: unknown, trigger: string): void {
+    this.failures++;
+    const backoff = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (this.failures - 1));
+    this.retryAt = Date.now() + backoff;
+    const fields = { err, trigger, failures: this.failures, retryInMs: backoff };
+    if (this.failures === 1) this.d.log.error(fields, 'cache refresh failed; retrying with backoff');
+    else this.d.log.debug(fields, 'cache refresh failed again');
+  }
+
   private async refreshIfDue(): Promise<void> {
     const store = this.target().store;
     const meta = await store.meta().catch(() => null);
     const intervalMs = this.d.config.CACHE_REFRESH_INTERVAL_HOURS * 3_600_000;
-    if (!meta || Date.now() - meta.builtAt >= intervalMs * 0.9)
-      await this.refresh('schedule').catch((err) => this.d.log.error({ err }, 'scheduled refresh failed'));
+    // Failures are logged (once per change of state) by run(); a failed refresh is retried after its backoff.
+    if (!meta || Date.now() - meta.builtAt >= intervalMs * 0.9) await this.refresh('schedule').catch(() => undefined);
+    if (this.failures > 0) return this.schedule(Math.max(0, this.retryAt - Date.now()));
     const after = await this.target()
       .store.meta()
       .catch(() => null);
@@ -94,4 +146,10 @@ export class RefreshScheduler {
     this.timer = setTimeout(() => void this.refreshIfDue(), Math.min(ms, 2 ** 31 - 1));
     this.timer.unref();
   }
+}
+
+/** The same promise, marked as handled (its rejection still reaches whoever awaits it). */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }

@@ -127,6 +127,8 @@ describe('docker-compose.yml', () => {
       expect(cfg.demo).toBe(false);
       expect(cfg.podId).toBe(name);
       expect(cfg.PORT).toBe(APP_PORT);
+      // The published port reaches the container from outside its loopback.
+      expect(cfg.HOST).toBe('0.0.0.0');
     });
 
     it('reaches Redis and PostgreSQL with the credentials those services are given', () => {

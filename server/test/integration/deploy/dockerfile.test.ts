@@ -90,6 +90,9 @@ describe('Dockerfile', () => {
   it('ships production settings: NODE_ENV, port, only variables the server knows', () => {
     const env = imageEnv(dockerfile());
     expect(env.NODE_ENV).toBe('production');
+    // The server's default is loopback; the image must listen where HEALTHCHECK and -p reach it.
+    expect(ENV_SCHEMA.parse({}).HOST).toBe('127.0.0.1');
+    expect(env.HOST).toBe('0.0.0.0');
     for (const k of Object.keys(env)) expect(ENV_KEYS, `ENV ${k}`).toContain(k);
     expect(ENV_SCHEMA.parse({}).PORT).toBe(APP_PORT);
     expect(Number(env.PORT ?? APP_PORT)).toBe(APP_PORT);

@@ -299,6 +299,8 @@ describe('app environment', () => {
   it('ConfigMap sla-config has the documented values', () => {
     expect(objectData(configMap())).toEqual({
       NODE_ENV: 'production',
+      // Probes and the Service reach the pod on its own IP, not its loopback.
+      HOST: '0.0.0.0',
       LOG_LEVEL: 'info',
       CACHE_REFRESH_INTERVAL_HOURS: '6',
       SHUTDOWN_TIMEOUT_MS: '25000',
@@ -325,6 +327,7 @@ describe('app environment', () => {
     expect(cfg.REDIS_URL).toBeTruthy();
     expect(cfg.podId).toBe(envSources().podName);
     expect(cfg.PORT).toBe(APP_PORT);
+    expect(cfg.HOST).toBe('0.0.0.0');
   });
 
   it('shows that the production check is real: without the secrets the config is refused', () => {

@@ -13,10 +13,11 @@ const fails = (env: Record<string, string>, variable: string) => {
 };
 
 describe('configuration', () => {
-  it('has working defaults for a laptop: embedded database, memory mode, demo on', () => {
+  it('has working defaults for a laptop: loopback only, embedded database, memory mode, demo on', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({
       PORT: 3000,
+      HOST: '127.0.0.1',
       CACHE_REFRESH_INTERVAL_HOURS: 6,
       CACHE_LOCK_TIMEOUT_MS: 300_000,
       REDIS_KEY_PREFIX: 'sla:',
@@ -67,5 +68,39 @@ describe('configuration', () => {
     const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
     expect(readme).toContain(configTable());
     for (const key of Object.keys(ENV_SCHEMA.shape)) expect(readme).toContain(`| \`${key}\` |`);
+  });
+
+  it("lists each variable's accepted values in the README, and the schema accepts exactly those", () => {
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const header = readme.split('\n').find((l) => l.startsWith('| Variable |'));
+    expect(header).toBe('| Variable | Default | Accepts | Meaning |');
+    const accepts = new Map(
+      readme
+        .split('\n')
+        .filter((l) => l.startsWith('| `'))
+        .map((l) => l.split(/(?<!\\)\|/).map((c) => c.trim()))
+        .map((cells) => [String(cells[1]).replaceAll('`', ''), String(cells[3])]),
+    );
+    expect(accepts.get('DEMO')).toBe('`auto`, `on`, `off`');
+    expect(accepts.get('DATABASE_POOL_SIZE')).toBe('whole number 1–200');
+    const ok = (key: string, v: string) => ENV_SCHEMA.shape[key as keyof typeof ENV_SCHEMA.shape].safeParse(v).success;
+    for (const key of Object.keys(ENV_SCHEMA.shape)) {
+      const text = accepts.get(key) ?? '';
+      expect(text, key).not.toBe('');
+      if (text.startsWith('`')) {
+        for (const [, v] of text.matchAll(/`([^`]+)`/g)) expect(ok(key, String(v)), `${key}=${v}`).toBe(true);
+        expect(ok(key, 'not-a-listed-value'), key).toBe(false);
+      }
+      const range = /^whole number (\d+)–(\d+)$/.exec(text);
+      if (range) {
+        const [min, max] = [Number(range[1]), Number(range[2])];
+        expect([ok(key, String(min)), ok(key, String(max))], key).toEqual([true, true]);
+        expect([ok(key, String(min - 1)), ok(key, String(max + 1)), ok(key, '1.5')], key).toEqual([
+          false,
+          false,
+          false,
+        ]);
+      }
+    }
   });
 });

@@ -1,0 +1,33 @@
+import type { Redis } from 'ioredis';
+import { loadScript } from './lua-source.js';
+
+export type ScriptArg = string | number;
+
+/** Runs a script with its KEYS and its ARGV; resolves to the script's reply. */
+export type Script = (keys: readonly ScriptArg[], argv: readonly ScriptArg[]) => Promise<unknown>;
+
+/**
+ * The one loader of the Lua scripts in lua/ (see lua-source.ts): registers each named
+ * script on the client as the command `sla_<name>`, which ioredis runs with EVALSHA,
+ * falling back to EVAL once per connection. Used by the Redis store and the refresh lock.
+ * A call whose KEYS do not match the count the script's header declares throws an Error
+ * before anything is sent.
+ */
+export function defineScripts<const N extends string>(redis: Redis, names: readonly N[]): Record<N, Script> {
+  const scripts: Partial<Record<N, Script>> = {};
+  for (const name of names) {
+    const { numberOfKeys, lua } = loadScript(name);
+    const command = `sla_${name}`;
+    redis.defineCommand(command, { numberOfKeys, lua });
+    const fn: unknown = Reflect.get(redis, command);
+    if (typeof fn !== 'function') throw new Error(`ioredis did not define ${command}`);
+    scripts[name] = (keys, argv) => {
+      if (keys.length !== numberOfKeys) {
+        return Promise.reject(new Error(`${name}.lua takes ${numberOfKeys} keys, was given ${keys.length}`));
+      }
+      // ioredis flattens the ARGV array: a run's rows can exceed what a spread call takes.
+      return Promise.resolve(fn.call(redis, ...keys, argv) as unknown);
+    };
+  }
+  return scripts as Record<N, Script>;
+}

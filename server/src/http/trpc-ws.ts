@@ -1,0 +1,106 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { MAX_BATCH_CALLS, MAX_SUBSCRIPTIONS_PER_SOCKET } from '@sla/shared';
+import { type Encoder, getWSConnectionHandler, jsonEncoder } from '@trpc/server/adapters/ws';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { AppError } from '../platform/errors.js';
+import { isInternal, publicError } from '../trpc/errors.js';
+import { contextFor, type HttpDeps } from './deps.js';
+import { assertSameOrigin } from './same-origin.js';
+
+/** One WebSocket message (a call, or a batch of calls) is at most 1 MiB. */
+const MAX_MESSAGE = 1024 * 1024;
+/**
+ * Answers queued for a client that does not read them. tRPC's adapter sends without
+ * waiting for the socket to drain, so a client that stops reading would make the pod
+ * buffer every answer and change without bound; past this it is disconnected instead.
+ */
+const MAX_BUFFERED = 8 * 1024 * 1024;
+
+/**
+ * The wire encoder of one connection: JSON, refusing a message that batches more than
+ * MAX_BATCH_CALLS calls (the adapter answers it with a PARSE_ERROR carrying this message),
+ * and cutting the connection once MAX_BUFFERED bytes wait to be sent.
+ */
+function boundedEncoder(ws: WebSocket): Encoder {
+  return {
+    encode(data) {
+      if (ws.bufferedAmount > MAX_BUFFERED) ws.terminate();
+      return jsonEncoder.encode(data);
+    },
+    decode(data) {
+      const message = jsonEncoder.decode(data);
+      if (Array.isArray(message) && message.length > MAX_BATCH_CALLS)
+        throw new AppError(
+          'BAD_INPUT',
+          `A WebSocket message may carry at most ${MAX_BATCH_CALLS} calls; this one has ${message.length}`,
+        );
+      return message;
+    },
+  };
+}
+
+/** Refuses an upgrade with a status line and a JSON reason, then closes the socket. */
+function refuse(socket: Duplex, status: 403 | 404 | 503, reason: string): void {
+  const [text, code] = (
+    {
+      403: ['Forbidden', 'FORBIDDEN'],
+      404: ['Not Found', 'NOT_FOUND'],
+      503: ['Service Unavailable', 'SERVICE_UNAVAILABLE'],
+    } as const
+  )[status];
+  const body = JSON.stringify({ code, message: reason });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n${status === 503 ? 'Retry-After: 1\r\n' : ''}\r\n${body}`,
+  );
+}
+
+/**
+ * tRPC over WebSocket at `/trpc` on `server`: upgrades only from this server's own origin
+ * (or CORS_ORIGINS) — the handshake carries the session cookie, so a page elsewhere must
+ * not open one — and none while draining. Each connection gets its own context, which
+ * carries its subscription budget (MAX_SUBSCRIPTIONS_PER_SOCKET, enforced in trpc/trpc.ts),
+ * and its own bounded encoder.
+ */
+export function attachTrpcWebSocket(
+  app: HttpDeps,
+  server: Server,
+  origins: ReadonlySet<string>,
+  draining: () => boolean,
+): { wss: WebSocketServer; broadcastReconnect: () => void } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
+  const base = {
+    wss,
+    router: app.router,
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+    createContext: ({ req }: { req: IncomingMessage }) => ({
+      ...contextFor(app, req),
+      subscriptions: { open: 0, max: MAX_SUBSCRIPTIONS_PER_SOCKET },
+    }),
+    onError: ({ error, path }: { error: unknown; path: string | undefined }) => {
+      if (isInternal(publicError(error))) app.log.error({ err: error, path }, 'tRPC WebSocket call failed');
+    },
+  };
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) =>
+    getWSConnectionHandler({ ...base, experimental_encoder: boundedEncoder(ws) })(ws, req),
+  );
+  server.on('upgrade', (req, socket, head) => {
+    if ((req.url ?? '').split('?')[0] !== '/trpc') return refuse(socket, 404, 'WebSocket is served at /trpc only');
+    if (draining()) return refuse(socket, 503, 'This pod is shutting down; connect again');
+    try {
+      assertSameOrigin(req, origins);
+    } catch (err) {
+      return refuse(socket, 403, (err as Error).message);
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  const reconnect = jsonEncoder.encode({ id: null, method: 'reconnect' });
+  return {
+    wss,
+    // What applyWSSHandler's broadcastReconnectNotification sends: the client reconnects, elsewhere.
+    broadcastReconnect: () => {
+      for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.send(reconnect);
+    },
+  };
+}
