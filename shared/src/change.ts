@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZEntityNames } from './entity.js';
 import { ZStatus } from './status.js';
+import { filterText } from './text.js';
 
 /** One accepted poller result, as recorded in the append-only change log. */
 export const ZChange = z.object({
@@ -22,8 +23,8 @@ export const ZChange = z.object({
 export type Change = z.infer<typeof ZChange>;
 
 export const ZRecentChangesInput = z.object({
-  tenantName: z.string().optional(),
-  teamName: z.string().optional(),
+  tenantName: filterText('tenantName'),
+  teamName: filterText('teamName'),
   status: ZStatus.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** Return changes older than this change id (the previous page's nextCursor). */
@@ -38,8 +39,8 @@ export const ZRecentChanges = z.object({
 export type RecentChanges = z.infer<typeof ZRecentChanges>;
 
 export const ZOnChangeInput = z.object({
-  tenantName: z.string().optional(),
-  teamName: z.string().optional(),
+  tenantName: filterText('tenantName'),
+  teamName: filterText('teamName'),
   /** Last change id the client saw; every later change is replayed first, in order. */
-  lastEventId: z.string().nullish(),
+  lastEventId: filterText('lastEventId').nullable(),
 });

@@ -4,3 +4,4 @@ export * from './entity.js';
 export * from './example.js';
 export * from './ingest.js';
 export * from './status.js';
+export * from './text.js';
