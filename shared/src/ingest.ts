@@ -83,6 +83,12 @@ export const ZIncrementalUpdate = z
     observedAt: instant('observedAt').optional(),
     slaTarget: percent('slaTarget').optional(),
     details: ZDetails.optional(),
+    /**
+     * A forced update: becomes the current state whatever the stored observedAt (to repair an
+     * entity an earlier result dated in the future froze). Never a duplicate; recorded in the
+     * change log with source "<token label> (replace)".
+     */
+    replace: z.boolean({ error: 'replace must be true or false' }).optional(),
   })
   .meta({ example: EXAMPLE_UPDATE });
 export type IncrementalUpdate = z.infer<typeof ZIncrementalUpdate>;
@@ -94,6 +100,18 @@ export const ZIncrementalUpdates = z.object({
     .max(MAX_BATCH_UPDATES, `updates must contain at most ${MAX_BATCH_UPDATES} updates`),
 });
 export type IncrementalUpdates = z.infer<typeof ZIncrementalUpdates>;
+
+/**
+ * The `Idempotency-Key` request header (IETF draft-ietf-httpapi-idempotency-key-header): a
+ * client-chosen string, unique per request it means to make once, such as a UUID.
+ */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+export const ZIdempotencyKey = z
+  .string()
+  .regex(
+    new RegExp(`^[\\x21-\\x7e][\\x20-\\x7e]{0,${MAX_IDEMPOTENCY_KEY_LENGTH - 1}}$`),
+    `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters (a UUID, for example)`,
+  );
 
 /**
  * applied: became the entity's current state.

@@ -4,7 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { SlaChange, SlaEntity } from './entities.js';
+import { SlaChange, SlaEntity, SlaIdempotency } from './entities.js';
 import { migrationsList } from './migrations/index.js';
 
 export type DbConfig = {
@@ -51,7 +51,7 @@ function watchSilence(client: RawClient, guard: Guard): void {
 
 function baseOptions(): Partial<Options> {
   return {
-    entities: [SlaEntity, SlaChange],
+    entities: [SlaEntity, SlaChange, SlaIdempotency],
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     discovery: { warnWhenNoEntities: false },

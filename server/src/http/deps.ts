@@ -25,6 +25,10 @@ export function contextFor(d: HttpDeps, req: IncomingMessage, res?: ServerRespon
     exposeInternalErrors: d.config.NODE_ENV !== 'production',
     authorization: req.headers.authorization,
     cookie: req.headers.cookie,
+    idempotencyKey: headerValue(req.headers['idempotency-key']),
     setHeader: (n, v) => res?.setHeader(n, v),
   };
 }
+
+/** A header's value; a header sent twice is joined the way HTTP folds repeated fields (`a, b`). */
+const headerValue = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : v);

@@ -10,6 +10,7 @@ export type AppErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNPROCESSABLE'
   | 'RATE_LIMITED'
   | 'UNAVAILABLE';
 

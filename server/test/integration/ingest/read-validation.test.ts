@@ -87,6 +87,7 @@ describe('read inputs PostgreSQL cannot take', () => {
       exposeInternalErrors: true,
       authorization: undefined,
       cookie: undefined,
+      idempotencyKey: undefined,
       setHeader: () => undefined,
     });
     for (const call of [() => caller.year0(), () => caller.nul()]) {

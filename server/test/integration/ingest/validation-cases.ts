@@ -17,6 +17,7 @@ const valid = (i: number) => ({ ...UPDATE, entityName: `valid_${i}` });
 const batchWith = (index: number, bad: Record<string, unknown>) => ({
   updates: Array.from({ length: 1000 }, (_, i) => (i === index ? { ...valid(i), ...bad } : valid(i))),
 });
+const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
 const rawWith = (field: string, rawValue: string) => `${JSON.stringify(UPDATE).slice(0, -1)},"${field}":${rawValue}}`;
 
 /** Bad requests, each with the status and the words its answer must contain. */
@@ -228,6 +229,31 @@ export const cases: Case[] = [
     status: 400,
     says: /observedAt must lie between/,
   },
+  {
+    name: 'replace that is not a boolean',
+    body: { ...UPDATE, replace: 'yes' },
+    status: 400,
+    says: /replace must be true or false/,
+  },
+  // Results from the future would freeze their entity.
+  {
+    name: 'observedAt 9999-12-31T23:59:59Z (far future)',
+    body: { ...UPDATE, observedAt: '9999-12-31T23:59:59Z' },
+    status: 400,
+    says: /^observedAt: 9999-12-31T23:59:59Z is \d+ s ahead of the server's clock; at most 300 s is accepted/,
+  },
+  {
+    name: 'observedAt 10 minutes ahead',
+    body: { ...UPDATE, observedAt: inMinutes(10) },
+    status: 400,
+    says: /observedAt: .* is (59\d|600) s ahead/,
+  },
+  {
+    name: 'observedAt 10 minutes ahead with replace',
+    body: { ...UPDATE, observedAt: inMinutes(10), replace: true },
+    status: 400,
+    says: /observedAt: .* ahead/,
+  },
   // A 1,000-item batch names the item.
   {
     name: '1,000-item batch with a lone surrogate in item 737',
@@ -244,10 +270,32 @@ export const cases: Case[] = [
     says: /updates\.12\.observedAt: observedAt must lie between/,
   },
   {
+    name: '1,000-item batch with a far-future observedAt in item 999',
+    path: MANY,
+    body: batchWith(999, { observedAt: '9999-12-31T23:59:59Z' }),
+    status: 400,
+    says: /^updates\.999\.observedAt: 9999-12-31T23:59:59Z is \d+ s ahead/,
+  },
+  {
     name: '1,000-item batch with a NUL in a details key of item 500',
     path: MANY,
     body: batchWith(500, { details: { 'k\u0000': 1 } }),
     status: 400,
     says: /updates\.500\.details: details must not contain NUL/,
+  },
+  // Idempotency-Key is stored too.
+  {
+    name: 'Idempotency-Key of 256 characters',
+    body: UPDATE,
+    headers: { 'idempotency-key': 'k'.repeat(256) },
+    status: 400,
+    says: /Idempotency-Key must be 1 to 255 printable ASCII characters/,
+  },
+  {
+    name: 'Idempotency-Key with a non-ASCII character',
+    body: UPDATE,
+    headers: { 'idempotency-key': 'clé' },
+    status: 400,
+    says: /Idempotency-Key must be 1 to 255 printable ASCII characters/,
   },
 ];

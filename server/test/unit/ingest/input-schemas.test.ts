@@ -4,6 +4,7 @@ import {
   MIN_INSTANT_MS,
   ZEntityListInput,
   ZHistoryInput,
+  ZIdempotencyKey,
   ZIncrementalUpdate,
   ZIncrementalUpdates,
   ZOnChangeInput,
@@ -84,6 +85,11 @@ describe('input schemas refuse what PostgreSQL cannot store, naming the field', 
     ]);
   });
 
+  it('replace is a boolean', () => {
+    expect(problems(ZIncrementalUpdate, { ...UPDATE, replace: true })).toEqual([]);
+    expect(problems(ZIncrementalUpdate, { ...UPDATE, replace: 1 })).toEqual(['replace: replace must be true or false']);
+  });
+
   it('read filters (recent changes, entity list, subscription) refuse the same characters', () => {
     const cases: [z.ZodType, string][] = [
       [ZRecentChangesInput, 'tenantName'],
@@ -113,5 +119,12 @@ describe('input schemas refuse what PostgreSQL cannot store, naming the field', 
     expect(problems(ZHistoryInput, { id: 2 ** 31 - 1 })).toEqual([]);
     expect(problems(ZHistoryInput, { id: 2 ** 31 })).toEqual(['id: id is not an entity id']);
     expect(problems(ZHistoryInput, { id: 0 })).toEqual(['id: id must be a positive entity id']);
+  });
+
+  it('Idempotency-Key: 1 to 255 printable ASCII characters', () => {
+    for (const ok of ['a', '8e0f1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b', 'k'.repeat(255), 'with space inside'])
+      expect(ZIdempotencyKey.safeParse(ok).success, ok).toBe(true);
+    for (const bad of ['', ' leading', 'k'.repeat(256), 'clé', 'tab\there', 'nul\u0000'])
+      expect(ZIdempotencyKey.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
   });
 });
