@@ -46,6 +46,8 @@ async function ask<T>(q: Promise<T>, deadline: number): Promise<T | 'failed'> {
  * black-holed link, or a COMMIT that never arrived, leaves it idle in the transaction,
  * holding the change-order lock): that process is terminated, which settles the fate for
  * good — aborted, or committed if the COMMIT was already being processed.
+ * @returns 'committed' or 'aborted' as PostgreSQL says; 'unknown' when it could not be
+ *   asked before `deadline` or no longer knows. Never throws.
  */
 export async function verdict(sql: Sql, tx: { xid: string; pid: number | null }, deadline: number): Promise<Verdict> {
   for (;;) {

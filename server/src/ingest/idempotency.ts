@@ -32,6 +32,7 @@ export type Remembered = { fingerprint: string; results: RememberedResult[] };
 export const fingerprintOf = (route: string, body: unknown): string =>
   createHash('sha256').update(route).update('\n').update(JSON.stringify(body)).digest('hex');
 
+/** One string per (scope, key), for maps (a newline cannot occur in either: labels are config, keys printable ASCII). */
 export const claimKey = (c: { scope: string; key: string }) => `${c.scope}\n${c.key}`;
 
 /** The unexpired answers remembered for these claims, by `scope\nkey`. */
