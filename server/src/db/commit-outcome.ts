@@ -78,7 +78,8 @@ export async function verdict(sql: Sql, tx: { xid: string; pid: number | null },
  * lost. `fn` runs in the transaction and reports its identity into `tx` (select
  * `TX_IDENTITY_COLUMNS` in its first statement). When the transaction fails after `fn`
  * returned — the COMMIT was sent — with a lost connection, new connections ask
- * `txid_status(xid)` (PostgreSQL ≥ 10, and PGlite) for up to `waitMs`.
+ * `txid_status(xid)` (PostgreSQL ≥ 10, and PGlite) for up to `opts.waitMs` (default
+ * `VERDICT_WAIT_MS`), calling `opts.onUncertain` first (the caller may move on meanwhile).
  * @returns fn's value when the transaction committed (also when only the check says so).
  * @throws the original error when it rolled back (nothing was written);
  *   CommitOutcomeUnknown when the check could not tell within `waitMs`.
@@ -86,7 +87,7 @@ export async function verdict(sql: Sql, tx: { xid: string; pid: number | null },
 export async function verifiedTx<T>(
   db: { tx: Tx; sql: Sql },
   fn: (sql: Sql, tx: TxIdentity) => Promise<T>,
-  waitMs = VERDICT_WAIT_MS,
+  opts: { waitMs?: number; onUncertain?: () => void } = {},
 ): Promise<T> {
   const tx: TxIdentity = { xid: null, pid: null };
   let sent = false;
@@ -100,7 +101,8 @@ export async function verifiedTx<T>(
   } catch (err) {
     // Failed before the COMMIT went out, or refused by a server that answered: nothing was written.
     if (!sent || !tx.xid || !isDatabaseUnavailable(err)) throw err;
-    const v = await verdict(db.sql, { xid: tx.xid, pid: tx.pid }, Date.now() + waitMs);
+    opts.onUncertain?.();
+    const v = await verdict(db.sql, { xid: tx.xid, pid: tx.pid }, Date.now() + (opts.waitMs ?? VERDICT_WAIT_MS));
     if (v === 'committed') return value as T;
     if (v === 'aborted') throw err;
     throw new CommitOutcomeUnknown(tx.xid, { cause: err });

@@ -28,6 +28,8 @@ export class IngestWriter {
   private running = false;
   /** Committed runs whose requests wait for the commit hook. */
   private publishing = 0;
+  /** Transactions written or being verified (a lost COMMIT answer is verified in the background). */
+  private inFlight = 0;
 
   constructor(
     private readonly db: { tx: Tx; sql: Sql },
@@ -56,7 +58,8 @@ export class IngestWriter {
 
   /** Resolves once nothing is queued, being written or waiting to be answered (graceful shutdown). */
   async idle(): Promise<void> {
-    while (this.running || this.queue.length > 0 || this.publishing > 0) await new Promise((r) => setTimeout(r, 10));
+    while (this.running || this.queue.length > 0 || this.publishing > 0 || this.inFlight > 0)
+      await new Promise((r) => setTimeout(r, 10));
   }
 
   private async drain(): Promise<void> {
@@ -64,17 +67,31 @@ export class IngestWriter {
     try {
       while (this.queue.length > 0) {
         const units = this.take();
-        try {
-          this.settleAfter(units, await this.write(units));
-        } catch (err) {
-          if (units.length > 1 && isDataError(err)) {
-            // One unit's data broke the shared transaction: write each alone so the others still land.
-            for (const u of units) await this.write([u]).then((w) => this.settleAfter([u], w), u.reject);
-          } else for (const u of units) u.reject(err);
-        }
+        let moveOn: () => void = () => undefined;
+        const uncertain = new Promise<void>((resolve) => {
+          moveOn = resolve;
+        });
+        this.inFlight++;
+        const done = this.writeAndSettle(units, moveOn).finally(() => {
+          this.inFlight--;
+        });
+        // Waits for the transaction, not for the verdict on a lost COMMIT answer: that takes up
+        // to seconds, and the requests queued meanwhile get their own transaction (and answer).
+        await Promise.race([done, uncertain]);
       }
     } finally {
       this.running = false;
+    }
+  }
+
+  private async writeAndSettle(units: Unit[], onUncertain: () => void): Promise<void> {
+    try {
+      this.settleAfter(units, await this.write(units, onUncertain));
+    } catch (err) {
+      if (units.length > 1 && isDataError(err)) {
+        // One unit's data broke the shared transaction: write each alone so the others still land.
+        for (const u of units) await this.write([u]).then((w) => this.settleAfter([u], w), u.reject);
+      } else for (const u of units) u.reject(err);
     }
   }
 
@@ -105,9 +122,11 @@ export class IngestWriter {
     });
   }
 
-  private async write(units: Unit[]): Promise<{ fates: Fate[]; published: Promise<void> }> {
-    const { fates, run } = await verifiedTx(this.db, (sql, tx) =>
-      writeSubmissions(sql, tx, units, Date.now(), this.idempotencyTtlMs),
+  private async write(units: Unit[], onUncertain?: () => void): Promise<{ fates: Fate[]; published: Promise<void> }> {
+    const { fates, run } = await verifiedTx(
+      this.db,
+      (sql, tx) => writeSubmissions(sql, tx, units, Date.now(), this.idempotencyTtlMs),
+      { onUncertain },
     );
     const logRun: LogRun = { fromId: run.fromId, toId: run.toId, changes: run.changes.map(toLogChange) };
     const published =

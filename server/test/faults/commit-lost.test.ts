@@ -96,7 +96,20 @@ describe('ingest when the connection fails around COMMIT', () => {
     const name = 'unknown_outcome';
     const key = 'retry-me-0001';
     const body = { ...UPDATE, entityName: name };
-    const r = await sendThroughFault(() => proxy.stallAfterSent('COMMIT'), ONE, body, { 'idempotency-key': key }, null);
+    const struck = proxy.stallAfterSent('COMMIT');
+    const started = Date.now();
+    const answer = post(app.url, ONE, body, { 'idempotency-key': key });
+    await struck;
+    // A request queued behind the lost COMMIT gets its own transaction, without waiting for the verdict.
+    const queued = post(app.url, ONE, { ...UPDATE, entityName: 'queued_behind' }).then((q) => ({
+      ...q,
+      ms: Date.now() - started,
+    }));
+    const r = { ...(await answer), ms: Date.now() - started };
+    const behind = await queued;
+    expect(behind.status, behind.text).toBe(503);
+    expect(behind.json.message).toMatch(/nothing was written/);
+    expect(behind.ms).toBeLessThan(5_000);
     expect(r.status, r.text).toBe(503);
     expect(r.json.message).toMatch(/may or may not have been written/);
     expect(r.json.message).toMatch(/same Idempotency-Key/);
@@ -116,6 +129,7 @@ describe('ingest when the connection fails around COMMIT', () => {
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     const logged = await changesOf(name);
     expect(logged).toHaveLength(1);
+    expect(await changesOf('queued_behind')).toEqual([]);
     expect(retry.json).toMatchObject({ outcome: 'applied', changeId: logged[0] });
   });
 

@@ -97,7 +97,7 @@ describe('learning whether a transaction committed after its connection failed',
       throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     };
     const started = Date.now();
-    const err = await verifiedTx({ tx, sql: unreachable }, body('unknown'), 500).catch((e: unknown) => e);
+    const err = await verifiedTx({ tx, sql: unreachable }, body('unknown'), { waitMs: 500 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CommitOutcomeUnknown);
     expect(Date.now() - started).toBeLessThan(1_500);
   });
