@@ -13,6 +13,7 @@ import type { LogRun } from './domain/change.js';
 import type { HttpDeps } from './http/deps.js';
 import { createHttpServer } from './http/server.js';
 import { ingestGuard } from './ingest/guard.js';
+import { forgetExpiredKeys } from './ingest/idempotency.js';
 import { RateLimiter } from './ingest/rate-limit.js';
 import { parseIngestTokens } from './ingest/tokens.js';
 import { IngestWriter } from './ingest/writer.js';
@@ -79,11 +80,19 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     const cache = new CacheCoordinator({ config, db, log, metrics });
     cleanups.push(() => cache.close());
     let draining = false;
-    const writer = new IngestWriter(db.tx, commitHook(config, cache), log);
+    const idempotencyTtlMs = config.INGEST_IDEMPOTENCY_TTL_HOURS * 3_600_000;
+    const writer = new IngestWriter(db, commitHook(config, cache), log, idempotencyTtlMs);
+    cleanups.push(forgetExpiredKeys(db, idempotencyTtlMs, log));
     const sessions = new SessionSigner(config.SESSION_SECRET, config.NODE_ENV === 'production');
     const router = createAppRouter({
       cache: { status: () => cache.status(), refresh: (trigger) => cache.refresh(trigger) },
-      ingest: { writer, metrics, draining: () => draining, staleAfterMinutes: config.STALE_AFTER_MINUTES },
+      ingest: {
+        writer,
+        metrics,
+        draining: () => draining,
+        staleAfterMinutes: config.STALE_AFTER_MINUTES,
+        maxFutureSkewSeconds: config.INGEST_MAX_FUTURE_SKEW_SECONDS,
+      },
       live: {
         feed: cache.feed,
         follower: cache.follower,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZEntityNames } from './entity.js';
 import { ZStatus } from './status.js';
+import { filterText } from './text.js';
 
 /** One accepted poller result, as recorded in the append-only change log. */
 export const ZChange = z.object({
@@ -22,8 +23,8 @@ export const ZChange = z.object({
 export type Change = z.infer<typeof ZChange>;
 
 export const ZRecentChangesInput = z.object({
-  tenantName: z.string().optional(),
-  teamName: z.string().optional(),
+  tenantName: filterText('tenantName'),
+  teamName: filterText('teamName'),
   status: ZStatus.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   /** Return changes older than this change id (the previous page's nextCursor). */
@@ -38,13 +39,13 @@ export const ZRecentChanges = z.object({
 export type RecentChanges = z.infer<typeof ZRecentChanges>;
 
 export const ZOnChangeInput = z.object({
-  tenantName: z.string().optional(),
-  teamName: z.string().optional(),
+  tenantName: filterText('tenantName'),
+  teamName: filterText('teamName'),
   /**
    * The last tracked id the client saw, `<epoch>:<change id>` (a plain change id means the
    * current epoch); every later change is replayed first, in order. A cursor of another
    * epoch, ahead of the log's head, or not a cursor at all ends the subscription with
    * BAD_REQUEST: subscribe again without it and reload from the head.
    */
-  lastEventId: z.string().max(64, 'lastEventId must be at most 64 characters').nullish(),
+  lastEventId: filterText('lastEventId').nullish(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STATUSES, ZStatus } from './status.js';
+import { filterText } from './text.js';
 
 /** The four names that identify an entity, as the server answers them. */
 export const ZEntityNames = z.object({
@@ -66,13 +67,13 @@ export type Summary = z.infer<typeof ZSummary>;
 
 export const SORT_FIELDS = ['currentSla', 'slaGap', 'entityName', 'status', 'updatedAt', 'observedAt'] as const;
 export const ZEntityListInput = z.object({
-  tenantName: z.string().optional(),
-  teamName: z.string().optional(),
-  entityType: z.string().optional(),
+  tenantName: filterText('tenantName'),
+  teamName: filterText('teamName'),
+  entityType: filterText('entityType'),
   status: z.enum(STATUSES).optional(),
   stale: z.boolean().optional(),
   /** Case-insensitive substring of the entity name. */
-  q: z.string().max(256).optional(),
+  q: filterText('q'),
   /** Default: worst first (largest shortfall against target). */
   sort: z.enum(SORT_FIELDS).default('slaGap'),
   dir: z.enum(['asc', 'desc']).default('desc'),
@@ -83,8 +84,10 @@ export type EntityListInput = z.input<typeof ZEntityListInput>;
 export const ZEntityList = z.object({ total: z.number().int(), items: z.array(ZEntity) });
 export type EntityList = z.infer<typeof ZEntityList>;
 
+/** Entity ids are PostgreSQL `integer`s (serial). */
+export const MAX_ENTITY_ID = 2_147_483_647;
 export const ZHistoryInput = z.object({
-  id: z.number().int(),
+  id: z.number().int().min(1, 'id must be a positive entity id').max(MAX_ENTITY_ID, 'id is not an entity id'),
   /** How far back, in days (default 14). */
   days: z.number().min(0.01).max(90).default(14),
 });

@@ -6,3 +6,4 @@ export * from './example.js';
 export * from './ingest.js';
 export * from './limits.js';
 export * from './status.js';
+export * from './text.js';

@@ -2,28 +2,23 @@ import { z } from 'zod';
 import { ZEntity } from './entity.js';
 import { EXAMPLE_UPDATE } from './example.js';
 import { ZEntityType, ZStatus } from './status.js';
+import { cleanText, instant, isWellFormed } from './text.js';
 
 export const MAX_NAME_LENGTH = 256;
 export const MAX_DETAILS_BYTES = 16 * 1024;
 export const MAX_BATCH_UPDATES = 1000;
 export const MAX_DETAILS_DEPTH = 64;
 
-/** C0/C1 control characters: PostgreSQL rejects NUL in text, and the cache uses U+001F as a separator. */
-const hasControlCharacter = (s: string) => {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
-  }
-  return false;
-};
-
+/** Names refuse control characters (PostgreSQL rejects NUL; the cache joins names with U+001F) and lone surrogates. */
 const name = (field: string) =>
-  z
-    .string({ error: `${field} must be a string` })
-    .trim()
-    .min(1, `${field} must not be empty`)
-    .max(MAX_NAME_LENGTH, `${field} must be at most ${MAX_NAME_LENGTH} characters`)
-    .refine((s) => !hasControlCharacter(s), `${field} must not contain control characters`);
+  cleanText(
+    field,
+    z
+      .string({ error: `${field} must be a string` })
+      .trim()
+      .min(1, `${field} must not be empty`)
+      .max(MAX_NAME_LENGTH, `${field} must be at most ${MAX_NAME_LENGTH} characters`),
+  );
 
 const percent = (field: string) =>
   z
@@ -33,20 +28,35 @@ const percent = (field: string) =>
     .max(100, `${field} must be between 0 and 100`);
 
 /**
- * Why `details` cannot be stored, or null. Walks without recursion: PostgreSQL's jsonb
- * rejects NUL (\u0000) in strings and keys, and deep nesting would exhaust the stack.
+ * Why a string inside `details` cannot be stored, or null. Only what PostgreSQL's jsonb
+ * refuses: NUL (\u0000) and lone surrogates. Other control characters stay allowed there,
+ * unlike in names: a log excerpt carries tabs and newlines, and jsonb stores them escaped.
+ */
+function detailsStringProblem(s: string, where: string): string | null {
+  // Long or deep paths are cut (by code point, so the message stays valid Unicode).
+  const at = () => (where.length > 120 ? `${Array.from(where).slice(0, 100).join('')}…` : where);
+  if (s.includes('\u0000')) return `details must not contain NUL (\\u0000) characters (at ${at()})`;
+  if (!isWellFormed(s)) return `details must be valid Unicode: an unpaired UTF-16 surrogate at ${at()}`;
+  return null;
+}
+
+/**
+ * Why `details` cannot be stored, or null, naming where in it (`details.a.0`). Walks
+ * without recursion: deep nesting would exhaust the stack.
  */
 function detailsProblem(details: Record<string, unknown>): string | null {
-  const stack: [unknown, number][] = [[details, 1]];
+  const stack: [unknown, number, string][] = [[details, 1, 'details']];
   for (let top = stack.pop(); top; top = stack.pop()) {
-    const [value, depth] = top;
+    const [value, depth, path] = top;
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) return 'details must not contain NUL (\\u0000) characters';
+      const problem = detailsStringProblem(value, path);
+      if (problem) return problem;
     } else if (value !== null && typeof value === 'object') {
       if (depth > MAX_DETAILS_DEPTH) return `details must be nested at most ${MAX_DETAILS_DEPTH} levels deep`;
       for (const [key, child] of Object.entries(value)) {
-        if (key.includes('\u0000')) return 'details must not contain NUL (\\u0000) characters';
-        stack.push([child, depth + 1]);
+        const problem = detailsStringProblem(key, `a key in ${path}`);
+        if (problem) return problem;
+        stack.push([child, depth + 1, `${path}.${key}`]);
       }
     }
   }
@@ -69,9 +79,16 @@ export const ZIncrementalUpdate = z
     tenantName: name('tenantName'),
     currentSla: percent('currentSla'),
     status: ZStatus,
-    observedAt: z.iso.datetime({ offset: true, error: 'observedAt must be an ISO 8601 date-time' }).optional(),
+    /** The poller's clock; default the server's. More than INGEST_MAX_FUTURE_SKEW_SECONDS ahead is refused. */
+    observedAt: instant('observedAt').optional(),
     slaTarget: percent('slaTarget').optional(),
     details: ZDetails.optional(),
+    /**
+     * A forced update: becomes the current state whatever the stored observedAt (to repair an
+     * entity an earlier result dated in the future froze). Never a duplicate; recorded in the
+     * change log with source "<token label> (replace)".
+     */
+    replace: z.boolean({ error: 'replace must be true or false' }).optional(),
   })
   .meta({ example: EXAMPLE_UPDATE });
 export type IncrementalUpdate = z.infer<typeof ZIncrementalUpdate>;
@@ -83,6 +100,18 @@ export const ZIncrementalUpdates = z.object({
     .max(MAX_BATCH_UPDATES, `updates must contain at most ${MAX_BATCH_UPDATES} updates`),
 });
 export type IncrementalUpdates = z.infer<typeof ZIncrementalUpdates>;
+
+/**
+ * The `Idempotency-Key` request header (IETF draft-ietf-httpapi-idempotency-key-header): a
+ * client-chosen string, unique per request it means to make once, such as a UUID.
+ */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+export const ZIdempotencyKey = z
+  .string()
+  .regex(
+    new RegExp(`^[\\x21-\\x7e][\\x20-\\x7e]{0,${MAX_IDEMPOTENCY_KEY_LENGTH - 1}}$`),
+    `Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters (a UUID, for example)`,
+  );
 
 /**
  * applied: became the entity's current state.

@@ -7,6 +7,11 @@ export type StallProxy = {
   stall(): void;
   /** Partitions right after a client sends bytes containing `marker` (those bytes still reach the server). */
   stallAfterSent(marker: string): Promise<void>;
+  /**
+   * Partitions just before a client's bytes containing `marker` reach the server: those
+   * bytes are held, and dropped if the client gives up on the connection before `heal()`.
+   */
+  stallBeforeSent(marker: string): Promise<void>;
   /** Bytes flow again; connections the client gave up on meanwhile are closed on the server side too. */
   heal(): void;
   close(): Promise<void>;
@@ -24,7 +29,7 @@ export async function startStallProxy(targetPort: number, targetHost = '127.0.0.
   const limbo = new Set<net.Socket>();
   const orphans = new Set<net.Socket>();
   let stalled = false;
-  let trigger: { marker: string; fire: () => void } | null = null;
+  let trigger: { marker: string; before: boolean; fire: () => void } | null = null;
 
   const server = net.createServer((client) => {
     client.on('error', () => undefined);
@@ -39,9 +44,10 @@ export async function startStallProxy(targetPort: number, targetHost = '127.0.0.
     pairs.add(pair);
     const relay = (from: net.Socket, to: net.Socket) =>
       from.on('data', (data: Buffer) => {
+        if (trigger?.before && from === client && data.includes(trigger.marker)) trigger.fire();
         if (stalled) return void pair.held.push({ to, data });
         to.write(data);
-        if (trigger && from === client && data.includes(trigger.marker)) trigger.fire();
+        if (trigger && !trigger.before && from === client && data.includes(trigger.marker)) trigger.fire();
       });
     relay(client, upstream);
     relay(upstream, client);
@@ -60,20 +66,23 @@ export async function startStallProxy(targetPort: number, targetHost = '127.0.0.
   const stall = () => {
     stalled = true;
   };
+  const arm = (marker: string, before: boolean) =>
+    new Promise<void>((resolve) => {
+      trigger = {
+        marker,
+        before,
+        fire: () => {
+          trigger = null;
+          stall();
+          resolve();
+        },
+      };
+    });
   return {
     port: (server.address() as net.AddressInfo).port,
     stall,
-    stallAfterSent: (marker) =>
-      new Promise<void>((resolve) => {
-        trigger = {
-          marker,
-          fire: () => {
-            trigger = null;
-            stall();
-            resolve();
-          },
-        };
-      }),
+    stallAfterSent: (marker) => arm(marker, false),
+    stallBeforeSent: (marker) => arm(marker, true),
     heal: () => {
       stalled = false;
       for (const s of [...limbo, ...orphans]) s.destroy();

@@ -75,3 +75,24 @@ export const SlaLogEpoch = defineEntity({
     reason: p.string().length(256),
   },
 });
+
+/**
+ * What an ingest request with an `Idempotency-Key` answered, per token label (`scope`), so a
+ * retry gets the same answer instead of writing again. Written in the transaction that
+ * wrote the request's changes; rows past `expiresAt` are ignored and deleted.
+ */
+export const SlaIdempotency = defineEntity({
+  name: 'SlaIdempotency',
+  tableName: 'sla_idempotency',
+  indexes: [{ name: 'sla_idempotency_expires_idx', properties: ['expiresAt'] }],
+  properties: {
+    scope: p.string().length(64).primary(),
+    key: p.string().length(255).primary(),
+    /** SHA-256 (hex) of the request: a reuse of the key with another body is refused. */
+    fingerprint: p.string().length(64),
+    /** The per-update results answered the first time. */
+    results: p.json<unknown[]>(),
+    createdAt: p.datetime(),
+    expiresAt: p.datetime(),
+  },
+});

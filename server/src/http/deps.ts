@@ -24,6 +24,10 @@ export function contextFor(d: HttpDeps, req: IncomingMessage, res?: ServerRespon
     guards: d.guards,
     authorization: req.headers.authorization,
     cookie: req.headers.cookie,
+    idempotencyKey: headerValue(req.headers['idempotency-key']),
     setHeader: (n, v) => res?.setHeader(n, v),
   };
 }
+
+/** A header's value; a header sent twice is joined the way HTTP folds repeated fields (`a, b`). */
+const headerValue = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : v);

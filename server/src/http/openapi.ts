@@ -45,7 +45,10 @@ const INGEST_ERRORS = {
   '413': errorResponse('Request body too large (1 MiB; 8 MiB on the batch route), counted after decoding'),
   '415': errorResponse('Content-Type is not application/json, or Content-Encoding is not gzip, deflate or br'),
   '429': errorResponse('Rate limit of this token exceeded', true),
-  '503': errorResponse('PostgreSQL unreachable or the pod shutting down; nothing was written', true),
+  '503': errorResponse(
+    'PostgreSQL unreachable or busy, or the pod shutting down: the message says whether nothing was written or the outcome is unknown (then retry with the same Idempotency-Key or observedAt)',
+    true,
+  ),
 };
 
 type Operation = {

@@ -26,7 +26,9 @@ export const observationKey = (key: string, observedAt: number, sla: number, sta
   `${key}|${observedAt}|${sla}|${status}`;
 
 /**
- * Decides, in submission order, what each update does to its entity. Pure: the writer
+ * Decides, in submission order, what each update does to its entity: applied when it is
+ * at least as new as the stored observation or forced (`replace`), stale when older,
+ * duplicate when its observation is already in the log. Pure: the writer
  * runs it inside the transaction that holds the change-order lock, with the stored
  * states and the next free change id, then writes what it returns.
  */
@@ -46,15 +48,18 @@ export function plan(
     const before = current.get(key);
     const observedAt = u.observedAt ? Date.parse(u.observedAt) : now;
     const obsKey = observationKey(key, observedAt, u.currentSla, u.status);
-    if (u.observedAt && before && seen.has(obsKey)) {
+    // A forced update (`replace`) is never a replay: it exists to overwrite whatever is stored.
+    if (u.observedAt && before && !u.replace && seen.has(obsKey)) {
       items.push({ outcome: 'duplicate', key, change: null, entityAfter: before });
       continue;
     }
     seen.add(obsKey);
     const id = nextId++;
-    const applied = !before || observedAt >= before.observedAt;
+    const applied = !before || u.replace === true || observedAt >= before.observedAt;
     const slaTarget = u.slaTarget ?? before?.slaTarget ?? DEFAULT_SLA_TARGET;
-    const statusSince = before && before.status === u.status ? before.statusSince : observedAt;
+    // Status-since never lies after the observation (a replaced state may have been dated in the future).
+    const statusSince =
+      before && before.status === u.status && before.statusSince <= observedAt ? before.statusSince : observedAt;
     const change: PlannedChange = {
       id,
       key,

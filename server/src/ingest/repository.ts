@@ -1,4 +1,5 @@
 import type { Status } from '@sla/shared';
+import { TX_IDENTITY_COLUMNS, type TxIdentity } from '../db/commit-outcome.js';
 import type { Sql } from '../db/sql.js';
 import { type Identity, identityKey } from '../domain/entity.js';
 import { observationKey, type PlannedChange, type StoredState } from './plan.js';
@@ -55,12 +56,20 @@ export function rowToState(r: EntityRow): StoredState {
  */
 const IDLE_IN_TX_MS = 5_000;
 
-export async function lockChangeOrder(sql: Sql): Promise<number> {
-  await sql(
+/**
+ * Takes the change-order lock; returns the log head (0 when empty). `tx`, when given,
+ * receives the transaction's identity (see db/commit-outcome.ts), in the same round trip.
+ */
+export async function lockChangeOrder(sql: Sql, tx?: TxIdentity): Promise<number> {
+  const [locked] = await sql<{ xid: string; pid: number }>(
     `SELECT set_config('idle_in_transaction_session_timeout', '${IDLE_IN_TX_MS}', true),
-            pg_advisory_xact_lock(?::int, hashtext(current_schema()))`,
+            pg_advisory_xact_lock(?::int, hashtext(current_schema())), ${TX_IDENTITY_COLUMNS}`,
     [CHANGE_ORDER_LOCK],
   );
+  if (tx) {
+    tx.xid = locked?.xid ?? null;
+    tx.pid = locked ? Number(locked.pid) : null;
+  }
   const [row] = await sql<{ head: string | number }>('SELECT coalesce(max(id), 0) AS head FROM sla_change');
   return Number(row?.head ?? 0);
 }

@@ -1,16 +1,16 @@
-import type { IncrementalUpdate, Outcome } from '@sla/shared';
 import type { Logger } from 'pino';
-import type { Sql } from '../db/sql.js';
+import { verifiedTx } from '../db/commit-outcome.js';
+import type { Sql, Tx } from '../db/sql.js';
 import { type LogRun, toLogChange } from '../domain/change.js';
-import { identityKey } from '../domain/entity.js';
-import { plan, type StoredState } from './plan.js';
-import { insertChanges, loadSeen, loadStates, lockChangeOrder, upsertEntities } from './repository.js';
+import { type Fate, type ItemResult, type Submission, writeSubmissions } from './transaction.js';
 
-export type ItemResult = { outcome: Outcome; changeId: number | null; entity: StoredState };
+export type { ItemResult, Submission } from './transaction.js';
 
-type Unit = {
-  updates: { update: IncrementalUpdate; source: string }[];
-  resolve: (r: ItemResult[]) => void;
+/** A submission's answer; `replayed` when it is the remembered answer of an earlier request with its Idempotency-Key. */
+export type SubmitResult = { results: ItemResult[]; replayed: boolean };
+
+type Unit = Submission & {
+  resolve: (r: SubmitResult) => void;
   reject: (e: unknown) => void;
 };
 
@@ -28,27 +28,38 @@ export class IngestWriter {
   private running = false;
   /** Committed runs whose requests wait for the commit hook. */
   private publishing = 0;
+  /** Transactions written or being verified (a lost COMMIT answer is verified in the background). */
+  private inFlight = 0;
 
   constructor(
-    private readonly tx: <T>(fn: (sql: Sql) => Promise<T>) => Promise<T>,
+    private readonly db: { tx: Tx; sql: Sql },
     /**
      * Hears every committed run before its requests are answered; the answers wait for the
      * promise (the cache bounds that wait), the next transaction does not.
      */
     private readonly onCommitted: (run: LogRun) => Promise<unknown>,
     private readonly log: Logger,
+    /** How long an Idempotency-Key's answer is remembered, in ms. */
+    private readonly idempotencyTtlMs: number,
   ) {}
 
-  submit(updates: { update: IncrementalUpdate; source: string }[]): Promise<ItemResult[]> {
+  /**
+   * Queues one request's updates; resolves once they are committed (or answered from an
+   * earlier request with the same Idempotency-Key).
+   * @throws AppError UNPROCESSABLE (key reused for another request); the database's error when
+   *   nothing was written; CommitOutcomeUnknown when the commit's fate could not be learned.
+   */
+  submit(submission: Submission): Promise<SubmitResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ updates, resolve, reject });
+      this.queue.push({ ...submission, resolve, reject });
       if (!this.running) void this.drain();
     });
   }
 
   /** Resolves once nothing is queued, being written or waiting to be answered (graceful shutdown). */
   async idle(): Promise<void> {
-    while (this.running || this.queue.length > 0 || this.publishing > 0) await new Promise((r) => setTimeout(r, 10));
+    while (this.running || this.queue.length > 0 || this.publishing > 0 || this.inFlight > 0)
+      await new Promise((r) => setTimeout(r, 10));
   }
 
   private async drain(): Promise<void> {
@@ -56,17 +67,31 @@ export class IngestWriter {
     try {
       while (this.queue.length > 0) {
         const units = this.take();
-        try {
-          this.settleAfter(units, await this.write(units));
-        } catch (err) {
-          if (units.length > 1 && isDataError(err)) {
-            // One unit's data broke the shared transaction: write each alone so the others still land.
-            for (const u of units) await this.write([u]).then((w) => this.settleAfter([u], w), u.reject);
-          } else for (const u of units) u.reject(err);
-        }
+        let moveOn: () => void = () => undefined;
+        const uncertain = new Promise<void>((resolve) => {
+          moveOn = resolve;
+        });
+        this.inFlight++;
+        const done = this.writeAndSettle(units, moveOn).finally(() => {
+          this.inFlight--;
+        });
+        // Waits for the transaction, not for the verdict on a lost COMMIT answer: that takes up
+        // to seconds, and the requests queued meanwhile get their own transaction (and answer).
+        await Promise.race([done, uncertain]);
       }
     } finally {
       this.running = false;
+    }
+  }
+
+  private async writeAndSettle(units: Unit[], onUncertain: () => void): Promise<void> {
+    try {
+      this.settleAfter(units, await this.write(units, onUncertain));
+    } catch (err) {
+      if (units.length > 1 && isDataError(err)) {
+        // One unit's data broke the shared transaction: write each alone so the others still land.
+        for (const u of units) await this.write([u]).then((w) => this.settleAfter([u], w), u.reject);
+      } else for (const u of units) u.reject(err);
     }
   }
 
@@ -85,52 +110,24 @@ export class IngestWriter {
   }
 
   /** Answers the units once the commit hook is done with their run; the loop goes on meanwhile. */
-  private settleAfter(units: Unit[], w: { results: ItemResult[]; published: Promise<void> }): void {
+  private settleAfter(units: Unit[], w: { fates: Fate[]; published: Promise<void> }): void {
     this.publishing++;
     void w.published.then(() => {
       this.publishing--;
-      this.settle(units, w.results);
-    });
-  }
-
-  private settle(units: Unit[], results: ItemResult[]): void {
-    let i = 0;
-    for (const u of units) {
-      u.resolve(results.slice(i, i + u.updates.length));
-      i += u.updates.length;
-    }
-  }
-
-  private async write(units: Unit[]): Promise<{ results: ItemResult[]; published: Promise<void> }> {
-    const all = units.flatMap((u) => u.updates);
-    const { run, results } = await this.tx(async (sql) => {
-      const head = await lockChangeOrder(sql);
-      const stored = await loadStates(
-        sql,
-        all.map((a) => a.update),
-      );
-      const probes = [];
-      for (const { update } of all) {
-        const s = stored.get(keyOf(update));
-        if (update.observedAt && s)
-          probes.push({ key: keyOf(update), entityId: s.id, observedAt: Date.parse(update.observedAt) });
+      for (const [i, u] of units.entries()) {
+        const fate = w.fates[i] as Fate;
+        if (fate.kind === 'refused') u.reject(fate.error);
+        else u.resolve({ results: fate.results, replayed: fate.kind === 'replayed' });
       }
-      const seen = await loadSeen(sql, probes);
-      const p = plan(all, stored, seen, head + 1, Date.now());
-      const ids = await upsertEntities(sql, [...p.touched.values()]);
-      for (const it of p.items) it.entityAfter.id = ids.get(it.key) ?? it.entityAfter.id;
-      const changes = p.changes.map((c) => ({ ...c, entityId: ids.get(c.key) ?? stored.get(c.key)?.id ?? 0 }));
-      await insertChanges(sql, changes);
-      const results = p.items.map((it) => ({
-        outcome: it.outcome,
-        changeId: it.change?.id ?? null,
-        entity: it.entityAfter,
-      }));
-      return {
-        results,
-        run: { fromId: head + 1, toId: head + changes.length, changes, entities: [...p.touched.values()] },
-      };
     });
+  }
+
+  private async write(units: Unit[], onUncertain?: () => void): Promise<{ fates: Fate[]; published: Promise<void> }> {
+    const { fates, run } = await verifiedTx(
+      this.db,
+      (sql, tx) => writeSubmissions(sql, tx, units, Date.now(), this.idempotencyTtlMs),
+      { onUncertain },
+    );
     const logRun: LogRun = { fromId: run.fromId, toId: run.toId, changes: run.changes.map(toLogChange) };
     const published =
       run.changes.length === 0
@@ -141,11 +138,9 @@ export class IngestWriter {
               () => undefined,
               (err) => this.log.error({ err }, 'post-commit hook failed; the change log will catch up'),
             );
-    return { results, published };
+    return { fates, published };
   }
 }
-
-const keyOf = identityKey;
 
 /** PostgreSQL data exceptions (class 22) and integrity violations (class 23). */
 function isDataError(err: unknown): boolean {

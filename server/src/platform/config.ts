@@ -98,6 +98,12 @@ export const ENV_SCHEMA = z.object({
   INGEST_TOKENS: str().describe(
     'Comma-separated bearer tokens allowed to ingest: `token`, `sha256:<hex>`, optionally `@Tenant A|Tenant B` scoped. Required in production.',
   ),
+  INGEST_MAX_FUTURE_SKEW_SECONDS: int(300, 0, 86_400).describe(
+    "How far ahead of this server's clock a result's `observedAt` may be; later ones are refused (400). A result dated in the future would stay the newest observation and make every later result `stale`; a few minutes absorbs poller clock drift.",
+  ),
+  INGEST_IDEMPOTENCY_TTL_HOURS: positive(24).describe(
+    'How long an `Idempotency-Key` is remembered (per token): a retry within this time gets the first answer instead of writing again.',
+  ),
   READ_TOKEN: str().describe('When set, REST reads and the dashboard require this token.'),
   INGEST_RATE_LIMIT: int(20_000, 0, 10_000_000).describe(
     'Ingest requests per second per token per pod (0 = unlimited).',

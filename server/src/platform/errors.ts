@@ -10,6 +10,7 @@ export type AppErrorCode =
   | 'METHOD_NOT_ALLOWED'
   | 'TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'UNPROCESSABLE'
   | 'RATE_LIMITED'
   | 'UNAVAILABLE';
 
@@ -99,4 +100,31 @@ export class DatabaseUnavailable extends AppError {
     );
     this.name = 'DatabaseUnavailable';
   }
+}
+
+/** SQLSTATE of the first error in the cause chain that carries one. */
+function sqlState(err: unknown): string | null {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return null;
+}
+
+/**
+ * A PostgreSQL data exception (SQLSTATE class 22: a value it cannot store or convert, such
+ * as NUL in text or a date out of range) as a 400, or null for any other error. The last
+ * line of defence behind input validation: the client sent the value, so it is a bad
+ * request, not a server fault; the message names the class and never carries SQL text.
+ * Source: PostgreSQL, Appendix A "PostgreSQL Error Codes".
+ */
+export function dataExceptionAsBadInput(err: unknown): AppError | null {
+  const state = sqlState(err);
+  if (!state?.startsWith('22')) return null;
+  return new AppError(
+    'BAD_INPUT',
+    `PostgreSQL cannot store a value of this request (SQLSTATE ${state}, a data exception): check text for control characters or invalid Unicode and dates for their range. Nothing was written.`,
+    undefined,
+    { cause: err },
+  );
 }

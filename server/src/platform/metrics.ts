@@ -48,7 +48,7 @@ export function createMetrics() {
     }),
     ingest: new client.Counter({
       name: 'sla_ingest_updates_total',
-      help: 'Poller updates by outcome (applied, stale, duplicate, rejected, unavailable).',
+      help: 'Poller updates by outcome (applied, stale, duplicate, replayed, rejected, unavailable, unknown).',
       labelNames: ['outcome'] as const,
       registers: reg,
     }),

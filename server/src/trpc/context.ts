@@ -1,7 +1,12 @@
 import type { Caller } from '../domain/entity.js';
 
-/** What a request proves about itself (headers), as both transports (tRPC, REST) read it. */
-export type RequestAuth = { authorization: string | undefined; cookie: string | undefined };
+/** What a request proves or asks about itself (headers), as both transports (tRPC, REST) read it. */
+export type RequestAuth = {
+  authorization: string | undefined;
+  cookie: string | undefined;
+  /** The `Idempotency-Key` header: ingest answers a retry carrying it from memory. */
+  idempotencyKey: string | undefined;
+};
 
 /**
  * Access checks, implemented by `auth/` (reads) and `ingest/` (writes) and handed in by

@@ -1,7 +1,7 @@
 import { initTRPC } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { OpenApiMeta } from 'trpc-to-openapi';
-import { AppError } from '../platform/errors.js';
+import { AppError, dataExceptionAsBadInput } from '../platform/errors.js';
 import type { Context } from './context.js';
 import { asTRPCError, publicError } from './errors.js';
 
@@ -28,11 +28,15 @@ export const router = t.router;
 export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Maps domain errors to tRPC errors (and their Retry-After) in one place. */
+/**
+ * Maps domain errors to tRPC errors (and their Retry-After) in one place, and a PostgreSQL
+ * data exception from any procedure's SQL to a 400 (input validation should have caught it).
+ */
 const domainErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
+  if (result.ok) return result;
+  const cause = result.error.cause instanceof AppError ? result.error.cause : dataExceptionAsBadInput(result.error);
+  if (cause) {
     if (cause.retryAfterSeconds) ctx.setHeader('Retry-After', String(cause.retryAfterSeconds));
     result.error = asTRPCError(cause);
   }

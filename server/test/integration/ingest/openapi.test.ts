@@ -75,6 +75,31 @@ describe('OpenAPI document and docs page', () => {
     expect(r.status).toBe(200);
   });
 
+  it('documents the retry contract: Idempotency-Key, 422, replace and the future-skew limit', () => {
+    for (const path of ['/cache/incremental-update', '/cache/incremental-updates']) {
+      const op = doc.paths[path]?.post as Op & {
+        description?: string;
+        parameters?: { name: string; in: string; required?: boolean }[];
+      };
+      expect(op.parameters, path).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }));
+      expect(op.parameters?.find((p) => p.name === 'Idempotency-Key')?.required ?? false).toBe(false);
+      for (const code of ['400', '401', '403', '422', '429', '503'])
+        expect(op.responses[code], `${path} ${code}`).toBeDefined();
+      expect(op.description).toMatch(/replace: true/);
+      expect(op.description).toMatch(/at most 300 s ahead/);
+      expect(op.description).toMatch(/outcome is unknown.*same Idempotency-Key/);
+    }
+    const update = doc.components.schemas.IncrementalUpdate as { properties?: Record<string, unknown> } | undefined;
+    const body =
+      update?.properties ??
+      (
+        doc.paths['/cache/incremental-update']?.post?.requestBody?.content['application/json']?.schema as {
+          properties?: Record<string, unknown>;
+        }
+      )?.properties;
+    expect(body?.replace).toBeDefined();
+  });
+
   it('serves a docs page that loads only local assets', async () => {
     const res = await fetch(`${app.url}/api/docs`);
     expect(res.status).toBe(200);

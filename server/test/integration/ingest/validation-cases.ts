@@ -13,6 +13,11 @@ export type Case = {
 };
 
 const valid = (i: number) => ({ ...UPDATE, entityName: `valid_${i}` });
+/** A full batch (1,000 updates) with `bad` at `index`: the 400 must name that item. */
+const batchWith = (index: number, bad: Record<string, unknown>) => ({
+  updates: Array.from({ length: 1000 }, (_, i) => (i === index ? { ...valid(i), ...bad } : valid(i))),
+});
+const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
 const rawWith = (field: string, rawValue: string) => `${JSON.stringify(UPDATE).slice(0, -1)},"${field}":${rawValue}}`;
 
 /** Bad requests, each with the status and the words its answer must contain. */
@@ -162,5 +167,135 @@ export const cases: Case[] = [
     body: { updates: [valid(3), { ...UPDATE, entityName: 'x\u0000' }] },
     status: 400,
     says: /updates\.1\.entityName/,
+  },
+  // Values PostgreSQL cannot store: each is a 400 naming the field, never a 500.
+  {
+    name: 'lone high surrogate in entityName',
+    body: { ...UPDATE, entityName: 'x\ud800' },
+    status: 400,
+    says: /entityName must be valid Unicode/,
+  },
+  {
+    name: 'lone low surrogate in tenantName',
+    body: { ...UPDATE, tenantName: '\udc00Data' },
+    status: 400,
+    says: /tenantName must be valid Unicode/,
+  },
+  {
+    name: 'reversed surrogate pair in teamName',
+    body: { ...UPDATE, teamName: 'PGM\udc00\ud800' },
+    status: 400,
+    says: /teamName must be valid Unicode/,
+  },
+  {
+    name: 'lone surrogate in a details string',
+    body: { ...UPDATE, details: { log: ['ok', 'bad \ud83d'] } },
+    status: 400,
+    says: /details must be valid Unicode: an unpaired UTF-16 surrogate at details\.log\.1/,
+  },
+  {
+    name: 'lone surrogate in a nested details key',
+    body: { ...UPDATE, details: { run: { '\udfff': 1 } } },
+    status: 400,
+    says: /details must be valid Unicode: an unpaired UTF-16 surrogate at a key in details\.run/,
+  },
+  {
+    name: 'DEL control character in entityName',
+    body: { ...UPDATE, entityName: 'table\u007f' },
+    status: 400,
+    says: /entityName must not contain control characters/,
+  },
+  {
+    name: 'C1 control character in tenantName',
+    body: { ...UPDATE, tenantName: 'Data\u0085Engineering' },
+    status: 400,
+    says: /tenantName must not contain control characters/,
+  },
+  {
+    name: 'observedAt in year 0000',
+    body: { ...UPDATE, observedAt: '0000-01-01T00:00:00Z' },
+    status: 400,
+    says: /observedAt must lie between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z/,
+  },
+  {
+    name: 'observedAt 9999-12-31T23:59:59-14:00 (year 10000 in UTC)',
+    body: { ...UPDATE, observedAt: '9999-12-31T23:59:59-14:00' },
+    status: 400,
+    says: /observedAt must lie between/,
+  },
+  {
+    name: 'observedAt 0001-01-01T00:00:00+01:00 (year 0 in UTC)',
+    body: { ...UPDATE, observedAt: '0001-01-01T00:00:00+01:00' },
+    status: 400,
+    says: /observedAt must lie between/,
+  },
+  {
+    name: 'replace that is not a boolean',
+    body: { ...UPDATE, replace: 'yes' },
+    status: 400,
+    says: /replace must be true or false/,
+  },
+  // Results from the future would freeze their entity.
+  {
+    name: 'observedAt 9999-12-31T23:59:59Z (far future)',
+    body: { ...UPDATE, observedAt: '9999-12-31T23:59:59Z' },
+    status: 400,
+    says: /^observedAt: 9999-12-31T23:59:59Z is \d+ s ahead of the server's clock; at most 300 s is accepted/,
+  },
+  {
+    name: 'observedAt 10 minutes ahead',
+    body: { ...UPDATE, observedAt: inMinutes(10) },
+    status: 400,
+    says: /observedAt: .* is (59\d|600) s ahead/,
+  },
+  {
+    name: 'observedAt 10 minutes ahead with replace',
+    body: { ...UPDATE, observedAt: inMinutes(10), replace: true },
+    status: 400,
+    says: /observedAt: .* ahead/,
+  },
+  // A 1,000-item batch names the item.
+  {
+    name: '1,000-item batch with a lone surrogate in item 737',
+    path: MANY,
+    body: batchWith(737, { entityName: 'x\ud800' }),
+    status: 400,
+    says: /updates\.737\.entityName: entityName must be valid Unicode/,
+  },
+  {
+    name: '1,000-item batch with a year-0000 observedAt in item 12',
+    path: MANY,
+    body: batchWith(12, { observedAt: '0000-01-01T00:00:00Z' }),
+    status: 400,
+    says: /updates\.12\.observedAt: observedAt must lie between/,
+  },
+  {
+    name: '1,000-item batch with a far-future observedAt in item 999',
+    path: MANY,
+    body: batchWith(999, { observedAt: '9999-12-31T23:59:59Z' }),
+    status: 400,
+    says: /^updates\.999\.observedAt: 9999-12-31T23:59:59Z is \d+ s ahead/,
+  },
+  {
+    name: '1,000-item batch with a NUL in a details key of item 500',
+    path: MANY,
+    body: batchWith(500, { details: { 'k\u0000': 1 } }),
+    status: 400,
+    says: /updates\.500\.details: details must not contain NUL/,
+  },
+  // Idempotency-Key is stored too.
+  {
+    name: 'Idempotency-Key of 256 characters',
+    body: UPDATE,
+    headers: { 'idempotency-key': 'k'.repeat(256) },
+    status: 400,
+    says: /Idempotency-Key must be 1 to 255 printable ASCII characters/,
+  },
+  {
+    name: 'Idempotency-Key with a non-ASCII character',
+    body: UPDATE,
+    headers: { 'idempotency-key': 'clé' },
+    status: 400,
+    says: /Idempotency-Key must be 1 to 255 printable ASCII characters/,
   },
 ];

@@ -79,6 +79,18 @@ describe('GET /metrics on two pods sharing Redis and PostgreSQL', () => {
       ).toBe(1);
   });
 
+  it('counts a retry answered from its Idempotency-Key as replayed, not applied', async () => {
+    const update = { ...UPDATE, entityName: 'metrics_replayed' };
+    const key = { 'idempotency-key': 'metrics-replayed-1' };
+    expect((await post(a.url, ONE, update, key)).status).toBe(200);
+    const before = await scrape(a.url);
+    expect((await post(a.url, ONE, update, key)).headers.get('idempotent-replayed')).toBe('true');
+    const after = await scrape(a.url);
+    const delta = (outcome: string) =>
+      v(after, 'sla_ingest_updates_total', { outcome }) - v(before, 'sla_ingest_updates_total', { outcome });
+    expect([delta('replayed'), delta('applied')]).toEqual([1, 0]);
+  });
+
   it('has a latency series for the single-update route', async () => {
     expect((await post(a.url, ONE, { ...UPDATE, entityName: 'metrics_route' })).status).toBe(200);
     const e = await scrape(a.url);

@@ -73,6 +73,7 @@ describe('publicError', () => {
       METHOD_NOT_ALLOWED: 405,
       TOO_LARGE: 413,
       UNSUPPORTED_MEDIA_TYPE: 415,
+      UNPROCESSABLE: 422,
       RATE_LIMITED: 429,
       UNAVAILABLE: 503,
     };
