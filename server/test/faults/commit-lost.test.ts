@@ -140,7 +140,10 @@ describe('ingest when the connection fails around COMMIT', () => {
       ONE,
       { ...UPDATE, entityName: name },
       {},
-      2_500,
+      // Healed after the pod gave up on the silent socket (the watchdog's check takes about
+      // 2.5 s; healing earlier would deliver the held COMMIT, and 200 would be the truth) and
+      // within the 2 s the pod then spends asking PostgreSQL for the verdict.
+      3_300,
     );
     expect(r.status, r.text).toBe(503);
     expect(r.json.message).toMatch(/nothing was written/);
