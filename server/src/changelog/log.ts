@@ -52,7 +52,7 @@ export async function logHead(sql: Sql): Promise<number> {
   return Number(row?.head ?? 0);
 }
 
-/** Changes with id in (afterId, upTo], ascending. Ids are gapless commit order (see ingest/store-sql.ts). */
+/** Changes with id in (afterId, upTo], ascending. Ids are gapless commit order (see ingest/repository.ts). */
 export async function readChanges(sql: Sql, afterId: number, limit: number, upTo = Number.MAX_SAFE_INTEGER) {
   const rows = await sql<ChangeRow>(`SELECT ${COLUMNS} FROM sla_change WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`, [
     afterId,

@@ -5,16 +5,21 @@ import { defineEntity, p } from '@mikro-orm/core';
  * id of the change that set the current state. Hot paths write with set-based SQL
  * (see ingest/writer.ts); the ORM owns the schema, migrations and ad-hoc reads.
  */
+/** The four identity columns, the same in the entity table and the change log. */
+const identityColumns = () => ({
+  tenantName: p.string().length(256),
+  teamName: p.string().length(256),
+  entityType: p.string().length(64),
+  entityName: p.string().length(256),
+});
+
 export const SlaEntity = defineEntity({
   name: 'SlaEntity',
   tableName: 'sla_entity',
   uniques: [{ name: 'sla_entity_identity_unique', properties: ['tenantName', 'teamName', 'entityType', 'entityName'] }],
   properties: {
     id: p.integer().primary().autoincrement(),
-    tenantName: p.string().length(256),
-    teamName: p.string().length(256),
-    entityType: p.string().length(64),
-    entityName: p.string().length(256),
+    ...identityColumns(),
     slaTarget: p.double(),
     currentSla: p.double(),
     status: p.string().length(16),
@@ -41,10 +46,7 @@ export const SlaChange = defineEntity({
   properties: {
     id: p.bigint('number').primary().autoincrement(false),
     entityId: p.integer(),
-    tenantName: p.string().length(256),
-    teamName: p.string().length(256),
-    entityType: p.string().length(64),
-    entityName: p.string().length(256),
+    ...identityColumns(),
     previousSla: p.double().nullable(),
     previousStatus: p.string().length(16).nullable(),
     currentSla: p.double(),

@@ -1,4 +1,5 @@
 import type { Status } from '@sla/shared';
+import { logHead } from '../changelog/log.js';
 import { TX_IDENTITY_COLUMNS, type TxIdentity } from '../db/commit-outcome.js';
 import type { Sql } from '../db/sql.js';
 import { type Identity, identityKey } from '../domain/entity.js';
@@ -70,8 +71,7 @@ export async function lockChangeOrder(sql: Sql, tx?: TxIdentity): Promise<number
     tx.xid = locked?.xid ?? null;
     tx.pid = locked ? Number(locked.pid) : null;
   }
-  const [row] = await sql<{ head: string | number }>('SELECT coalesce(max(id), 0) AS head FROM sla_change');
-  return Number(row?.head ?? 0);
+  return logHead(sql);
 }
 
 /** Stored states of the given identities (missing ones are simply absent). */

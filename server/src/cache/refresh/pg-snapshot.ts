@@ -1,4 +1,5 @@
 import { readEpoch } from '../../changelog/epoch.js';
+import { logHead } from '../../changelog/log.js';
 import type { Db, Sql } from '../../db/sql.js';
 import type { EntityState } from '../../domain/entity.js';
 
@@ -27,7 +28,7 @@ export type SnapshotInfo = { head: number; count: number; epoch: string | null }
  */
 export function readEncodedSnapshot(db: Db, sink: SnapshotSink): Promise<SnapshotInfo> {
   return db.snapshotTx(async (sql) => {
-    const head = await headOf(sql);
+    const head = await logHead(sql);
     const epoch = await readEpoch(sql);
     await sink.onStart?.(head, await teamCounts(sql));
     // A cursor reads the table in one sequential pass; keyset pages (id > last ORDER BY id)
@@ -52,11 +53,6 @@ export function readSnapshot(
   onBatch: (entities: EntityState[]) => Promise<void> | void,
 ): Promise<SnapshotInfo> {
   return readEncodedSnapshot(db, { onBatch: (rows) => onBatch(rows.map((r) => decodeEntity(r.text))) });
-}
-
-async function headOf(sql: Sql): Promise<number> {
-  const [h] = await sql<{ head: string | number }>('SELECT coalesce(max(id), 0) AS head FROM sla_change');
-  return Number(h?.head ?? 0);
 }
 
 async function teamCounts(sql: Sql): Promise<Map<string, number>> {
