@@ -21,7 +21,12 @@ export type Pod = {
   expectingExit: boolean;
   /** Exits the harness did not cause: a crash. */
   crashes: string[];
+  /** RSS of the current process once warm (WARM_MS after its start), bytes. */
+  warmRss: number | null;
 };
+
+/** When a pod process counts as warm for the RSS check: started, loaded and under load for a while. */
+const WARM_MS = 10_000;
 
 /**
  * Three pod processes (the production bundle) on one PostgreSQL schema reached through two
@@ -54,6 +59,7 @@ export class SoakCluster {
         starts: 0,
         expectingExit: false,
         crashes: [],
+        warmRss: null,
       });
     }
     // The first pod migrates the schema; the others start once it exists.
@@ -87,6 +93,10 @@ export class SoakCluster {
     pod.proc = proc;
     pod.starts++;
     pod.expectingExit = false;
+    pod.warmRss = null;
+    setTimeout(() => {
+      if (pod.proc === proc) pod.warmRss = this.rss(pod);
+    }, WARM_MS).unref();
     void proc.exited.then((code) => {
       if (pod.proc === proc && !pod.expectingExit)
         pod.crashes.push(`exited with ${code ?? proc.child.signalCode}:\n${proc.output().slice(-4_000)}`);

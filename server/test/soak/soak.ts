@@ -56,7 +56,6 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     await cluster.start(3);
     load.start();
     await sleep(o.warmupMs ?? 5_000);
-    const warm = new Map(cluster.pods.map((p) => [p.name, cluster.rss(p)]));
     const t0 = Date.now();
     const events = await Promise.all(
       plan.map(async (f) => {
@@ -81,11 +80,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     }
     await sleep(2_000); // subscribers receive the last changes
     problems.push(...(await checkRecord(cluster, load.record, events)));
-    const rss = cluster.pods.map((p) => ({
-      pod: p.name,
-      warmMb: mb(warm.get(p.name) ?? null),
-      endMb: mb(cluster.rss(p)),
-    }));
+    // Each process against itself: a restarted pod's baseline is its new process once warm.
+    const rss = cluster.pods.map((p) => ({ pod: p.name, warmMb: mb(p.warmRss), endMb: mb(cluster.rss(p)) }));
     for (const r of rss)
       if (r.endMb > r.warmMb + 50) problems.push(`${r.pod} RSS grew from ${r.warmMb} MB to ${r.endMb} MB`);
     const ms = load.record.reads.map((s) => s.ms).sort((a, b) => a - b);
