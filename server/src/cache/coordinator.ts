@@ -20,7 +20,6 @@ import { RedisLink } from './redis/link.js';
 import { RefreshScheduler, type RefreshTarget } from './refresh/scheduler.js';
 import { cacheStatus } from './status.js';
 import { MemoryStore } from './store/memory-store.js';
-import type { CacheStore } from './store/types.js';
 import { writeThrough } from './write-through.js';
 
 export type CacheMode = 'redis' | 'memory';
@@ -107,11 +106,6 @@ export class CacheCoordinator {
   }
 
   whenLoaded = (): Promise<void> => this.mirror.whenLoaded();
-
-  /** The store this pod writes through to right now. */
-  get store(): CacheStore {
-    return this.mode === 'redis' && this.redis ? this.redis.store : this.memory;
-  }
 
   /** Loads the view, picks a mode and starts the background tasks; resolves when the pod can serve. */
   async start(): Promise<void> {

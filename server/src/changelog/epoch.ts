@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Sql } from '../db/sql.js';
 
 /** A fresh epoch: 12 lowercase hex digits (fits a cursor `<epoch>:<id>` and a Redis meta field). */
-export const newEpoch = (): string => randomBytes(6).toString('hex');
+const newEpoch = (): string => randomBytes(6).toString('hex');
 
 /** The log's epoch, or null when none was minted yet. */
 export async function readEpoch(sql: Sql): Promise<string | null> {

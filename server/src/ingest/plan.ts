@@ -16,7 +16,7 @@ export type PlannedChange = Omit<Change, 'entityId' | 'observedAt' | 'receivedAt
   details: Record<string, unknown> | null;
 };
 
-export type PlanItem = { outcome: Outcome; key: string; change: PlannedChange | null; entityAfter: StoredState };
+type PlanItem = { outcome: Outcome; key: string; change: PlannedChange | null; entityAfter: StoredState };
 
 export type Plan = { items: PlanItem[]; changes: PlannedChange[]; touched: Map<string, StoredState> };
 

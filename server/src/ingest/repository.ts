@@ -32,7 +32,7 @@ type EntityRow = {
 
 const ms = (d: Date | string) => (d instanceof Date ? d.getTime() : Date.parse(d));
 
-export function rowToState(r: EntityRow): StoredState {
+function rowToState(r: EntityRow): StoredState {
   return {
     id: Number(r.id),
     tenantName: r.tenant_name,

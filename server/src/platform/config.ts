@@ -122,7 +122,7 @@ export const ENV_SCHEMA = z.object({
   POD_ID: str().describe('Name of this pod in status and logs. Default: host name and process id.'),
 });
 
-export type Env = z.infer<typeof ENV_SCHEMA>;
+type Env = z.infer<typeof ENV_SCHEMA>;
 export type Config = Env & { podId: string; demo: boolean; embedded: boolean };
 
 export class ConfigError extends Error {}

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 
-type Level = 'error' | 'warn' | 'info';
+type Level = 'error' | 'warn';
 type Window = { level: Level; fields: Record<string, unknown>; msg: string; repeats: number; timer: NodeJS.Timeout };
 
 /**
@@ -32,10 +32,6 @@ export class LogThrottle {
 
   warn(key: string, fields: Record<string, unknown>, msg: string): void {
     this.emit('warn', key, fields, msg);
-  }
-
-  info(key: string, fields: Record<string, unknown>, msg: string): void {
-    this.emit('info', key, fields, msg);
   }
 
   /** Writes the summaries of every open window now (on shutdown, so no count is lost). */

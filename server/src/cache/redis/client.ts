@@ -17,13 +17,13 @@ export type RedisClientOptions = {
 };
 
 /** Longest wait for one reply before the command fails (the cache falls back to memory). */
-export const COMMAND_TIMEOUT_MS = 1000;
+const COMMAND_TIMEOUT_MS = 1000;
 const CONNECT_TIMEOUT_MS = 2000;
 /** A socket with commands outstanding and nothing received for this long is torn down and reconnected. */
 const SOCKET_TIMEOUT_MS = 5000;
 
 /** Reconnects forever: 100 ms, 200 ms, ... then every second. */
-export const reconnectDelay = (attempt: number): number => Math.min(attempt * 100, 1000);
+const reconnectDelay = (attempt: number): number => Math.min(attempt * 100, 1000);
 
 /**
  * A Redis client that never makes a request wait on a dead or hung server: commands fail

@@ -8,7 +8,7 @@ import type { CacheStore } from '../store/types.js';
 import { readEncodedSnapshot } from './pg-snapshot.js';
 import { replayLog } from './replay.js';
 
-export class RefreshAborted extends Error {}
+class RefreshAborted extends Error {}
 
 /** A generation whose switch keeps finding itself behind gives up after this many catch-ups. */
 const MAX_SWITCH_ATTEMPTS = 20;
