@@ -97,14 +97,17 @@ export class CacheCoordinator {
     this.setModeMetric();
   }
 
+  /** Where the pod writes through to now: `redis`, or `memory` while Redis is away or unset. */
   get mode(): CacheMode {
     return this.modeState.mode;
   }
 
+  /** True once `start` has resolved (the view is loaded and a mode chosen). */
   get isInitialized(): boolean {
     return this.initialized;
   }
 
+  /** Resolves when the view has been loaded once. */
   whenLoaded = (): Promise<void> => this.mirror.whenLoaded();
 
   /** Loads the view, picks a mode and starts the background tasks; resolves when the pod can serve. */
@@ -147,6 +150,7 @@ export class CacheCoordinator {
   /** A full refresh now, unless another pod holds the lock (then says which). */
   refresh = (trigger: string): Promise<RefreshResult> => this.refresher.refresh(trigger);
 
+  /** The `cache.status` answer; reads only what this pod already knows, so it answers while Redis is frozen. */
   status(): Promise<CacheStatus> {
     return cacheStatus({
       podId: this.d.config.podId,
@@ -163,6 +167,7 @@ export class CacheCoordinator {
     });
   }
 
+  /** Stops the background tasks and the follower, waits for a running refresh, closes Redis. */
   async close(): Promise<void> {
     this.closed = true;
     this.mirror.stop();

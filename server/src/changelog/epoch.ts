@@ -12,7 +12,8 @@ export async function readEpoch(sql: Sql): Promise<string | null> {
 
 /**
  * The log's epoch, minting it on the first start of a database (pods starting together
- * agree: the first insert wins, the others read it).
+ * agree: the first insert wins, the others read it). Throws Error should the row be missing
+ * even after the insert.
  */
 export async function ensureEpoch(sql: Sql): Promise<string> {
   await sql(

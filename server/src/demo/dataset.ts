@@ -50,6 +50,7 @@ export type DemoEntity = {
   profile: 'healthy' | 'flaky' | 'failing' | 'stale';
 };
 
+/** The demo's status for an SLA (percent) against its target: Passed at or above it, AtRisk within 2 points below, else Failed. */
 export function statusFor(sla: number, target: number): Status {
   if (sla >= target) return 'Passed';
   if (sla >= target - 2) return 'AtRisk';

@@ -22,6 +22,7 @@ export type Plan = { items: PlanItem[]; changes: PlannedChange[]; touched: Map<s
 
 /** Observations already in the change log, to recognise replays: key → "observedAt|sla|status". */
 export type SeenObservations = Set<string>;
+/** The `SeenObservations` entry of one observation: identity key, observedAt (epoch ms), SLA, status. */
 export const observationKey = (key: string, observedAt: number, sla: number, status: Status) =>
   `${key}|${observedAt}|${sla}|${status}`;
 

@@ -26,10 +26,12 @@ export class LogThrottle {
     private readonly maxKeys = 64,
   ) {}
 
+  /** Logs at error unless `key` already logged within the interval (then only counts it). */
   error(key: string, fields: Record<string, unknown>, msg: string): void {
     this.emit('error', key, fields, msg);
   }
 
+  /** The same at warn. */
   warn(key: string, fields: Record<string, unknown>, msg: string): void {
     this.emit('warn', key, fields, msg);
   }

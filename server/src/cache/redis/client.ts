@@ -47,7 +47,7 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
     socketTimeout: SOCKET_TIMEOUT_MS,
     keepAlive: 10_000,
     enableAutoPipelining: !options.subscriber,
-    // The owner subscribes again on every 'ready' with a handled promise (cache/redis-link.ts).
+    // The owner subscribes again on every 'ready' with a handled promise (RedisLink, redis/link.ts).
     // ioredis's own re-subscribe leaves its promise unhandled when the connection drops
     // again while it runs, which would end the process.
     autoResubscribe: false,
