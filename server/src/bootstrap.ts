@@ -23,7 +23,7 @@ import { throttleFor } from './platform/log-throttle.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 
 /** The services of one pod, for the entry file and for tests that look inside a pod. */
-export type Services = {
+type Services = {
   config: Config;
   log: Logger;
   db: Db;

@@ -6,7 +6,7 @@ import type { SessionSigner } from './session.js';
 
 /**
  * `auth.*`: dashboard sign-in when READ_TOKEN is set; the token is exchanged for a signed
- * session cookie.
+ * session cookie. `signIn` throws AppError UNAUTHORIZED (401) for a wrong token.
  */
 export function authRouter(d: { readToken: string | undefined; sessions: SessionSigner }) {
   return router({

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/** Name of the dashboard's session cookie (HttpOnly, SameSite=Strict, 12 h). */
 export const SESSION_COOKIE = 'sla_session';
 const MAX_AGE_S = 12 * 60 * 60;
 

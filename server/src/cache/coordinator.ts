@@ -20,7 +20,6 @@ import { RedisLink } from './redis/link.js';
 import { RefreshScheduler, type RefreshTarget } from './refresh/scheduler.js';
 import { cacheStatus } from './status.js';
 import { MemoryStore } from './store/memory-store.js';
-import type { CacheStore } from './store/types.js';
 import { writeThrough } from './write-through.js';
 
 export type CacheMode = 'redis' | 'memory';
@@ -98,20 +97,18 @@ export class CacheCoordinator {
     this.setModeMetric();
   }
 
+  /** Where the pod writes through to now: `redis`, or `memory` while Redis is away or unset. */
   get mode(): CacheMode {
     return this.modeState.mode;
   }
 
+  /** True once `start` has resolved (the view is loaded and a mode chosen). */
   get isInitialized(): boolean {
     return this.initialized;
   }
 
+  /** Resolves when the view has been loaded once. */
   whenLoaded = (): Promise<void> => this.mirror.whenLoaded();
-
-  /** The store this pod writes through to right now. */
-  get store(): CacheStore {
-    return this.mode === 'redis' && this.redis ? this.redis.store : this.memory;
-  }
 
   /** Loads the view, picks a mode and starts the background tasks; resolves when the pod can serve. */
   async start(): Promise<void> {
@@ -153,6 +150,7 @@ export class CacheCoordinator {
   /** A full refresh now, unless another pod holds the lock (then says which). */
   refresh = (trigger: string): Promise<RefreshResult> => this.refresher.refresh(trigger);
 
+  /** The `cache.status` answer; reads only what this pod already knows, so it answers while Redis is frozen. */
   status(): Promise<CacheStatus> {
     return cacheStatus({
       podId: this.d.config.podId,
@@ -169,6 +167,7 @@ export class CacheCoordinator {
     });
   }
 
+  /** Stops the background tasks and the follower, waits for a running refresh, closes Redis. */
   async close(): Promise<void> {
     this.closed = true;
     this.mirror.stop();

@@ -25,7 +25,6 @@ export const ZRefreshMessage = z.object({
   podId: z.string(),
   entityCount: z.number().int().nonnegative(),
 });
-export type RefreshMessage = z.infer<typeof ZRefreshMessage>;
 
 /**
  * Parses a pub/sub message with its schema; a message that is not JSON or does not match

@@ -13,7 +13,7 @@ import type { MemoryStore } from './store/memory-store.js';
 import type { GenerationMeta } from './store/types.js';
 
 /** The coordinator's mode, shared with the transitions below. */
-export type ModeState = { mode: 'redis' | 'memory'; memoryPrimed: boolean };
+type ModeState = { mode: 'redis' | 'memory'; memoryPrimed: boolean };
 
 type Common = {
   config: Config;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Sql } from '../db/sql.js';
 
 /** A fresh epoch: 12 lowercase hex digits (fits a cursor `<epoch>:<id>` and a Redis meta field). */
-export const newEpoch = (): string => randomBytes(6).toString('hex');
+const newEpoch = (): string => randomBytes(6).toString('hex');
 
 /** The log's epoch, or null when none was minted yet. */
 export async function readEpoch(sql: Sql): Promise<string | null> {
@@ -12,7 +12,8 @@ export async function readEpoch(sql: Sql): Promise<string | null> {
 
 /**
  * The log's epoch, minting it on the first start of a database (pods starting together
- * agree: the first insert wins, the others read it).
+ * agree: the first insert wins, the others read it). Throws Error should the row be missing
+ * even after the insert.
  */
 export async function ensureEpoch(sql: Sql): Promise<string> {
   await sql(

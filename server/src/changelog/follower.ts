@@ -87,6 +87,7 @@ export class ChangeFollower {
     return this.catching;
   }
 
+  /** Cancels a pending gap wait (on close); a later `catchUp` still reads. */
   stop(): void {
     if (this.gapTimer) clearTimeout(this.gapTimer);
     this.gapTimer = null;

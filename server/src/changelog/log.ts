@@ -27,7 +27,7 @@ const COLUMNS = `id, entity_id, tenant_name, team_name, entity_type, entity_name
 
 const ms = (d: Date | string) => (d instanceof Date ? d.getTime() : Date.parse(d));
 
-export const rowToChange = (r: ChangeRow): LogChange => ({
+const rowToChange = (r: ChangeRow): LogChange => ({
   id: Number(r.id),
   entityId: Number(r.entity_id),
   tenantName: r.tenant_name,

@@ -26,7 +26,7 @@ export const TX_IDENTITY_COLUMNS = 'txid_current()::text AS xid, pg_backend_pid(
  * PostgreSQL answers at all it takes milliseconds, and when it does not, waiting longer
  * rarely helps; an "unknown" answer is safe for a client retrying with its Idempotency-Key.
  */
-export const VERDICT_WAIT_MS = 2_000;
+const VERDICT_WAIT_MS = 2_000;
 const POLL_MS = 200;
 
 export type Verdict = 'committed' | 'aborted' | 'unknown';

@@ -3,10 +3,10 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** Who holds an embedded data directory: written into its lock file. */
-export type LockHolder = { pid: number; host: string; startedAt: string; podId: string };
+type LockHolder = { pid: number; host: string; startedAt: string; podId: string };
 
 /** Another live process has the data directory open; starting would corrupt or lose its data. */
-export class DataDirInUse extends Error {
+class DataDirInUse extends Error {
   constructor(
     readonly dir: string,
     readonly holder: LockHolder,

@@ -1,10 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
 
-/**
- * An entity's current SLA state. Identity is (tenant, team, type, name); `version` is the
- * id of the change that set the current state. Hot paths write with set-based SQL
- * (see ingest/writer.ts); the ORM owns the schema, migrations and ad-hoc reads.
- */
 /** The four identity columns, the same in the entity table and the change log. */
 const identityColumns = () => ({
   tenantName: p.string().length(256),
@@ -13,6 +8,11 @@ const identityColumns = () => ({
   entityName: p.string().length(256),
 });
 
+/**
+ * An entity's current SLA state. Identity is (tenant, team, type, name); `version` is the
+ * id of the change that set the current state. Hot paths write with set-based SQL
+ * (ingest/repository.ts, driven by ingest/writer.ts); the ORM owns the schema, migrations and ad-hoc reads.
+ */
 export const SlaEntity = defineEntity({
   name: 'SlaEntity',
   tableName: 'sla_entity',

@@ -8,9 +8,9 @@ export type RawClient = { readyForQuery: boolean; processID: number | null; conn
  * Silence on a connection with a query outstanding for this long makes the watchdog ask
  * PostgreSQL, on a connection of its own, whether the query's backend is still working.
  */
-export const SILENT_QUERY_MS = 1_500;
+const SILENT_QUERY_MS = 1_500;
 /** How long that question may take; no answer means the server (or the path to it) is gone. */
-export const PROBE_MS = 1_000;
+const PROBE_MS = 1_000;
 
 /** What PostgreSQL says about one backend: working on a query, or our query is lost. */
 export type Verdict = 'working' | 'lost';

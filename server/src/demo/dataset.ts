@@ -1,7 +1,7 @@
 import type { Status } from '@sla/shared';
 
 /** The demo organisation: 3 tenants, 12 teams, the original's "Data Engineering" / "PGM" among them. */
-export const DEMO_TEAMS: Record<string, string[]> = {
+const DEMO_TEAMS: Record<string, string[]> = {
   'Data Engineering': ['PGM', 'Ingestion', 'Warehouse', 'Platform'],
   'Marketing Analytics': ['Attribution', 'Campaigns', 'Web Analytics', 'CRM'],
   Finance: ['Reporting', 'Billing', 'Forecasting', 'Risk'],
@@ -50,6 +50,7 @@ export type DemoEntity = {
   profile: 'healthy' | 'flaky' | 'failing' | 'stale';
 };
 
+/** The demo's status for an SLA (percent) against its target: Passed at or above it, AtRisk within 2 points below, else Failed. */
 export function statusFor(sla: number, target: number): Status {
   if (sla >= target) return 'Passed';
   if (sla >= target - 2) return 'AtRisk';

@@ -21,6 +21,7 @@ export const toWireEntity = (e: EntityState, staleBefore: number): Entity => ({
   stale: e.observedAt < staleBefore,
 });
 
+/** The observation time (epoch ms) before which an entity counts as stale: `now` minus STALE_AFTER_MINUTES. */
 export const staleBefore = (staleAfterMinutes: number, now = Date.now()) => now - staleAfterMinutes * 60_000;
 
 /** The wire form of a change-log row (times as ISO 8601; status-since stays on the server). */

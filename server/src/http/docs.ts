@@ -21,6 +21,11 @@ const PAGE = `<!doctype html>
 // A file rather than an inline script, so the Content-Security-Policy can forbid inline scripts.
 const INIT = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui', deepLinking: true });`;
 
+/**
+ * Serves Swagger UI under `/docs` (`path` is the request path without `/api`): the page,
+ * its init script and the package's assets (cached 1 h), 404 for unknown assets.
+ * Returns false, having written nothing, for a path outside `/docs`.
+ */
 export function handleDocs(req: IncomingMessage, res: ServerResponse, path: string): boolean {
   if (path === '/docs' || path === '/docs/') {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');

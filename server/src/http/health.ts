@@ -5,9 +5,11 @@ import { sendJson } from './respond.js';
 /** What the health endpoints read of the pod. */
 export type HealthSource = {
   podId: string;
+  /** True once shutdown began: readiness answers 503 so the load balancer stops sending. */
   draining: () => boolean;
   /** Resolves when PostgreSQL answers a trivial query. */
   pingDatabase: () => Promise<unknown>;
+  /** The cache as health reports it (synchronous: no Redis round trip). */
   cache: () => {
     redisConfigured: boolean;
     mode: 'redis' | 'memory';

@@ -1,5 +1,9 @@
 import type { ServerResponse } from 'node:http';
 
+/**
+ * Writes `body` as a JSON response with its byte length. When headers already went out
+ * it only ends the response.
+ */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return void res.end();
   const text = JSON.stringify(body);

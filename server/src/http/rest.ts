@@ -18,7 +18,7 @@ const MiB = 1024 * 1024;
 const BODY_LIMITS: Record<string, number> = { '/cache/incremental-updates': 8 * MiB };
 
 /** The REST routes, read from the same `openapi` meta the OpenAPI document is generated from. */
-export const restRoutes = (router: AnyTRPCRouter): Route[] =>
+const restRoutes = (router: AnyTRPCRouter): Route[] =>
   Object.entries(router._def.procedures).flatMap(([name, proc]) => {
     const def = (proc as unknown as { _def: { meta?: OpenApiMeta; inputs: unknown[] } })._def;
     const openapi = def.meta?.openapi;

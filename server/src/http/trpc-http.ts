@@ -10,7 +10,7 @@ import { sendJson } from './respond.js';
 import { assertJson, assertSameOrigin } from './same-origin.js';
 
 /** tRPC over HTTP takes bodies up to 8 MiB (a batch of 1,000 updates), as the REST batch route does. */
-export const TRPC_MAX_BODY = 8 * 1024 * 1024;
+const TRPC_MAX_BODY = 8 * 1024 * 1024;
 
 /** The calls a `/trpc/a,b,c?batch=1` request carries. */
 function batchSize(req: IncomingMessage): number {

@@ -73,7 +73,7 @@ export async function remember(
 }
 
 /** Deletes remembered answers past their expiry; returns how many. */
-export async function forgetExpired(sql: Sql, now = Date.now()): Promise<number> {
+async function forgetExpired(sql: Sql, now = Date.now()): Promise<number> {
   const rows = await sql<{ n: string | number }>(
     'WITH gone AS (DELETE FROM sla_idempotency WHERE expires_at <= ? RETURNING 1) SELECT count(*) AS n FROM gone',
     [new Date(now).toISOString()],

@@ -16,12 +16,13 @@ export type PlannedChange = Omit<Change, 'entityId' | 'observedAt' | 'receivedAt
   details: Record<string, unknown> | null;
 };
 
-export type PlanItem = { outcome: Outcome; key: string; change: PlannedChange | null; entityAfter: StoredState };
+type PlanItem = { outcome: Outcome; key: string; change: PlannedChange | null; entityAfter: StoredState };
 
 export type Plan = { items: PlanItem[]; changes: PlannedChange[]; touched: Map<string, StoredState> };
 
 /** Observations already in the change log, to recognise replays: key → "observedAt|sla|status". */
 export type SeenObservations = Set<string>;
+/** The `SeenObservations` entry of one observation: identity key, observedAt (epoch ms), SLA, status. */
 export const observationKey = (key: string, observedAt: number, sla: number, status: Status) =>
   `${key}|${observedAt}|${sla}|${status}`;
 

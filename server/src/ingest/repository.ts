@@ -32,7 +32,7 @@ type EntityRow = {
 
 const ms = (d: Date | string) => (d instanceof Date ? d.getTime() : Date.parse(d));
 
-export function rowToState(r: EntityRow): StoredState {
+function rowToState(r: EntityRow): StoredState {
   return {
     id: Number(r.id),
     tenantName: r.tenant_name,
@@ -157,6 +157,11 @@ export async function upsertEntities(sql: Sql, states: StoredState[]): Promise<M
   );
 }
 
+/**
+ * Appends planned changes, with their preassigned ids and entity ids, to `sla_change` in
+ * one statement (a JSON recordset; times as ISO 8601), on the caller's transaction (ingest's or
+ * the demo seed's), which holds the change-order lock.
+ */
 export async function insertChanges(sql: Sql, changes: (PlannedChange & { entityId: number })[]): Promise<void> {
   if (changes.length === 0) return;
   await sql(

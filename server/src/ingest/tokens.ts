@@ -8,7 +8,8 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest();
 /**
  * Parses INGEST_TOKENS: comma-separated entries `<token>` or `sha256:<64 hex>`, each
  * optionally followed by `@Tenant A|Tenant B` to restrict it to those tenants. Tokens are
- * kept only as hashes, so plain and hashed entries are compared the same way.
+ * kept only as hashes, so plain and hashed entries are compared the same way. Labels are
+ * `token#<n>` (1-based). Throws Error naming the entry for an empty token or a malformed hash.
  */
 export function parseIngestTokens(value: string | undefined): TokenEntry[] {
   if (!value) return [];

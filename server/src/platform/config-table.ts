@@ -26,7 +26,7 @@ const code = (v: unknown) => `\`${String(v)}\``;
  * What a variable accepts, read from the schema itself (its JSON Schema: enum values,
  * integer ranges, bounds, patterns), so the README cannot drift from the validation.
  */
-export function acceptedValues(p: Property): string {
+function acceptedValues(p: Property): string {
   if (p.accepts) return p.accepts;
   if (p.enum) return p.enum.map(code).join(', ');
   if (p.type === 'integer' || p.type === 'number') {

@@ -42,6 +42,10 @@ const url = (protocols: RegExp, what: string) =>
       .meta({ accepts: `a ${what} URL` }),
   );
 
+/**
+ * The environment the server reads, with defaults, bounds and a description per variable;
+ * README's configuration table is generated from it (scripts/config-table.ts).
+ */
 export const ENV_SCHEMA = z.object({
   PORT: int(3000, 0, 65535).describe('HTTP port for the API, tRPC (HTTP and WebSocket) and the dashboard.'),
   HOST: z
@@ -122,9 +126,10 @@ export const ENV_SCHEMA = z.object({
   POD_ID: str().describe('Name of this pod in status and logs. Default: host name and process id.'),
 });
 
-export type Env = z.infer<typeof ENV_SCHEMA>;
+type Env = z.infer<typeof ENV_SCHEMA>;
 export type Config = Env & { podId: string; demo: boolean; embedded: boolean };
 
+/** A bad environment: the message names each bad variable, one per line. */
 export class ConfigError extends Error {}
 
 /** Parses the environment; throws ConfigError with one line per bad variable. */

@@ -14,6 +14,7 @@ export type AppErrorCode =
   | 'RATE_LIMITED'
   | 'UNAVAILABLE';
 
+/** A failure a client should hear about: `code` picks the status, `message` is shown as is. */
 export class AppError extends Error {
   /**
    * @param code what kind of failure (mapped to a status in trpc/errors.ts)

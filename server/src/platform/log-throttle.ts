@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 
-type Level = 'error' | 'warn' | 'info';
+type Level = 'error' | 'warn';
 type Window = { level: Level; fields: Record<string, unknown>; msg: string; repeats: number; timer: NodeJS.Timeout };
 
 /**
@@ -26,16 +26,14 @@ export class LogThrottle {
     private readonly maxKeys = 64,
   ) {}
 
+  /** Logs at error unless `key` already logged within the interval (then only counts it). */
   error(key: string, fields: Record<string, unknown>, msg: string): void {
     this.emit('error', key, fields, msg);
   }
 
+  /** The same at warn. */
   warn(key: string, fields: Record<string, unknown>, msg: string): void {
     this.emit('warn', key, fields, msg);
-  }
-
-  info(key: string, fields: Record<string, unknown>, msg: string): void {
-    this.emit('info', key, fields, msg);
   }
 
   /** Writes the summaries of every open window now (on shutdown, so no count is lost). */

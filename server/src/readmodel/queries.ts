@@ -103,6 +103,7 @@ export function summarize(view: EntityView, worstN: number, staleBefore: number,
   return { overall: toRollup(view.counters, staleAll), tenants, staleAfterMinutes };
 }
 
+/** The filter choices of the dashboard: tenants (by name) with their sorted team names, and the entity types. */
 export function facets(view: EntityView) {
   return {
     tenants: [...view.tenants.values()]

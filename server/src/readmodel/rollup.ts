@@ -3,6 +3,7 @@ import type { Rollup, StatusCounts } from '@sla/shared';
 /** Additive counters of a group; kept up to date by subtracting an old state and adding the new. */
 export type Counters = { total: number; byStatus: StatusCounts; compliant: number; slaSum: number };
 
+/** Counters of an empty group. */
 export const emptyCounters = (): Counters => ({
   total: 0,
   byStatus: { Passed: 0, Failed: 0, AtRisk: 0, NoData: 0 },
@@ -10,6 +11,7 @@ export const emptyCounters = (): Counters => ({
   slaSum: 0,
 });
 
+/** The wire rollup of counters: mean SLA rounded to 2 decimals (null for an empty group); `stale` counted by the caller. */
 export const toRollup = (c: Counters, stale: number): Rollup => ({
   total: c.total,
   byStatus: { ...c.byStatus },

@@ -28,6 +28,7 @@ export class EntityView {
   private readonly slots = new SlotIndex();
   private count = 0;
 
+  /** Entities in the view. */
   get size(): number {
     return this.count;
   }

@@ -21,7 +21,7 @@ export type Guards = {
 };
 
 /** Subscriptions one WebSocket connection holds open, and how many it may. */
-export type SubscriptionBudget = { open: number; readonly max: number };
+type SubscriptionBudget = { open: number; readonly max: number };
 
 /** What every procedure sees. */
 export type Context = RequestAuth & {

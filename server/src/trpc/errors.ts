@@ -28,7 +28,7 @@ export function asTRPCError(err: unknown): TRPCError {
 }
 
 /** "currentSla: currentSla must be between 0 and 100; status: …": names every problem. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .map((i) => {
       const path = i.path.join('.');

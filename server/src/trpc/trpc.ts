@@ -24,8 +24,11 @@ const t = initTRPC
     },
   });
 
+/** Builds a domain router from procedures. */
 export const router = t.router;
+/** Merges routers at one level (several domains share the `cache.*` keys). */
 export const mergeRouters = t.mergeRouters;
+/** Server-side callers of a router (REST routes call procedures through one). */
 export const createCallerFactory = t.createCallerFactory;
 
 /**

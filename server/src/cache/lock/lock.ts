@@ -15,5 +15,7 @@ export type RefreshLock = {
   holder(): Promise<string | null>;
 };
 
+/** A fresh lock token, `<podId>:<24 hex chars>`: unguessable, and names its holder for status. */
 export const newToken = (podId: string) => `${podId}:${randomBytes(12).toString('hex')}`;
+/** The pod id inside a token from `newToken` (everything before the last `:`); null for no token. */
 export const podOf = (token: string | null) => (token === null ? null : token.slice(0, token.lastIndexOf(':')));

@@ -21,6 +21,10 @@ export class MemoryLockState {
   }
 }
 
+/**
+ * The refresh lock of memory mode (timeouts in ms, as the Redis lock's), on a shared
+ * `MemoryLockState`; the memory store clears it through `reset` and checks `isHeld`.
+ */
 export class MemoryRefreshLock implements RefreshLock {
   constructor(
     private readonly podId: string,

@@ -17,13 +17,13 @@ export type RedisClientOptions = {
 };
 
 /** Longest wait for one reply before the command fails (the cache falls back to memory). */
-export const COMMAND_TIMEOUT_MS = 1000;
+const COMMAND_TIMEOUT_MS = 1000;
 const CONNECT_TIMEOUT_MS = 2000;
 /** A socket with commands outstanding and nothing received for this long is torn down and reconnected. */
 const SOCKET_TIMEOUT_MS = 5000;
 
 /** Reconnects forever: 100 ms, 200 ms, ... then every second. */
-export const reconnectDelay = (attempt: number): number => Math.min(attempt * 100, 1000);
+const reconnectDelay = (attempt: number): number => Math.min(attempt * 100, 1000);
 
 /**
  * A Redis client that never makes a request wait on a dead or hung server: commands fail
@@ -47,7 +47,7 @@ export function createRedisClient(url: string, options: RedisClientOptions): Red
     socketTimeout: SOCKET_TIMEOUT_MS,
     keepAlive: 10_000,
     enableAutoPipelining: !options.subscriber,
-    // The owner subscribes again on every 'ready' with a handled promise (cache/redis-link.ts).
+    // The owner subscribes again on every 'ready' with a handled promise (RedisLink, redis/link.ts).
     // ioredis's own re-subscribe leaves its promise unhandled when the connection drops
     // again while it runs, which would end the process.
     autoResubscribe: false,

@@ -21,6 +21,10 @@ export type CacheKeys = {
   changesChannel: string;
 };
 
+/**
+ * Every key and channel name of the cache under `prefix` (default `sla:`): hash-tagged keys
+ * as `<prefix>{cache}:<name>[:<generation>]`, channels as `<prefix>refresh` and `<prefix>changes`.
+ */
 export function cacheKeys(prefix: string = DEFAULT_KEY_PREFIX): CacheKeys {
   const base = `${prefix}{cache}:`;
   return {

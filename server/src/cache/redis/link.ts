@@ -16,7 +16,9 @@ export type RedisLinkEvents = {
    * that drops while commands still work is no outage; this is all it leads to.
    */
   onResubscribed: () => void;
+  /** A raw message on the changes channel (parsed and validated by the receiver). */
   onChanges: (message: string) => void;
+  /** A raw message on the refresh channel (parsed and validated by the receiver). */
   onRefresh: (message: string) => void;
 };
 
@@ -100,6 +102,7 @@ export class RedisLink {
     this.log.info({ redis: redactUrl(url) }, 'connecting to redis');
   }
 
+  /** Whether the command connection answers now (kept by the probe every PROBE_MS and by connection events). */
   get isUp(): boolean {
     return this.up;
   }
@@ -111,10 +114,12 @@ export class RedisLink {
     return this.up;
   }
 
+  /** Publishes when Redis is up, else does nothing; rejects when the command fails or times out. */
   async publish(channel: string, message: string): Promise<void> {
     if (this.up) await this.cmd.publish(channel, message);
   }
 
+  /** Stops the probe and closes the three connections (QUIT, then disconnect). */
   async close(): Promise<void> {
     if (this.probe) clearInterval(this.probe);
     this.up = false;

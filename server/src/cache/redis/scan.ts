@@ -135,6 +135,10 @@ export async function scanInBatches(
   return meta;
 }
 
+/**
+ * A Redis reply checked to be an array of strings (HSCAN, HGETALL, SMEMBERS and the like).
+ * @throws Error when it is anything else.
+ */
 export function strings(reply: unknown): string[] {
   if (!Array.isArray(reply) || !reply.every((v): v is string => typeof v === 'string')) {
     throw new Error('unexpected Redis reply: expected an array of strings');

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { loadScript } from './lua-source.js';
 
-export type ScriptArg = string | number;
+type ScriptArg = string | number;
 
 /** Runs a script with its KEYS and its ARGV; resolves to the script's reply. */
 export type Script = (keys: readonly ScriptArg[], argv: readonly ScriptArg[]) => Promise<unknown>;

@@ -15,6 +15,7 @@ export type SnapshotOptions = {
   window: number;
 };
 
+/** 1000 entities per HSET, 32 HSETs in flight. */
 export const DEFAULT_SNAPSHOT_OPTIONS: SnapshotOptions = { chunk: 1000, window: 32 };
 
 /**
@@ -45,6 +46,8 @@ export async function writeSnapshotRows(
 /**
  * The same, for rows already in the codec's form (a refresh has PostgreSQL encode them,
  * which saves building an object per row) and team counts computed by the caller.
+ * Throws GenerationGoneError when the generation is not open (before the HSETs) or was fenced
+ * meanwhile (after them); Error when a row repeats an entity already written to it.
  */
 export async function writeEncodedRows(
   redis: Redis,

@@ -8,7 +8,7 @@ import type { CacheStore } from '../store/types.js';
 import { readEncodedSnapshot } from './pg-snapshot.js';
 import { replayLog } from './replay.js';
 
-export class RefreshAborted extends Error {}
+class RefreshAborted extends Error {}
 
 /** A generation whose switch keeps finding itself behind gives up after this many catch-ups. */
 const MAX_SWITCH_ATTEMPTS = 20;
@@ -17,7 +17,10 @@ const MAX_SWITCH_ATTEMPTS = 20;
  * Rebuilds the store from PostgreSQL into a new generation and switches it in atomically.
  * Only the lock holder runs it; the lock is renewed while it runs, and the switch is
  * fenced by the lock token and the generation number, so a holder that stalled past its
- * lock cannot overwrite newer data.
+ * lock cannot overwrite newer data. Resolves `started: false` with the holder when another
+ * pod holds the lock. Throws RefreshAborted when the lock was lost, the switch was fenced or
+ * it stayed behind for MAX_SWITCH_ATTEMPTS; PostgreSQL and store errors pass through.
+ * The lock is released in every case.
  */
 export async function runRefresh(d: {
   config: Config;

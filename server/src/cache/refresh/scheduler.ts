@@ -80,6 +80,7 @@ export class RefreshScheduler {
     this.d.metrics.refreshLastSuccess.set(Date.parse(last.at) / 1000);
   }
 
+  /** Stops scheduling and waits for a refresh in progress to settle (its failure is ignored). */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);

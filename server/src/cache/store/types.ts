@@ -41,6 +41,7 @@ export interface CacheStore {
   readonly kind: 'redis' | 'memory';
   /** Meta of the current generation, or null when no snapshot was ever switched in. */
   meta(): Promise<GenerationMeta | null>;
+  /** One entity of the current generation by its id, or null (no such entity, or no generation). */
   getEntity(id: number): Promise<EntityState | null>;
   /**
    * Applies a run to the current generation and, when given, to a generation being
@@ -91,6 +92,7 @@ export interface CacheStore {
   switchGeneration(meta: GenerationMeta, lockToken: string | null): Promise<SwitchOutcome>;
   /** Entities of one team in the current generation, by ascending id. */
   listTeam(key: TeamKey): Promise<EntityState[]>;
+  /** Every team that has entities in the current generation (no order promised). */
   listTeams(): Promise<TeamKey[]>;
   /**
    * Streams the current generation in batches (for loading a pod's view) and resolves to
@@ -100,6 +102,7 @@ export interface CacheStore {
    * received and scans again, so it never keeps a mix of two generations.
    */
   scan(onBatch: (entities: EntityState[]) => void | Promise<void>, batchSize?: number): Promise<GenerationMeta | null>;
+  /** Entities and teams in the current generation (0 and 0 when there is none). */
   counts(): Promise<{ entities: number; teams: number }>;
   /** Removes every key of this cache (tests and operators). */
   clear(): Promise<void>;
