@@ -23,6 +23,8 @@ export type Pod = {
   crashes: string[];
   /** RSS of the current process once warm (WARM_MS after its start), bytes. */
   warmRss: number | null;
+  /** Starts that failed (the process exited before it was ready), each restarted like an orchestrator would. */
+  failedStarts: string[];
 };
 
 /** When a pod process counts as warm for the RSS check: started, loaded and under load for a while. */
@@ -60,6 +62,7 @@ export class SoakCluster {
         expectingExit: false,
         crashes: [],
         warmRss: null,
+        failedStarts: [],
       });
     }
     // The first pod migrates the schema; the others start once it exists.
@@ -72,6 +75,26 @@ export class SoakCluster {
     const url = new URL(PG_URL);
     url.port = String(this.refuseProxy.port);
     return url.toString();
+  }
+
+  /**
+   * Restarts a pod the way Kubernetes would: a process that exits before it is ready (today:
+   * PostgreSQL unreachable at start) is started again with backoff until one is ready. Each
+   * failed start is recorded and reported.
+   */
+  async restartPod(pod: Pod, deadlineMs = 120_000): Promise<void> {
+    const until = Date.now() + deadlineMs;
+    for (let delay = 500; ; delay = Math.min(delay * 2, 4_000)) {
+      try {
+        return await this.startPod(pod);
+      } catch (err) {
+        pod.failedStarts.push(
+          (err as Error).message.split('\n').find((l) => l.includes('start-up failed')) ?? 'exited early',
+        );
+        if (Date.now() > until) throw err;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
   }
 
   /** Starts (or restarts) a pod's process on its fixed port, so clients reconnect to the same address. */

@@ -79,7 +79,7 @@ export async function inject(cluster: SoakCluster, f: PlannedFault): Promise<Fau
       case 'pod-sigterm':
         await cluster.stopPod(pod, f.kind === 'pod-sigkill' ? 'SIGKILL' : 'SIGTERM');
         await sleep(Math.min(f.holdMs, 2_000));
-        await cluster.startPod(pod);
+        await cluster.restartPod(pod);
         break;
       case 'concurrent-refresh': {
         const other = cluster.pods[(f.target + 1) % cluster.pods.length] as Pod;

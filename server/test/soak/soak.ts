@@ -25,6 +25,8 @@ export type SoakReport = {
   /** Time from the last fault's end until views, Redis and PostgreSQL agreed, ms. */
   convergedAfterMs: number | null;
   rss: { pod: string; warmMb: number; endMb: number }[];
+  /** Pod starts that failed and were retried (a pod that cannot reach PostgreSQL at start exits today). */
+  failedStarts: string[];
   durationMs: number;
 };
 
@@ -100,6 +102,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       },
       convergedAfterMs: converged,
       rss,
+      failedStarts: cluster.pods.flatMap((p) => p.failedStarts.map((m) => `${p.name}: ${m}`)),
       durationMs: Date.now() - started,
     };
   } finally {
@@ -119,6 +122,7 @@ export function formatReport(r: SoakReport): string {
     `writes: ${r.attempts} sent, ${r.acknowledged} acknowledged; reads: ${r.reads.count} (${r.reads.failed} failed inside fault windows), p50/p99/max ${r.reads.p50}/${r.reads.p99}/${r.reads.max} ms`,
     `converged ${r.convergedAfterMs === null ? 'never' : `${r.convergedAfterMs} ms`} after the last fault; RSS ${r.rss.map((x) => `${x.pod} ${x.warmMb}→${x.endMb} MB`).join(', ')}`,
     `timeline: ${r.faults.map((f) => `${new Date(f.start).toISOString().slice(11, 23)} ${f.kind}#${f.target} ${f.end - f.start}ms`).join('; ')}`,
+    `failed starts retried: ${r.failedStarts.length}${r.failedStarts.length ? ` (${r.failedStarts.slice(0, 3).join('; ')})` : ''}`,
     `took ${Math.round(r.durationMs / 1000)} s`,
   ].join('\n');
 }
