@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXAMPLE_UPDATE } from '@sla/shared/example';
 import pg from 'pg';
 import { type App, bootstrap } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/platform/config.js';
@@ -128,14 +129,8 @@ export async function spawnPod(
   return { url, child, output: () => out, stdout: () => stdout, kill: (s = 'SIGKILL') => child.kill(s), exited };
 }
 
-export const UPDATE = {
-  entityName: 'user_activity_table',
-  entityType: 'table',
-  teamName: 'PGM',
-  tenantName: 'Data Engineering',
-  currentSla: 95.5,
-  status: 'Passed',
-} as const;
+/** The original design's example update, the one the API documents. */
+export const UPDATE = EXAMPLE_UPDATE;
 
 export async function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${url}${path}`, {
