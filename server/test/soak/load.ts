@@ -20,6 +20,11 @@ export type LoadRecord = {
   subscribers: { pod: string; ids: number[]; errors: string[] }[];
 };
 
+/** undici says only "fetch failed"; the cause (ECONNREFUSED, ECONNRESET, …) tells what happened. */
+const describeFetchError = (err: unknown): string => {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  return e.cause ? `${e.message}: ${e.cause.code ?? e.cause.message}` : e.message;
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TENANTS = ['Data Engineering', 'Analytics'];
 
@@ -133,7 +138,7 @@ export class Load {
           at: started,
           ms: Date.now() - started,
           status: 0,
-          error: (err as Error).message,
+          error: describeFetchError(err),
         });
         await sleep(200);
       }
@@ -168,7 +173,7 @@ export class Load {
         await res.arrayBuffer();
         this.record.reads.push({ pod: pod.name, what, at: started, ms: Date.now() - started, status: res.status });
       } catch (err) {
-        const error = (err as Error).message;
+        const error = describeFetchError(err);
         this.record.reads.push({ pod: pod.name, what, at: started, ms: Date.now() - started, status: 0, error });
       }
       await sleep(50 + this.rand() * 100);
