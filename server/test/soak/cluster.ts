@@ -27,6 +27,17 @@ export type Pod = {
   failedStarts: string[];
 };
 
+/** The pod's own start-up failure line (its JSON `msg`), from the output a failed start carries. */
+function startFailure(output: string): string {
+  for (const line of output.split('\n').reverse()) {
+    try {
+      const msg = (JSON.parse(line) as { msg?: unknown }).msg;
+      if (typeof msg === 'string' && msg.startsWith('start-up failed')) return msg;
+    } catch {}
+  }
+  return 'exited before it was ready';
+}
+
 /** When a pod process counts as warm for the RSS check: started, loaded and under load for a while. */
 const WARM_MS = 10_000;
 
@@ -88,9 +99,7 @@ export class SoakCluster {
       try {
         return await this.startPod(pod);
       } catch (err) {
-        pod.failedStarts.push(
-          (err as Error).message.split('\n').find((l) => l.includes('start-up failed')) ?? 'exited early',
-        );
+        pod.failedStarts.push(startFailure((err as Error).message));
         if (Date.now() > until) throw err;
         await new Promise((r) => setTimeout(r, delay));
       }
