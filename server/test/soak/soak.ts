@@ -24,7 +24,8 @@ export type SoakReport = {
   reads: { count: number; failed: number; p50: number; p99: number; max: number };
   /** Time from the last fault's end until views, Redis and PostgreSQL agreed, ms. */
   convergedAfterMs: number | null;
-  rss: { pod: string; warmMb: number; endMb: number }[];
+  /** warmMb is null for a process restarted too late to be warm before the end (no growth to measure). */
+  rss: { pod: string; warmMb: number | null; endMb: number }[];
   /** Pod starts that failed and were retried (a pod that cannot reach PostgreSQL at start exits today). */
   failedStarts: string[];
   durationMs: number;
@@ -83,9 +84,14 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     await sleep(2_000); // subscribers receive the last changes
     problems.push(...(await checkRecord(cluster, load.record, events)));
     // Each process against itself: a restarted pod's baseline is its new process once warm.
-    const rss = cluster.pods.map((p) => ({ pod: p.name, warmMb: mb(p.warmRss), endMb: mb(cluster.rss(p)) }));
+    const rss = cluster.pods.map((p) => ({
+      pod: p.name,
+      warmMb: p.warmRss === null ? null : mb(p.warmRss),
+      endMb: mb(cluster.rss(p)),
+    }));
     for (const r of rss)
-      if (r.endMb > r.warmMb + 50) problems.push(`${r.pod} RSS grew from ${r.warmMb} MB to ${r.endMb} MB`);
+      if (r.warmMb !== null && r.endMb > r.warmMb + 50)
+        problems.push(`${r.pod} RSS grew from ${r.warmMb} MB to ${r.endMb} MB`);
     const ms = load.record.reads.map((s) => s.ms).sort((a, b) => a - b);
     return {
       seed: o.seed,
@@ -120,7 +126,7 @@ export function formatReport(r: SoakReport): string {
     ...r.problems.map((p) => `  ✗ ${p}`),
     `faults: ${[...kinds].map(([k, n]) => `${k}×${n}`).join(', ')}`,
     `writes: ${r.attempts} sent, ${r.acknowledged} acknowledged; reads: ${r.reads.count} (${r.reads.failed} failed inside fault windows), p50/p99/max ${r.reads.p50}/${r.reads.p99}/${r.reads.max} ms`,
-    `converged ${r.convergedAfterMs === null ? 'never' : `${r.convergedAfterMs} ms`} after the last fault; RSS ${r.rss.map((x) => `${x.pod} ${x.warmMb}→${x.endMb} MB`).join(', ')}`,
+    `converged ${r.convergedAfterMs === null ? 'never' : `${r.convergedAfterMs} ms`} after the last fault; RSS ${r.rss.map((x) => `${x.pod} ${x.warmMb ?? 'not yet warm'}→${x.endMb} MB`).join(', ')}`,
     `timeline: ${r.faults.map((f) => `${new Date(f.start).toISOString().slice(11, 23)} ${f.kind}#${f.target} ${f.end - f.start}ms`).join('; ')}`,
     `failed starts retried: ${r.failedStarts.length}${r.failedStarts.length ? ` (${r.failedStarts.slice(0, 3).join('; ')})` : ''}`,
     `took ${Math.round(r.durationMs / 1000)} s`,
