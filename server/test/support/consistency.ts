@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { App } from '../../src/bootstrap.js';
 import { cacheKeys } from '../../src/cache/redis/keys.js';
 import { decodeEntity } from '../../src/cache/store/codec.js';
+import type { EntityState } from '../../src/domain/entity.js';
 import { PG_URL } from './app.js';
 
 export type EntityFacts = { version: number; currentSla: number; status: string };
@@ -35,20 +36,24 @@ export async function pgChangeIds(schema: string): Promise<number[]> {
   }
 }
 
+/** Every entity of the current Redis generation under `prefix`, decoded (none when there is no generation). */
+export async function currentGeneration(redis: Redis, prefix: string): Promise<EntityState[]> {
+  const keys = cacheKeys(prefix);
+  const gen = await redis.get(keys.current);
+  if (!gen) return [];
+  return Object.values(await redis.hgetall(keys.entities(Number(gen)))).map(decodeEntity);
+}
+
 /** The current generation's entities in Redis. */
 export async function redisEntities(url: string, prefix: string): Promise<Map<number, EntityFacts>> {
   const redis = new Redis(url, { lazyConnect: true });
   await redis.connect();
   try {
-    const keys = cacheKeys(prefix);
-    const gen = await redis.get(keys.current);
-    if (!gen) return new Map();
-    const all = await redis.hgetall(keys.entities(Number(gen)));
     return new Map(
-      Object.values(all).map((text) => {
-        const e = decodeEntity(text);
-        return [e.id, { version: e.version, currentSla: e.currentSla, status: e.status }];
-      }),
+      (await currentGeneration(redis, prefix)).map((e) => [
+        e.id,
+        { version: e.version, currentSla: e.currentSla, status: e.status },
+      ]),
     );
   } finally {
     redis.disconnect();

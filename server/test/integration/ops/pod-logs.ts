@@ -2,10 +2,9 @@ import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { type App, bootstrap } from '../../../src/bootstrap.js';
 import { createRedisClient, waitForReady } from '../../../src/cache/redis/client.js';
-import { cacheKeys } from '../../../src/cache/redis/keys.js';
-import { decodeEntity } from '../../../src/cache/store/codec.js';
 import { loadConfig } from '../../../src/platform/config.js';
 import { getJson, PG_URL, type TestEnv } from '../../support/app.js';
+import { currentGeneration } from '../../support/consistency.js';
 import { uniquePrefix } from '../../support/ids.js';
 
 export type LogEntry = { level: number; msg: string; [field: string]: unknown };
@@ -64,14 +63,5 @@ export async function adminClient(url: string, tlsCaFile?: string): Promise<Redi
 
 /** Entity name -> current SLA in the current Redis generation under `prefix`. */
 export async function redisSlas(redis: Redis, prefix: string): Promise<Map<string, number>> {
-  const keys = cacheKeys(prefix);
-  const gen = await redis.get(keys.current);
-  if (!gen) return new Map();
-  const all = await redis.hgetall(keys.entities(Number(gen)));
-  return new Map(
-    Object.values(all).map((text) => {
-      const e = decodeEntity(text);
-      return [e.entityName, e.currentSla];
-    }),
-  );
+  return new Map((await currentGeneration(redis, prefix)).map((e) => [e.entityName, e.currentSla]));
 }
