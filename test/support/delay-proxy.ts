@@ -1,5 +1,5 @@
-import { once } from 'node:events';
 import net from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 /** Added latency per direction, in ms: `toServer` holds what the client sends, `toClient` the replies. */
 export type Delay = { toServer: number; toClient: number };
@@ -74,12 +74,9 @@ export async function startDelayProxy(
     delayedPipe(client, upstream, () => delay.toServer);
     delayedPipe(upstream, client, () => delay.toClient);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('proxy has no port');
+  const port = await listenOnLoopback(server);
   return {
-    port: address.port,
+    port,
     setDelay,
     close: async () => {
       for (const socket of open) socket.destroy();

@@ -5,6 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
+import { listenOnLoopback } from './listen.js';
 
 export type RedisServerOptions = {
   /** requirepass: clients must AUTH (the URL carries it). */
@@ -46,12 +47,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
+  const port = await listenOnLoopback(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port assigned');
-  return address.port;
+  return port;
 }
 
 /** Starts a throwaway redis-server (no persistence) on a free port and waits for it to answer. */

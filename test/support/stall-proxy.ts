@@ -1,5 +1,5 @@
-import { once } from 'node:events';
 import net from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 export type StallProxy = {
   port: number;
@@ -60,8 +60,7 @@ export async function startStallProxy(targetPort: number, targetHost = '127.0.0.
     closed(client, upstream);
     closed(upstream, client);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  const port = await listenOnLoopback(server);
 
   const stall = () => {
     stalled = true;
@@ -79,7 +78,7 @@ export async function startStallProxy(targetPort: number, targetHost = '127.0.0.
       };
     });
   return {
-    port: (server.address() as net.AddressInfo).port,
+    port,
     stall,
     stallAfterSent: (marker) => arm(marker, false),
     stallBeforeSent: (marker) => arm(marker, true),

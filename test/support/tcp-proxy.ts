@@ -1,5 +1,5 @@
-import { once } from 'node:events';
 import net from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 export type TcpProxy = {
   /** Connect here instead of the target. */
@@ -43,13 +43,10 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     client.pipe(upstream);
     upstream.pipe(client);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('proxy has no port');
+  const listening = await listenOnLoopback(server);
 
   return {
-    port: address.port,
+    port: listening,
     cut,
     pause: () => {
       paused = true;
