@@ -6,8 +6,8 @@ import { readGuard } from './auth/read-guard.js';
 import { SessionSigner } from './auth/session.js';
 import { CacheCoordinator } from './cache/coordinator.js';
 import { collectRedisMetrics } from './cache/status.js';
-import { migrate, openOrm } from './db/orm.js';
-import { type Db, sqlRunner } from './db/sql.js';
+import { connectDatabase } from './db/connect.js';
+import type { Db } from './db/sql.js';
 import { demoToken, startDemo } from './demo/demo.js';
 import type { LogRun } from './domain/change.js';
 import type { HttpDeps } from './http/deps.js';
@@ -72,12 +72,22 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       { database: config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : `embedded (${config.DATA_DIR})` },
       'opening database',
     );
-    const { orm, close: closeOrm } = await openOrm(dbCfg, log);
-    cleanups.push(closeOrm);
-    await migrate(orm, dbCfg, log);
-    const db = sqlRunner(orm);
+    // Behind a gate: PostgreSQL unreachable at start is waited for (retried), not fatal —
+    // the pod serves from Redis meanwhile and ingest answers 503 (see db/connect.ts).
+    const connection = connectDatabase(dbCfg, log, async (opened) => {
+      if (config.demo) await import('./demo/seed.js').then((m) => m.seedIfEmpty(opened, log));
+    });
+    cleanups.push(connection.close);
+    const db = connection.gate;
     const metrics = createMetrics();
-    const cache = new CacheCoordinator({ config, db, log, metrics });
+    const cache = new CacheCoordinator({
+      config,
+      db,
+      log,
+      metrics,
+      databaseOpened: connection.opened,
+      databaseAvailable: () => db.available,
+    });
     cleanups.push(() => cache.close());
     let draining = false;
     const idempotencyTtlMs = config.INGEST_IDEMPOTENCY_TTL_HOURS * 3_600_000;
@@ -104,8 +114,6 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       readModel: { view: cache.view, sql: db.sql, metrics, staleAfterMinutes: config.STALE_AFTER_MINUTES },
       auth: { readToken: config.READ_TOKEN, sessions },
     });
-    if (config.demo) await import('./demo/seed.js').then((m) => m.seedIfEmpty(db, log));
-    await cache.start();
     const http: HttpDeps = {
       config,
       log,
@@ -128,6 +136,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
           redisConfigured: cache.redis !== null,
           mode: cache.mode,
           initialized: cache.isInitialized,
+          waiting: cache.waitingForData,
           entities: cache.view.size,
           lastChangeId: cache.follower.applied,
         }),
@@ -142,6 +151,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     const address = server.address() as AddressInfo;
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    log.info({ url }, 'listening (ready once the cache is loaded)');
     cleanups.push(async () => {
       // Order matters: stop taking work and end streams (readiness 503, SSE cut, WebSocket
       // clients told to reconnect, keep-alive sockets closed after their response), let
@@ -151,8 +161,11 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       await writer.idle();
       await closeHttp(Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 1_000));
     });
+    // The embedded database is in-process: failing to open it (its directory held by another process) is fatal.
+    if (!config.DATABASE_URL) await connection.opened;
+    await cache.start();
     if (config.demo) cleanups.push(startDemo(url, demoPollerToken, config, cache.view, log));
-    log.info({ url, mode: cache.mode }, 'listening');
+    log.info({ url, mode: cache.mode }, 'ready');
     let closing: Promise<void> | null = null;
     const deps: Services = { config, log, db, cache, writer, metrics, router };
     return { url, deps, close: () => (closing ??= closeAll()) };

@@ -25,6 +25,11 @@ export const ZCacheStatus = z.object({
   lockHolder: z.string().nullable(),
   /** The change log's epoch (the first part of a change cursor); null before it is known. */
   logEpoch: z.string().nullable(),
+  /**
+   * PostgreSQL as this pod last found it. `unavailable`: reads are served from the cache,
+   * while ingest and history (which need PostgreSQL) answer 503 until it returns.
+   */
+  database: z.enum(['ok', 'unavailable']),
 });
 export type CacheStatus = z.infer<typeof ZCacheStatus>;
 

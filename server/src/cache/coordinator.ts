@@ -4,6 +4,7 @@ import type { ChangeFeed } from '../changelog/feed.js';
 import type { ChangeFollower } from '../changelog/follower.js';
 import type { Db } from '../db/sql.js';
 import { type LogRun, toChangeRun } from '../domain/change.js';
+import { sleep } from '../platform/backoff.js';
 import type { Config } from '../platform/config.js';
 import { every } from '../platform/every.js';
 import type { Metrics } from '../platform/metrics.js';
@@ -12,7 +13,7 @@ import { KnownState } from './known-state.js';
 import { MemoryRefreshLock } from './lock/memory-lock.js';
 import { RedisRefreshLock } from './lock/redis-lock.js';
 import type { LogIdentity } from './log-identity.js';
-import { LogMirror } from './log-mirror.js';
+import { LogMirror, type ViewSource } from './log-mirror.js';
 import { parseMessage, ZRefreshMessage } from './messages.js';
 import { enterMemory, enterRedis, syncRedis } from './modes.js';
 import { changesChannel, refreshChannel } from './redis/keys.js';
@@ -23,12 +24,23 @@ import { MemoryStore } from './store/memory-store.js';
 import { writeThrough } from './write-through.js';
 
 export type CacheMode = 'redis' | 'memory';
-export type CacheDeps = { config: Config; db: Db; log: Logger; metrics: Metrics };
+export type CacheDeps = {
+  config: Config;
+  db: Db;
+  log: Logger;
+  metrics: Metrics;
+  /** Resolves once PostgreSQL was reached (and migrated); absent when it already was. */
+  databaseOpened?: Promise<void>;
+  /** Whether PostgreSQL answered the pod's last query (for status; absent: assumed). */
+  databaseAvailable?: () => boolean;
+};
 
 /** Log tail reads (the safety net under pub/sub, memory mode's only feed) and Redis sync, every second. */
 const POLL_MS = 1_000;
 /** How often a pod checks the log's identity in PostgreSQL (an epoch another pod minted, a head gone back). */
 const IDENTITY_MS = 30_000;
+/** How long start waits for a first PostgreSQL connection before it serves from Redis alone. */
+const DATABASE_START_WAIT_MS = 4_000;
 
 /**
  * The redis/memory state machine of one pod. It keeps the in-process view (which serves
@@ -53,6 +65,8 @@ export class CacheCoordinator {
   private readonly known = new KnownState();
   private initialized = false;
   private closed = false;
+  /** Where the view was loaded from at start (null before). */
+  viewSource: ViewSource | null = null;
   private stops: (() => void)[] = [];
   private entering: Promise<void> | null = null;
 
@@ -102,6 +116,11 @@ export class CacheCoordinator {
     return this.modeState.mode;
   }
 
+  /** True while start finds neither PostgreSQL nor a usable Redis cache (it keeps retrying). */
+  get waitingForData(): boolean {
+    return this.mirror.waiting;
+  }
+
   /** True once `start` has resolved (the view is loaded and a mode chosen). */
   get isInitialized(): boolean {
     return this.initialized;
@@ -110,12 +129,24 @@ export class CacheCoordinator {
   /** Resolves when the view has been loaded once. */
   whenLoaded = (): Promise<void> => this.mirror.whenLoaded();
 
-  /** Loads the view, picks a mode and starts the background tasks; resolves when the pod can serve. */
+  /**
+   * Loads the view (from Redis when it is current, else from PostgreSQL; see
+   * LogMirror.start), picks a mode and starts the background tasks; resolves when the
+   * pod can serve reads. With PostgreSQL away it serves from Redis; with neither it
+   * waits, retrying, until one comes (or `close`).
+   */
   async start(): Promise<void> {
-    const { log } = this.d;
-    const connected = this.redis ? await this.redis.waitUntilUp(3_000) : false;
-    await this.mirror.start();
-    if (connected) await this.enterRedis().catch((err) => log.warn({ err }, 'redis not usable at start'));
+    const { log, databaseOpened } = this.d;
+    if (this.redis) await this.redis.waitUntilUp(3_000);
+    await Promise.race([databaseOpened ?? Promise.resolve(), sleep(DATABASE_START_WAIT_MS)]);
+    const source = await this.mirror.start(() => (this.redis?.isUp ? this.redis.bulkStore : null));
+    if (source === null) return;
+    this.viewSource = source;
+    // Loaded without PostgreSQL: once it answers, the log's identity is checked at once (not in 30 s).
+    void databaseOpened?.then(() =>
+      this.identity.verify(this.follower.applied).catch((err) => log.warn({ err }, 'log identity check failed')),
+    );
+    if (this.redis?.isUp) await this.enterRedis().catch((err) => log.warn({ err }, 'redis not usable at start'));
     if (this.mode !== 'redis') await this.enterMemory(this.redis ? 'redis unavailable at start' : 'REDIS_URL not set');
     const onError = (err: unknown) =>
       log.debug({ err: (err as Error).message }, 'background cache task failed; will retry');
@@ -129,7 +160,7 @@ export class CacheCoordinator {
     await this.known.refresh(this.refreshTarget());
     this.refresher.start(this.mode === 'redis');
     this.initialized = true;
-    log.info({ mode: this.mode, entities: this.view.size, lastChangeId: this.follower.applied }, 'cache ready');
+    log.info({ mode: this.mode, source, entities: this.view.size, lastChangeId: this.follower.applied }, 'cache ready');
   }
 
   /**
@@ -163,6 +194,7 @@ export class CacheCoordinator {
       lastChangeAt: this.mirror.lastChangeAt,
       lastRefresh: this.refresher.last,
       logEpoch: this.identity.epoch,
+      databaseAvailable: this.d.databaseAvailable?.() ?? true,
       metrics: this.d.metrics,
     });
   }

@@ -2,11 +2,15 @@ import type { ChangeFeed } from '../changelog/feed.js';
 import type { ChangeFollower } from '../changelog/follower.js';
 import { readChanges } from '../changelog/log.js';
 import type { Db } from '../db/sql.js';
+import type { LogChange } from '../domain/change.js';
 import type { EntityView } from '../readmodel/view.js';
 import { readSnapshot } from './refresh/pg-snapshot.js';
+import type { CacheStore, GenerationMeta } from './store/types.js';
 
 /** Changes read into the replay ring at start-up. */
 const RING_PRIME = 10_000;
+/** Entities per bulk read when loading from Redis (one script call, one page of the hash). */
+const REDIS_BATCH = 5_000;
 
 /**
  * Fills a pod's view from one consistent PostgreSQL snapshot, sets the follower at the
@@ -27,4 +31,30 @@ export async function loadViewFromPostgres(
   });
   feed.prime(await readChanges(db.sql, Math.max(0, head - RING_PRIME), RING_PRIME, head), head);
   follower.start(head);
+}
+
+/**
+ * Fills a pod's view from the shared cache's current generation (`store` should be on a
+ * connection of its own: the reads are bulk) and sets the follower at the generation's
+ * watermark, from which the caller catches up. The replay ring is anchored there too,
+ * holding `recent` (the newest changes up to the watermark, ascending; may be empty),
+ * so resuming subscribers before it are served from the log. Returns the generation's
+ * meta, or null when there is none (the view is then left empty).
+ * @throws GenerationGoneError when the generation was switched out mid-read (read again).
+ */
+export async function loadViewFromCache(
+  store: CacheStore,
+  view: EntityView,
+  feed: ChangeFeed,
+  follower: ChangeFollower,
+  recent: (upTo: number) => Promise<readonly LogChange[]> = async () => [],
+): Promise<GenerationMeta | null> {
+  view.reset();
+  const meta = await store.scan((batch) => {
+    for (const e of batch) view.apply(e);
+  }, REDIS_BATCH);
+  if (!meta) return null;
+  feed.prime(await recent(meta.appliedChangeId), meta.appliedChangeId);
+  follower.start(meta.appliedChangeId);
+  return meta;
 }

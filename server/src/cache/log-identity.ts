@@ -44,6 +44,15 @@ export class LogIdentity {
     return this.current;
   }
 
+  /**
+   * Takes the epoch of the Redis generation a pod loaded while PostgreSQL could not be
+   * asked (no-op once an epoch is known). `verify`, once PostgreSQL answers, adopts the
+   * log's own epoch and reloads if it differs.
+   */
+  assume(epoch: string): void {
+    this.current ??= epoch;
+  }
+
   /** Judges Redis's current generation against this log whose newest change id is `head`. */
   judge(meta: GenerationMeta, head: number): Verdict {
     if (!meta.epoch || meta.epoch !== this.current) return 'foreign';

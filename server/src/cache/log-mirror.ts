@@ -1,14 +1,26 @@
 import type { Logger } from 'pino';
 import { ChangeFeed } from '../changelog/feed.js';
 import { ChangeFollower, type Delivery } from '../changelog/follower.js';
-import { readChanges } from '../changelog/log.js';
+import { logHead, readChanges } from '../changelog/log.js';
 import type { Db } from '../db/sql.js';
 import { entityOf, type LogRun } from '../domain/change.js';
+import { backoffMs, sleep } from '../platform/backoff.js';
+import { isDatabaseUnavailable } from '../platform/errors.js';
 import type { Metrics } from '../platform/metrics.js';
 import { EntityView } from '../readmodel/view.js';
-import { loadViewFromPostgres } from './load-view.js';
+import { loadViewFromCache, loadViewFromPostgres } from './load-view.js';
 import { LogIdentity } from './log-identity.js';
 import { parseMessage, ZChangesMessage } from './messages.js';
+import { type CacheStore, GenerationGoneError, type GenerationMeta } from './store/types.js';
+
+/** Where a pod's view was loaded from at start. */
+export type ViewSource = 'redis' | 'postgres';
+
+/**
+ * A Redis generation further behind the log's head than this is "stale": loading it and
+ * catching up would read more of the log than the snapshot it saves.
+ */
+const STALE_AFTER_CHANGES = 10_000;
 
 /** A promise and its resolve function (Node 20 has no Promise.withResolvers). */
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -42,8 +54,11 @@ export class LogMirror {
   readonly identity: LogIdentity;
   /** Received-at (epoch ms) of the newest delivered change. */
   lastChangeAt = 0;
+  /** True while `start` found neither PostgreSQL nor a usable Redis cache and is retrying. */
+  waiting = false;
   private isLoaded = false;
   private stopped = false;
+  private readonly stopping = new AbortController();
   private loading = deferred();
 
   constructor(private readonly d: LogMirrorDeps) {
@@ -73,10 +88,31 @@ export class LogMirror {
     return this.isLoaded ? Promise.resolve() : this.loading.promise;
   }
 
-  /** Reads (or mints) the log's epoch, loads the view from PostgreSQL and catches up. */
-  async start(): Promise<void> {
-    await this.identity.load();
-    await this.load();
+  /**
+   * Loads the view and catches up. From the shared cache (`shared()`, null when Redis is
+   * unset or unreachable) when its current generation is of this log and not stale — or,
+   * while PostgreSQL is unreachable, of any known log (checked once PostgreSQL answers);
+   * from a PostgreSQL snapshot otherwise. With neither available it waits, retrying with
+   * backoff, until one is (or `stop`). Resolves to where the view came from (null: stopped).
+   */
+  async start(shared: () => CacheStore | null): Promise<ViewSource | null> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      const from = await this.loadFromBest(shared());
+      if (from) {
+        this.waiting = false;
+        this.markLoaded();
+        // PostgreSQL away: the 1 s catch-up and the identity check pick up once it answers.
+        await this.follower.catchUp().catch((err) => {
+          if (!isDatabaseUnavailable(err)) throw err;
+        });
+        return from;
+      }
+      if (attempt === 1)
+        this.d.log.warn('neither PostgreSQL nor a current Redis cache is reachable: not ready, retrying');
+      this.waiting = true;
+      await sleep(backoffMs(attempt, 500, 5_000), this.stopping.signal);
+    }
+    return null;
   }
 
   /** This pod's own committed run: delivered at once (after the reuse check, see LogIdentity). */
@@ -105,9 +141,60 @@ export class LogMirror {
 
   private async load(): Promise<void> {
     await loadViewFromPostgres(this.d.db, this.view, this.feed, this.follower);
+    this.markLoaded();
+    await this.follower.catchUp();
+  }
+
+  private markLoaded(): void {
     this.isLoaded = true;
     this.loading.resolve();
-    await this.follower.catchUp();
+  }
+
+  /** One start attempt; null when neither source can serve now. */
+  private async loadFromBest(store: CacheStore | null): Promise<ViewSource | null> {
+    const head = await this.readLog();
+    const meta = store ? await store.meta().catch(() => null) : null;
+    if (store && meta && this.usable(meta, head)) {
+      try {
+        const loaded = await loadViewFromCache(store, this.view, this.feed, this.follower);
+        if (loaded?.epoch) {
+          if (head === null) this.identity.assume(loaded.epoch);
+          this.d.log.info(
+            { generation: loaded.generation, entities: this.view.size, watermark: loaded.appliedChangeId },
+            'view loaded from the redis cache',
+          );
+          return 'redis';
+        }
+      } catch (err) {
+        // Switched out mid-read, or Redis went away: the next attempt chooses again.
+        if (!(err instanceof GenerationGoneError))
+          this.d.log.warn({ err: (err as Error).message }, 'loading the view from redis failed');
+        this.view.reset();
+        this.follower.reset();
+        if (head === null) return null;
+      }
+    }
+    if (head === null) return null;
+    await loadViewFromPostgres(this.d.db, this.view, this.feed, this.follower);
+    return 'postgres';
+  }
+
+  /** The log's head, its epoch read (or minted) on the way; null while PostgreSQL is unavailable. */
+  private async readLog(): Promise<number | null> {
+    try {
+      await this.identity.load();
+      return await logHead(this.d.db.sql);
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) return null;
+      throw err;
+    }
+  }
+
+  /** Whether a generation may seed the view: of this log and recent, or (PostgreSQL away) of a known log. */
+  private usable(meta: GenerationMeta, head: number | null): boolean {
+    if (!meta.epoch) return false;
+    if (head === null) return true;
+    return this.identity.judge(meta, head) === 'current' && head - meta.appliedChangeId <= STALE_AFTER_CHANGES;
   }
 
   /**
@@ -133,6 +220,7 @@ export class LogMirror {
   /** Ends a reload's retries (shutdown). */
   stop(): void {
     this.stopped = true;
+    this.stopping.abort();
   }
 
   /**

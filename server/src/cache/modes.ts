@@ -4,9 +4,10 @@ import type { ChangeFollower } from '../changelog/follower.js';
 import { logHead } from '../changelog/log.js';
 import type { Db } from '../db/sql.js';
 import type { Config } from '../platform/config.js';
+import { isDatabaseUnavailable } from '../platform/errors.js';
 import type { EntityView } from '../readmodel/view.js';
 import type { MemoryRefreshLock } from './lock/memory-lock.js';
-import type { LogIdentity } from './log-identity.js';
+import type { LogIdentity, Verdict } from './log-identity.js';
 import type { RedisLink } from './redis/link.js';
 import { replayLog } from './refresh/replay.js';
 import type { MemoryStore } from './store/memory-store.js';
@@ -39,10 +40,18 @@ type RedisDeps = Common & { redis: RedisLink; refresh: (trigger: string) => Prom
  */
 export async function enterRedis(d: RedisDeps): Promise<void> {
   const { redis, identity } = d;
-  await d.follower.catchUp();
+  await d.follower.catchUp().catch(ifDatabaseDown(undefined));
   let meta = await redis.store.meta();
   let why = 'redis had no cache';
-  let verdict = meta ? identity.judge(meta, await logHead(d.db.sql)) : 'current';
+  // PostgreSQL away: a generation of this pod's epoch is taken as it is (nothing newer can be committed meanwhile).
+  const head = await logHead(d.db.sql).catch(ifDatabaseDown(null));
+  let verdict: Verdict = !meta
+    ? 'current'
+    : head === null
+      ? meta.epoch === identity.epoch
+        ? 'current'
+        : 'foreign'
+      : identity.judge(meta, head);
   if (meta && verdict === 'restored') {
     await identity.replaced(`redis watermark ${meta.appliedChangeId} is ahead of the change log's head`);
     // A new epoch was minted: the generation belongs to the replaced log now.
@@ -58,7 +67,8 @@ export async function enterRedis(d: RedisDeps): Promise<void> {
     meta = await redis.store.meta();
     if (!meta || meta.epoch !== identity.epoch) throw new Error('redis cache is still being rebuilt by another pod');
   }
-  await replayLog(d.db.sql, redis.store, meta.appliedChangeId, d.follower.applied);
+  if (meta.appliedChangeId < d.follower.applied)
+    await replayLog(d.db.sql, redis.store, meta.appliedChangeId, d.follower.applied);
   if (!redis.isUp) return;
   d.state.mode = 'redis';
   d.onModeChanged();
@@ -91,6 +101,14 @@ export async function syncRedis(d: RedisDeps & { enterRedis: () => Promise<void>
   if (meta.appliedChangeId < d.follower.applied)
     await replayLog(d.db.sql, redis.store, meta.appliedChangeId, d.follower.applied);
 }
+
+/** A rejection handler: `fallback` when PostgreSQL is unavailable, any other error rethrown. */
+const ifDatabaseDown =
+  <T>(fallback: T) =>
+  (err: unknown): T => {
+    if (isDatabaseUnavailable(err)) return fallback;
+    throw err;
+  };
 
 /** Waits for a generation of `epoch` to be current (another pod's refresh). */
 async function waitForGeneration(

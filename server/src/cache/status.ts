@@ -17,6 +17,8 @@ export type StatusSource = {
   lastChangeAt: number;
   lastRefresh: LastRefresh | null;
   logEpoch: string | null;
+  /** PostgreSQL as the pod's own queries last found it (db/gate.ts `available`). */
+  databaseAvailable: boolean;
   metrics: Metrics;
 };
 
@@ -50,6 +52,7 @@ export async function cacheStatus(s: StatusSource): Promise<CacheStatus> {
     lastRefresh: s.lastRefresh,
     lockHolder: holder,
     logEpoch: s.logEpoch,
+    database: s.databaseAvailable ? 'ok' : 'unavailable',
   };
 }
 

@@ -128,8 +128,15 @@ export async function openOrm(cfg: DbConfig, log: Logger): Promise<{ orm: Orm; c
   }
 }
 
+/** A connection of its own (schema creation, the migration lock), bounded like the pool's. */
+const sideClient = (url: string, queryTimeoutMs: number) =>
+  new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: queryTimeoutMs });
+
+/** Migrations of another pod may hold the lock this long before this pod gives up and retries. */
+const MIGRATION_WAIT_MS = 120_000;
+
 async function ensureSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
+  const client = sideClient(url, 10_000);
   client.on('error', () => undefined); // the query in flight rejects with it
   await client.connect();
   try {
@@ -139,6 +146,19 @@ async function ensureSchema(url: string, schema: string): Promise<void> {
     if ((err as { code?: string }).code !== '23505') throw err;
   } finally {
     await client.end();
+  }
+}
+
+/** True when every migration of `migrationsList` is recorded as executed in `schema`. */
+async function allApplied(client: pg.Client, schema: string | undefined): Promise<boolean> {
+  const table = schema ? `"${schema.replaceAll('"', '')}".mikro_orm_migrations` : 'mikro_orm_migrations';
+  try {
+    const { rows } = await client.query<{ name: string }>(`SELECT name FROM ${table}`);
+    const done = new Set(rows.map((r) => r.name));
+    return migrationsList.every((m) => done.has(m.name));
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P01') return false; // no table yet: a first start
+    throw err;
   }
 }
 
@@ -159,10 +179,13 @@ export async function migrate(orm: Orm, cfg: DbConfig, log: Logger): Promise<voi
     }
   };
   if (!cfg.databaseUrl) return run();
-  const client = new pg.Client({ connectionString: cfg.databaseUrl });
+  const client = sideClient(cfg.databaseUrl, MIGRATION_WAIT_MS);
   client.on('error', () => undefined); // the query in flight rejects with it
   await client.connect();
   try {
+    // Nothing pending (every start but the first after an upgrade): skip the migrator, whose
+    // catalog queries would cost more than everything else a pod reads at start from Redis.
+    if (await allApplied(client, cfg.schema)) return;
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await run();
   } finally {

@@ -14,6 +14,8 @@ export type HealthSource = {
     redisConfigured: boolean;
     mode: 'redis' | 'memory';
     initialized: boolean;
+    /** Not initialised because neither PostgreSQL nor a usable Redis cache answers yet. */
+    waiting: boolean;
     entities: number;
     lastChangeId: number;
   };
@@ -45,7 +47,10 @@ async function databaseCheck(h: HealthSource, log: Logger): Promise<Check> {
 
 function readiness(h: HealthSource): { ready: boolean; reason?: string } {
   if (h.draining()) return { ready: false, reason: 'draining' };
-  if (!h.cache().initialized) return { ready: false, reason: 'cache not initialised' };
+  const cache = h.cache();
+  if (cache.waiting)
+    return { ready: false, reason: 'waiting for PostgreSQL or Redis: neither can serve the cache yet' };
+  if (!cache.initialized) return { ready: false, reason: 'cache not initialised' };
   return { ready: true };
 }
 

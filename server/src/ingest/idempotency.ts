@@ -93,6 +93,8 @@ export function forgetExpiredKeys(db: { sql: Sql }, ttlMs: number, log: Logger):
       const n = await forgetExpired(db.sql);
       if (n > 0) log.debug({ n }, 'expired idempotency keys deleted');
     },
-    (err) => log.warn({ err }, 'deleting expired idempotency keys failed; the next run retries'),
+    // One line, no stack: the usual cause is PostgreSQL being away, which the pod reports elsewhere.
+    (err) =>
+      log.warn({ error: (err as Error).message }, 'deleting expired idempotency keys failed; the next run retries'),
   );
 }

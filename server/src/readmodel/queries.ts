@@ -91,17 +91,20 @@ export function summarize(view: EntityView, worstN: number, staleBefore: number,
       tenantStale += stale;
       teams.push({ teamName: team.teamName, ...toRollup(team.counters, stale), worst });
     }
-    teams.sort(worstFirst);
+    // Ties by name, so every pod answers alike whatever order its view was loaded in.
+    teams.sort((a, b) => worstFirst(a, b) || byName(a.teamName, b.teamName));
     staleAll += tenantStale;
     const worst = teams
       .flatMap((t) => t.worst)
-      .sort((a, b) => b.slaTarget - b.currentSla - (a.slaTarget - a.currentSla))
+      .sort((a, b) => b.slaTarget - b.currentSla - (a.slaTarget - a.currentSla) || a.id - b.id)
       .slice(0, worstN);
     tenants.push({ tenantName: tenant.tenantName, ...toRollup(tenant.counters, tenantStale), teams, worst });
   }
-  tenants.sort(worstFirst);
+  tenants.sort((a, b) => worstFirst(a, b) || byName(a.tenantName, b.tenantName));
   return { overall: toRollup(view.counters, staleAll), tenants, staleAfterMinutes };
 }
+
+const byName = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 
 /** The filter choices of the dashboard: tenants (by name) with their sorted team names, and the entity types. */
 export function facets(view: EntityView) {

@@ -79,11 +79,13 @@ const BUNDLE = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
  * until it is ready. The child is Node itself (no wrapper process), so its pid is the pod's.
  * `bundle`: the production bundle, started as the image starts it; otherwise the sources
  * through tsx. `nodeArgs`: extra Node flags (e.g. --cpu-prof, which NODE_OPTIONS refuses).
+ * `until: 'live'` returns once the pod answers its liveness probe (for pods expected not to
+ * become ready).
  */
 export async function spawnPod(
   env: TestEnv,
   timeoutMs = 60_000,
-  opts: { bundle?: boolean; nodeArgs?: string[] } = {},
+  opts: { bundle?: boolean; nodeArgs?: string[]; until?: 'ready' | 'live' } = {},
 ): Promise<PodProcess> {
   const { freePort } = await import('../../../test/support/redis-server.js');
   // A fixed PORT in `env` restarts a pod at the same address (clients reconnect to it).
@@ -115,7 +117,7 @@ export async function spawnPod(
   const until = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`pod exited early:\n${out}`);
-    const ok = await fetch(`${url}/api/health/ready`).then(
+    const ok = await fetch(`${url}/api/health/${opts.until ?? 'ready'}`).then(
       (r) => r.ok,
       () => false,
     );

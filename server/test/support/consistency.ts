@@ -9,8 +9,8 @@ import { PG_URL } from './app.js';
 export type EntityFacts = { version: number; currentSla: number; status: string };
 
 /** Every entity's id → (version, SLA, status) as PostgreSQL has it. */
-export async function pgEntities(schema: string): Promise<Map<number, EntityFacts>> {
-  const client = new pg.Client({ connectionString: PG_URL });
+export async function pgEntities(schema: string, url = PG_URL): Promise<Map<number, EntityFacts>> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const { rows } = await client.query(`SELECT id, version, current_sla, status FROM "${schema}".sla_entity`);

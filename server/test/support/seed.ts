@@ -5,8 +5,8 @@ import { PG_URL } from './app.js';
  * Fills a migrated schema with `count` entities (and one change each, so change ids and
  * versions line up), straight in SQL: fast enough for a million rows.
  */
-export async function seedEntities(schema: string, count: number, tenant = 'Bulk'): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
+export async function seedEntities(schema: string, count: number, tenant = 'Bulk', url = PG_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(`SET search_path TO "${schema}"`);

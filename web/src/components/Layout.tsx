@@ -3,6 +3,7 @@ import { Link, useLocation, useRoute } from 'wouter';
 import type { ConnectionStore } from '../live/connection-store';
 import { trpc } from '../trpc';
 import { ConnectionIndicator } from './ConnectionIndicator';
+import { DatabaseBanner } from './DatabaseBanner';
 import { DegradedBanner } from './DegradedBanner';
 import { ThemeToggle } from './ThemeToggle';
 
@@ -64,6 +65,7 @@ export function Layout({ connection, children }: { connection: ConnectionStore; 
         </div>
       </header>
       <DegradedBanner />
+      <DatabaseBanner />
       <main id="main" ref={main} tabIndex={-1}>
         {children}
       </main>

@@ -1,8 +1,10 @@
+import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type TestRedisServer } from '../../../test/support/redis-server';
+import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy';
 import { axeViolations, launchBrowser, openPage, text } from '../support/browser';
-import { startServer, type TestServer } from '../support/server';
+import { query, startServer, type TestServer } from '../support/server';
 
 const dd = (term: string) => `dl.system div:has(> dt:text-is("${term}")) dd`;
 
@@ -89,6 +91,53 @@ describe('cache mode on the dashboard', () => {
       await banner.waitFor({ state: 'detached', timeout: 60_000 });
       await expect.poll(() => text(page.locator(dd('Cache mode'))), { timeout: 15_000 }).toBe('redis');
       expect(errors).toEqual([]);
+      await context.close();
+    }, 120_000);
+  });
+
+  describe('PostgreSQL unreachable (reads served from the cache)', () => {
+    const pgUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+    const schema = `t_web_dbdown_${Date.now().toString(36)}`;
+    let proxy: TcpProxy;
+    let server: TestServer;
+    beforeAll(async () => {
+      proxy = await startTcpProxy(Number(new URL(pgUrl).port || 5432));
+      const url = new URL(pgUrl);
+      url.port = String(proxy.port);
+      server = await startServer({ DATABASE_URL: url.toString() }, { schema });
+    }, 120_000);
+    afterAll(async () => {
+      await server?.close();
+      await proxy?.close();
+      const c = new pg.Client({ connectionString: pgUrl });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
+    });
+
+    it('says history and ingest are paused, shows entity history as unavailable (not an error), and recovers', async () => {
+      const { items } = await query<{ items: { id: number }[] }>(server.url, 'entities.list', { limit: 1 });
+      const id = items[0]?.id;
+      const { page, context, errors } = await openPage(browser, `${server.url}/entities/${id}`, { bypassCSP: true });
+      await page.locator('#history-title').waitFor();
+      expect(await page.getByTestId('database-banner').count()).toBe(0);
+
+      proxy.pause();
+      const banner = page.getByTestId('database-banner');
+      await banner.waitFor({ timeout: 30_000 });
+      expect(await text(banner)).toMatch(/^Database unavailable\. The current state is served from the cache/);
+      await page.reload();
+      const notice = page.getByTestId('unavailable-notice');
+      await notice.waitFor({ timeout: 30_000 });
+      expect(await text(notice)).toContain('is unavailable for now');
+      expect(await page.getByRole('alert').count()).toBe(0);
+      expect({ violations: await axeViolations(page) }).toEqual({ violations: [] });
+
+      proxy.resume();
+      await banner.waitFor({ state: 'detached', timeout: 30_000 });
+      await page.getByRole('button', { name: 'Try again' }).click();
+      await page.locator('#history-title').waitFor({ timeout: 15_000 });
+      // The browser's own console errors for the 503 answers are expected; nothing else.
+      expect(errors.filter((e) => !/503/.test(e))).toEqual([]);
       await context.close();
     }, 120_000);
   });

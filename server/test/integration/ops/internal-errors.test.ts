@@ -98,7 +98,14 @@ describe('unexpected errors on every transport, in development mode', () => {
         podId: 'internal-errors',
         draining: () => false,
         pingDatabase: async () => {},
-        cache: () => ({ redisConfigured: false, mode: 'memory', initialized: true, entities: 0, lastChangeId: 0 }),
+        cache: () => ({
+          redisConfigured: false,
+          mode: 'memory',
+          initialized: true,
+          waiting: false,
+          entities: 0,
+          lastChangeId: 0,
+        }),
       },
       collectMetrics: async () => {},
     };
