@@ -4,6 +4,7 @@ import type { ChangeFeed } from '../changelog/feed.js';
 import type { ChangeFollower } from '../changelog/follower.js';
 import type { Db } from '../db/sql.js';
 import { type LogRun, toChangeRun } from '../domain/change.js';
+import type { StateCheck } from '../domain/checksum.js';
 import { sleep } from '../platform/backoff.js';
 import type { Config } from '../platform/config.js';
 import { every } from '../platform/every.js';
@@ -104,7 +105,10 @@ export class CacheCoordinator {
         void this.known.refresh(this.refreshTarget());
         if (target.store === this.redis?.store && r.generation !== null)
           await this.redis
-            .publish(refreshChannel(config.REDIS_KEY_PREFIX), JSON.stringify({ generation: r.generation, ...last }))
+            .publish(
+              refreshChannel(config.REDIS_KEY_PREFIX),
+              JSON.stringify({ generation: r.generation, ...last, check: r.check }),
+            )
             .catch(() => undefined);
       },
     );
@@ -228,6 +232,22 @@ export class CacheCoordinator {
     if (!m) return;
     this.refresher.heard({ at: m.at, durationMs: m.durationMs, podId: m.podId, entityCount: m.entityCount });
     void this.known.refresh(this.refreshTarget());
+    if (m.check) void this.checkView(m.check).catch((err) => this.d.log.warn({ err }, 'view check failed'));
+  }
+
+  /**
+   * Checks the view against a refresh's snapshot (count + checksum as of its change id);
+   * a view that differs is repaired from the new generation (forward-only merge).
+   */
+  private async checkView(check: StateCheck): Promise<void> {
+    const result = await this.mirror.check(check);
+    this.d.metrics.viewChecks.inc({ result });
+    if (result !== 'mismatch') return;
+    const redis = this.redis;
+    this.d.log.warn({ changeId: check.changeId }, 'view differs from the refresh snapshot; repairing it from redis');
+    if (!redis?.isUp) return;
+    const repaired = await this.mirror.mergeFrom(redis.bulkStore);
+    this.d.log.warn({ repaired, entities: this.view.size }, 'view repaired from redis');
   }
 
   /** Back to Redis once it holds everything PostgreSQL has (see modes.ts). */

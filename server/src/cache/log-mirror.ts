@@ -4,6 +4,7 @@ import { ChangeFollower, type Delivery } from '../changelog/follower.js';
 import { logHead, readChanges } from '../changelog/log.js';
 import type { Db } from '../db/sql.js';
 import { entityOf, type LogRun } from '../domain/change.js';
+import type { StateCheck } from '../domain/checksum.js';
 import { backoffMs, sleep } from '../platform/backoff.js';
 import { isDatabaseUnavailable } from '../platform/errors.js';
 import type { Metrics } from '../platform/metrics.js';
@@ -12,6 +13,7 @@ import { loadViewFromCache, loadViewFromPostgres } from './load-view.js';
 import { LogIdentity } from './log-identity.js';
 import { parseMessage, ZChangesMessage } from './messages.js';
 import { type CacheStore, GenerationGoneError, type GenerationMeta } from './store/types.js';
+import { type CheckResult, ViewCheckpoints } from './view-check.js';
 
 /** Where a pod's view was loaded from at start. */
 export type ViewSource = 'redis' | 'postgres';
@@ -49,6 +51,8 @@ export type LogMirrorDeps = {
  */
 export class LogMirror {
   readonly view = new EntityView();
+  /** The view's count and checksum after each recent change id (checked against refresh snapshots). */
+  private readonly checkpoints = new ViewCheckpoints();
   readonly feed = new ChangeFeed();
   readonly follower: ChangeFollower;
   readonly identity: LogIdentity;
@@ -100,7 +104,7 @@ export class LogMirror {
       const from = await this.loadFromBest(shared());
       if (from) {
         this.waiting = false;
-        this.markLoaded();
+        this.markLoaded(from);
         // PostgreSQL away: the 1 s catch-up and the identity check pick up once it answers.
         await this.follower.catchUp().catch((err) => {
           if (!isDatabaseUnavailable(err)) throw err;
@@ -141,11 +145,17 @@ export class LogMirror {
 
   private async load(): Promise<void> {
     await loadViewFromPostgres(this.d.db, this.view, this.feed, this.follower);
-    this.markLoaded();
+    this.markLoaded('postgres');
     await this.follower.catchUp();
   }
 
-  private markLoaded(): void {
+  /**
+   * A PostgreSQL snapshot is exactly the log's state at its head, so it is a checkpoint; a
+   * Redis generation may hold states past its watermark, so it is not.
+   */
+  private markLoaded(from: ViewSource): void {
+    this.checkpoints.clear();
+    if (from === 'postgres') this.checkpoints.record(this.follower.applied, this.view.size, this.view.checksum);
     this.isLoaded = true;
     this.loading.resolve();
   }
@@ -217,6 +227,31 @@ export class LogMirror {
     }
   }
 
+  /**
+   * Judges the view against a snapshot's count and checksum as of `check.changeId`,
+   * waiting up to 10 s for the follower to get there. `skipped` when the view holds no
+   * checkpoint at that id (loaded after it, or more than 65,536 changes ago).
+   */
+  async check(check: StateCheck): Promise<CheckResult> {
+    const until = Date.now() + 10_000;
+    while (this.follower.applied < check.changeId && Date.now() < until && !this.stopped) await sleep(100);
+    return this.checkpoints.judge(check);
+  }
+
+  /**
+   * Merges a store's current generation into the view, forward only (an entity missing or
+   * older in the view takes the store's state). Returns how many entities changed; the
+   * checkpoints no longer describe the log's states, so they are dropped.
+   */
+  async mergeFrom(store: CacheStore): Promise<number> {
+    let changed = 0;
+    await store.scan((batch) => {
+      for (const e of batch) if (this.view.apply(e)) changed++;
+    }, 5_000);
+    this.checkpoints.clear();
+    return changed;
+  }
+
   /** Ends a reload's retries (shutdown). */
   stop(): void {
     this.stopped = true;
@@ -228,7 +263,10 @@ export class LogMirror {
    * measure propagation: a run read from the log may be as old as the log itself.
    */
   private deliver(run: LogRun, how: Delivery): void {
-    for (const c of run.changes) if (c.applied) this.view.apply(entityOf(c));
+    for (const c of run.changes) {
+      if (c.applied) this.view.apply(entityOf(c));
+      this.checkpoints.record(c.id, this.view.size, this.view.checksum);
+    }
     this.d.onDelivered(run);
     this.feed.push(run.changes);
     const last = run.changes.at(-1);

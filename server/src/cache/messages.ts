@@ -24,6 +24,14 @@ export const ZRefreshMessage = z.object({
   durationMs: z.number().nonnegative(),
   podId: z.string(),
   entityCount: z.number().int().nonnegative(),
+  /** The snapshot's count and checksum as of its change id, for every pod to check its view (absent from earlier versions). */
+  check: z
+    .object({
+      changeId: z.number().int().nonnegative(),
+      entities: z.number().int().nonnegative(),
+      checksum: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 
 /**

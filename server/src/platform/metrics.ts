@@ -29,6 +29,12 @@ export function createMetrics() {
       buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
       registers: reg,
     }),
+    viewChecks: new client.Counter({
+      name: 'sla_view_checks_total',
+      help: "Checks of this pod's view against a refresh's snapshot (count + checksum): match, mismatch (repaired from Redis) or skipped (the pod holds no checkpoint at the snapshot's change id).",
+      labelNames: ['result'] as const,
+      registers: reg,
+    }),
     refreshLastSuccess: new client.Gauge({
       name: 'sla_cache_refresh_last_success_timestamp_seconds',
       help: 'Unix time of the last successful full refresh seen by this pod (its own or announced).',

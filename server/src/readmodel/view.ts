@@ -1,4 +1,5 @@
 import { STATUSES, type Status } from '@sla/shared';
+import { addTerm, checksumTerm, removeTerm } from '../domain/checksum.js';
 import type { EntityState } from '../domain/entity.js';
 import { Columns, SlotIndex } from './columns.js';
 import { type Counters, emptyCounters } from './rollup.js';
@@ -20,6 +21,8 @@ export class EntityView {
   readonly counters = emptyCounters();
   /** Bumped on every change; lets readers memoise derived results. */
   revision = 0;
+  /** Checksum of every entity's (id, version) held (domain/checksum.ts), kept current by `apply`. */
+  checksum = 0;
   readonly col = new Columns();
   private names: string[] = [];
   private teams: TeamNode[] = [];
@@ -42,8 +45,10 @@ export class EntityView {
     let slot = this.slots.get(e.id);
     const c = this.col;
     if (slot >= 0 && (c.version[slot] as number) >= e.version) return false;
-    if (slot >= 0) this.countSlot(slot, -1);
-    else {
+    if (slot >= 0) {
+      this.countSlot(slot, -1);
+      this.checksum = removeTerm(this.checksum, checksumTerm(e.id, c.version[slot] as number));
+    } else {
       slot = this.count++;
       c.ensure(this.count);
       const team = this.team(e.tenantName, e.teamName);
@@ -55,6 +60,7 @@ export class EntityView {
       this.slots.set(e.id, slot);
     }
     c.version[slot] = e.version;
+    this.checksum = addTerm(this.checksum, checksumTerm(e.id, e.version));
     c.slaTarget[slot] = e.slaTarget;
     c.currentSla[slot] = e.currentSla;
     c.status[slot] = STATUS_CODE.get(e.status) ?? 3;
@@ -122,6 +128,7 @@ export class EntityView {
     this.typeCodes.clear();
     this.slots.clear();
     this.count = 0;
+    this.checksum = 0;
     Object.assign(this.counters, emptyCounters());
     this.revision++;
   }

@@ -1,6 +1,7 @@
 import { readEpoch } from '../../changelog/epoch.js';
 import { logHead } from '../../changelog/log.js';
 import type { Db, Sql } from '../../db/sql.js';
+import { addTerm, checksumTerm, type StateCheck } from '../../domain/checksum.js';
 import type { EntityState } from '../../domain/entity.js';
 
 import { decodeEntity } from '../store/codec.js';
@@ -16,8 +17,12 @@ export type SnapshotSink = {
   onBatch: (rows: EncodedRow[]) => Promise<void> | void;
 };
 
-/** What a snapshot held: its newest change id, the entities read, and the log's epoch then (null: none minted). */
-export type SnapshotInfo = { head: number; count: number; epoch: string | null };
+/**
+ * What a snapshot held: its newest change id, the entities read, the log's epoch then
+ * (null: none minted), and the count and checksum of its states (what pods check their
+ * view against, see domain/checksum.ts).
+ */
+export type SnapshotInfo = { head: number; count: number; epoch: string | null; check: StateCheck };
 
 /**
  * Streams every entity from one consistent (REPEATABLE READ) snapshot, in batches, and
@@ -33,17 +38,23 @@ export function readEncodedSnapshot(db: Db, sink: SnapshotSink): Promise<Snapsho
     await sink.onStart?.(head, await teamCounts(sql));
     // A cursor reads the table in one sequential pass; keyset pages (id > last ORDER BY id)
     // re-plan every batch and, with stale statistics after a bulk load, sort the table each time.
-    await sql(`DECLARE sla_snapshot NO SCROLL CURSOR FOR SELECT id, ${ENCODED_ENTITY_SQL} AS text FROM sla_entity`);
+    await sql(
+      `DECLARE sla_snapshot NO SCROLL CURSOR FOR SELECT id, version, ${ENCODED_ENTITY_SQL} AS text FROM sla_entity`,
+    );
     let count = 0;
+    let checksum = 0;
     for (;;) {
-      const rows = await sql<{ id: number; text: string }>(`FETCH FORWARD ${BATCH} FROM sla_snapshot`);
+      const rows = await sql<{ id: number; version: string | number; text: string }>(
+        `FETCH FORWARD ${BATCH} FROM sla_snapshot`,
+      );
       if (rows.length === 0) break;
       count += rows.length;
-      await sink.onBatch(rows);
+      for (const r of rows) checksum = addTerm(checksum, checksumTerm(Number(r.id), Number(r.version)));
+      await sink.onBatch(rows.map((r) => ({ id: Number(r.id), text: r.text })));
       if (rows.length < BATCH) break;
     }
     await sql('CLOSE sla_snapshot');
-    return { head, count, epoch };
+    return { head, count, epoch, check: { changeId: head, entities: count, checksum } };
   });
 }
 

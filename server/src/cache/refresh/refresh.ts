@@ -1,6 +1,7 @@
 import type { RefreshResult } from '@sla/shared';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/sql.js';
+import type { StateCheck } from '../../domain/checksum.js';
 import type { Config } from '../../platform/config.js';
 import type { Metrics } from '../../platform/metrics.js';
 import type { RefreshLock } from '../lock/lock.js';
@@ -9,6 +10,9 @@ import { readEncodedSnapshot } from './pg-snapshot.js';
 import { replayLog } from './replay.js';
 
 class RefreshAborted extends Error {}
+
+/** A refresh's result, with (when it ran) what pods check their view against: its snapshot's count and checksum. */
+export type RefreshOutcome = RefreshResult & { check?: StateCheck };
 
 /** A generation whose switch keeps finding itself behind gives up after this many catch-ups. */
 const MAX_SWITCH_ATTEMPTS = 20;
@@ -30,7 +34,7 @@ export async function runRefresh(d: {
   store: CacheStore;
   lock: RefreshLock;
   trigger: string;
-}): Promise<RefreshResult> {
+}): Promise<RefreshOutcome> {
   const { config, db, log, metrics, store, lock } = d;
   const ttl = config.CACHE_LOCK_TIMEOUT_MS;
   const got = await lock.acquire(ttl);
@@ -62,7 +66,12 @@ export async function runRefresh(d: {
     const gen = got.fence;
     log.info({ generation: gen, trigger: d.trigger, store: store.kind }, 'cache refresh started');
     let teams: Map<string, number> = new Map();
-    const { head, count, epoch } = await readEncodedSnapshot(db, {
+    const {
+      head,
+      count,
+      epoch,
+      check: snapshotCheck,
+    } = await readEncodedSnapshot(db, {
       // The new generation starts at the change the snapshot includes; replay continues from there.
       onStart: async (snapshotHead, teamCounts) => {
         teams = teamCounts;
@@ -103,7 +112,7 @@ export async function runRefresh(d: {
     metrics.refreshLastSuccess.set(Date.now() / 1000);
     const entityCount = (await store.counts()).entities;
     log.info({ generation: gen, entityCount, durationMs }, 'cache refresh finished');
-    return { started: true, heldBy: null, generation: gen, entityCount, durationMs };
+    return { started: true, heldBy: null, generation: gen, entityCount, durationMs, check: snapshotCheck };
   } catch (err) {
     metrics.refreshDuration.observe({ result: 'failure' }, (Date.now() - started) / 1000);
     // The scheduler logs failures once per change of state (and backs off); each attempt is a debug line.

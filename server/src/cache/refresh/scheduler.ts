@@ -6,7 +6,7 @@ import { AppError } from '../../platform/errors.js';
 import type { Metrics } from '../../platform/metrics.js';
 import type { RefreshLock } from '../lock/lock.js';
 import type { CacheStore } from '../store/types.js';
-import { runRefresh } from './refresh.js';
+import { type RefreshOutcome, runRefresh } from './refresh.js';
 
 export type LastRefresh = { at: string; durationMs: number; podId: string; entityCount: number };
 
@@ -39,7 +39,7 @@ export class RefreshScheduler {
   constructor(
     private readonly d: { config: Config; db: Db; log: Logger; metrics: Metrics },
     private readonly target: () => RefreshTarget,
-    private readonly onRefreshed: (target: RefreshTarget, r: RefreshResult, last: LastRefresh) => Promise<void>,
+    private readonly onRefreshed: (target: RefreshTarget, r: RefreshOutcome, last: LastRefresh) => Promise<void>,
   ) {}
 
   /**
@@ -88,7 +88,7 @@ export class RefreshScheduler {
   }
 
   private async run(trigger: string, target: RefreshTarget): Promise<RefreshResult> {
-    let r: RefreshResult;
+    let r: RefreshOutcome;
     try {
       r = await runRefresh({ ...this.d, store: target.bulk, lock: target.lock, trigger });
     } catch (err) {
