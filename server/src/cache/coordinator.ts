@@ -66,8 +66,7 @@ export class CacheCoordinator {
   private readonly known = new KnownState();
   private initialized = false;
   private closed = false;
-  /** Where the view was loaded from at start (null before). */
-  viewSource: ViewSource | null = null;
+  private loadedFrom: ViewSource | null = null;
   private stops: (() => void)[] = [];
   private entering: Promise<void> | null = null;
 
@@ -120,6 +119,11 @@ export class CacheCoordinator {
     return this.modeState.mode;
   }
 
+  /** Where the view was loaded from at start: `redis`, `postgres`, or null before. */
+  get viewSource(): ViewSource | null {
+    return this.loadedFrom;
+  }
+
   /** True while start finds neither PostgreSQL nor a usable Redis cache (it keeps retrying). */
   get waitingForData(): boolean {
     return this.mirror.waiting;
@@ -145,7 +149,7 @@ export class CacheCoordinator {
     await Promise.race([databaseOpened ?? Promise.resolve(), sleep(DATABASE_START_WAIT_MS)]);
     const source = await this.mirror.start(() => (this.redis?.isUp ? this.redis.bulkStore : null));
     if (source === null) return;
-    this.viewSource = source;
+    this.loadedFrom = source;
     // Loaded without PostgreSQL: once it answers, the log's identity is checked at once (not in 30 s).
     void databaseOpened?.then(() =>
       this.identity.verify(this.follower.applied).catch((err) => log.warn({ err }, 'log identity check failed')),
