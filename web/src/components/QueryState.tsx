@@ -13,27 +13,17 @@ type Props = {
 export function QueryState({ isPending, error, retry, what, children }: Props) {
   if (error?.data?.httpStatus === 503) {
     return (
-      <div className="notice" role="status" data-testid="unavailable-notice">
-        <p>
-          {capitalised(what)} is unavailable for now: the database this needs is not reachable. It comes back by itself
-          once the database returns.
-        </p>
-        <button type="button" onClick={retry}>
-          Try again
-        </button>
-      </div>
+      <RetryNotice retry={retry} role="status" testId="unavailable-notice">
+        {capitalised(what)} is unavailable for now: the database this needs is not reachable. It comes back by itself
+        once the database returns.
+      </RetryNotice>
     );
   }
   if (error) {
     return (
-      <div className="notice notice-error" role="alert">
-        <p>
-          Could not load {what}: {error.message}
-        </p>
-        <button type="button" onClick={retry}>
-          Try again
-        </button>
-      </div>
+      <RetryNotice retry={retry} role="alert" className="notice-error">
+        Could not load {what}: {error.message}
+      </RetryNotice>
     );
   }
   if (isPending) {
@@ -44,6 +34,27 @@ export function QueryState({ isPending, error, retry, what, children }: Props) {
     );
   }
   return <>{children}</>;
+}
+
+type RetryNoticeProps = {
+  retry(): void;
+  /** `status` for an expected absence (announced politely), `alert` for a failure. */
+  role: 'status' | 'alert';
+  className?: string;
+  testId?: string;
+  children: ReactNode;
+};
+
+/** A notice with a "Try again" button: the one face of every failed or unavailable read. */
+function RetryNotice({ retry, role, className, testId, children }: RetryNoticeProps) {
+  return (
+    <div className={className ? `notice ${className}` : 'notice'} role={role} data-testid={testId}>
+      <p>{children}</p>
+      <button type="button" onClick={retry}>
+        Try again
+      </button>
+    </div>
+  );
 }
 
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
