@@ -1,3 +1,4 @@
+import { NOTIFY_CHANGES_SQL } from '../changelog/notify.js';
 import type { IncrementalUpdate, Outcome } from '@sla/shared';
 import type { TxIdentity } from '../db/commit-outcome.js';
 import type { Sql } from '../db/sql.js';
@@ -74,15 +75,19 @@ const forMemory = (r: ItemResult): RememberedResult => {
  * transaction's identity into `tx`), answers submissions whose Idempotency-Key it already
  * remembers, plans and writes the others in submission order, and remembers their answers.
  * Returns each submission's fate and the run of changes written (ids `fromId..toId`).
+ * `clock` (epoch ms) is read once the lock is held; a committed run is announced with
+ * NOTIFY (changelog/notify.ts).
  */
 export async function writeSubmissions(
   sql: Sql,
   tx: TxIdentity,
   units: readonly Submission[],
-  now: number,
+  clock: () => number,
   idempotencyTtlMs: number,
 ): Promise<{ fates: Fate[]; run: WrittenRun }> {
   const head = await lockChangeOrder(sql, tx);
+  // "Now" once the lock is held: a transaction that waited for it must not stamp an earlier time than the one before it.
+  const now = clock();
   const claims = units.flatMap((u) => (u.claim ? [u.claim] : []));
   const decisions = decide(units, await loadRemembered(sql, claims, now));
   const writing = units.filter((_, i) => decisions[i]?.write);
@@ -102,6 +107,7 @@ export async function writeSubmissions(
   for (const it of p.items) it.entityAfter.id = ids.get(it.key) ?? it.entityAfter.id;
   const changes = p.changes.map((c) => ({ ...c, entityId: ids.get(c.key) ?? stored.get(c.key)?.id ?? 0 }));
   await insertChanges(sql, changes);
+  if (changes.length > 0) await sql(NOTIFY_CHANGES_SQL, [head + changes.length]);
 
   const fates: Fate[] = [];
   const toRemember: { claim: IdempotencyClaim; results: RememberedResult[] }[] = [];

@@ -125,7 +125,7 @@ export class IngestWriter {
   private async write(units: Unit[], onUncertain?: () => void): Promise<{ fates: Fate[]; published: Promise<void> }> {
     const { fates, run } = await verifiedTx(
       this.db,
-      (sql, tx) => writeSubmissions(sql, tx, units, Date.now(), this.idempotencyTtlMs),
+      (sql, tx) => writeSubmissions(sql, tx, units, Date.now, this.idempotencyTtlMs),
       { onUncertain },
     );
     const logRun: LogRun = { fromId: run.fromId, toId: run.toId, changes: run.changes.map(toLogChange) };

@@ -97,6 +97,9 @@ export const ENV_SCHEMA = z.object({
   CACHE_WRITE_THROUGH_WAIT_MS: int(250, 0, 10_000).describe(
     'Longest an ingest response waits for its Redis write before answering anyway (the change is committed; the log replay repairs Redis).',
   ),
+  CACHE_CHANGE_TAIL_SIZE: int(20_000, 10_000, 1_000_000).describe(
+    'Changes kept in the Redis change tail (about; catch-up reads older ones from PostgreSQL).',
+  ),
   STALE_AFTER_MINUTES: positive(60).describe('An entity with no observation for this long is shown as stale.'),
   SESSION_SECRET: str().describe('Signs dashboard session cookies. Required in production.'),
   INGEST_TOKENS: str().describe(

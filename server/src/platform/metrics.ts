@@ -76,6 +76,22 @@ export function createMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: reg,
     }),
+    changeLogReads: new client.Counter({
+      name: 'sla_change_log_reads_total',
+      help: 'Reads of the change log by reader (follower, subscribe, recent) and source (redis_tail, postgres).',
+      labelNames: ['reader', 'source'] as const,
+      registers: reg,
+    }),
+    changeLogPolls: new client.Counter({
+      name: 'sla_change_log_polls_total',
+      help: 'Timed polls of the change log in PostgreSQL (only while the LISTEN connection is down, or without one).',
+      registers: reg,
+    }),
+    pgListenUp: new client.Gauge({
+      name: 'sla_pg_listen_connection_up',
+      help: '1 while the PostgreSQL LISTEN connection for change notifications is up.',
+      registers: reg,
+    }),
     redisUsedMemory: new client.Gauge({
       name: 'sla_redis_used_memory_bytes',
       help: 'Redis used_memory, read from INFO at scrape time.',

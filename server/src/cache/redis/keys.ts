@@ -50,3 +50,12 @@ export const changesChannel = (prefix: string = DEFAULT_KEY_PREFIX): string => `
 
 /** A SCAN MATCH pattern for every key starting with `prefix` (glob characters escaped). */
 export const prefixPattern = (prefix: string): string => `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+
+/**
+ * The change tail of one log epoch: a stream and its meta hash, both under the hash tag
+ * `{tail}` (its own slot on a cluster; a script touches them together).
+ */
+export const tailKeys = (prefix: string, epoch: string): { stream: string; meta: string } => ({
+  stream: `${prefix}{tail}:changes:${epoch}`,
+  meta: `${prefix}{tail}:meta:${epoch}`,
+});
