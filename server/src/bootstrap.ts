@@ -87,6 +87,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       metrics,
       databaseOpened: connection.opened,
       databaseAvailable: () => db.available,
+      schema: dbCfg.schema,
     });
     cleanups.push(() => cache.close());
     let draining = false;
@@ -110,6 +111,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
         whenLoaded: () => cache.whenLoaded(),
         sql: db.sql,
         metrics,
+        tail: () => cache.readableTail(),
       },
       readModel: { view: cache.view, sql: db.sql, metrics, staleAfterMinutes: config.STALE_AFTER_MINUTES },
       auth: { readToken: config.READ_TOKEN, sessions },

@@ -1,7 +1,8 @@
 import type { CacheStatus, RefreshResult } from '@sla/shared';
 import type { Logger } from 'pino';
 import type { ChangeFeed } from '../changelog/feed.js';
-import type { ChangeFollower } from '../changelog/follower.js';
+import type { ChangeFollower, Delivery } from '../changelog/follower.js';
+import { readChanges } from '../changelog/log.js';
 import type { Db } from '../db/sql.js';
 import { type LogRun, toChangeRun } from '../domain/change.js';
 import type { StateCheck } from '../domain/checksum.js';
@@ -10,6 +11,8 @@ import type { Config } from '../platform/config.js';
 import { every } from '../platform/every.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { EntityView } from '../readmodel/view.js';
+import { ChangeListener } from './change-listener.js';
+import { ChangeTail } from './change-tail.js';
 import { KnownState } from './known-state.js';
 import { MemoryRefreshLock } from './lock/memory-lock.js';
 import { RedisRefreshLock } from './lock/redis-lock.js';
@@ -34,10 +37,20 @@ export type CacheDeps = {
   databaseOpened?: Promise<void>;
   /** Whether PostgreSQL answered the pod's last query (for status; absent: assumed). */
   databaseAvailable?: () => boolean;
+  /** The PostgreSQL schema of the tables (names the change notification channel). */
+  schema?: string | undefined;
 };
 
-/** Log tail reads (the safety net under pub/sub, memory mode's only feed) and Redis sync, every second. */
+/**
+ * Redis sync every second; and, only while no LISTEN connection hears change notifications
+ * (it is down, or the database is the embedded one), a read of the log's newest changes.
+ */
 const POLL_MS = 1_000;
+/**
+ * How long a notified change may take to arrive by the committing pod's own write-through
+ * and pub/sub before this pod reads it (from the tail, else PostgreSQL): that pod may have died.
+ */
+const NOTIFY_GRACE_MS = 250;
 /** How often a pod checks the log's identity in PostgreSQL (an epoch another pod minted, a head gone back). */
 const IDENTITY_MS = 30_000;
 /** How long start waits for a first PostgreSQL connection before it serves from Redis alone. */
@@ -57,6 +70,10 @@ export class CacheCoordinator {
   readonly feed: ChangeFeed;
   readonly follower: ChangeFollower;
   readonly identity: LogIdentity;
+  /** The change tail in Redis (null without REDIS_URL). */
+  readonly tail: ChangeTail | null;
+  private readonly listener: ChangeListener | null;
+  private notified = { upTo: 0, timer: null as NodeJS.Timeout | null };
   private readonly mirror: LogMirror;
   private readonly redisLock: RedisRefreshLock | null;
   private readonly memoryLock: MemoryRefreshLock;
@@ -74,8 +91,10 @@ export class CacheCoordinator {
     const { config, log } = d;
     this.mirror = new LogMirror({
       ...d,
-      onDelivered: (run) => this.writeMemory(run),
+      onDelivered: (run, how) => this.delivered(run, how),
       onReplaced: () => this.rebuild(),
+      // The tail holds only changes of the log it is named for, so it may be read whenever Redis answers.
+      tail: () => this.readableTail(),
     });
     ({ view: this.view, feed: this.feed, follower: this.follower, identity: this.identity } = this.mirror);
     this.memoryLock = new MemoryRefreshLock(config.podId);
@@ -89,12 +108,32 @@ export class CacheCoordinator {
             onDown: (reason) =>
               void this.enterMemory(reason).catch((err) => log.error({ err }, 'could not switch to memory mode')),
             // Anything published while unsubscribed was missed (before the view is loaded, the follower ignores this).
-            onResubscribed: () => void this.follower.catchUp().catch(() => undefined),
+            onResubscribed: () => void this.follower.catchUp('tail').catch(() => undefined),
             onChanges: (raw) => this.mirror.heardMessage(raw, config.podId),
             onRefresh: (raw) => this.onRefreshMessage(raw),
           },
           log,
         )
+      : null;
+    this.tail = this.redis
+      ? new ChangeTail(
+          this.redis.cmd,
+          config.REDIS_KEY_PREFIX,
+          () => this.identity.epoch,
+          config.CACHE_CHANGE_TAIL_SIZE,
+        )
+      : null;
+    this.listener = config.DATABASE_URL
+      ? new ChangeListener({
+          url: config.DATABASE_URL,
+          schema: d.schema,
+          log,
+          metrics: d.metrics,
+          epoch: () => this.identity.epoch,
+          onChange: (id) => this.heardCommit(id),
+          // Notifications sent while it was not listening were missed: one read of the log.
+          onUp: () => void this.follower.catchUp().catch(() => undefined),
+        })
       : null;
     this.redisLock = this.redis ? new RedisRefreshLock(this.redis.cmd, config.REDIS_KEY_PREFIX, config.podId) : null;
     this.refresher = new RefreshScheduler(
@@ -102,6 +141,7 @@ export class CacheCoordinator {
       () => this.refreshTarget(),
       async (target, r, last) => {
         void this.known.refresh(this.refreshTarget());
+        if (target.store === this.redis?.store) void this.keepTail();
         if (target.store === this.redis?.store && r.generation !== null)
           await this.redis
             .publish(
@@ -134,6 +174,11 @@ export class CacheCoordinator {
     return this.initialized;
   }
 
+  /** The change tail when Redis answers (it holds only changes of the log it is named for); else null. */
+  readableTail(): ChangeTail | null {
+    return this.redis?.isUp ? this.tail : null;
+  }
+
   /** Resolves when the view has been loaded once. */
   whenLoaded = (): Promise<void> => this.mirror.whenLoaded();
 
@@ -159,12 +204,14 @@ export class CacheCoordinator {
     const onError = (err: unknown) =>
       log.debug({ err: (err as Error).message }, 'background cache task failed; will retry');
     const tasks = [
-      [POLL_MS, () => this.follower.catchUp()],
+      [POLL_MS, () => this.pollLog()],
       [POLL_MS, () => this.syncRedis()],
       [POLL_MS, () => this.known.refresh(this.refreshTarget())],
       [IDENTITY_MS, () => this.identity.verify(this.follower.applied)],
     ] as const;
     for (const [ms, task] of tasks) this.stops.push(every(ms, task, onError));
+    if (this.listener) void (databaseOpened ?? Promise.resolve()).then(() => !this.closed && this.listener?.start());
+    void this.keepTail();
     await this.known.refresh(this.refreshTarget());
     this.refresher.start(this.mode === 'redis');
     this.initialized = true;
@@ -183,7 +230,8 @@ export class CacheCoordinator {
     const { config, log } = this.d;
     const channel = changesChannel(config.REDIS_KEY_PREFIX);
     const waitMs = config.CACHE_WRITE_THROUGH_WAIT_MS;
-    return writeThrough(redis, run, { podId: config.podId, epoch: identity.epoch, channel, waitMs, log });
+    const tail = this.tail as ChangeTail;
+    return writeThrough(redis, run, { podId: config.podId, epoch: identity.epoch, channel, waitMs, log, tail });
   }
 
   /** A full refresh now, unless another pod holds the lock (then says which). */
@@ -213,6 +261,8 @@ export class CacheCoordinator {
     this.mirror.stop();
     for (const stop of this.stops) stop();
     this.follower.stop();
+    if (this.notified.timer) clearTimeout(this.notified.timer);
+    await this.listener?.close();
     await this.refresher.close();
     await this.redis?.close();
   }
@@ -286,6 +336,57 @@ export class CacheCoordinator {
     if (!this.redis) return Promise.resolve();
     const refresh = (trigger: string) => this.refresh(trigger);
     return syncRedis({ ...this.modeDeps(), redis: this.redis, refresh, enterRedis: () => this.enterRedis() });
+  }
+
+  /**
+   * A change up to `id` was committed (a notification). The committing pod's write-through
+   * and pub/sub normally deliver it first; if not within the grace, it is read (from the
+   * tail when it has it, else PostgreSQL: that pod died between commit and Redis).
+   */
+  private heardCommit(id: number): void {
+    if (id <= this.follower.applied) return;
+    this.notified.upTo = Math.max(this.notified.upTo, id);
+    this.notified.timer ??= setTimeout(() => {
+      this.notified.timer = null;
+      const target = this.notified.upTo;
+      if (this.follower.applied < target)
+        this.follower
+          .catchUp(target)
+          .catch((err) => this.d.log.debug({ err: (err as Error).message }, 'catch-up failed'));
+    }, NOTIFY_GRACE_MS);
+  }
+
+  /** The timed read of the log: only while notifications are not heard. */
+  private pollLog(): Promise<void> {
+    if (this.listener?.isUp) return Promise.resolve();
+    this.d.metrics.changeLogPolls.inc();
+    return this.follower.catchUp();
+  }
+
+  /**
+   * Refills the change tail from the log when it holds nothing (Redis flushed or restarted,
+   * a new epoch): the newest CACHE_CHANGE_TAIL_SIZE changes up to what this pod has
+   * delivered. Only the pod holding the refill mark does it.
+   */
+  private async keepTail(): Promise<void> {
+    const { tail, redis } = this;
+    const epoch = this.identity.epoch;
+    const head = this.follower.applied;
+    if (!tail || !redis?.isUp || !epoch || head === 0 || (await tail.window()) !== null) return;
+    if (!(await tail.claimRefill(epoch))) return;
+    const size = this.d.config.CACHE_CHANGE_TAIL_SIZE;
+    const changes = await readChanges(this.d.db.sql, Math.max(0, head - size), size, head);
+    this.d.metrics.changeLogReads.inc({ reader: 'tail_keeper', source: 'postgres' });
+    const window = await tail.refill(epoch, changes);
+    this.d.log.info({ ...window }, 'change tail refilled from the log');
+  }
+
+  /** After delivery: a run read from the log is appended to the tail (a writer that died left it out); in memory mode the memory store follows the log. */
+  private delivered(run: LogRun, how: Delivery): void {
+    const epoch = this.identity.epoch;
+    if (how === 'log' && this.tail && this.redis?.isUp && epoch)
+      void this.tail.append(epoch, run.changes).catch(() => undefined);
+    this.writeMemory(run);
   }
 
   /** In memory mode the memory store follows the log too. */

@@ -1,14 +1,15 @@
 import type { Logger } from 'pino';
 import { ChangeFeed } from '../changelog/feed.js';
-import { ChangeFollower, type Delivery } from '../changelog/follower.js';
+import { type CatchUpTarget, ChangeFollower, type Delivery } from '../changelog/follower.js';
 import { logHead, readChanges } from '../changelog/log.js';
 import type { Db } from '../db/sql.js';
-import { entityOf, type LogRun } from '../domain/change.js';
+import { entityOf, type LogChange, type LogRun } from '../domain/change.js';
 import type { StateCheck } from '../domain/checksum.js';
 import { backoffMs, sleep } from '../platform/backoff.js';
 import { isDatabaseUnavailable } from '../platform/errors.js';
 import type { Metrics } from '../platform/metrics.js';
 import { EntityView } from '../readmodel/view.js';
+import { type ChangeTail, readTailFirst } from './change-tail.js';
 import { loadViewFromCache, loadViewFromPostgres } from './load-view.js';
 import { LogIdentity } from './log-identity.js';
 import { parseMessage, ZChangesMessage } from './messages.js';
@@ -37,10 +38,12 @@ export type LogMirrorDeps = {
   db: Db;
   log: Logger;
   metrics: Metrics;
-  /** Each delivered run, after the view and feed have it (the memory store's write). */
-  onDelivered: (run: LogRun) => void;
+  /** Each delivered run, after the view and feed have it (the memory store's write, the tail's repair). */
+  onDelivered: (run: LogRun, how: Delivery) => void;
   /** The log was replaced and the mirror reloaded: rebuild what was built from the old log. */
   onReplaced: () => Promise<void>;
+  /** The Redis change tail when it may be read now (redis mode, Redis up), else null. */
+  tail?: () => ChangeTail | null;
 };
 
 /**
@@ -64,10 +67,12 @@ export class LogMirror {
   private stopped = false;
   private readonly stopping = new AbortController();
   private loading = deferred();
+  /** The log's head as start read it (null: PostgreSQL was away). */
+  private startHead: number | null = null;
 
   constructor(private readonly d: LogMirrorDeps) {
     this.follower = new ChangeFollower(
-      (after, limit) => readChanges(d.db.sql, after, limit),
+      (after, limit, target) => this.readLog(after, limit, target),
       (run, how) => this.deliver(run, how),
       d.log,
     );
@@ -105,8 +110,8 @@ export class LogMirror {
       if (from) {
         this.waiting = false;
         this.markLoaded(from);
-        // PostgreSQL away: the 1 s catch-up and the identity check pick up once it answers.
-        await this.follower.catchUp().catch((err) => {
+        // PostgreSQL away: the tail is all there is; the identity check and notifications pick up once it answers.
+        await this.follower.catchUp(this.startHead ?? 'tail').catch((err) => {
           if (!isDatabaseUnavailable(err)) throw err;
         });
         return from;
@@ -162,7 +167,8 @@ export class LogMirror {
 
   /** One start attempt; null when neither source can serve now. */
   private async loadFromBest(store: CacheStore | null): Promise<ViewSource | null> {
-    const head = await this.readLog();
+    const head = await this.readHead();
+    this.startHead = head;
     const meta = store ? await store.meta().catch(() => null) : null;
     if (store && meta && this.usable(meta, head)) {
       try {
@@ -190,7 +196,7 @@ export class LogMirror {
   }
 
   /** The log's head, its epoch read (or minted) on the way; null while PostgreSQL is unavailable. */
-  private async readLog(): Promise<number | null> {
+  private async readHead(): Promise<number | null> {
     try {
       await this.identity.load();
       return await logHead(this.d.db.sql);
@@ -252,6 +258,22 @@ export class LogMirror {
     return changed;
   }
 
+  /**
+   * The follower's reader: the Redis tail first when the target allows (it holds every
+   * change from `after + 1` and reaches the target, or the target is the tail), else
+   * PostgreSQL. Each read is counted by source.
+   */
+  private readLog(after: number, limit: number, target: CatchUpTarget): Promise<LogChange[]> {
+    return readTailFirst({
+      tail: this.d.tail?.() ?? null,
+      after,
+      limit,
+      target,
+      readLog: () => readChanges(this.d.db.sql, after, limit),
+      counted: (source) => this.d.metrics.changeLogReads.inc({ reader: 'follower', source }),
+    });
+  }
+
   /** Ends a reload's retries (shutdown). */
   stop(): void {
     this.stopped = true;
@@ -267,7 +289,7 @@ export class LogMirror {
       if (c.applied) this.view.apply(entityOf(c));
       this.checkpoints.record(c.id, this.view.size, this.view.checksum);
     }
-    this.d.onDelivered(run);
+    this.d.onDelivered(run, how);
     this.feed.push(run.changes);
     const last = run.changes.at(-1);
     if (last) {

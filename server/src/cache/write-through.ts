@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
 import { type LogRun, toChangeRun } from '../domain/change.js';
 import { throttleFor } from '../platform/log-throttle.js';
+import type { ChangeTail } from './change-tail.js';
 import type { ChangesMessage } from './messages.js';
 import type { RedisLink } from './redis/link.js';
 
 /**
- * Writes a committed run to Redis (one Lua call) and publishes it on `channel`, waiting at
+ * Writes a committed run to Redis (one Lua call for the entities, then one appending it to
+ * the change tail: separate keys, separate calls, so each stays in one cluster slot) and
+ * publishes it on `channel`, waiting at
  * most `waitMs` (ms). Resolves true when both finished in time, false when it stopped
  * waiting or Redis failed: the change is committed and in this pod's view either way, a
  * Redis that stopped answering must not hold the poller's 2xx, and the log replay
@@ -14,11 +17,11 @@ import type { RedisLink } from './redis/link.js';
 export async function writeThrough(
   redis: RedisLink,
   run: LogRun,
-  d: { podId: string; epoch: string; channel: string; waitMs: number; log: Logger },
+  d: { podId: string; epoch: string; channel: string; waitMs: number; log: Logger; tail: ChangeTail },
 ): Promise<boolean> {
   const message: ChangesMessage = { pod: d.podId, epoch: d.epoch, ...run };
   const written = Promise.all([
-    redis.store.applyChanges(toChangeRun(run)),
+    redis.store.applyChanges(toChangeRun(run)).then(() => d.tail.append(d.epoch, run.changes)),
     redis.publish(d.channel, JSON.stringify(message)),
   ]).then(
     () => true,

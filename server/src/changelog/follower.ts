@@ -4,6 +4,14 @@ import type { LogChange, LogRun } from '../domain/change.js';
 /** How a run reached the follower: a message (own commit, pub/sub) or a read of the log. */
 export type Delivery = 'live' | 'log';
 
+/**
+ * How far a catch-up must get, which tells the reader where it may read from: a change id
+ * known to be committed (a NOTIFY, a pending run, the head at start: a faster store may
+ * serve it when it holds everything up to there), `'tail'` (whatever the faster store holds
+ * is enough: a missed pub/sub message), or null (unknown: read the log itself, e.g. a poll).
+ */
+export type CatchUpTarget = number | 'tail' | null;
+
 /** How long an out-of-order run may wait for the runs before it before we read the log. */
 const GAP_WAIT_MS = 50;
 const PAGE = 5_000;
@@ -24,10 +32,11 @@ export class ChangeFollower {
   private incarnation = 0;
   private readonly pending = new Map<number, LogRun>();
   private catching: Promise<void> | null = null;
+  private catchingTarget: CatchUpTarget = null;
   private gapTimer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly read: (afterId: number, limit: number) => Promise<LogChange[]>,
+    private readonly read: (afterId: number, limit: number, target: CatchUpTarget) => Promise<LogChange[]>,
     private readonly deliver: (run: LogRun, how: Delivery) => void,
     private readonly log: Logger,
   ) {}
@@ -65,7 +74,7 @@ export class ChangeFollower {
       this.gapTimer ??= setTimeout(() => {
         this.gapTimer = null;
         // A failed read (PostgreSQL away) is retried by the next offer or the poll.
-        this.catchUp().catch((err) =>
+        this.catchUp(this.gapTarget()).catch((err) =>
           this.log.debug({ err: (err as Error).message }, 'gap catch-up failed; will retry'),
         );
       }, GAP_WAIT_MS);
@@ -76,12 +85,16 @@ export class ChangeFollower {
   }
 
   /**
-   * Reads everything after the last delivered id from the log (gaps, reconnects,
-   * polling). Does nothing before `start`.
+   * Reads everything after the last delivered id (gaps, reconnects, notifications,
+   * polling), as far as `target` asks (see CatchUpTarget). Does nothing before `start`.
+   * While one catch-up runs, a call joins it when it reads the log itself, else runs after it.
    */
-  catchUp(): Promise<void> {
+  catchUp(target: CatchUpTarget = null): Promise<void> {
     if (this.position === null) return Promise.resolve();
-    this.catching ??= this.readAll().finally(() => {
+    const running = this.catching;
+    if (running !== null) return this.catchingTarget === null ? running : running.then(() => this.catchUp(target));
+    this.catchingTarget = target;
+    this.catching = this.readAll(target).finally(() => {
       this.catching = null;
     });
     return this.catching;
@@ -93,12 +106,19 @@ export class ChangeFollower {
     this.gapTimer = null;
   }
 
-  private async readAll(): Promise<void> {
+  /** A gap is known to end where the first pending run starts. */
+  private gapTarget(): CatchUpTarget {
+    let first = Number.POSITIVE_INFINITY;
+    for (const from of this.pending.keys()) first = Math.min(first, from);
+    return Number.isFinite(first) ? first - 1 : null;
+  }
+
+  private async readAll(target: CatchUpTarget): Promise<void> {
     for (;;) {
       const at = this.position;
       const incarnation = this.incarnation;
       if (at === null) return;
-      const changes = await this.read(at, PAGE);
+      const changes = await this.read(at, PAGE, target);
       const first = changes[0];
       const last = changes.at(-1);
       // Reset or restarted while reading: this page belongs to another load of the view.

@@ -1,5 +1,5 @@
-import { NOTIFY_CHANGES_SQL } from '../changelog/notify.js';
 import type { IncrementalUpdate, Outcome } from '@sla/shared';
+import { NOTIFY_CHANGES_SQL } from '../changelog/notify.js';
 import type { TxIdentity } from '../db/commit-outcome.js';
 import type { Sql } from '../db/sql.js';
 import { identityKey } from '../domain/entity.js';

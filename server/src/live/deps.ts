@@ -1,3 +1,4 @@
+import type { ChangeTail } from '../cache/change-tail.js';
 import type { ChangeFeed } from '../changelog/feed.js';
 import type { ChangeFollower } from '../changelog/follower.js';
 import type { Sql } from '../db/sql.js';
@@ -13,4 +14,6 @@ export type LiveDeps = {
   whenLoaded: () => Promise<void>;
   sql: Sql;
   metrics: Metrics;
+  /** The Redis change tail when it can be read now (null: read PostgreSQL). */
+  tail: () => Pick<ChangeTail, 'readAfter' | 'before'> | null;
 };

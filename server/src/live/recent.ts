@@ -7,6 +7,11 @@ import type { LiveDeps } from './deps.js';
 
 type Input = z.output<typeof ZRecentChangesInput>;
 
+/** Tail entries per read while looking for a filtered page. */
+const TAIL_PAGE = 1_000;
+/** At most this many tail entries are looked through for one page (then PostgreSQL answers). */
+const TAIL_SCAN = 20_000;
+
 const matches = (c: LogChange, f: Input) =>
   (!f.tenantName || c.tenantName === f.tenantName) &&
   (!f.teamName || c.teamName === f.teamName) &&
@@ -16,10 +21,25 @@ const matches = (c: LogChange, f: Input) =>
 /**
  * Accepted changes, newest first, filtered by tenant/team/status, paged by change id
  * (`cursor`: return ids below it; `nextCursor` is null on the last page). Served from the
- * pod's ring of recent changes when it holds the whole page (a cache hit), otherwise
- * from the change log in PostgreSQL (a miss).
+ * pod's ring of recent changes when it holds the whole page (a cache hit), else from the
+ * Redis change tail when it does (also a hit: it answers while PostgreSQL is away),
+ * otherwise from the change log in PostgreSQL (a miss).
  */
 export async function listRecentChanges(d: LiveDeps, input: Input): Promise<RecentChanges> {
+  const changes = fromRing(d, input) ?? (await fromTail(d, input)) ?? (await fromLog(d, input));
+  const last = changes.at(-1);
+  return {
+    changes: changes.map(toWireChange),
+    nextCursor: changes.length === input.limit && last ? last.id : null,
+  };
+}
+
+/**
+ * The page from the pod's ring, or null when the ring cannot vouch for it: it answers
+ * alone only when it verifiably holds every change up to what this pod has delivered (up
+ * to date, no newer change it lacks) and, for a short page, back to id 1.
+ */
+function fromRing(d: LiveDeps, input: Input): LogChange[] | null {
   const { feed, follower } = d;
   const { changes: ring, window } = feed.recent();
   const found: LogChange[] = [];
@@ -27,18 +47,48 @@ export async function listRecentChanges(d: LiveDeps, input: Input): Promise<Rece
     const c = ring[i] as LogChange;
     if (c.id <= follower.applied && matches(c, input)) found.push(c);
   }
-  // The ring answers alone only when it verifiably holds every change up to what this pod
-  // has delivered: up to date (no newer change it lacks) and, for a short page, back to id 1.
   const current = window !== null && window.toId >= follower.applied;
-  const ringCoversAll = current && window.fromId <= 1;
-  let changes = found;
-  if (!current || (found.length < input.limit && !ringCoversAll)) {
-    d.metrics.cacheReads.inc({ result: 'miss' });
-    changes = await recentChanges(d.sql, input);
-  } else d.metrics.cacheReads.inc({ result: 'hit' });
-  const last = changes.at(-1);
-  return {
-    changes: changes.map(toWireChange),
-    nextCursor: changes.length === input.limit && last ? last.id : null,
-  };
+  if (!current || (found.length < input.limit && window.fromId > 1)) return null;
+  d.metrics.cacheReads.inc({ result: 'hit' });
+  return found;
+}
+
+/**
+ * The page from the Redis tail, walked newest first over its contiguous span, or null
+ * when it cannot vouch for it (the same rule as the ring: current up to what this pod has
+ * delivered, and back to id 1 for a short page) or Redis is not readable.
+ */
+async function fromTail(d: LiveDeps, input: Input): Promise<LogChange[] | null> {
+  const tail = d.tail();
+  if (!tail) return null;
+  const applied = d.follower.applied;
+  const found: LogChange[] = [];
+  let before = Math.min(input.cursor ?? Number.MAX_SAFE_INTEGER, applied + 1);
+  try {
+    for (let scanned = 0; found.length < input.limit; ) {
+      const page = await tail.before(before, TAIL_PAGE);
+      if (!page || page.window.last < applied) return null;
+      for (const c of page.changes) if (matches(c, input) && found.length < input.limit) found.push(c);
+      scanned += page.changes.length;
+      const oldest = page.changes.at(-1);
+      // Reached the span's start: complete only when the span starts at the log's first change.
+      if (!oldest || page.changes.length < TAIL_PAGE) {
+        if (found.length < input.limit && page.window.from > 1) return null;
+        break;
+      }
+      if (scanned >= TAIL_SCAN) return null;
+      before = oldest.id;
+    }
+  } catch {
+    return null;
+  }
+  d.metrics.cacheReads.inc({ result: 'hit' });
+  d.metrics.changeLogReads.inc({ reader: 'recent', source: 'redis_tail' });
+  return found;
+}
+
+async function fromLog(d: LiveDeps, input: Input): Promise<LogChange[]> {
+  d.metrics.cacheReads.inc({ result: 'miss' });
+  d.metrics.changeLogReads.inc({ reader: 'recent', source: 'postgres' });
+  return recentChanges(d.sql, input);
 }

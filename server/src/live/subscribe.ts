@@ -1,5 +1,6 @@
 import { type Change, formatCursor } from '@sla/shared';
 import { tracked } from '@trpc/server';
+import { readTailFirst } from '../cache/change-tail.js';
 import { readChanges } from '../changelog/log.js';
 import type { LogChange } from '../domain/change.js';
 import { toWireChange } from '../domain/wire.js';
@@ -65,8 +66,21 @@ export async function* changeStream(d: LiveDeps, input: Filter, from: number | n
         );
       if (backlog || overflow) {
         overflow = false;
-        // Replay from memory when the ring still has it, else from the log; up to what this pod has delivered.
-        const page = feed.since(last, PAGE) ?? (await readChanges(d.sql, last, PAGE, follower.applied));
+        // Replay from memory when the ring still has it, else from the Redis tail, else from
+        // PostgreSQL; up to what this pod has delivered.
+        const upTo = follower.applied;
+        const page =
+          feed.since(last, PAGE) ??
+          (
+            await readTailFirst({
+              tail: d.tail(),
+              after: last,
+              limit: PAGE,
+              target: upTo,
+              readLog: () => readChanges(d.sql, last, PAGE, upTo),
+              counted: (source) => d.metrics.changeLogReads.inc({ reader: 'subscribe', source }),
+            })
+          ).filter((c) => c.id <= upTo);
         yield* unsent(page);
         backlog = page.length > 0 && last < follower.applied;
         continue;

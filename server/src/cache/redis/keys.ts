@@ -55,7 +55,9 @@ export const prefixPattern = (prefix: string): string => `${prefix.replace(/[*?[
  * The change tail of one log epoch: a stream and its meta hash, both under the hash tag
  * `{tail}` (its own slot on a cluster; a script touches them together).
  */
-export const tailKeys = (prefix: string, epoch: string): { stream: string; meta: string } => ({
+export const tailKeys = (prefix: string, epoch: string): { stream: string; meta: string; refill: string } => ({
   stream: `${prefix}{tail}:changes:${epoch}`,
   meta: `${prefix}{tail}:meta:${epoch}`,
+  /** Held by the one pod refilling the tail from the log. */
+  refill: `${prefix}{tail}:refill:${epoch}`,
 });

@@ -52,7 +52,15 @@ describe('a subscription opened while the pod is still loading its view', () => 
     });
     const abort = new AbortController();
     const stream = changeStream(
-      { feed, follower, sql, metrics: createMetrics(), epoch: () => 'abcdef012345', whenLoaded: () => whenLoaded },
+      {
+        feed,
+        follower,
+        sql,
+        metrics: createMetrics(),
+        epoch: () => 'abcdef012345',
+        whenLoaded: () => whenLoaded,
+        tail: () => null,
+      },
       {},
       20,
       abort.signal,
