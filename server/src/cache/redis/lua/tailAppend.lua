@@ -34,9 +34,9 @@ for i = 4, #ARGV, 2 do
 end
 if last > 0 then
   -- Trimming drops the oldest entries: the contiguous span starts no lower than the first kept.
-  local first = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)[1]
-  if first then
-    local firstId = tonumber(string.match(first[1], '^(%d+)'))
+  local entry = unpack(redis.call('XRANGE', stream, '-', '+', 'COUNT', 1))
+  if entry then
+    local firstId = tonumber(string.match(unpack(entry), '^(%d+)'))
     if firstId > from then from = firstId end
   end
   redis.call('HSET', meta, 'last', last, 'from', from)
