@@ -368,7 +368,13 @@ export class CacheCoordinator {
    * a new epoch): the newest CACHE_CHANGE_TAIL_SIZE changes up to what this pod has
    * delivered. Only the pod holding the refill mark does it.
    */
-  private async keepTail(): Promise<void> {
+  private keepTail(): Promise<void> {
+    return this.refillTail().catch((err) =>
+      this.d.log.warn({ err: (err as Error).message }, 'refilling the change tail failed; the next refresh retries'),
+    );
+  }
+
+  private async refillTail(): Promise<void> {
     const { tail, redis } = this;
     const epoch = this.identity.epoch;
     const head = this.follower.applied;

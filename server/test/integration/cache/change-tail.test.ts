@@ -142,7 +142,7 @@ describe('a pod appends every committed run to the tail', () => {
     const inTail = (await t.readAfter(0, 10)) ?? [];
     expect(inTail.map((c) => c.entityName)).toEqual([0, 1, 2, 3, 4].map((i) => `tail_${i}`));
     const recent = await getJson(app.url, '/api/cache/recent-changes?limit=5');
-    expect(recent.json.changes.map((c: { id: number }) => c.id)).toEqual([5, 4, 3, 2, 1]);
+    expect((recent.json.changes as { id: number }[]).map((c) => c.id)).toEqual([5, 4, 3, 2, 1]);
     const text = await (await fetch(`${app.url}/metrics`)).text();
     expect(text).toMatch(/sla_pg_listen_connection_up 1/);
   });
