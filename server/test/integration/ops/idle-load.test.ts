@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../../src/bootstrap.js';
+import { eventually, getJson, post, startPod, UPDATE } from '../../support/app.js';
+import { uniquePrefix } from '../../support/ids.js';
+import { createTestDatabase, transactionsOf } from '../../support/pg-load.js';
+import { REDIS_URL } from '../cache/redis-helpers.js';
+
+const PODS = 2;
+const WINDOW_MS = 60_000;
+
+/**
+ * Idle pods in redis mode hear commits through one LISTEN connection each, so they do not
+ * read PostgreSQL on a timer: at most 0.1 transactions per pod per second over a minute.
+ */
+describe('idle pods in redis mode', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const pods: App[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('idle');
+    const prefix = uniquePrefix('idle');
+    for (let i = 0; i < PODS; i++)
+      pods.push(
+        await startPod({
+          schema: 'sla',
+          DATABASE_URL: db.url,
+          REDIS_URL,
+          REDIS_KEY_PREFIX: prefix,
+          POD_ID: `idle-${i}`,
+        }),
+      );
+    for (const p of pods)
+      await eventually(async () => (await getJson(p.url, '/api/cache/status')).json.mode === 'redis', 20_000);
+    // One change, so the pods have a log to follow, then let start-up's statistics settle.
+    expect((await post(pods[0]?.url ?? '', '/api/cache/incremental-update', UPDATE)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 12_000));
+  }, 90_000);
+  afterAll(async () => {
+    for (const p of pods) await p.close();
+    await db?.drop();
+  });
+
+  it('make at most 0.1 PostgreSQL transactions per pod per second, and still hear a commit', async () => {
+    const before = await transactionsOf(db.database);
+    await new Promise((r) => setTimeout(r, WINDOW_MS));
+    const after = await transactionsOf(db.database);
+    const perPodPerSecond = (after - before) / PODS / (WINDOW_MS / 1000);
+    expect(perPodPerSecond).toBeLessThanOrEqual(0.1);
+    for (const p of pods) {
+      const text = await (await fetch(`${p.url}/metrics`)).text();
+      expect(text).toMatch(/^sla_pg_listen_connection_up 1$/m);
+    }
+    // Still live: a commit on one pod reaches the other.
+    const r = await post(pods[0]?.url ?? '', '/api/cache/incremental-update', { ...UPDATE, entityName: 'after_idle' });
+    expect(r.status).toBe(200);
+    const id = r.json.changeId as number;
+    await eventually(async () => pods[1]?.deps.cache.follower.applied === id, 5_000, 'the other pod has the change');
+  }, 120_000);
+});
