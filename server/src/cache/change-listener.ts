@@ -15,8 +15,8 @@ export type ChangeListenerDeps = {
   epoch: () => string | null;
   /** A change up to this id was committed (a notification; no transaction is spent to hear it). */
   onChange: (id: number) => void;
-  /** The connection is listening (again): notifications sent while it was not were missed. */
-  onUp: () => void;
+  /** The connection is listening (again), and the log's head then: notifications sent while it was not were missed. */
+  onUp: (head: number) => void;
 };
 
 const CONNECT_TIMEOUT_MS = 2_000;
@@ -98,12 +98,15 @@ export class ChangeListener {
       ended();
     });
     this.client = client;
+    let head = 0;
     try {
       await client.connect();
-      const { rows } = await client.query<{ channel: string; epoch: string | null }>(
-        `SELECT ${CHANGES_NOTIFY_CHANNEL_SQL} AS channel, (SELECT epoch FROM sla_log_epoch WHERE id = 1) AS epoch`,
+      const { rows } = await client.query<{ channel: string; epoch: string | null; head: string }>(
+        `SELECT ${CHANGES_NOTIFY_CHANNEL_SQL} AS channel, (SELECT epoch FROM sla_log_epoch WHERE id = 1) AS epoch,
+                (SELECT coalesce(max(id), 0) FROM sla_change) AS head`,
       );
       const { channel, epoch } = rows[0] ?? { channel: '', epoch: null };
+      head = Number(rows[0]?.head ?? 0);
       const expected = this.d.epoch();
       if (expected !== null && epoch !== expected)
         throw new Error(`the LISTEN connection reached log epoch ${epoch ?? 'none'}, this pod follows ${expected}`);
@@ -121,7 +124,7 @@ export class ChangeListener {
     else {
       this.setUp(true);
       this.d.log.info('listening for change notifications');
-      this.d.onUp();
+      this.d.onUp(head);
     }
     return end;
   }

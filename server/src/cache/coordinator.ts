@@ -131,8 +131,8 @@ export class CacheCoordinator {
           metrics: d.metrics,
           epoch: () => this.identity.epoch,
           onChange: (id) => this.heardCommit(id),
-          // Notifications sent while it was not listening were missed: one read of the log.
-          onUp: () => void this.follower.catchUp().catch(() => undefined),
+          // Notifications sent while it was not listening were missed: catch up to the head it read (tail first).
+          onUp: (head) => void this.follower.catchUp(head).catch(() => undefined),
         })
       : null;
     this.redisLock = this.redis ? new RedisRefreshLock(this.redis.cmd, config.REDIS_KEY_PREFIX, config.podId) : null;
@@ -340,20 +340,30 @@ export class CacheCoordinator {
 
   /**
    * A change up to `id` was committed (a notification). The committing pod's write-through
-   * and pub/sub normally deliver it first; if not within the grace, it is read (from the
-   * tail when it has it, else PostgreSQL: that pod died between commit and Redis).
+   * and pub/sub normally deliver it first; if not within the grace, what the tail holds is
+   * read, and after a second grace whatever is still missing comes from PostgreSQL (that
+   * pod died between commit and Redis).
    */
   private heardCommit(id: number): void {
     if (id <= this.follower.applied) return;
     this.notified.upTo = Math.max(this.notified.upTo, id);
-    this.notified.timer ??= setTimeout(() => {
+    this.notified.timer ??= setTimeout(() => void this.afterGrace(), NOTIFY_GRACE_MS);
+  }
+
+  private async afterGrace(): Promise<void> {
+    const target = this.notified.upTo;
+    try {
+      if (this.follower.applied < target) await this.follower.catchUp('tail');
+      if (this.follower.applied < target) {
+        await sleep(NOTIFY_GRACE_MS);
+        if (this.follower.applied < target) await this.follower.catchUp(target);
+      }
+    } catch (err) {
+      this.d.log.debug({ err: (err as Error).message }, 'catch-up after a notification failed; the next one retries');
+    } finally {
       this.notified.timer = null;
-      const target = this.notified.upTo;
-      if (this.follower.applied < target)
-        this.follower
-          .catchUp(target)
-          .catch((err) => this.d.log.debug({ err: (err as Error).message }, 'catch-up failed'));
-    }, NOTIFY_GRACE_MS);
+      if (this.notified.upTo > this.follower.applied && !this.closed) this.heardCommit(this.notified.upTo);
+    }
   }
 
   /** The timed read of the log: only while notifications are not heard. */

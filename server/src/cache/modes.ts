@@ -40,7 +40,9 @@ type RedisDeps = Common & { redis: RedisLink; refresh: (trigger: string) => Prom
  */
 export async function enterRedis(d: RedisDeps): Promise<void> {
   const { redis, identity } = d;
-  await d.follower.catchUp().catch(ifDatabaseDown(undefined));
+  // Up to the log's head, the tail first (this head is only a target: the check below reads its own after the meta).
+  const target = await logHead(d.db.sql).catch(ifDatabaseDown(null));
+  await d.follower.catchUp(target ?? 'tail').catch(ifDatabaseDown(undefined));
   let meta = await redis.store.meta();
   let why = 'redis had no cache';
   // PostgreSQL away: a generation of this pod's epoch is taken as it is (nothing newer can be committed meanwhile).
