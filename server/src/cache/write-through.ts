@@ -20,8 +20,11 @@ export async function writeThrough(
   d: { podId: string; epoch: string; channel: string; waitMs: number; log: Logger; tail: ChangeTail },
 ): Promise<boolean> {
   const message: ChangesMessage = { pod: d.podId, epoch: d.epoch, ...run };
+  // Sent in this order on one connection, so Redis runs them in this order: a pod that hears
+  // this message (or a later one) and reads the tail finds the run there.
   const written = Promise.all([
-    redis.store.applyChanges(toChangeRun(run)).then(() => d.tail.append(d.epoch, run.changes)),
+    redis.store.applyChanges(toChangeRun(run)),
+    d.tail.append(d.epoch, run.changes),
     redis.publish(d.channel, JSON.stringify(message)),
   ]).then(
     () => true,
