@@ -14,8 +14,8 @@ import { createTestDatabase, transactionsOf } from '../test/support/pg-load.js';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const COUNTS = (process.env.BENCH_PODS ?? '1,3,6').split(',').map(Number);
-/** Long enough for start-up's statistics to be flushed (idle backends flush within ~10 s). */
-const SETTLE_MS = 12_000;
+/** Long enough for start-up's statistics to be flushed (an idle backend flushes within ~10 s). */
+const SETTLE_MS = 20_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function measure(n: number): Promise<{ transactions: number; perSecond: number; perPodPerSecond: number }> {

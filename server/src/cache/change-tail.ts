@@ -140,7 +140,8 @@ export type LogSource = 'redis_tail' | 'postgres';
  * Changes after `after` (ascending, up to `limit`) from the tail when it can answer, else
  * from `readLog` (PostgreSQL). The tail answers when it holds every change from `after + 1`
  * and either fills the page or reaches `target` (a change id known to be committed), or
- * `target` is `'tail'` (what the tail holds is enough). `counted` hears the source.
+ * `target` is `'tail'` (what the tail holds is enough). `counted` hears the source; with
+ * `after` at or past a numeric `target` nothing is read.
  */
 export async function readTailFirst(o: {
   tail: Pick<ChangeTail, 'readAfter'> | null;
@@ -150,6 +151,8 @@ export async function readTailFirst(o: {
   readLog: () => Promise<LogChange[]>;
   counted: (source: LogSource) => void;
 }): Promise<LogChange[]> {
+  // Already there (a head this pod has reached): nothing to read anywhere.
+  if (typeof o.target === 'number' && o.after >= o.target) return [];
   if (o.tail && o.target !== null) {
     const got = await o.tail.readAfter(o.after, o.limit).catch(() => null);
     const reached = got?.at(-1)?.id ?? o.after;

@@ -73,8 +73,11 @@ export class ChangeFollower {
       this.pending.set(run.fromId, run);
       this.gapTimer ??= setTimeout(() => {
         this.gapTimer = null;
+        // Filled meanwhile (the missing runs arrived): nothing to read.
+        const target = this.gapTarget();
+        if (target === null) return;
         // A failed read (PostgreSQL away) is retried by the next offer or the poll.
-        this.catchUp(this.gapTarget()).catch((err) =>
+        this.catchUp(target).catch((err) =>
           this.log.debug({ err: (err as Error).message }, 'gap catch-up failed; will retry'),
         );
       }, GAP_WAIT_MS);
@@ -106,7 +109,7 @@ export class ChangeFollower {
     this.gapTimer = null;
   }
 
-  /** A gap is known to end where the first pending run starts. */
+  /** A gap is known to end where the first pending run starts; null when nothing is pending. */
   private gapTarget(): CatchUpTarget {
     let first = Number.POSITIVE_INFINITY;
     for (const from of this.pending.keys()) first = Math.min(first, from);

@@ -33,7 +33,7 @@ describe('idle pods in redis mode', () => {
       await eventually(async () => (await getJson(p.url, '/api/cache/status')).json.mode === 'redis', 20_000);
     // One change, so the pods have a log to follow, then let start-up's statistics settle.
     expect((await post(pods[0]?.url ?? '', '/api/cache/incremental-update', UPDATE)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 12_000));
+    await new Promise((r) => setTimeout(r, 20_000));
   }, 90_000);
   afterAll(async () => {
     for (const p of pods) await p.close();
