@@ -65,10 +65,9 @@ describe('ChangeFollower', () => {
     h.follower.offer(run(1, 2));
     expect(h.ids()).toEqual([1, 2, 3, 4, 5]);
     expect(h.delivered.map((r) => r.fromId)).toEqual([1, 3, 4]);
-    // The gap closed before the wait ran out. The timer is not cancelled, so it still reads
-    // the log once, but only after the last delivered id, and delivers nothing twice.
+    // The gap closed before the wait ran out: nothing is pending, so the log is not read.
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(h.reads).toEqual([5]);
+    expect(h.reads).toEqual([]);
     expect(h.ids()).toEqual([1, 2, 3, 4, 5]);
   });
 
@@ -206,5 +205,28 @@ describe('the change follower before and after start', () => {
     await reading;
     expect(delivered).toEqual([]);
     expect(follower.started).toBe(false);
+  });
+});
+
+describe('ChangeFollower catch-up targets', () => {
+  it('tells the reader how far it must get: the first pending run for a gap, the given target otherwise', async () => {
+    const targets: unknown[] = [];
+    const follower = new ChangeFollower(
+      async (after, limit, target) => {
+        targets.push(target);
+        return run(after + 1, Math.min(8, after + limit)).changes;
+      },
+      () => undefined,
+      capturedLog().log,
+    );
+    follower.start(0);
+    follower.offer(run(1, 2));
+    follower.offer(run(6, 8));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(targets).toEqual([5]);
+    expect(follower.applied).toBe(8);
+    await follower.catchUp('tail');
+    await follower.catchUp();
+    expect(targets).toEqual([5, 'tail', null]);
   });
 });
