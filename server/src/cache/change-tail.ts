@@ -66,9 +66,8 @@ export class ChangeTail {
     return (await this.redis.set(tailKeys(this.prefix, epoch).refill, '1', 'PX', 30_000, 'NX')) === 'OK';
   }
 
-  /** The contiguous span the tail of the current epoch holds; null when there is no tail. */
-  async window(): Promise<TailWindow | null> {
-    const epoch = this.epoch();
+  /** The contiguous span the tail of `epoch` (default: the current one) holds; null when there is none. */
+  async window(epoch = this.epoch()): Promise<TailWindow | null> {
     if (!epoch) return null;
     const [from, last] = await this.redis.hmget(tailKeys(this.prefix, epoch).meta, 'from', 'last');
     if (!from || !last || Number(last) === 0) return null;
@@ -85,11 +84,13 @@ export class ChangeTail {
    * `afterId + 1` on ([] when `afterId` is at or past its newest); null when it does not.
    */
   async readAfter(afterId: number, limit: number): Promise<LogChange[] | null> {
-    const w = await this.window();
-    if (!w || afterId + 1 < w.from) return null;
+    // One epoch for both reads: the window and the entries must be of the same tail.
+    const epoch = this.epoch();
+    const w = await this.window(epoch);
+    if (!epoch || !w || afterId + 1 < w.from) return null;
     if (afterId >= w.last) return [];
     const entries = (await this.redis.xrange(
-      this.streamKey(),
+      tailKeys(this.prefix, epoch).stream,
       tailStreamId(afterId + 1),
       '+',
       'COUNT',
@@ -111,12 +112,13 @@ export class ChangeTail {
   }
 
   private async newestBefore(id: number, limit: number): Promise<{ changes: LogChange[]; window: TailWindow } | null> {
-    const window = await this.window();
-    if (!window) return null;
+    const epoch = this.epoch();
+    const window = await this.window(epoch);
+    if (!epoch || !window) return null;
     const end = Math.min(id - 1, window.last);
     if (end < window.from) return { changes: [], window };
     const entries = (await this.redis.xrevrange(
-      this.streamKey(),
+      tailKeys(this.prefix, epoch).stream,
       tailStreamId(end),
       tailStreamId(window.from),
       'COUNT',
@@ -126,10 +128,6 @@ export class ChangeTail {
     // Trimmed or refilled between the two reads: the span is not what the window said.
     if (changes.some((c, i) => c.id !== end - i)) return null;
     return { changes, window };
-  }
-
-  private streamKey(): string {
-    return tailKeys(this.prefix, this.epoch() ?? '').stream;
   }
 }
 
