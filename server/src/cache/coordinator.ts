@@ -210,7 +210,12 @@ export class CacheCoordinator {
       [IDENTITY_MS, () => this.identity.verify(this.follower.applied)],
     ] as const;
     for (const [ms, task] of tasks) this.stops.push(every(ms, task, onError));
-    if (this.listener) void (databaseOpened ?? Promise.resolve()).then(() => !this.closed && this.listener?.start());
+    // Listening needs the migrated tables (the epoch it checks); a database that never opens leaves the poll on.
+    if (this.listener)
+      void (databaseOpened ?? Promise.resolve()).then(
+        () => !this.closed && this.listener?.start(),
+        () => undefined,
+      );
     void this.keepTail();
     await this.known.refresh(this.refreshTarget());
     this.refresher.start(this.mode === 'redis');
