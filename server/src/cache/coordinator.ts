@@ -207,7 +207,7 @@ export class CacheCoordinator {
       [POLL_MS, () => this.pollLog()],
       [POLL_MS, () => this.syncRedis()],
       [POLL_MS, () => this.known.refresh(this.refreshTarget())],
-      [IDENTITY_MS, () => this.identity.verify(this.follower.applied)],
+      [IDENTITY_MS, () => this.checkIdentity()],
     ] as const;
     for (const [ms, task] of tasks) this.stops.push(every(ms, task, onError));
     // Listening needs the migrated tables (the epoch it checks); a database that never opens leaves the poll on.
@@ -369,6 +369,16 @@ export class CacheCoordinator {
       this.notified.timer = null;
       if (this.notified.upTo > this.follower.applied && !this.closed) this.heardCommit(this.notified.upTo);
     }
+  }
+
+  /**
+   * The log identity check, which reads the head anyway: a head this pod has not reached
+   * (a notification lost on a silently dead LISTEN socket) is caught up to, tail first, at
+   * no extra cost to PostgreSQL.
+   */
+  private async checkIdentity(): Promise<void> {
+    const head = await this.identity.verify(this.follower.applied);
+    if (head > this.follower.applied) await this.follower.catchUp(head);
   }
 
   /** The timed read of the log: only while notifications are not heard. */

@@ -79,13 +79,15 @@ export class LogIdentity {
 
   /**
    * Cheap periodic check against PostgreSQL: an epoch minted by another pod is adopted; a
-   * head below `applied` (changes this pod delivered are gone) means a restore.
+   * head below `applied` (changes this pod delivered are gone) means a restore. Resolves
+   * to the head it read (the caller may catch up to it).
    */
-  async verify(applied: number): Promise<void> {
+  async verify(applied: number): Promise<number> {
     const { epoch, head } = await readIdentity(this.d.sql);
-    if (this.replacing || this.current === null) return;
+    if (this.replacing || this.current === null) return head;
     if (epoch !== null && epoch !== this.current) await this.replaced('another pod found the change log replaced');
     else if (head < applied) await this.replaced(`the log's head ${head} is below change ${applied} this pod applied`);
+    return head;
   }
 
   /** `verify`, at most once a second: for evidence that may repeat with every message. */
