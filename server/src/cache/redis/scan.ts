@@ -1,4 +1,5 @@
 import type { EntityState } from '../../domain/entity.js';
+import { BUCKET_SIZE } from '../store/packed.js';
 import { GenerationGoneError, type GenerationMeta, type TeamKey } from '../store/types.js';
 
 /** The current generation as a scan sees it: its meta and the nonce naming its buckets. */
@@ -13,8 +14,8 @@ export type GenerationReader = {
   read(head: Head, buckets: readonly number[]): Promise<EntityState[] | null>;
 };
 
-/** Buckets read per round trip: 64 × 128 entities. */
-const BUCKETS_PER_READ = 64;
+/** Buckets read per round trip for batches of `batchSize` entities (at most 64). */
+const bucketsPerRead = (batchSize: number): number => Math.min(64, Math.max(1, Math.ceil(batchSize / BUCKET_SIZE)));
 
 /**
  * Reads the current generation bucket by bucket. Every read is checked afterwards to have
@@ -27,14 +28,15 @@ async function restartingScan(
   reader: GenerationReader,
   onEntities: (entities: EntityState[]) => void | Promise<void>,
   onRestart: () => boolean,
+  perRead: number,
 ): Promise<GenerationMeta | null> {
   for (let attempt = 0; ; attempt++) {
     const head = await reader.head();
     if (!head) return null;
     const buckets = (await reader.buckets(head)).sort((a, b) => a - b);
     let gone = false;
-    for (let i = 0; i < buckets.length || i === 0; i += BUCKETS_PER_READ) {
-      const entities = await reader.read(head, buckets.slice(i, i + BUCKETS_PER_READ));
+    for (let i = 0; i < buckets.length || i === 0; i += perRead) {
+      const entities = await reader.read(head, buckets.slice(i, i + perRead));
       if (!entities) {
         gone = true;
         break;
@@ -58,6 +60,7 @@ export async function listTeamOf(reader: GenerationReader, key: TeamKey): Promis
       found.length = 0;
       return true;
     },
+    64,
   );
   return found.sort((a, b) => a.id - b.id);
 }
@@ -92,6 +95,7 @@ export async function scanInBatches(
       pending = [];
       return !delivered;
     },
+    bucketsPerRead(batchSize),
   );
   await flush(true);
   return meta;
