@@ -19,16 +19,16 @@ for i = 1, n do ids[i] = ARGV[2 * i] end
 local stored = redis.call('HMGET', KEYS[1], unpack(ids))
 -- The version is the first field, base 36 (store/packed.ts).
 local function ver(s) return tonumber(string.match(s, '^[0-9a-z]+'), 36) end
-local out = {0}
+local repeats, fresh = 0, {}
 local writes, w = {}, 0
 for i = 1, n do
   local old, val = stored[i], ARGV[2 * i + 1]
   local write = not old
   if not old then
-    out[#out + 1] = i
+    fresh[#fresh + 1] = i
   else
     local vo, vn = ver(old), ver(val)
-    if ARGV[1] == 'snap' and vo == vn then out[1] = out[1] + 1 end
+    if ARGV[1] == 'snap' and vo == vn then repeats = repeats + 1 end
     write = vo < vn
   end
   if write then
@@ -38,4 +38,5 @@ for i = 1, n do
   end
 end
 if w > 0 then redis.call('HSET', KEYS[1], unpack(writes)) end
-return out
+table.insert(fresh, 1, repeats)
+return fresh

@@ -18,11 +18,9 @@
 ]]
 --- @include "prelude"
 --- @include "interning"
-local out = {'', '', ''}
-if cur then
-  out[1] = cur
-  out[2] = redis.call('HGET', gkey('m', cur), 'nonce') or ''
-end
-if ARGV[3] ~= '' and isOpen(ARGV[3]) then out[3] = redis.call('HGET', gkey('m', ARGV[3]), 'nonce') or '' end
-for _, id in ipairs(internAll(KEYS[2], 4)) do out[#out + 1] = id end
+local curNonce, buildingNonce = '', ''
+if cur then curNonce = redis.call('HGET', gkey('m', cur), 'nonce') or '' end
+if ARGV[3] ~= '' and isOpen(ARGV[3]) then buildingNonce = redis.call('HGET', gkey('m', ARGV[3]), 'nonce') or '' end
+local out = {cur or '', curNonce, buildingNonce}
+for _, id in ipairs(internAll(KEYS[2], 4)) do table.insert(out, id) end
 return out
