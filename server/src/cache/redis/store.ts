@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ChangeRun } from '../../domain/change.js';
 import type { EntityState } from '../../domain/entity.js';
-import { bucketOf, dictionaryOf, LAYOUT_VERSION } from '../store/packed.js';
+import { bucketOf, type Dictionary, dictionaryOf, LAYOUT_VERSION } from '../store/packed.js';
 import { latestById } from '../store/rows.js';
 import { parseTeamField } from '../store/team-field.js';
 import {
@@ -20,6 +20,10 @@ import { type GenerationReader, type Head, listTeamOf, parseHead, scanInBatches,
 import { DEFAULT_SNAPSHOT_OPTIONS, type SnapshotOptions, writeEncodedRows, writeSnapshotRows } from './snapshot.js';
 
 export type RedisStoreOptions = { snapshot?: Partial<SnapshotOptions> };
+
+type WriteTarget = { generation: string; nonce: string };
+/** Where a run goes: the current generation (or ''), the targets with their nonces, the ids to pack with. */
+type WritePlan = { current: string; targets: WriteTarget[]; dict: Dictionary };
 
 /**
  * The shared cache in Redis, in the bucketed layout of keys.ts (layout version
@@ -99,35 +103,79 @@ export class RedisStore implements CacheStore {
   }
 
   /**
-   * Three steps: prepare.lua (nonces of the current and building generations, dictionary
-   * ids), one bucketWrite.lua per bucket of each, finish.lua per generation (counts,
-   * watermark). A generation switched out meanwhile has its freshly written buckets unlinked.
+   * Two round trips in the common case: one bucketWrite.lua per bucket of the current
+   * generation (and of the one being built), then finish.lua per generation (counts,
+   * watermark). The nonces naming the buckets and the dictionary ids come from prepare.lua,
+   * remembered until a finish reports the generation gone (then its freshly written buckets
+   * are unlinked and the run is written again after a new prepare) or a name is new.
    */
   async applyChanges(run: ChangeRun, buildingGeneration?: number): Promise<number> {
     const rows = latestById(run.entities);
     const names = internedStrings(rows);
+    const building = buildingGeneration === undefined ? '' : String(buildingGeneration);
+    let plan = this.remembered(names, building) ?? (await this.prepare(names, building));
+    for (let attempt = 0; ; attempt++) {
+      const result = await this.writeRun(plan, rows, run);
+      if (result !== 'stale' || attempt >= 2) return result === 'stale' ? 0 : result;
+      plan = await this.prepare(names, building);
+    }
+  }
+
+  /** What the last prepare told, for writes: generation → nonce, and name → dictionary id. */
+  private readonly writeState = { current: '', nonces: new Map<string, string>(), ids: new Map<string, number>() };
+
+  /** The targets and ids of a run from what prepare told before, or null when something is unknown. */
+  private remembered(names: readonly string[], building: string): WritePlan | null {
+    const { current, nonces, ids } = this.writeState;
+    if (!current || (building && !nonces.has(building)) || names.some((n) => !ids.has(n))) return null;
+    const targets = [{ generation: current, nonce: nonces.get(current) ?? '' }];
+    if (building) targets.push({ generation: building, nonce: nonces.get(building) ?? '' });
+    return { current, targets: targets.filter((t) => t.nonce), dict: dictionaryOf(ids) };
+  }
+
+  /** prepare.lua: the current and building generations' nonces, and the names' ids (interned if new). */
+  private async prepare(names: readonly string[], building: string): Promise<WritePlan> {
     const reply = (await this.scripts.prepare(
       [this.keys.current, this.keys.dict],
-      [this.keys.base, LAYOUT_VERSION, buildingGeneration ?? '', ...names],
+      [this.keys.base, LAYOUT_VERSION, building, ...names],
     )) as unknown[];
-    const [cur, curNonce, buildingNonce] = reply.slice(0, 3).map(String);
-    const dict = dictionaryOf(names.map((n, i) => [n, Number(reply[3 + i])] as const));
-    const targets: { generation: string; nonce: string }[] = [];
-    if (cur && curNonce) targets.push({ generation: cur as string, nonce: curNonce });
-    if (buildingGeneration !== undefined && buildingNonce) {
-      targets.push({ generation: String(buildingGeneration), nonce: buildingNonce });
+    const [current = '', curNonce = '', buildingNonce = ''] = reply.slice(0, 3).map(String);
+    const state = this.writeState;
+    // Another generation (or a cleared cache): ids remembered before may be stale.
+    if (current !== state.current) {
+      state.ids.clear();
+      state.nonces.clear();
     }
+    state.current = current && curNonce ? current : '';
+    if (state.current) state.nonces.set(current, curNonce);
+    if (building && buildingNonce) state.nonces.set(building, buildingNonce);
+    names.forEach((n, i) => {
+      state.ids.set(n, Number(reply[3 + i]));
+    });
+    const targets: WriteTarget[] = [];
+    if (state.current) targets.push({ generation: current, nonce: curNonce });
+    if (building && buildingNonce) targets.push({ generation: building, nonce: buildingNonce });
+    return { current: state.current, targets, dict: dictionaryOf(state.ids) };
+  }
+
+  /** Writes a run into each target; 'stale' when a target turned out gone (its buckets are unlinked). */
+  private async writeRun(plan: WritePlan, rows: readonly EntityState[], run: ChangeRun): Promise<number | 'stale'> {
     let result = 0;
+    let stale = false;
     await Promise.all(
-      targets.map(async (target) => {
-        const write = await writeBuckets(this.scripts, this.keys, target, rows, dict, 'run', 64);
+      plan.targets.map(async (target) => {
+        const write = await writeBuckets(this.scripts, this.keys, target, rows, plan.dict, 'run', 64);
         const argv = [this.keys.base, LAYOUT_VERSION, target.generation, target.nonce, run.fromId, run.toId];
         const wm = Number(await this.scripts.finish([this.keys.current], argv.concat(finishArgs(write))));
-        if (wm < 0) await unlinkBuckets(this.redis, this.keys, [{ ...target, buckets: write.buckets }]);
-        else if (target.generation === cur) result = wm;
+        if (wm < 0) {
+          stale = true;
+          this.writeState.nonces.delete(target.generation);
+          if (target.generation === this.writeState.current) this.writeState.current = '';
+          await unlinkBuckets(this.redis, this.keys, [{ ...target, buckets: write.buckets }]);
+        } else if (target.generation === plan.current) result = wm;
       }),
     );
-    return result;
+    return stale ? 'stale' : result;
   }
 
   async beginGeneration(generation: number, appliedChangeId = 0): Promise<void> {
