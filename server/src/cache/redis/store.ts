@@ -189,7 +189,11 @@ export class RedisStore implements CacheStore {
   }
 
   /** See writeEncodedRows (the team counts are recounted from what the buckets take). */
-  writeEncodedSnapshot(generation: number, rows: EncodedRow[], _teamCounts: ReadonlyMap<string, number>): Promise<void> {
+  writeEncodedSnapshot(
+    generation: number,
+    rows: EncodedRow[],
+    _teamCounts: ReadonlyMap<string, number>,
+  ): Promise<void> {
     return writeEncodedRows(this.redis, this.scripts, this.keys, generation, rows, this.snapshotOptions);
   }
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { encodingConstants, loadScript, luaFieldConstant } from '../../../src/cache/redis/lua-source.js';
+import { encodingConstants, luaFieldConstant } from '../../../src/cache/redis/lua-source.js';
 import { decodeEntity, encodeEntity } from '../../../src/cache/store/codec.js';
 import {
   checkLayout,

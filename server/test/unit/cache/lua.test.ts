@@ -17,7 +17,16 @@ const indexes = (text: string, table: 'KEYS' | 'ARGV') =>
 describe('Lua scripts as files with a contract header', () => {
   it('finds the scripts the store and the lock load', () => {
     expect(SCRIPTS).toEqual(
-      expect.arrayContaining(['prepare', 'bucketWrite', 'finish', 'begin', 'switch', 'lockAcquire', 'lockRenew', 'lockRelease']),
+      expect.arrayContaining([
+        'prepare',
+        'bucketWrite',
+        'finish',
+        'begin',
+        'switch',
+        'lockAcquire',
+        'lockRenew',
+        'lockRelease',
+      ]),
     );
     expect(INCLUDES).toEqual(expect.arrayContaining(['prelude', 'interning']));
   });

@@ -8,7 +8,7 @@
 
     ARGV[1] key base
     ARGV[2] layout version
-    ARGV[3] generation
+    ARGV[3] the generation written
     ARGV[4] its nonce (as prepare.lua or open.lua gave it)
     ARGV[5] fromId, the run's first change id, or '' (snapshot rows)
     ARGV[6] toId, the run's last change id, or ''
