@@ -14,6 +14,13 @@
     {repeats, positions (1-based, in pairs) of the entities new to the bucket...}
 ]]
 local n = (#ARGV - 1) / 2
+-- A bucket not yet written (most of a refresh's) takes every row: no HMGET needed.
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+  local all = {0}
+  for i = 1, n do all[i + 1] = i end
+  return all
+end
 local ids = {}
 for i = 1, n do ids[i] = ARGV[2 * i] end
 local stored = redis.call('HMGET', KEYS[1], unpack(ids))
