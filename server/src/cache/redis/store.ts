@@ -91,15 +91,22 @@ export class RedisStore implements CacheStore {
     return (await this.head())?.meta ?? null;
   }
 
+  /**
+   * Two reads (the head, then the bucket); a miss is confirmed against the head, since a
+   * switch between the two deletes the buckets read. Throws GenerationGoneError when
+   * generations keep switching under it (five times).
+   */
   async getEntity(id: number): Promise<EntityState | null> {
+    let generation = 0;
     for (let attempt = 0; attempt < 5; attempt++) {
       const head = await this.head();
       if (!head) return null;
-      const text = await this.redis.hget(this.keys.bucket(bucketOf(id), head.meta.generation, head.nonce), String(id));
+      generation = head.meta.generation;
+      const text = await this.redis.hget(this.keys.bucket(bucketOf(id), generation, head.nonce), String(id));
       if (text !== null) return this.dictionary.unpack(id, text);
       if (await this.stillCurrent(head)) return null;
     }
-    throw new GenerationGoneError(-1);
+    throw new GenerationGoneError(generation);
   }
 
   /**
@@ -188,7 +195,10 @@ export class RedisStore implements CacheStore {
     if (Number(reply[0]) !== 1) throw new GenerationGoneError(generation);
   }
 
-  /** See writeEncodedRows (the team counts are recounted from what the buckets take). */
+  /**
+   * See writeEncodedRows. The team counts are ignored: the buckets report which rows are new
+   * to the generation, and only those are counted (a run may have written an entity first).
+   */
   writeEncodedSnapshot(
     generation: number,
     rows: EncodedRow[],
