@@ -160,6 +160,31 @@ describe('redis store specifics', () => {
     }
   });
 
+  it('a pod that remembers a switched-out generation writes the run again into the new one and leaves nothing behind', async () => {
+    const prefix = uniquePrefix('stale');
+    const redis = await connect(server.url);
+    const pod = new RedisStore(redis, prefix);
+    const refresher = new RedisStore(redis, prefix);
+    const k = cacheKeys(prefix);
+    try {
+      await buildGeneration(refresher, 1, [entity(1)], 0);
+      // The pod learns generation 1 (nonce, dictionary ids) with its first write.
+      expect(await pod.applyChanges({ fromId: 1, toId: 1, entities: [entity(1, { version: 2 })] })).toBe(1);
+      await buildGeneration(refresher, 2, [entity(1, { version: 2 })], 1);
+      // A new bucket (id 1000) of the old generation would be left behind if the pod kept it.
+      const run = { fromId: 2, toId: 2, entities: [entity(1, { version: 3 }), entity(1000, { version: 3 })] };
+      expect(await pod.applyChanges(run)).toBe(2);
+      expect(await refresher.getEntity(1000)).toEqual(entity(1000, { version: 3 }));
+      expect(await refresher.counts()).toEqual({ entities: 2, teams: 1 });
+      const left = (await redis.keys(`${prefix}{b*}`)).filter((key) => key.includes('}:1:'));
+      expect(left).toEqual([]);
+      expect(await redis.exists(k.meta(1))).toBe(0);
+    } finally {
+      await pod.clear();
+      await redis.quit();
+    }
+  });
+
   it('ignores a generation of another layout version and rebuilds over it', async () => {
     const prefix = uniquePrefix('layoutv');
     const redis = await connect(server.url);
