@@ -127,6 +127,7 @@ export class CacheCoordinator {
       metrics: d.metrics,
       follower: this.follower,
       mode: () => this.mode,
+      databaseAvailable: () => d.databaseAvailable?.() ?? true,
     });
     this.setModeMetric();
   }

@@ -21,11 +21,17 @@ export function selfLag(applied: number, knownHeads: Iterable<number>): number {
 /**
  * The fleet as the given heartbeats describe it (newest per pod; those older than `ttlMs`
  * at `now` left out), ordered by pod id. A pod's lag is the larger of what it reported and
- * how far its head is behind the fleet's head *as of its heartbeat*: the newest head among
- * heartbeats sent no later than its own. Comparing with later heartbeats would make a pod
- * that keeps up look behind by the changes written since it last beat.
+ * how far its head is behind the fleet's head *as of its heartbeat*: the largest head among
+ * the heartbeats of `history` (the listing pod's recent ones, any pod's; by default `beats`)
+ * sent no later than its own. Comparing with later heartbeats would make a pod that keeps
+ * up look behind by the changes written since it last beat.
  */
-export function fleetView(beats: Iterable<HeartbeatMessage>, now: number, ttlMs: number): FleetPod[] {
+export function fleetView(
+  beats: Iterable<HeartbeatMessage>,
+  now: number,
+  ttlMs: number,
+  history?: Iterable<HeartbeatMessage>,
+): FleetPod[] {
   const newest = new Map<string, HeartbeatMessage & { atMs: number }>();
   for (const b of beats) {
     const atMs = Date.parse(b.at);
@@ -34,10 +40,11 @@ export function fleetView(beats: Iterable<HeartbeatMessage>, now: number, ttlMs:
     if (!seen || seen.atMs < atMs) newest.set(b.pod, { ...b, atMs });
   }
   const all = [...newest.values()];
+  const heads = [...(history ?? all)].map((b) => ({ atMs: Date.parse(b.at), headId: b.headId }));
   return all
     .sort((a, b) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0))
     .map((b) => {
-      const headThen = all.reduce((head, o) => (o.atMs <= b.atMs && o.headId > head ? o.headId : head), b.headId);
+      const headThen = heads.reduce((head, o) => (o.atMs <= b.atMs && o.headId > head ? o.headId : head), b.headId);
       return {
         podId: b.pod,
         version: b.version,

@@ -23,6 +23,8 @@ export type HeartbeatDeps = {
   metrics: Metrics;
   follower: ChangeFollower;
   mode: () => 'redis' | 'memory';
+  /** Whether PostgreSQL answered the pod's last query: while it does not, the row is not written (the view ages out). */
+  databaseAvailable: () => boolean;
 };
 
 /**
@@ -48,6 +50,8 @@ export class Heartbeat {
   private stop: (() => void) | null = null;
   private gapTimer: NodeJS.Timeout | null = null;
   private subscribers = 0;
+  /** Every heartbeat seen within the TTL (this pod's own included): the fleet's head over time, for the lag. */
+  private recent: HeartbeatMessage[] = [];
 
   constructor(private readonly d: HeartbeatDeps) {
     this.redisRegistry = d.redis ? new RedisFleetRegistry(d.redis.cmd, d.prefix) : null;
@@ -70,7 +74,8 @@ export class Heartbeat {
 
   /** The fleet as last known, this pod's current state included (see fleet.ts for the lag). */
   pods(now = Date.now()): FleetPod[] {
-    return fleetView([...this.beats.values(), this.own(now)], now, this.ttlMs);
+    const own = this.own(now);
+    return fleetView([...this.beats.values(), own], now, this.ttlMs, [...this.recent, own]);
   }
 
   /** A heartbeat heard on the changes channel (raw JSON); another pod's head ahead of ours starts a catch-up. */
@@ -88,7 +93,7 @@ export class Heartbeat {
     const { podId, redis } = this.d;
     await Promise.allSettled([
       redis?.isUp ? this.redisRegistry?.remove(podId) : undefined,
-      this.d.mode() === 'memory' ? this.pgRegistry.remove(podId) : undefined,
+      this.d.mode() === 'memory' && this.d.databaseAvailable() ? this.pgRegistry.remove(podId) : undefined,
     ]);
   }
 
@@ -98,29 +103,48 @@ export class Heartbeat {
     const now = Date.now();
     const own = this.own(now);
     const json = formatHeartbeat(own);
+    this.recent = this.recent.filter((b) => now - Date.parse(b.at) <= this.ttlMs);
+    this.recent.push(own);
     const { redis, podId } = this.d;
     const viaRedis = own.mode === 'redis' && redis?.isUp && this.redisRegistry;
     try {
-      if (redis?.isUp) await redis.publish(this.d.channel, json);
-      const raws = viaRedis
-        ? await this.redisRegistry.write(podId, json, this.ttlMs).then(() => this.redisRegistry?.read() ?? [])
-        : await this.pgRegistry.write(podId, json, now).then(() => this.pgRegistry.read(now, this.ttlMs));
-      this.replaceFleet(raws);
+      // A failed publish (a subscriber-only fault, a channel ACL) must not keep the pod out of the registry.
+      if (redis?.isUp)
+        await redis
+          .publish(this.d.channel, json)
+          .catch((err) => this.d.log.debug({ err: (err as Error).message }, 'heartbeat publish failed'));
+      if (viaRedis)
+        this.replaceFleet(
+          await this.redisRegistry.write(podId, json, this.ttlMs).then(() => this.redisRegistry?.read() ?? []),
+        );
+      else if (this.d.databaseAvailable())
+        this.replaceFleet(
+          await this.pgRegistry.write(podId, json, now).then(() => this.pgRegistry.read(now, this.ttlMs)),
+        );
+      else this.forgetExpired(now);
     } finally {
       this.setGauges(now);
     }
   }
 
+  /** The registry is the fleet: a pod no longer in it (stopped, or expired) leaves the view now. */
   private replaceFleet(raws: string[]): void {
-    const now = Date.now();
+    const listed = new Set<string>();
     for (const raw of raws) {
       const m = parseMessage(ZHeartbeatMessage, raw, 'fleet registry', this.d.log);
-      if (m && m.pod !== this.d.podId) this.remember(m);
+      if (!m || m.pod === this.d.podId) continue;
+      listed.add(m.pod);
+      this.remember(m);
     }
+    for (const id of this.beats.keys()) if (!listed.has(id)) this.beats.delete(id);
+  }
+
+  private forgetExpired(now: number): void {
     for (const [id, b] of this.beats) if (now - Date.parse(b.at) > this.ttlMs) this.beats.delete(id);
   }
 
   private remember(m: HeartbeatMessage): void {
+    this.recent.push(m);
     const seen = this.beats.get(m.pod);
     if (!seen || seen.at <= m.at) this.beats.set(m.pod, m);
     if (m.headId > this.d.follower.applied) this.gapSoon(m.headId);

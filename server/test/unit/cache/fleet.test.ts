@@ -79,6 +79,13 @@ describe('fleet lag', () => {
     ]);
   });
 
+  it("uses earlier heartbeats of the history: a pod that beat just before the writer's latest is still compared", () => {
+    const latest = [beat('writer', 200, T0 + 400), beat('cut', 90, T0 + 350)];
+    const history = [...latest, beat('writer', 150, T0), beat('writer', 180, T0 + 300)];
+    expect(fleetView(latest, T0 + 500, 6_000).find((p) => p.podId === 'cut')?.lag).toBe(0);
+    expect(fleetView(latest, T0 + 500, 6_000, history).find((p) => p.podId === 'cut')?.lag).toBe(90);
+  });
+
   it("takes the pod's own report when it is larger, and maps the message to the status fields", () => {
     const [p] = fleetView([beat('cut', 5, T0, { lagChanges: 9, subscribers: 3, mode: 'memory' })], T0, 6_000);
     expect(p).toEqual({
