@@ -1,5 +1,6 @@
 import type { FleetPod } from '@sla/shared';
 import { RelativeTime } from '../components/RelativeTime';
+import { ScrollRegion } from '../components/ScrollRegion';
 import { fleetRows } from '../lib/fleet';
 import { formatCount } from '../lib/format';
 
@@ -17,7 +18,7 @@ export function FleetTable({ pods, servingPod }: { pods: readonly FleetPod[]; se
       </p>
     );
   return (
-    <div className="table-scroll">
+    <ScrollRegion label="Fleet">
       <table className="fleet" data-testid="fleet-table">
         <caption>
           {rows.length} pod{rows.length === 1 ? '' : 's'} sent a heartbeat recently
@@ -60,6 +61,6 @@ export function FleetTable({ pods, servingPod }: { pods: readonly FleetPod[]; se
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

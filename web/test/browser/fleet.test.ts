@@ -52,6 +52,10 @@ describe('the fleet on the System page', () => {
     expect(await text(table.locator('tr[data-pod="web-fleet-a"] th'))).toContain('(this page)');
     expect(await table.locator('.row-lagging').count()).toBe(0);
     expect(await axeViolations(page)).toEqual([]);
+    // On a phone the table scrolls in its own box: the page does not scroll sideways.
+    await page.setViewportSize({ width: 375, height: 812 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     await b?.close();
     b = null;
