@@ -9,6 +9,7 @@ import { sleep } from '../platform/backoff.js';
 import type { Config } from '../platform/config.js';
 import { every } from '../platform/every.js';
 import type { Metrics } from '../platform/metrics.js';
+import { packageVersion } from '../platform/version.js';
 import type { EntityView } from '../readmodel/view.js';
 import { Heartbeat } from './heartbeat.js';
 import { KnownState } from './known-state.js';
@@ -117,7 +118,7 @@ export class CacheCoordinator {
     );
     this.heartbeat = new Heartbeat({
       podId: config.podId,
-      version: config.BUILD_VERSION ?? process.env.npm_package_version ?? 'unknown',
+      version: config.BUILD_VERSION ?? packageVersion(),
       intervalMs: config.HEARTBEAT_INTERVAL_MS,
       channel: changesChannel(config.REDIS_KEY_PREFIX),
       prefix: config.REDIS_KEY_PREFIX,
