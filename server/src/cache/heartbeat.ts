@@ -50,6 +50,7 @@ export class Heartbeat {
   private stop: (() => void) | null = null;
   private gapTimer: NodeJS.Timeout | null = null;
   private subscribers = 0;
+  private inFlight: Promise<void> | null = null;
   /** Every heartbeat seen within the TTL (this pod's own included): the fleet's head over time, for the lag. */
   private recent: HeartbeatMessage[] = [];
 
@@ -66,10 +67,18 @@ export class Heartbeat {
   start(): void {
     this.stop ??= every(
       this.d.intervalMs,
-      () => this.beat(),
+      () => this.beatOnce(),
       (err) => this.d.log.debug({ err: (err as Error).message }, 'heartbeat failed; will retry'),
     );
-    void this.beat().catch(() => undefined);
+    void this.beatOnce().catch(() => undefined);
+  }
+
+  /** One beat at a time (the first one runs beside the timer); close waits for the one in flight. */
+  private beatOnce(): Promise<void> {
+    this.inFlight ??= this.beat().finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
   }
 
   /** The fleet as last known, this pod's current state included (see fleet.ts for the lag). */
@@ -90,6 +99,8 @@ export class Heartbeat {
     this.stop?.();
     this.stop = null;
     if (this.gapTimer) clearTimeout(this.gapTimer);
+    // A beat still writing would put the entry back after the removal.
+    await this.inFlight?.catch(() => undefined);
     const { podId, redis } = this.d;
     await Promise.allSettled([
       redis?.isUp ? this.redisRegistry?.remove(podId) : undefined,
