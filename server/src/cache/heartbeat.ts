@@ -2,6 +2,7 @@ import type { FleetPod } from '@sla/shared';
 import type { Logger } from 'pino';
 import type { ChangeFollower } from '../changelog/follower.js';
 import type { Sql } from '../db/sql.js';
+import { sleep } from '../platform/backoff.js';
 import { every } from '../platform/every.js';
 import type { Metrics } from '../platform/metrics.js';
 import { fleetView, heartbeatTtlMs, selfLag } from './fleet.js';
@@ -32,6 +33,8 @@ export type HeartbeatDeps = {
  * published just before it, so this only waits out one in flight.
  */
 const GAP_GRACE_MS = 200;
+/** Longest `close` waits for a beat in flight before removing this pod's entry. */
+const CLOSE_WAIT_MS = 500;
 
 /**
  * This pod's heartbeat and its view of the fleet. Every `intervalMs` it publishes one
@@ -99,8 +102,8 @@ export class Heartbeat {
     this.stop?.();
     this.stop = null;
     if (this.gapTimer) clearTimeout(this.gapTimer);
-    // A beat still writing would put the entry back after the removal.
-    await this.inFlight?.catch(() => undefined);
+    // A beat still writing would put the entry back after the removal; a frozen Redis must not hold shutdown, though.
+    if (this.inFlight) await Promise.race([this.inFlight.catch(() => undefined), sleep(CLOSE_WAIT_MS)]);
     const { podId, redis } = this.d;
     await Promise.allSettled([
       redis?.isUp ? this.redisRegistry?.remove(podId) : undefined,
