@@ -86,6 +86,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       log,
       metrics,
       databaseOpened: connection.opened,
+      databaseFirstAttempt: connection.firstAttempt,
       databaseAvailable: () => db.available,
     });
     cleanups.push(() => cache.close());

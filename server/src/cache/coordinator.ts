@@ -34,6 +34,8 @@ export type CacheDeps = {
   metrics: Metrics;
   /** Resolves once PostgreSQL was reached (and migrated); absent when it already was. */
   databaseOpened?: Promise<void>;
+  /** Resolves once the first PostgreSQL connection attempt finished, reached or not (bounds start's wait). */
+  databaseFirstAttempt?: Promise<void>;
   /** Whether PostgreSQL answered the pod's last query (for status; absent: assumed). */
   databaseAvailable?: () => boolean;
 };
@@ -42,7 +44,7 @@ export type CacheDeps = {
 const POLL_MS = 1_000;
 /** How often a pod checks the log's identity in PostgreSQL (an epoch another pod minted, a head gone back). */
 const IDENTITY_MS = 30_000;
-/** How long start waits for a first PostgreSQL connection before it serves from Redis alone. */
+/** The longest start waits for the first PostgreSQL connection attempt (a black-holed one) before it serves from Redis alone. */
 const DATABASE_START_WAIT_MS = 4_000;
 
 /**
@@ -163,9 +165,9 @@ export class CacheCoordinator {
    * waits, retrying, until one comes (or `close`).
    */
   async start(): Promise<void> {
-    const { log, databaseOpened } = this.d;
+    const { log, databaseOpened, databaseFirstAttempt } = this.d;
     if (this.redis) await this.redis.waitUntilUp(3_000);
-    await Promise.race([databaseOpened ?? Promise.resolve(), sleep(DATABASE_START_WAIT_MS)]);
+    await Promise.race([databaseFirstAttempt ?? databaseOpened ?? Promise.resolve(), sleep(DATABASE_START_WAIT_MS)]);
     const source = await this.mirror.start(() => (this.redis?.isUp ? this.redis.bulkStore : null));
     if (source === null) return;
     this.loadedFrom = source;
