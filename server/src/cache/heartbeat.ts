@@ -103,7 +103,8 @@ export class Heartbeat {
     this.stop = null;
     if (this.gapTimer) clearTimeout(this.gapTimer);
     // A beat still writing would put the entry back after the removal; a frozen Redis must not hold shutdown, though.
-    if (this.inFlight) await Promise.race([this.inFlight.catch(() => undefined), sleep(CLOSE_WAIT_MS)]);
+    const inFlight = this.inFlight;
+    if (inFlight !== null) await Promise.race([inFlight.catch(() => undefined), sleep(CLOSE_WAIT_MS)]);
     const { podId, redis } = this.d;
     await Promise.allSettled([
       redis?.isUp ? this.redisRegistry?.remove(podId) : undefined,
