@@ -9,13 +9,15 @@ import { sleep } from '../platform/backoff.js';
 import type { Config } from '../platform/config.js';
 import { every } from '../platform/every.js';
 import type { Metrics } from '../platform/metrics.js';
+import { packageVersion } from '../platform/version.js';
 import type { EntityView } from '../readmodel/view.js';
+import { Heartbeat } from './heartbeat.js';
 import { KnownState } from './known-state.js';
 import { MemoryRefreshLock } from './lock/memory-lock.js';
 import { RedisRefreshLock } from './lock/redis-lock.js';
 import type { LogIdentity } from './log-identity.js';
 import { LogMirror, type ViewSource } from './log-mirror.js';
-import { parseMessage, ZRefreshMessage } from './messages.js';
+import { isHeartbeat, parseMessage, ZRefreshMessage } from './messages.js';
 import { enterMemory, enterRedis, syncRedis } from './modes.js';
 import { changesChannel, refreshChannel } from './redis/keys.js';
 import { RedisLink } from './redis/link.js';
@@ -64,6 +66,8 @@ export class CacheCoordinator {
   private readonly memoryLock: MemoryRefreshLock;
   private readonly memory: MemoryStore;
   private readonly refresher: RefreshScheduler;
+  /** This pod's heartbeat and the fleet view (heartbeat.ts). */
+  private readonly heartbeat: Heartbeat;
   private readonly modeState = { mode: 'memory' as CacheMode, memoryPrimed: false };
   private readonly known = new KnownState();
   private initialized = false;
@@ -92,7 +96,8 @@ export class CacheCoordinator {
               void this.enterMemory(reason).catch((err) => log.error({ err }, 'could not switch to memory mode')),
             // Anything published while unsubscribed was missed (before the view is loaded, the follower ignores this).
             onResubscribed: () => void this.follower.catchUp().catch(() => undefined),
-            onChanges: (raw) => this.mirror.heardMessage(raw, config.podId),
+            onChanges: (raw) =>
+              isHeartbeat(raw) ? this.heartbeat.heard(raw) : this.mirror.heardMessage(raw, config.podId),
             onRefresh: (raw) => this.onRefreshMessage(raw),
           },
           log,
@@ -113,6 +118,20 @@ export class CacheCoordinator {
             .catch(() => undefined);
       },
     );
+    this.heartbeat = new Heartbeat({
+      podId: config.podId,
+      version: config.BUILD_VERSION ?? packageVersion(),
+      intervalMs: config.HEARTBEAT_INTERVAL_MS,
+      channel: changesChannel(config.REDIS_KEY_PREFIX),
+      prefix: config.REDIS_KEY_PREFIX,
+      redis: this.redis,
+      sql: d.db.sql,
+      log,
+      metrics: d.metrics,
+      follower: this.follower,
+      mode: () => this.mode,
+      databaseAvailable: () => d.databaseAvailable?.() ?? true,
+    });
     this.setModeMetric();
   }
 
@@ -170,6 +189,7 @@ export class CacheCoordinator {
     await this.known.refresh(this.refreshTarget());
     this.refresher.start(this.mode === 'redis');
     this.initialized = true;
+    this.heartbeat.start();
     log.info({ mode: this.mode, source, entities: this.view.size, lastChangeId: this.follower.applied }, 'cache ready');
   }
 
@@ -206,12 +226,14 @@ export class CacheCoordinator {
       logEpoch: this.identity.epoch,
       databaseAvailable: this.d.databaseAvailable?.() ?? true,
       metrics: this.d.metrics,
+      pods: this.heartbeat.pods(),
     });
   }
 
   /** Stops the background tasks and the follower, waits for a running refresh, closes Redis. */
   async close(): Promise<void> {
     this.closed = true;
+    await this.heartbeat.close();
     this.mirror.stop();
     for (const stop of this.stops) stop();
     this.follower.stop();

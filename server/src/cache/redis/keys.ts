@@ -59,3 +59,13 @@ export const changesChannel = (prefix: string = DEFAULT_KEY_PREFIX): string => `
 
 /** A SCAN MATCH pattern for every key starting with `prefix` (glob characters escaped). */
 export const prefixPattern = (prefix: string): string => `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+
+/**
+ * The fleet registry (heartbeat.ts): one key per pod, `<prefix>{fleet}:pod:<id>` (expiring
+ * after 3 heartbeat intervals), and the set of pod ids `<prefix>{fleet}:pods`. Its own hash
+ * tag: no script touches it together with the cache's keys.
+ */
+export const fleetKeys = (prefix: string = DEFAULT_KEY_PREFIX) => ({
+  pods: `${prefix}{fleet}:pods`,
+  pod: (id: string) => `${prefix}{fleet}:pod:${id}`,
+});
