@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BATCH_CALLS } from '@sla/shared';
 import { transformTRPCResponse } from '@trpc/server';
+import vary from 'vary';
 import { AnswerCache, type CachedAnswer, matchesEtag } from './answer-cache.js';
 import { procedureCaller } from './call.js';
 import { chooseCoding, compressBody } from './compress.js';
@@ -150,9 +151,10 @@ function send(
   privateAnswer: boolean,
 ): void {
   // The stock tRPC adapter varies on trpc-accept/accept (streaming answers); kept so caches agree.
-  const vary = [...(wire === 'rest' ? [] : ['trpc-accept', 'accept']), 'Accept-Encoding'];
-  if (privateAnswer) vary.push('Authorization', 'Cookie');
-  res.setHeader('Vary', vary.join(', '));
+  const fields = [...(wire === 'rest' ? [] : ['trpc-accept', 'accept']), 'Accept-Encoding'];
+  if (privateAnswer) fields.push('Authorization', 'Cookie');
+  // Appended: CORS has already added `Origin` for a cross-origin request.
+  vary(res, fields);
   res.setHeader('Cache-Control', privateAnswer ? 'private, no-cache' : 'no-cache');
   res.setHeader('ETag', answer.etag);
   if (matchesEtag(req.headers['if-none-match'], answer.etag)) {

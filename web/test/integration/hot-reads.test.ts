@@ -1,7 +1,7 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRouter } from '@sla/server';
 import { createTRPCClient } from '@trpc/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpLinks } from '../../src/client';
 import { startServer, type TestServer } from '../support/server';
 

@@ -37,7 +37,8 @@ describe('hot reads: cached bytes, ETags, compression (two pods on one database)
   beforeAll(async () => {
     a = await startPod({ schema, POD_ID: 'hot-a' });
     b = await startPod({ schema, POD_ID: 'hot-b' });
-    for (let i = 0; i < 30; i++) expect((await post(a.url, '/api/cache/incremental-update', update(i))).status).toBe(200);
+    for (let i = 0; i < 30; i++)
+      expect((await post(a.url, '/api/cache/incremental-update', update(i))).status).toBe(200);
     await eventually(() => b.deps.cache.view.size === 30, 10_000, 'pod b to apply the seed');
   });
   afterAll(async () => {
