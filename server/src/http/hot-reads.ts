@@ -1,12 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BATCH_CALLS } from '@sla/shared';
 import { transformTRPCResponse } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import vary from 'vary';
+import { AppError } from '../platform/errors.js';
+import { asTRPCError, isInternal, publicError } from '../trpc/errors.js';
 import { AnswerCache, type CachedAnswer, matchesEtag } from './answer-cache.js';
 import { procedureCaller } from './call.js';
 import { chooseCoding, compressBody } from './compress.js';
 import { contextFor, type HttpDeps } from './deps.js';
-import { queryInput } from './rest.js';
+import { queryInput, sendError } from './rest.js';
+import { sendTrpcError } from './trpc-http.js';
 
 /** The queries served by this path over tRPC (`/trpc/<name>`), unbatched or in a batch of these only. */
 const HOT_PROCEDURES = new Set([
@@ -76,14 +80,14 @@ function planOf(req: IncomingMessage, path: string): Plan | null {
  * answers 401 in its route's format, so no cached answer nor 304 is ever given without
  * access), then `If-None-Match` against the strong ETag of the bytes (304), then the body,
  * gzip- or brotli-compressed when accepted and over 1 kB, each coding made once per answer.
- * Returns false when the stock path should answer (not a hot read, a refused guard, or a
- * procedure that failed: errors are never cached, the stock path recomputes them).
+ * Errors are never cached; they are answered in the route's own error format. Returns
+ * false when the stock path should answer (not a hot read, a refused guard, a failed batch).
  */
 export function hotReads(app: HttpDeps) {
   const answers = new AnswerCache();
   const call = procedureCaller(app.router);
   const config = app.router._def._config;
-  const pending = new Map<string, Promise<CachedAnswer | null>>();
+  const pending = new Map<string, Promise<CachedAnswer | Failed>>();
   const privateAnswers = !!app.config.READ_TOKEN;
 
   /** Computes and stores one answer; concurrent misses of the same URL and key share it. */
@@ -94,7 +98,7 @@ export function hotReads(app: HttpDeps) {
       const ctx = contextFor(app, req);
       p = Promise.all(plan.calls.map((c) => call(ctx, c.procedure, c.input)))
         .then((data) => answers.set(url, key, Buffer.from(serialise(config, plan, data))))
-        .catch(() => null)
+        .catch((err: unknown): Failed => ({ failed: err }))
         .finally(() => pending.delete(id));
       pending.set(id, p);
     }
@@ -122,13 +126,42 @@ export function hotReads(app: HttpDeps) {
     }
     const key = versions.join('|');
     const url = req.url ?? path;
-    let answer = answers.get(url, key);
+    let answer: CachedAnswer | Failed | undefined = answers.get(url, key);
     if (answer) countHits(app, plan);
-    else answer = (await compute(req, url, key, plan)) ?? undefined;
-    if (!answer) return false;
+    else answer = await compute(req, url, key, plan);
+    if ('failed' in answer) return sendFailure(app, res, plan, answer.failed);
     send(req, res, answer, plan.wire, privateAnswers);
     return true;
   };
+}
+
+/** A procedure's error: never cached, answered to the requests that shared the call. */
+type Failed = { failed: unknown };
+
+/**
+ * Answers a failed call as the stock path would have (a second attempt there would only
+ * wait for the same failure again, e.g. a busy database's acquire timeout): REST's
+ * `{code, message}`, tRPC's error shape. A failed batch is left to the stock adapter
+ * (false), which answers each call on its own.
+ */
+function sendFailure(app: HttpDeps, res: ServerResponse, plan: Plan, err: unknown): boolean {
+  if (plan.wire === 'rest') {
+    const cause = err instanceof Error && err.cause instanceof AppError ? err.cause : err;
+    if (cause instanceof AppError && cause.retryAfterSeconds)
+      res.setHeader('Retry-After', String(cause.retryAfterSeconds));
+    sendError(app, res, err);
+    return true;
+  }
+  if (plan.wire === 'trpc-batch') return false;
+  const error = asTRPCError(err);
+  const call = plan.calls[0] as Call;
+  if (isInternal(publicError(error))) app.log.error({ err: error, path: call.procedure }, 'tRPC call failed');
+  sendTrpcError(res, app.router._def._config, error, getHTTPStatusCodeFromError(error), {
+    type: 'query',
+    path: call.procedure,
+    input: call.input,
+  });
+  return true;
 }
 
 /** A served cached answer is a read from this pod's memory: counted as the procedure would. */

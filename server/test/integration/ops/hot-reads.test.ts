@@ -70,6 +70,9 @@ describe('hot reads: cached bytes, ETags, compression (two pods on one database)
     const bad = await get(a.url, `/trpc/entities.list?input=${encodeURIComponent('{"limit":-1}')}`);
     expect(bad.status).toBe(400);
     expect(bad.headers.etag).toBeUndefined();
+    // The same error as the stock adapter gives (it answers failed batches).
+    const stock = await get(a.url, `/trpc/entities.list?batch=1&input=${encodeURIComponent('{"0":{"limit":-1}}')}`);
+    expect(json(bad)).toEqual(json(stock)[0]);
     const names = Array.from({ length: 11 }, () => 'entities.facets').join(',');
     const big = await get(a.url, `/trpc/${names}?batch=1`);
     expect(big.status).toBe(400);
