@@ -14,14 +14,25 @@ const CODINGS = ['br', 'gzip', 'identity'];
  * (send as is).
  */
 export function chooseCoding(req: IncomingMessage, bytes: number): 'br' | 'gzip' | undefined {
-  if (bytes < COMPRESS_MIN_BYTES || !req.headers['accept-encoding']) return undefined;
-  // negotiator 1.x takes the server's preference for ties; @types/negotiator predates it.
-  const negotiator = new Negotiator(req) as unknown as {
-    encoding(available: string[], opts: { preferred: string[] }): string | undefined;
-  };
-  const coding = negotiator.encoding(CODINGS, { preferred: CODINGS });
-  return coding === 'br' || coding === 'gzip' ? coding : undefined;
+  const header = req.headers['accept-encoding'];
+  if (bytes < COMPRESS_MIN_BYTES || !header) return undefined;
+  let coding = chosen.get(header);
+  if (coding === undefined) {
+    // negotiator 1.x takes the server's preference for ties; @types/negotiator predates it.
+    const negotiator = new Negotiator(req) as unknown as {
+      encoding(available: string[], opts: { preferred: string[] }): string | undefined;
+    };
+    const c = negotiator.encoding(CODINGS, { preferred: CODINGS });
+    coding = c === 'br' || c === 'gzip' ? c : null;
+    // Clients send a handful of distinct headers; the bound only stops a client minting them.
+    if (chosen.size >= 64) chosen.clear();
+    chosen.set(header, coding);
+  }
+  return coding ?? undefined;
 }
+
+/** The negotiated coding per Accept-Encoding value (null: none), so a header is parsed once. */
+const chosen = new Map<string, 'br' | 'gzip' | null>();
 
 /**
  * `body` compressed with `coding`. Brotli at quality 5: within a few percent of the best

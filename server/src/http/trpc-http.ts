@@ -32,6 +32,16 @@ function oversizedBatch(req: IncomingMessage): AppError | null {
   );
 }
 
+/** A path whose %-escapes do not decode (the adapter would answer 500), refused naming the problem. */
+function malformedPath(req: IncomingMessage): AppError | null {
+  try {
+    decodeURIComponent((req.url ?? '/').split('?')[0] as string);
+    return null;
+  } catch {
+    return new AppError('BAD_INPUT', 'The procedure path has a malformed %-escape; encode it with encodeURIComponent');
+  }
+}
+
 /**
  * What a tRPC mutation (any POST) passes before the adapter runs it: an `application/json`
  * body from this server's own origin (or CORS_ORIGINS), read here — decoded per
@@ -76,7 +86,7 @@ export function trpcHttpHandler(app: HttpDeps, origins: ReadonlySet<string>) {
   });
   const config = app.router._def._config;
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const refused = oversizedBatch(req);
+    const refused = malformedPath(req) ?? oversizedBatch(req);
     if (!refused) {
       handler(req, res);
       return;

@@ -79,6 +79,9 @@ describe('hot reads: cached bytes, ETags, compression (two pods on one database)
     expect(big.body.toString()).toContain('at most 10 calls');
     const repeated = await get(a.url, '/api/cache/recent-changes?limit=5&limit=6');
     expect(repeated.status).toBe(400);
+    const malformed = await get(a.url, '/trpc/entities.list%E0%A4%A?input=%7B%7D');
+    expect(malformed.status, malformed.body.toString()).toBeGreaterThanOrEqual(400);
+    expect(malformed.status, malformed.body.toString()).toBeLessThan(500);
   });
 
   it('answers 304 only while nothing changed, and never serves an answer after this pod applied a change', async () => {
