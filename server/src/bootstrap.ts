@@ -21,6 +21,7 @@ import type { Config } from './platform/config.js';
 import { createLogger, redactUrl } from './platform/log.js';
 import { throttleFor } from './platform/log-throttle.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
+import { readVersions } from './readmodel/read-versions.js';
 
 /** The services of one pod, for the entry file and for tests that look inside a pod. */
 type Services = {
@@ -86,6 +87,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       log,
       metrics,
       databaseOpened: connection.opened,
+      databaseFirstAttempt: connection.firstAttempt,
       databaseAvailable: () => db.available,
       schema: dbCfg.schema,
     });
@@ -143,6 +145,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
           lastChangeId: cache.follower.applied,
         }),
       },
+      readVersion: hotReadVersion(cache, () => db.available),
       collectMetrics: () => collectRedisMetrics(cache.redis, metrics),
     };
     const { server, startDrain, close: closeHttp } = createHttpServer(http);
@@ -188,4 +191,29 @@ function commitHook(config: Config, cache: CacheCoordinator): (run: LogRun) => P
       process.kill(process.pid, 'SIGKILL');
     };
   return (run) => cache.onCommitted(run);
+}
+
+/**
+ * The read versions of the hot read procedures (http/hot-reads.ts): the view's revision for
+ * `entities.*`, the change log's position for `cache.recentChanges`, and for `cache.status`
+ * both plus the pod's mode, connections and PostgreSQL reachability (its other fields,
+ * among them the hit/miss counters, may then be up to 1 s old).
+ */
+function hotReadVersion(cache: CacheCoordinator, databaseAvailable: () => boolean): HttpDeps['readVersion'] {
+  const v = readVersions({
+    view: cache.view,
+    feed: cache.feed,
+    follower: cache.follower,
+    epoch: () => cache.identity.epoch,
+  });
+  const status = () =>
+    `${v.entities()}|${v.changes()}|${cache.mode}|${cache.isInitialized}|${databaseAvailable()}|${cache.redis?.cmd.status ?? '-'}|${cache.redis?.sub.status ?? '-'}`;
+  const byProcedure: Record<string, () => string> = {
+    'entities.summary': v.entities,
+    'entities.list': v.entities,
+    'entities.facets': v.entities,
+    'cache.recentChanges': v.changes,
+    'cache.status': status,
+  };
+  return (procedure) => byProcedure[procedure]?.() ?? null;
 }

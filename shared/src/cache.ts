@@ -4,6 +4,23 @@ export const CACHE_MODES = ['redis', 'memory'] as const;
 /** ioredis connection states, plus "disabled" when REDIS_URL is unset. */
 export const ZConnectionState = z.string();
 
+/** One pod of the fleet, as its latest heartbeat (at most 3 heartbeat intervals old) describes it. */
+export const ZFleetPod = z.object({
+  podId: z.string(),
+  /** BUILD_VERSION of the pod (or its package version). */
+  version: z.string(),
+  mode: z.enum(CACHE_MODES),
+  /** The last change id the pod had applied when it sent the heartbeat. */
+  lastChangeId: z.number().int(),
+  /** Changes the pod was behind the fleet's head (the newest change id any pod had seen by then). */
+  lag: z.number().int().nonnegative(),
+  /** Live-change (WebSocket) subscribers served by the pod. */
+  subscribers: z.number().int().nonnegative(),
+  startedAt: z.string(),
+  lastSeenAt: z.string(),
+});
+export type FleetPod = z.infer<typeof ZFleetPod>;
+
 export const ZCacheStatus = z.object({
   // The original design's fields, unchanged.
   isInitialized: z.boolean(),
@@ -30,6 +47,11 @@ export const ZCacheStatus = z.object({
    * while ingest and history (which need PostgreSQL) answer 503 until it returns.
    */
   database: z.enum(['ok', 'unavailable']),
+  /**
+   * Every pod of the fleet that sent a heartbeat within the last 3 intervals (Redis keys in
+   * redis mode, PostgreSQL rows otherwise), this pod included, ordered by pod id.
+   */
+  pods: z.array(ZFleetPod),
 });
 export type CacheStatus = z.infer<typeof ZCacheStatus>;
 

@@ -1,6 +1,6 @@
 import { MAX_BATCH_CALLS } from '@sla/shared/limits';
 import { QueryClient } from '@tanstack/react-query';
-import { createWSClient, httpBatchLink, splitLink, wsLink } from '@trpc/client';
+import { createWSClient, httpBatchLink, httpLink, splitLink, wsLink } from '@trpc/client';
 import { type ConnectionStore, connectStore, createConnectionStore } from './live/connection-store';
 import { trpc } from './trpc';
 
@@ -9,6 +9,18 @@ import { trpc } from './trpc';
  * request (the server refuses larger batches; the link splits them instead).
  */
 export const batchLink = (origin: string) => httpBatchLink({ url: `${origin}/trpc`, maxItems: MAX_BATCH_CALLS });
+
+/**
+ * The link for queries: one GET per query, unbatched, so each URL is one cacheable answer
+ * the pod serves from its hot read path (cached bytes, ETag, compression; see
+ * docs/benchmarks.md) and the browser revalidates with If-None-Match. Over HTTP/1.1 keep-alive
+ * the few parallel queries of a page cost little more than one batch.
+ */
+export const queryLink = (origin: string) => httpLink({ url: `${origin}/trpc` });
+
+/** Everything but subscriptions: queries unbatched (`queryLink`), mutations batched (`batchLink`). */
+export const httpLinks = (origin: string) =>
+  splitLink({ condition: (op) => op.type === 'query', true: queryLink(origin), false: batchLink(origin) });
 
 /** Quick first retries, then at most every 5 s: a pod restart should look like a blip. */
 export const retryDelayMs = (attempt: number): number => Math.min(250 * 2 ** attempt, 5000);
@@ -49,7 +61,7 @@ export function createClients(loc: Location = window.location): Clients {
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: wsLink({ client: wsClient }),
-        false: batchLink(loc.origin),
+        false: httpLinks(loc.origin),
       }),
     ],
   });

@@ -10,15 +10,17 @@ import { sleep } from '../platform/backoff.js';
 import type { Config } from '../platform/config.js';
 import { every } from '../platform/every.js';
 import type { Metrics } from '../platform/metrics.js';
+import { packageVersion } from '../platform/version.js';
 import type { EntityView } from '../readmodel/view.js';
 import { ChangeListener } from './change-listener.js';
 import { ChangeTail } from './change-tail.js';
+import { Heartbeat } from './heartbeat.js';
 import { KnownState } from './known-state.js';
 import { MemoryRefreshLock } from './lock/memory-lock.js';
 import { RedisRefreshLock } from './lock/redis-lock.js';
 import type { LogIdentity } from './log-identity.js';
 import { LogMirror, type ViewSource } from './log-mirror.js';
-import { parseMessage, ZRefreshMessage } from './messages.js';
+import { isHeartbeat, parseMessage, ZRefreshMessage } from './messages.js';
 import { enterMemory, enterRedis, syncRedis } from './modes.js';
 import { changesChannel, refreshChannel } from './redis/keys.js';
 import { RedisLink } from './redis/link.js';
@@ -35,6 +37,8 @@ export type CacheDeps = {
   metrics: Metrics;
   /** Resolves once PostgreSQL was reached (and migrated); absent when it already was. */
   databaseOpened?: Promise<void>;
+  /** Resolves once the first PostgreSQL connection attempt finished, reached or not (bounds start's wait). */
+  databaseFirstAttempt?: Promise<void>;
   /** Whether PostgreSQL answered the pod's last query (for status; absent: assumed). */
   databaseAvailable?: () => boolean;
   /** The PostgreSQL schema of the tables (names the change notification channel). */
@@ -53,7 +57,7 @@ const POLL_MS = 1_000;
 const NOTIFY_GRACE_MS = 250;
 /** How often a pod checks the log's identity in PostgreSQL (an epoch another pod minted, a head gone back). */
 const IDENTITY_MS = 30_000;
-/** How long start waits for a first PostgreSQL connection before it serves from Redis alone. */
+/** The longest start waits for the first PostgreSQL connection attempt (a black-holed one) before it serves from Redis alone. */
 const DATABASE_START_WAIT_MS = 4_000;
 
 /**
@@ -79,6 +83,8 @@ export class CacheCoordinator {
   private readonly memoryLock: MemoryRefreshLock;
   private readonly memory: MemoryStore;
   private readonly refresher: RefreshScheduler;
+  /** This pod's heartbeat and the fleet view (heartbeat.ts). */
+  private readonly heartbeat: Heartbeat;
   private readonly modeState = { mode: 'memory' as CacheMode, memoryPrimed: false };
   private readonly known = new KnownState();
   private initialized = false;
@@ -109,7 +115,8 @@ export class CacheCoordinator {
               void this.enterMemory(reason).catch((err) => log.error({ err }, 'could not switch to memory mode')),
             // Anything published while unsubscribed was missed (before the view is loaded, the follower ignores this).
             onResubscribed: () => void this.follower.catchUp('tail').catch(() => undefined),
-            onChanges: (raw) => this.mirror.heardMessage(raw, config.podId),
+            onChanges: (raw) =>
+              isHeartbeat(raw) ? this.heartbeat.heard(raw) : this.mirror.heardMessage(raw, config.podId),
             onRefresh: (raw) => this.onRefreshMessage(raw),
           },
           log,
@@ -151,6 +158,20 @@ export class CacheCoordinator {
             .catch(() => undefined);
       },
     );
+    this.heartbeat = new Heartbeat({
+      podId: config.podId,
+      version: config.BUILD_VERSION ?? packageVersion(),
+      intervalMs: config.HEARTBEAT_INTERVAL_MS,
+      channel: changesChannel(config.REDIS_KEY_PREFIX),
+      prefix: config.REDIS_KEY_PREFIX,
+      redis: this.redis,
+      sql: d.db.sql,
+      log,
+      metrics: d.metrics,
+      follower: this.follower,
+      mode: () => this.mode,
+      databaseAvailable: () => d.databaseAvailable?.() ?? true,
+    });
     this.setModeMetric();
   }
 
@@ -189,9 +210,9 @@ export class CacheCoordinator {
    * waits, retrying, until one comes (or `close`).
    */
   async start(): Promise<void> {
-    const { log, databaseOpened } = this.d;
+    const { log, databaseOpened, databaseFirstAttempt } = this.d;
     if (this.redis) await this.redis.waitUntilUp(3_000);
-    await Promise.race([databaseOpened ?? Promise.resolve(), sleep(DATABASE_START_WAIT_MS)]);
+    await Promise.race([databaseFirstAttempt ?? databaseOpened ?? Promise.resolve(), sleep(DATABASE_START_WAIT_MS)]);
     const source = await this.mirror.start(() => (this.redis?.isUp ? this.redis.bulkStore : null));
     if (source === null) return;
     this.loadedFrom = source;
@@ -220,6 +241,7 @@ export class CacheCoordinator {
     await this.known.refresh(this.refreshTarget());
     this.refresher.start(this.mode === 'redis');
     this.initialized = true;
+    this.heartbeat.start();
     log.info({ mode: this.mode, source, entities: this.view.size, lastChangeId: this.follower.applied }, 'cache ready');
   }
 
@@ -257,12 +279,14 @@ export class CacheCoordinator {
       logEpoch: this.identity.epoch,
       databaseAvailable: this.d.databaseAvailable?.() ?? true,
       metrics: this.d.metrics,
+      pods: this.heartbeat.pods(),
     });
   }
 
   /** Stops the background tasks and the follower, waits for a running refresh, closes Redis. */
   async close(): Promise<void> {
     this.closed = true;
+    await this.heartbeat.close();
     this.mirror.stop();
     for (const stop of this.stops) stop();
     this.follower.stop();

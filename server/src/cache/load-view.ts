@@ -9,8 +9,8 @@ import type { CacheStore, GenerationMeta } from './store/types.js';
 
 /** Changes read into the replay ring at start-up. */
 const RING_PRIME = 10_000;
-/** Entities per bulk read when loading from Redis (one script call, one page of the hash). */
-const REDIS_BATCH = 5_000;
+/** Entities per bulk read when loading from Redis (64 buckets read in one round trip). */
+const REDIS_BATCH = 8_192;
 
 /**
  * Fills a pod's view from one consistent PostgreSQL snapshot, sets the follower at the

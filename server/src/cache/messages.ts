@@ -17,6 +17,39 @@ export const ZChangesMessage = z.object({
 });
 export type ChangesMessage = { pod: string; epoch?: string } & LogRun;
 
+/**
+ * `sla:changes`, second kind: every pod's heartbeat, every HEARTBEAT_INTERVAL_MS. It
+ * carries no changes: a receiver uses `headId` to notice a gap (and the fleet view to list
+ * the pod); it never reaches a browser's change stream. Times are ISO 8601.
+ */
+export const ZHeartbeatMessage = z.object({
+  kind: z.literal('heartbeat'),
+  pod: z.string().min(1).max(256),
+  version: z.string().max(128),
+  mode: z.enum(['redis', 'memory']),
+  /** The last change id the pod had applied. */
+  headId: z.number().int().nonnegative(),
+  /** How far behind the newest change id the pod knew of it was (changes). */
+  lagChanges: z.number().int().nonnegative(),
+  /** WebSocket (live change) subscribers on the pod. */
+  subscribers: z.number().int().nonnegative(),
+  startedAt: z.iso.datetime(),
+  at: z.iso.datetime(),
+});
+export type HeartbeatMessage = z.infer<typeof ZHeartbeatMessage>;
+
+/**
+ * Heartbeats are serialised with `kind` first (see heartbeat.ts), so a receiver tells them
+ * from change runs — which can be large — without parsing a run twice.
+ */
+const HEARTBEAT_START = '{"kind":"heartbeat"';
+
+/** The JSON of a heartbeat, `kind` first (what `isHeartbeat` looks for). */
+export const formatHeartbeat = ({ kind, ...rest }: HeartbeatMessage): string => JSON.stringify({ kind, ...rest });
+
+/** Whether a raw `sla:changes` message is a heartbeat (parse it with `parseMessage(ZHeartbeatMessage, …)`). */
+export const isHeartbeat = (raw: string): boolean => raw.startsWith(HEARTBEAT_START);
+
 /** `sla:refresh`: a finished full refresh. */
 export const ZRefreshMessage = z.object({
   generation: z.number().int().nonnegative(),

@@ -1,4 +1,4 @@
-import type { CacheStatus } from '@sla/shared';
+import type { CacheStatus, FleetPod } from '@sla/shared';
 import type { Metrics } from '../platform/metrics.js';
 import type { KnownStore } from './known-state.js';
 import type { RedisLink } from './redis/link.js';
@@ -20,6 +20,8 @@ export type StatusSource = {
   /** PostgreSQL as the pod's own queries last found it (db/gate.ts `available`). */
   databaseAvailable: boolean;
   metrics: Metrics;
+  /** The fleet as this pod last knew it (heartbeat.ts). */
+  pods: FleetPod[];
 };
 
 const counted = async (metrics: Metrics, result: 'hit' | 'miss') =>
@@ -53,6 +55,7 @@ export async function cacheStatus(s: StatusSource): Promise<CacheStatus> {
     lockHolder: holder,
     logEpoch: s.logEpoch,
     database: s.databaseAvailable ? 'ok' : 'unavailable',
+    pods: s.pods,
   };
 }
 

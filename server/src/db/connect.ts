@@ -14,6 +14,12 @@ export type DatabaseConnection = {
   gate: DatabaseGate;
   /** Resolves once the database is open and migrated (never rejects; see `connectDatabase`). */
   opened: Promise<void>;
+  /**
+   * Resolves when the first connection attempt has finished, reached or not: a starting pod
+   * waits for this (bounded), not for `opened`, before choosing where to load its view from —
+   * so a refused PostgreSQL costs no wait at all.
+   */
+  firstAttempt: Promise<void>;
   /** Stops retrying and closes the database if it was opened. */
   close(): Promise<void>;
 };
@@ -31,7 +37,18 @@ export function connectDatabase(cfg: DbConfig, log: Logger, onOpen: (db: Db) => 
   const gate = new DatabaseGate();
   const stop = new AbortController();
   let closeOrm: (() => Promise<void>) | null = null;
+  let firstAttemptDone!: () => void;
+  const firstAttempt = new Promise<void>((resolve) => {
+    firstAttemptDone = resolve;
+  });
   const attempt = async () => {
+    try {
+      await openAndMigrate();
+    } finally {
+      firstAttemptDone();
+    }
+  };
+  const openAndMigrate = async () => {
     const { orm, close } = await openOrm(cfg, log);
     closeOrm = close;
     try {
@@ -49,6 +66,7 @@ export function connectDatabase(cfg: DbConfig, log: Logger, onOpen: (db: Db) => 
   return {
     gate,
     opened,
+    firstAttempt,
     close: async () => {
       stop.abort();
       await opened.catch(() => undefined);

@@ -98,3 +98,17 @@ export const SlaIdempotency = defineEntity({
     expiresAt: p.datetime(),
   },
 });
+
+/**
+ * Each pod's latest heartbeat (cache/messages.ts `ZHeartbeatMessage`), for the fleet view of
+ * pods without Redis; a row older than 3 heartbeat intervals is a pod that is gone.
+ */
+export const SlaPodHeartbeat = defineEntity({
+  name: 'SlaPodHeartbeat',
+  tableName: 'sla_pod_heartbeat',
+  properties: {
+    pod: p.string().length(256).primary(),
+    beat: p.json<Record<string, unknown>>(),
+    beatAt: p.datetime(),
+  },
+});

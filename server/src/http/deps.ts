@@ -14,6 +14,12 @@ export type HttpDeps = {
   router: AnyTRPCRouter;
   guards: Guards;
   health: HealthSource;
+  /**
+   * The version of what a hot read procedure (`entities.list`, `cache.status`, …) answers
+   * from; any change of it means a cached answer is outdated. null: not cacheable (the
+   * hot read path leaves it to the stock adapters). See http/hot-reads.ts.
+   */
+  readVersion: (procedure: string) => string | null;
   /** Refreshes scrape-time gauges (Redis memory and clients) before /metrics answers. */
   collectMetrics: () => Promise<void>;
 };

@@ -5,8 +5,8 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
 import { AppError } from '../platform/errors.js';
 import { isInternal, publicError } from '../trpc/errors.js';
-import { createCallerFactory } from '../trpc/trpc.js';
 import { readBody } from './body.js';
+import { type CallProcedure, procedureCaller } from './call.js';
 import { contextFor, type HttpDeps } from './deps.js';
 import { sendJson } from './respond.js';
 import { assertSameOrigin } from './same-origin.js';
@@ -46,16 +46,16 @@ const restRoutes = (router: AnyTRPCRouter): Route[] =>
  */
 export function restHandler(d: HttpDeps, origins: ReadonlySet<string>) {
   const routes = restRoutes(d.router);
-  const createCaller = createCallerFactory(d.router);
+  const call = procedureCaller(d.router);
   return (req: IncomingMessage, res: ServerResponse, path: string) =>
-    handleRest(d, routes, origins, createCaller, req, res, path);
+    handleRest(d, routes, origins, call, req, res, path);
 }
 
 async function handleRest(
   d: HttpDeps,
   routes: Route[],
   origins: ReadonlySet<string>,
-  createCaller: (ctx: ReturnType<typeof contextFor>) => unknown,
+  call: CallProcedure,
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
@@ -85,10 +85,7 @@ async function handleRest(
       : route.method === 'GET'
         ? queryInput(req)
         : await readBody(req, route.maxBody);
-    const [ns, name] = route.procedure.split('.') as [string, string];
-    const caller = createCaller(ctx) as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>;
-    const data = await (caller[ns] as Record<string, (i: unknown) => Promise<unknown>>)[name]?.(input);
-    sendJson(res, 200, data);
+    sendJson(res, 200, await call(ctx, route.procedure, input));
   } catch (err) {
     sendError(d, res, err);
   }
@@ -101,7 +98,7 @@ async function handleRest(
  * silently taking one of the values.
  * @throws AppError BAD_INPUT naming the repeated parameter.
  */
-function queryInput(req: IncomingMessage): Record<string, string> {
+export function queryInput(req: IncomingMessage): Record<string, string> {
   const input: Record<string, string> = {};
   for (const [name, value] of new URL(req.url ?? '/', 'http://x').searchParams) {
     if (Object.hasOwn(input, name))

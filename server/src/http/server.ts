@@ -7,6 +7,7 @@ import type { HttpDeps } from './deps.js';
 import { handleDocs } from './docs.js';
 import { DrainTracker } from './drain.js';
 import { handleHealth } from './health.js';
+import { hotReads } from './hot-reads.js';
 import { openApiDocument } from './openapi.js';
 import { sendJson } from './respond.js';
 import { restHandler, sendError } from './rest.js';
@@ -62,6 +63,7 @@ export function createHttpServer(app: HttpDeps): HttpServer {
   const trpcHttp = trpcHttpHandler(app, origins);
   const spa = staticHandler();
   const handleRest = restHandler(app, origins);
+  const hot = hotReads(app);
   const corsMw = cors({
     origin: origins.size ? [...origins] : false,
     credentials: true,
@@ -108,7 +110,7 @@ export function createHttpServer(app: HttpDeps): HttpServer {
           return;
         }
         route = `/api${sub}`;
-        if (await handleRest(req, res, sub)) return;
+        if ((await hot(req, res, path)) || (await handleRest(req, res, sub))) return;
         route = 'unknown';
         return sendJson(res, 404, {
           code: 'NOT_FOUND',
@@ -117,6 +119,7 @@ export function createHttpServer(app: HttpDeps): HttpServer {
       }
       if (path.startsWith('/trpc/')) {
         route = '/trpc';
+        if (await hot(req, res, path)) return;
         return trpcHttp(req, res);
       }
       if (path === '/metrics') {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BATCH_CALLS } from '@sla/shared';
-import { getTRPCErrorShape, transformTRPCResponse } from '@trpc/server';
+import { type AnyTRPCRouter, getTRPCErrorShape, type TRPCError, transformTRPCResponse } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { AppError } from '../platform/errors.js';
 import { isInternal, publicError, toTRPCError } from '../trpc/errors.js';
@@ -30,6 +30,16 @@ function oversizedBatch(req: IncomingMessage): AppError | null {
     'BAD_INPUT',
     `A batch may carry at most ${MAX_BATCH_CALLS} calls; this one has ${calls} (split it, e.g. httpBatchLink's maxItems)`,
   );
+}
+
+/** A path whose %-escapes do not decode (the adapter would answer 500), refused naming the problem. */
+function malformedPath(req: IncomingMessage): AppError | null {
+  try {
+    decodeURIComponent((req.url ?? '/').split('?')[0] as string);
+    return null;
+  } catch {
+    return new AppError('BAD_INPUT', 'The procedure path has a malformed %-escape; encode it with encodeURIComponent');
+  }
 }
 
 /**
@@ -76,20 +86,36 @@ export function trpcHttpHandler(app: HttpDeps, origins: ReadonlySet<string>) {
   });
   const config = app.router._def._config;
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const refused = oversizedBatch(req);
+    const refused = malformedPath(req) ?? oversizedBatch(req);
     if (!refused) {
       handler(req, res);
       return;
     }
-    const error = toTRPCError(refused);
-    const shape = getTRPCErrorShape({
-      config,
-      error,
-      type: 'unknown',
-      path: undefined,
-      input: undefined,
-      ctx: undefined,
-    });
-    sendJson(res, 400, transformTRPCResponse(config, { error: shape }));
+    sendTrpcError(res, config, toTRPCError(refused), 400);
   };
+}
+
+/**
+ * Answers one call's error in tRPC's own shape, as the stock adapter would (`{"error":…}`
+ * through the error formatter, with `Retry-After` when the domain error carries one).
+ * `status`: the HTTP status (the adapter's: the tRPC code's, from getHTTPStatusCodeFromError).
+ */
+export function sendTrpcError(
+  res: ServerResponse,
+  config: AnyTRPCRouter['_def']['_config'],
+  error: TRPCError,
+  status: number,
+  call: { type: 'query' | 'unknown'; path?: string; input?: unknown } = { type: 'unknown' },
+): void {
+  const shape = getTRPCErrorShape({
+    config,
+    error,
+    type: call.type,
+    path: call.path,
+    input: call.input,
+    ctx: undefined,
+  });
+  if (error.cause instanceof AppError && error.cause.retryAfterSeconds)
+    res.setHeader('Retry-After', String(error.cause.retryAfterSeconds));
+  sendJson(res, status, transformTRPCResponse(config, { error: shape }));
 }

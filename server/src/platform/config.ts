@@ -126,6 +126,12 @@ export const ENV_SCHEMA = z.object({
   FAULT_INJECTION: z
     .preprocess(emptyAsUnset, z.enum(['none', 'kill-after-commit']).default('none'))
     .describe('Test only: `kill-after-commit` kills the process right after an ingest commit. Refused in production.'),
+  HEARTBEAT_INTERVAL_MS: int(2_000, 100, 60_000).describe(
+    'How often each pod publishes its heartbeat (fleet view, gap detection). A pod is listed until 3 intervals after its last one.',
+  ),
+  BUILD_VERSION: str().describe(
+    'Version this pod shows in the fleet view (an image tag or commit). Unset: the package version.',
+  ),
   POD_ID: str().describe('Name of this pod in status and logs. Default: host name and process id.'),
 });
 

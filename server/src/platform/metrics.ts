@@ -64,6 +64,17 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
       registers: reg,
     }),
+    fleetPods: new client.Gauge({
+      name: 'sla_fleet_pods',
+      help: 'Pods in the fleet view (a heartbeat within 3 intervals), by the cache mode they reported.',
+      labelNames: ['mode'] as const,
+      registers: reg,
+    }),
+    fleetMaxLag: new client.Gauge({
+      name: 'sla_fleet_max_lag_changes',
+      help: 'Largest lag behind the head (changes) of any pod in the fleet view.',
+      registers: reg,
+    }),
     wsSubscribers: new client.Gauge({
       name: 'sla_websocket_subscribers',
       help: 'Open change-feed subscriptions on this pod.',

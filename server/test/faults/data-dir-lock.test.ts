@@ -65,5 +65,6 @@ describe('two processes on one embedded data directory', () => {
     restarted.kill('SIGTERM');
     expect(await restarted.exited).toBe(0);
     expect(existsSync(join(dir, 'sla.lock')), 'a clean exit removes the lock file').toBe(false);
-  });
+    // Three embedded-database starts (WebAssembly PostgreSQL, each ~5–15 s on a busy 2-core machine).
+  }, 150_000);
 });

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort, startRedisServer, type TestRedisServer } from '../../../test/support/redis-server.js';
 import { type StallProxy, startStallProxy } from '../../../test/support/stall-proxy.js';
 import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { dropSchema, PG_URL, type PodProcess, spawnPod } from '../support/app.js';
 import { uniquePrefix } from '../support/ids.js';
+import { type MemoryReading, rssOf, settledMemory } from './memory.js';
 
 const SERVER_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const PG_PORT = Number(new URL(PG_URL).port || 5432);
@@ -21,8 +21,12 @@ export type Pod = {
   expectingExit: boolean;
   /** Exits the harness did not cause: a crash. */
   crashes: string[];
-  /** RSS of the current process once warm (WARM_MS after its start), bytes. */
-  warmRss: number | null;
+  /** Memory of the current process once warm (WARM_MS after its start, after a forced GC). */
+  warm: MemoryReading | null;
+  /** Why the warm reading failed, if it did (the RSS check then has no baseline for this process). */
+  warmError: string | null;
+  /** Output of this pod's earlier processes (the view-check log lines of every process are counted). */
+  pastOutput: string[];
   /** Starts that failed (the process exited before it was ready), each restarted like an orchestrator would. */
   failedStarts: string[];
 };
@@ -72,7 +76,9 @@ export class SoakCluster {
         starts: 0,
         expectingExit: false,
         crashes: [],
-        warmRss: null,
+        warm: null,
+        warmError: null,
+        pastOutput: [],
         failedStarts: [],
       });
     }
@@ -120,16 +126,28 @@ export class SoakCluster {
         LOG_LEVEL: 'warn',
       },
       90_000,
-      { bundle: true },
+      // An inspector on a port of its own choosing (printed on stderr): the soak forces a GC
+      // through it before reading RSS (see memory.ts).
+      { bundle: true, nodeArgs: ['--inspect=127.0.0.1:0'] },
     );
     pod.proc = proc;
     pod.starts++;
     pod.expectingExit = false;
-    pod.warmRss = null;
+    pod.warm = null;
+    pod.warmError = null;
     setTimeout(() => {
-      if (pod.proc === proc) pod.warmRss = this.rss(pod);
+      if (pod.proc !== proc) return;
+      void this.memory(pod).then(
+        (m) => {
+          if (pod.proc === proc) pod.warm = m;
+        },
+        (err) => {
+          if (pod.proc === proc) pod.warmError = (err as Error).message;
+        },
+      );
     }, WARM_MS).unref();
     void proc.exited.then((code) => {
+      pod.pastOutput.push(proc.stdout());
       if (pod.proc === proc && !pod.expectingExit)
         pod.crashes.push(`exited with ${code ?? proc.child.signalCode}:\n${proc.output().slice(-4_000)}`);
     });
@@ -148,13 +166,14 @@ export class SoakCluster {
   /** Resident set size of a pod's process in bytes (Linux /proc), or null when it is not running. */
   rss(pod: Pod): number | null {
     const pid = pod.proc?.child.pid;
-    if (!pid) return null;
-    try {
-      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-      return kb ? Number(kb) * 1024 : null;
-    } catch {
-      return null;
-    }
+    return pid ? rssOf(pid) : null;
+  }
+
+  /** A pod process's memory after a forced full GC (see memory.ts); rejects when it is not running. */
+  memory(pod: Pod): Promise<MemoryReading> {
+    const proc = pod.proc;
+    if (!proc?.child.pid) return Promise.reject(new Error(`${pod.name} is not running`));
+    return settledMemory(proc.child.pid, proc.output());
   }
 
   refusePostgres(): void {

@@ -16,13 +16,17 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** One planned fault: when it starts (ms after the fault phase begins), for how long, and on what. */
 export type PlannedFault = { kind: FaultKind; atMs: number; holdMs: number; target: number };
-/** What happened: wall-clock start and the time the harness undid it (the fault's recovery starts there). */
-export type FaultEvent = PlannedFault & { start: number; end: number; error?: string };
+/**
+ * What happened: wall-clock start and the time the harness undid it (the fault's recovery
+ * starts there); `waitedMs`: how long a pod fault waited for the previous one to finish.
+ */
+export type FaultEvent = PlannedFault & { start: number; end: number; waitedMs?: number; error?: string };
 
 /**
  * The fault schedule for a seed: starts spread over `durationMs`, each held 1–5 s. Pod
- * faults never overlap each other (at least two pods keep serving); other faults may
- * overlap anything, so outages combine as real ones do.
+ * faults are planned at least 15 s apart; since a restart that meets a PostgreSQL fault can
+ * take longer than that, `PodTurns` also makes them take turns when they run. Other faults
+ * may overlap anything, so outages combine as real ones do.
  */
 export function planFaults(rand: () => number, durationMs: number, pods: number): PlannedFault[] {
   const plan: PlannedFault[] = [];
@@ -38,6 +42,33 @@ export function planFaults(rand: () => number, durationMs: number, pods: number)
     plan.push({ kind, atMs: Math.round(at), holdMs, target });
   }
   return plan;
+}
+
+/**
+ * Runs pod faults one at a time: a pod fault whose time comes while the previous one's pod is
+ * still down (e.g. its restart is retrying through a PostgreSQL fault) waits until that pod is
+ * ready again, so two pods are never down at once and at least two keep serving.
+ */
+export class PodTurns {
+  private last: Promise<unknown> = Promise.resolve();
+
+  /** Runs `task` after every task queued before it has settled; resolves with its result and the wait, ms. */
+  run<T>(task: () => Promise<T>): Promise<{ result: T; waitedMs: number }> {
+    const queued = Date.now();
+    const mine = this.last.then(async () => {
+      const waitedMs = Date.now() - queued;
+      return { result: await task(), waitedMs };
+    });
+    this.last = mine.catch(() => undefined);
+    return mine;
+  }
+}
+
+/** Injects a fault; pod faults take their turn in `turns` (see PodTurns). */
+export async function injectInTurn(cluster: SoakCluster, f: PlannedFault, turns: PodTurns): Promise<FaultEvent> {
+  if (!f.kind.startsWith('pod-')) return inject(cluster, f);
+  const { result, waitedMs } = await turns.run(() => inject(cluster, f));
+  return waitedMs > 0 ? { ...result, waitedMs } : result;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

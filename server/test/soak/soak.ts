@@ -1,8 +1,9 @@
 import { prng } from '../../src/demo/dataset.js';
 import { checkRecord, convergence } from './checks.js';
 import { SoakCluster } from './cluster.js';
-import { type FaultEvent, inject, planFaults } from './faults.js';
+import { type FaultEvent, injectInTurn, PodTurns, planFaults } from './faults.js';
 import { Load } from './load.js';
+import { tallyViewChecks, type ViewCheckTally } from './view-checks.js';
 
 export type SoakOptions = {
   seed: number;
@@ -24,8 +25,22 @@ export type SoakReport = {
   reads: { count: number; failed: number; p50: number; p99: number; max: number };
   /** Time from the last fault's end until views, Redis and PostgreSQL agreed, ms. */
   convergedAfterMs: number | null;
-  /** warmMb is null for a process restarted too late to be warm before the end (no growth to measure). */
-  rss: { pod: string; warmMb: number | null; endMb: number }[];
+  /**
+   * Per pod process, MB, each read after a forced full GC (memory.ts); warmMb is null for a
+   * process restarted too late to be warm before the end (no growth to measure). The
+   * before-GC figures show how much of the RSS was garbage; heap figures are V8's used heap.
+   */
+  rss: {
+    pod: string;
+    warmMb: number | null;
+    endMb: number;
+    endBeforeGcMb: number;
+    heapWarmMb: number | null;
+    heapEndBeforeGcMb: number;
+    heapEndMb: number;
+  }[];
+  /** The pods' own view checks against refresh snapshots: mismatches found and repairs logged. */
+  viewChecks: Omit<ViewCheckTally, 'problems'>;
   /** Pod starts that failed and were retried (a pod that cannot reach PostgreSQL at start exits today). */
   failedStarts: string[];
   durationMs: number;
@@ -60,12 +75,13 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     load.start();
     await sleep(o.warmupMs ?? 5_000);
     const t0 = Date.now();
+    const turns = new PodTurns();
     const events = await Promise.all(
       plan.map(async (f) => {
         await sleep(Math.max(0, t0 + f.atMs - Date.now()));
-        const e = await inject(cluster, f);
+        const e = await injectInTurn(cluster, f, turns);
         log(
-          `${new Date(e.start).toISOString()} ${e.kind}#${e.target} held ${e.end - e.start} ms${e.error ? ` (${e.error})` : ''}`,
+          `${new Date(e.start).toISOString()} ${e.kind}#${e.target} held ${e.end - e.start} ms${e.waitedMs ? ` after waiting ${e.waitedMs} ms for the previous pod fault` : ''}${e.error ? ` (${e.error})` : ''}`,
         );
         return e;
       }),
@@ -83,15 +99,30 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     }
     await sleep(2_000); // subscribers receive the last changes
     problems.push(...(await checkRecord(cluster, load.record, events)));
+    const viewChecks = await tallyViewChecks(cluster);
+    problems.push(...viewChecks.problems);
     // Each process against itself: a restarted pod's baseline is its new process once warm.
-    const rss = cluster.pods.map((p) => ({
-      pod: p.name,
-      warmMb: p.warmRss === null ? null : mb(p.warmRss),
-      endMb: mb(cluster.rss(p)),
-    }));
+    // Both readings follow a forced full GC, so they compare live memory, not uncollected garbage.
+    const rss = [];
+    for (const p of cluster.pods) {
+      if (p.warmError) problems.push(`${p.name}: the warm memory reading failed: ${p.warmError}`);
+      const end = await cluster.memory(p).catch((err) => {
+        problems.push(`${p.name}: the end memory reading failed: ${(err as Error).message}`);
+        return null;
+      });
+      rss.push({
+        pod: p.name,
+        warmMb: p.warm ? mb(p.warm.rss) : null,
+        endMb: mb(end?.rss ?? null),
+        endBeforeGcMb: mb(end?.rssBeforeGc ?? null),
+        heapWarmMb: p.warm ? mb(p.warm.heapUsedAfterGc) : null,
+        heapEndBeforeGcMb: mb(end?.heapUsedBeforeGc ?? null),
+        heapEndMb: mb(end?.heapUsedAfterGc ?? null),
+      });
+    }
     for (const r of rss)
       if (r.warmMb !== null && r.endMb > r.warmMb + 50)
-        problems.push(`${r.pod} RSS grew from ${r.warmMb} MB to ${r.endMb} MB`);
+        problems.push(`${r.pod} RSS grew from ${r.warmMb} MB to ${r.endMb} MB (after a forced GC)`);
     const ms = load.record.reads.map((s) => s.ms).sort((a, b) => a - b);
     return {
       seed: o.seed,
@@ -108,6 +139,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       },
       convergedAfterMs: converged,
       rss,
+      viewChecks: { mismatches: viewChecks.mismatches, repairs: viewChecks.repairs },
       failedStarts: cluster.pods.flatMap((p) => p.failedStarts.map((m) => `${p.name}: ${m}`)),
       durationMs: Date.now() - started,
     };
@@ -126,7 +158,14 @@ export function formatReport(r: SoakReport): string {
     ...r.problems.map((p) => `  ✗ ${p}`),
     `faults: ${[...kinds].map(([k, n]) => `${k}×${n}`).join(', ')}`,
     `writes: ${r.attempts} sent, ${r.acknowledged} acknowledged; reads: ${r.reads.count} (${r.reads.failed} failed inside fault windows), p50/p99/max ${r.reads.p50}/${r.reads.p99}/${r.reads.max} ms`,
-    `converged ${r.convergedAfterMs === null ? 'never' : `${r.convergedAfterMs} ms`} after the last fault; RSS ${r.rss.map((x) => `${x.pod} ${x.warmMb ?? 'not yet warm'}→${x.endMb} MB`).join(', ')}`,
+    `converged ${r.convergedAfterMs === null ? 'never' : `${r.convergedAfterMs} ms`} after the last fault`,
+    `RSS after a forced GC, warm→end (end before GC; V8 heap used warm→end, end before GC): ${r.rss
+      .map(
+        (x) =>
+          `${x.pod} ${x.warmMb ?? 'not yet warm'}→${x.endMb} MB (${x.endBeforeGcMb}; heap ${x.heapWarmMb ?? '-'}→${x.heapEndMb}, ${x.heapEndBeforeGcMb})`,
+      )
+      .join(', ')}`,
+    `view checks: ${r.viewChecks.mismatches} mismatch(es) found, ${r.viewChecks.repairs} repair(s)`,
     `timeline: ${r.faults.map((f) => `${new Date(f.start).toISOString().slice(11, 23)} ${f.kind}#${f.target} ${f.end - f.start}ms`).join('; ')}`,
     `failed starts retried: ${r.failedStarts.length}${r.failedStarts.length ? ` (${r.failedStarts.slice(0, 3).join('; ')})` : ''}`,
     `took ${Math.round(r.durationMs / 1000)} s`,

@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { App } from '../../src/bootstrap.js';
-import { cacheKeys } from '../../src/cache/redis/keys.js';
-import { decodeEntity } from '../../src/cache/store/codec.js';
+import { RedisStore } from '../../src/cache/redis/store.js';
 import type { EntityState } from '../../src/domain/entity.js';
 import { PG_URL } from './app.js';
 
@@ -38,10 +37,11 @@ export async function pgChangeIds(schema: string): Promise<number[]> {
 
 /** Every entity of the current Redis generation under `prefix`, decoded (none when there is no generation). */
 export async function currentGeneration(redis: Redis, prefix: string): Promise<EntityState[]> {
-  const keys = cacheKeys(prefix);
-  const gen = await redis.get(keys.current);
-  if (!gen) return [];
-  return Object.values(await redis.hgetall(keys.entities(Number(gen)))).map(decodeEntity);
+  const all: EntityState[] = [];
+  await new RedisStore(redis, prefix).scan((batch) => {
+    all.push(...batch);
+  });
+  return all;
 }
 
 /** The current generation's entities in Redis. */

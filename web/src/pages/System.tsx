@@ -5,6 +5,7 @@ import { useTitle } from '../components/useTitle';
 import { type CacheMode, cacheModeOf } from '../lib/cache-mode';
 import { formatCount, formatDateTime } from '../lib/format';
 import { trpc } from '../trpc';
+import { FleetTable } from './FleetTable';
 
 const Item = ({ term, children }: { term: string; children: ReactNode }) => (
   <div>
@@ -80,6 +81,8 @@ export default function System() {
               </Item>
               <Item term="Serving pod">{s.podId}</Item>
             </dl>
+            <h2>Fleet</h2>
+            <FleetTable pods={s.pods} servingPod={s.podId} />
           </>
         ) : null}
       </QueryState>

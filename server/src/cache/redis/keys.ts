@@ -1,7 +1,10 @@
 /**
- * Redis key layout of the cache. Every key a script touches together carries the hash tag
- * `{cache}`, so a Redis Cluster keeps them in one slot. Pub/sub channels are not keys and
- * carry no tag.
+ * Redis key layout of the cache (layout version LAYOUT_VERSION, store/packed.ts). The
+ * coordination keys (pointer, lock, fence, dictionary, each generation's meta, teams and
+ * bucket set) carry the hash tag `{cache}`, so the scripts that touch them together run in
+ * one Redis Cluster slot. The entities live in buckets of BUCKET_SIZE ids, each bucket
+ * under its own hash tag `{b<n>}`, so a cluster spreads them over its slots; a script on a
+ * bucket touches that bucket only. Pub/sub channels are not keys and carry no tag.
  */
 export const DEFAULT_KEY_PREFIX = 'sla:';
 
@@ -12,31 +15,37 @@ export type CacheKeys = {
   current: string;
   lock: string;
   fence: string;
+  /** Interned tenant, team and type names (see lua/intern.lua). */
+  dict: string;
   meta(generation: number): string;
-  entities(generation: number): string;
   teams(generation: number): string;
-  /** Runs applied to a generation while it is built; merged into its entities at the switch. */
-  overlay(generation: number): string;
+  /** The bucket numbers a generation has written (a set): what a scan and a drop visit. */
+  buckets(generation: number): string;
+  /** One bucket of a generation: entity id → packed entity. */
+  bucket(n: number, generation: number | string, nonce: string): string;
   refreshChannel: string;
   changesChannel: string;
 };
 
 /**
- * Every key and channel name of the cache under `prefix` (default `sla:`): hash-tagged keys
- * as `<prefix>{cache}:<name>[:<generation>]`, channels as `<prefix>refresh` and `<prefix>changes`.
+ * Every key and channel name of the cache under `prefix` (default `sla:`): coordination keys
+ * as `<prefix>{cache}:<name>[:<generation>]`, buckets as `<prefix>{b<n>}:<generation>:<nonce>`, channels as `<prefix>refresh` and `<prefix>changes`.
  */
 export function cacheKeys(prefix: string = DEFAULT_KEY_PREFIX): CacheKeys {
   const base = `${prefix}{cache}:`;
   return {
     prefix,
     base,
-    current: `${base}current`,
+    // Names unlike those of layout 1 (`current`, `meta:<g>`, ...), so pods of both layouts
+    // can share one Redis during a rollout without reading or deleting each other's keys.
+    current: `${base}gen`,
     lock: `${base}lock`,
     fence: `${base}fence`,
-    meta: (generation) => `${base}meta:${generation}`,
-    entities: (generation) => `${base}entities:${generation}`,
-    teams: (generation) => `${base}teams:${generation}`,
-    overlay: (generation) => `${base}overlay:${generation}`,
+    dict: `${base}dict`,
+    meta: (generation) => `${base}m:${generation}`,
+    teams: (generation) => `${base}t:${generation}`,
+    buckets: (generation) => `${base}b:${generation}`,
+    bucket: (n, generation, nonce) => `${prefix}{b${n}}:${generation}:${nonce}`,
     refreshChannel: refreshChannel(prefix),
     changesChannel: changesChannel(prefix),
   };
@@ -50,6 +59,16 @@ export const changesChannel = (prefix: string = DEFAULT_KEY_PREFIX): string => `
 
 /** A SCAN MATCH pattern for every key starting with `prefix` (glob characters escaped). */
 export const prefixPattern = (prefix: string): string => `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+
+/**
+ * The fleet registry (heartbeat.ts): one key per pod, `<prefix>{fleet}:pod:<id>` (expiring
+ * after 3 heartbeat intervals), and the set of pod ids `<prefix>{fleet}:pods`. Its own hash
+ * tag: no script touches it together with the cache's keys.
+ */
+export const fleetKeys = (prefix: string = DEFAULT_KEY_PREFIX) => ({
+  pods: `${prefix}{fleet}:pods`,
+  pod: (id: string) => `${prefix}{fleet}:pod:${id}`,
+});
 
 /**
  * The change tail of one log epoch: a stream and its meta hash, both under the hash tag

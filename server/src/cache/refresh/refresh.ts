@@ -66,6 +66,7 @@ export async function runRefresh(d: {
     const gen = got.fence;
     log.info({ generation: gen, trigger: d.trigger, store: store.kind }, 'cache refresh started');
     let teams: Map<string, number> = new Map();
+    let writing: Promise<void> = Promise.resolve();
     const {
       head,
       count,
@@ -79,11 +80,16 @@ export async function runRefresh(d: {
       },
       onBatch: async (rows) => {
         check();
+        // One batch is written while PostgreSQL reads the next: packing and the bucket
+        // scripts then overlap the cursor instead of adding to it.
+        await writing;
         // Team counts go with the first batch, once.
-        await store.writeEncodedSnapshot(gen, rows, teams);
+        writing = store.writeEncodedSnapshot(gen, rows, teams);
+        writing.catch(() => undefined); // awaited (and thrown) before the next batch or after the last
         teams = new Map();
       },
     });
+    await writing;
     let applied = head;
     for (let attempt = 1; ; attempt++) {
       check();

@@ -2,15 +2,15 @@ import type { Status } from '@sla/shared';
 import type { EntityState } from '../../domain/entity.js';
 
 /**
- * The one definition of a cached entity's encoding: a positional JSON array, no field
- * names, so a million entities take far less memory in Redis and encode with one
- * JSON.stringify. Everything positional is derived from ENTITY_FIELDS:
+ * The one definition of an entity's positional JSON form (no field names): what a refresh
+ * has PostgreSQL emit and what crosses process boundaries. Redis itself holds the packed
+ * form of store/packed.ts, made from decoded entities. Everything positional is derived
+ * from ENTITY_FIELDS:
  * - the codec (store/codec.ts) encodes and decodes by these positions;
  * - the refresh has PostgreSQL build the same array (ENCODED_ENTITY_SQL, refresh/pg-snapshot.ts);
- * - the Lua scripts read fields through `F_<NAME>` constants generated from this list
- *   (redis/lua-source.ts);
- * - the Redis scan finds a team's entities by the position of tenant and team (redis/scan.ts).
- * Change the encoding here and nowhere else; checkLayout states what the readers assume.
+ * - Lua constants `F_<NAME>` can be generated from this list (redis/lua-source.ts, the
+ *   `encoding` include) for a script that reads this form.
+ * Change the encoding here and nowhere else; checkLayout states what its readers assume.
  */
 
 /** How a field is checked when decoded: a JSON number, a JSON string, or one of STATUSES. */

@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000000_init } from './Migration20261125000000_init.js';
 import { Migration20261201000000_idempotency } from './Migration20261201000000_idempotency.js';
 import { Migration20261201000000_log_epoch } from './Migration20261201000000_log_epoch.js';
+import { Migration20261201120000_pod_heartbeat } from './Migration20261201120000_pod_heartbeat.js';
 
 /** Listed in code (not discovered from disk) so the same list works under tsx, bundles and tests. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000000_init', class: Migration20261125000000_init },
   { name: 'Migration20261201000000_log_epoch', class: Migration20261201000000_log_epoch },
   { name: 'Migration20261201000000_idempotency', class: Migration20261201000000_idempotency },
+  { name: 'Migration20261201120000_pod_heartbeat', class: Migration20261201120000_pod_heartbeat },
 ];

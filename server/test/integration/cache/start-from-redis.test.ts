@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, PG_URL, startPod } from '../../support/app.js';
+import { eventually, startPod } from '../../support/app.js';
 import { pgEntities, podEntities, sorted } from '../../support/consistency.js';
+import { adminQuery, createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { uniquePrefix } from '../../support/ids.js';
 import { seedEntities } from '../../support/seed.js';
 
@@ -14,32 +13,25 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
  * by sequential scans plus index entries returned), read after the counted pod closed, so
  * its backends have flushed their statistics.
  */
-async function tuplesReturned(adminUrl: string, database: string): Promise<number> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query('SELECT pg_stat_clear_snapshot()');
-    const { rows } = await c.query('SELECT tup_returned FROM pg_stat_database WHERE datname = $1', [database]);
-    return Number(rows[0]?.tup_returned ?? 0);
-  } finally {
-    await c.end();
-  }
+async function tuplesReturned(database: string): Promise<number> {
+  const { rows } = await adminQuery(
+    'SELECT pg_stat_clear_snapshot(), (SELECT tup_returned FROM pg_stat_database WHERE datname = $1) AS n',
+    [database],
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 describe('a pod starting while Redis holds a current cache', () => {
-  const database = `t_start_${randomBytes(4).toString('hex')}`;
-  const url = new URL(PG_URL);
-  url.pathname = `/${database}`;
-  const dbUrl = url.toString();
+  let database: TestDatabase;
   const schema = 'sla';
   const prefix = uniquePrefix('startredis');
-  const env = { schema, DATABASE_URL: dbUrl, DATABASE_SCHEMA: schema, REDIS_URL, REDIS_KEY_PREFIX: prefix };
-
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(sql).finally(() => c.end());
-  };
+  const env = () => ({
+    schema,
+    DATABASE_URL: database.url,
+    DATABASE_SCHEMA: schema,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+  });
 
   /** Tuples PostgreSQL returned while a pod started, was checked and closed. */
   async function countedStart(
@@ -47,28 +39,28 @@ describe('a pod starting while Redis holds a current cache', () => {
     check: (app: Awaited<ReturnType<typeof startPod>>) => Promise<void>,
   ) {
     await new Promise((r) => setTimeout(r, 1_100)); // earlier backends' statistics flushed
-    const before = await tuplesReturned(PG_URL, database);
-    const app = await startPod({ ...env, ...podEnv });
+    const before = await tuplesReturned(database.name);
+    const app = await startPod({ ...env(), ...podEnv });
     await check(app);
     await app.close();
     await new Promise((r) => setTimeout(r, 1_100));
-    return (await tuplesReturned(PG_URL, database)) - before;
+    return (await tuplesReturned(database.name)) - before;
   }
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${database}`);
+    database = await createTestDatabase('start');
     // The first pod migrates the database and builds the Redis cache from PostgreSQL.
-    const first = await startPod({ ...env, POD_ID: 'builder' });
+    const first = await startPod({ ...env(), POD_ID: 'builder' });
     await first.close();
-    await seedEntities(schema, ENTITIES, 'Bulk', dbUrl);
-    const builder = await startPod({ ...env, POD_ID: 'builder-2' });
+    await seedEntities(schema, ENTITIES, 'Bulk', database.url);
+    const builder = await startPod({ ...env(), POD_ID: 'builder-2' });
     await eventually(async () => (await builder.deps.cache.status()).mode === 'redis', 30_000, 'redis mode');
     expect(builder.deps.cache.view.size).toBe(ENTITIES);
     await builder.close();
   }, 120_000);
 
   afterAll(async () => {
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database?.drop();
   });
 
   it('loads its view from Redis, reading less than 10% of the entity count from PostgreSQL, and equals PostgreSQL', async () => {
@@ -79,7 +71,7 @@ describe('a pod starting while Redis holds a current cache', () => {
       view = podEntities(app);
     });
     expect(source).toBe('redis');
-    expect(sorted(view)).toEqual(sorted(await pgEntities(schema, dbUrl)));
+    expect(sorted(view)).toEqual(sorted(await pgEntities(schema, database.url)));
     // The same start without Redis: the count is able to see a snapshot read.
     const fromPostgres = await countedStart({ POD_ID: 'from-postgres', REDIS_URL: '' }, async (app) => {
       expect(app.deps.cache.viewSource).toBe('postgres');

@@ -5,14 +5,17 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { migrationsList } from '../../../src/db/migrations/index.js';
 import { migrate, openOrm } from '../../../src/db/orm.js';
-import { dropSchema, PG_URL, uniqueSchema } from '../../support/app.js';
+import { createTestDatabase } from '../../support/database.js';
 
 const log = pino({ level: 'silent' });
 
 describe('migrations', () => {
   it('apply on an empty PostgreSQL schema, from several pods at once, leaving no difference to the entities', async () => {
-    const schema = uniqueSchema('migrate');
-    const cfg = { databaseUrl: PG_URL, dataDir: '', poolSize: 2, schema };
+    // A database of its own: the schema diff reads the whole catalogue, where other test
+    // files create and drop schemas meanwhile.
+    const database = await createTestDatabase('migrate');
+    const schema = 'sla';
+    const cfg = { databaseUrl: database.url, dataDir: '', poolSize: 2, schema };
     const pods = await Promise.all([openOrm(cfg, log), openOrm(cfg, log), openOrm(cfg, log)]);
     try {
       await Promise.all(pods.map((p) => migrate(p.orm, cfg, log)));
@@ -22,7 +25,7 @@ describe('migrations', () => {
       expect(applied).toHaveLength(migrationsList.length);
     } finally {
       for (const p of pods) await p.close();
-      await dropSchema(schema);
+      await database.drop();
     }
   });
 

@@ -28,12 +28,12 @@ export async function rowCounts(schema: string): Promise<{ changes: number; enti
   return { changes: Number(row?.changes), entities: Number(row?.entities) };
 }
 
-/** HLEN of every `<prefix>{cache}:entities:*` hash, by key. */
+/** HLEN of every entity bucket (`<prefix>{b<n>}:<gen>:<nonce>` hash), by key. */
 export async function redisEntityHashLengths(url: string, prefix: string): Promise<Record<string, number>> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   try {
-    const keys = await redis.keys(`${prefix}{cache}:entities:*`);
+    const keys = await redis.keys(`${prefix}{b*}:*`);
     const out: Record<string, number> = {};
     for (const k of keys.sort()) out[k] = await redis.hlen(k);
     return out;

@@ -107,6 +107,7 @@ describe('unexpected errors on every transport, in development mode', () => {
           lastChangeId: 0,
         }),
       },
+      readVersion: () => null,
       collectMetrics: async () => {},
     };
     server = createHttpServer(deps);

@@ -21,10 +21,11 @@ describe('codec and key layout', () => {
     expect(() => decodeEntity(text.replace('"Passed"', '"Bogus"'))).toThrow(/not an encoded entity/);
   });
 
-  it('names keys under the prefix with the {cache} hash tag, channels without', () => {
-    expect(cacheKeys().current).toBe('sla:{cache}:current');
-    expect(cacheKeys().entities(3)).toBe('sla:{cache}:entities:3');
-    expect(cacheKeys('p:').teams(3)).toBe('p:{cache}:teams:3');
+  it('names coordination keys with the {cache} hash tag, buckets with their own, channels without', () => {
+    expect(cacheKeys().current).toBe('sla:{cache}:gen');
+    expect(cacheKeys().buckets(3)).toBe('sla:{cache}:b:3');
+    expect(cacheKeys('p:').teams(3)).toBe('p:{cache}:t:3');
+    expect(cacheKeys('p:').bucket(7, 3, 'n0')).toBe('p:{b7}:3:n0');
     expect([refreshChannel(), changesChannel()]).toEqual(['sla:refresh', 'sla:changes']);
     expect(parseTeamField(teamField('Data Engineering', 'PGM'))).toEqual({
       tenantName: 'Data Engineering',

@@ -17,9 +17,18 @@ const indexes = (text: string, table: 'KEYS' | 'ARGV') =>
 describe('Lua scripts as files with a contract header', () => {
   it('finds the scripts the store and the lock load', () => {
     expect(SCRIPTS).toEqual(
-      expect.arrayContaining(['apply', 'begin', 'switch', 'page', 'lockAcquire', 'lockRenew', 'lockRelease']),
+      expect.arrayContaining([
+        'prepare',
+        'bucketWrite',
+        'finish',
+        'begin',
+        'switch',
+        'lockAcquire',
+        'lockRenew',
+        'lockRelease',
+      ]),
     );
-    expect(INCLUDES).toEqual(expect.arrayContaining(['prelude', 'applyRows', 'mergeOverlay']));
+    expect(INCLUDES).toEqual(expect.arrayContaining(['prelude', 'interning']));
   });
 
   it.each(SCRIPTS)('%s.lua states KEYS, ARGV and its output, and uses only what it states', (name) => {

@@ -1,20 +1,25 @@
 --[[
   Begins building a generation: drops whatever an earlier attempt left under its number
-  and writes a fresh meta.
+  and writes a fresh meta with a new nonce, which names the generation's buckets.
 
   Input:
     KEYS[1] current-generation pointer
 
     ARGV[1] key base
-    ARGV[2] generation
-    ARGV[3] starting watermark (appliedChangeId)
+    ARGV[2] layout version
+    ARGV[3] generation
+    ARGV[4] starting watermark (appliedChangeId)
+    ARGV[5] nonce
 
   Output:
-    1 when begun; 0 when the generation is not newer than the current one
+    {1, dropped}: begun, with the earlier attempt's buckets to unlink ({gen, nonce,
+    buckets} or false); {0, false} when the generation is not newer than the current one
 ]]
 --- @include "prelude"
-local g = ARGV[2]
-if cur and tonumber(g) <= tonumber(cur) then return 0 end
-drop(g)
-redis.call('HSET', gkey('meta', g), 'generation', g, 'appliedChangeId', ARGV[3], 'entityCount', 0, 'teamCount', 0)
-return 1
+local g = ARGV[3]
+local pointer = cur or curOther
+if pointer and tonumber(g) <= tonumber(pointer) then return {0, false} end
+local dropped = drop(g)
+redis.call('HSET', gkey('m', g), 'generation', g, 'appliedChangeId', ARGV[4], 'entityCount', 0, 'teamCount', 0,
+  'nonce', ARGV[5], 'layout', layout)
+return {1, dropped}

@@ -6,10 +6,12 @@
     KEYS[1] current-generation pointer
 
     ARGV[1] key base
+    ARGV[2] layout version
 
   Output:
-    {generation, flat HGETALL of its meta}; false when there is no current generation
+    {generation, flat HGETALL of its meta}; false when there is no current generation of
+    this layout
 ]]
 --- @include "prelude"
 if not cur then return false end
-return {cur, redis.call('HGETALL', gkey('meta', cur))}
+return {cur, redis.call('HGETALL', gkey('m', cur))}

@@ -5,11 +5,12 @@
     KEYS[1] current-generation pointer
 
     ARGV[1] key base
-    ARGV[2] generation
+    ARGV[2] layout version
+    ARGV[3] generation
 
   Output:
-    1 when open; 0 otherwise
+    the generation's nonce when open; false otherwise
 ]]
 --- @include "prelude"
-if isOpen(ARGV[2]) then return 1 end
-return 0
+if isOpen(ARGV[3]) then return redis.call('HGET', gkey('m', ARGV[3]), 'nonce') end
+return false

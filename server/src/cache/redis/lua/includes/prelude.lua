@@ -1,31 +1,44 @@
 --[[
-  Shared start of every cache script: resolves the current generation and defines the
-  helpers on generation keys. Generation keys are derived from the key base because the
-  generation is only known inside the script.
+  Shared start of every generation script: resolves the current generation and defines
+  the helpers on the `{cache}` keys of a generation (meta `m:`, teams `t:`, bucket set
+  `b:`). Those keys are derived from the key base because the generation is only known
+  inside the script; they share the `{cache}` hash tag, so one slot holds them all. The
+  entity buckets (`<prefix>{b<n>}:<gen>:<nonce>`, other slots) are never touched here:
+  the client writes and deletes them with their own commands.
 
   Reads:
-    KEYS[1] current-generation pointer (`<prefix>{cache}:current`)
+    KEYS[1] current-generation pointer (`<prefix>{cache}:gen`)
     ARGV[1] key base (`<prefix>{cache}:`)
+    ARGV[2] the layout version this pod writes
 
   Defines:
-    base, cur (the current generation, or false), SLICE (values per HMGET/HSET: Lua's
-    unpack() stops at about 8,000), gkey(kind, gen), ver(encoded entity) -> version,
-    isOpen(gen), drop(gen), recount(gen)
+    base, layout, cur (the current generation of this layout, or false), curOther (true
+    when the pointer names a generation of another layout), gkey(kind, gen), isOpen(gen),
+    drop(gen) -> {gen, nonce, buckets} or false, recount(gen)
 ]]
 local base = ARGV[1]
-local cur = redis.call('GET', KEYS[1])
-local SLICE = 1000
+local layout = ARGV[2]
 local function gkey(kind, gen) return base .. kind .. ':' .. gen end
--- The version is the first field of the encoding (checkLayout in store/encoding.ts).
-local function ver(s) return tonumber(string.match(s, '^%[(%d+)')) end
-local function isOpen(gen)
-  if cur and tonumber(gen) <= tonumber(cur) then return false end
-  return redis.call('EXISTS', gkey('meta', gen)) == 1
+local cur = redis.call('GET', KEYS[1])
+local curOther = false
+if cur and redis.call('HGET', gkey('m', cur), 'layout') ~= layout then
+  curOther = cur
+  cur = false
 end
+local function isOpen(gen)
+  local pointer = cur or curOther
+  if pointer and tonumber(gen) <= tonumber(pointer) then return false end
+  return redis.call('EXISTS', gkey('m', gen)) == 1
+end
+-- Deletes a generation's {cache} keys and returns what the client must unlink in other slots.
 local function drop(gen)
-  redis.call('UNLINK', gkey('entities', gen), gkey('teams', gen), gkey('meta', gen), gkey('overlay', gen))
+  local mk = gkey('m', gen)
+  local nonce = redis.call('HGET', mk, 'nonce')
+  local buckets = redis.call('SMEMBERS', gkey('b', gen))
+  redis.call('UNLINK', mk, gkey('t', gen), gkey('b', gen))
+  if not nonce then return false end
+  return {tostring(gen), nonce, buckets}
 end
 local function recount(gen)
-  redis.call('HSET', gkey('meta', gen), 'entityCount', redis.call('HLEN', gkey('entities', gen)),
-    'teamCount', redis.call('HLEN', gkey('teams', gen)))
+  redis.call('HSET', gkey('m', gen), 'teamCount', redis.call('HLEN', gkey('t', gen)))
 end

@@ -1,0 +1,160 @@
+/**
+ * Hot reads against a bare server answering the same bytes, in the same run:
+ * `cd server && npx tsx bench/hot-reads.bench.ts [--quick]` (part of `pnpm bench`).
+ *
+ * A pod (the production bundle, dist/main.js; build it first) on the embedded database with
+ * demo data and the demo poller on, as `pnpm start` runs; each hot GET route is loaded with
+ * autocannon (50 connections, keep-alive, one request in flight per connection) for
+ * BENCH_SECONDS (4; 1 with --quick), plain and with `Accept-Encoding: gzip`, alternating with
+ * the same against a bare `node:http` process (bench/bare-server.ts) answering the bytes the
+ * pod sent for that URL (gzip bytes for gzip requests), BENCH_ROUNDS times (2; 1 with
+ * --quick), the pod first in odd rounds and the bare server first in even ones; each side's
+ * best round counts (the machine is shared: the best round is the least disturbed).
+ * Ratio = pod req/s ÷ bare req/s.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { spawnPod } from '../test/support/app.js';
+
+export type HotReadRow = {
+  route: string;
+  encoding: 'identity' | 'gzip';
+  bytes: number;
+  podRps: number;
+  bareRps: number;
+  ratio: number;
+  podP99Ms: number;
+  bareP99Ms: number;
+  errors: number;
+};
+
+const CONNECTIONS = 50;
+
+/** The raw bytes a GET gets (no decoding), with its status. */
+function fetchRaw(url: string, headers: Record<string, string>): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** req/s (mean), p99 latency and non-2xx/errors of `seconds` of load on one URL. */
+async function load(url: string, headers: Record<string, string>, seconds: number) {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers, pipelining: 1 });
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
+}
+
+async function startBare(answers: Record<string, { identity: string; gzip?: string }>, dir: string) {
+  const file = join(dir, 'answers.json');
+  writeFileSync(file, JSON.stringify(answers));
+  const script = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.once('data', (d) => resolve(Number(String(d).trim())));
+    child.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, close: () => child.kill('SIGTERM') };
+}
+
+/** Runs the bench; `quick`: 1 s per measurement instead of 5. */
+export async function run(opts: { quick?: boolean } = {}) {
+  const seconds = Number(process.env.BENCH_SECONDS ?? (opts.quick ? 1 : 4));
+  const rounds = Number(process.env.BENCH_ROUNDS ?? (opts.quick ? 1 : 2));
+  const dir = mkdtempSync(join(tmpdir(), 'bench-hot-'));
+  const pod = await spawnPod(
+    { DATABASE_URL: '', DATA_DIR: dir, DEMO: 'on', LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    120_000,
+    { bundle: true },
+  );
+  try {
+    const facets = JSON.parse((await fetchRaw(`${pod.url}/trpc/entities.facets`, {})).body.toString()).result.data;
+    const tenant = encodeURIComponent(facets.tenants[0].tenantName as string);
+    const q = (o: unknown) => encodeURIComponent(JSON.stringify(o));
+    const routes = [
+      '/api/cache/status',
+      `/trpc/entities.summary?input=${q({ worst: 5 })}`,
+      `/trpc/entities.list?input=${q({ limit: 50 })}`,
+      '/trpc/entities.facets',
+      `/api/cache/recent-changes?tenantName=${tenant}&limit=20`,
+    ];
+    const answers: Record<string, { identity: string; gzip?: string }> = {};
+    for (const route of routes) {
+      const plain = await fetchRaw(`${pod.url}${route}`, {});
+      const gz = await fetchRaw(`${pod.url}${route}`, { 'accept-encoding': 'gzip' });
+      if (plain.status !== 200) throw new Error(`${route}: ${plain.status}`);
+      answers[route] = { identity: plain.body.toString('base64'), gzip: gz.body.toString('base64') };
+    }
+    const bare = await startBare(answers, dir);
+    const rows: HotReadRow[] = [];
+    try {
+      for (const route of routes) {
+        for (const encoding of ['identity', 'gzip'] as const) {
+          const headers: Record<string, string> = encoding === 'gzip' ? { 'accept-encoding': 'gzip' } : {};
+          const a = answers[route] as { identity: string; gzip: string };
+          const bytes = Buffer.from(encoding === 'gzip' ? a.gzip : a.identity, 'base64').length;
+          const best = (xs: Awaited<ReturnType<typeof load>>[]) => xs.reduce((a, x) => (x.rps > a.rps ? x : a));
+          const ps = [];
+          const bs = [];
+          for (let i = 0; i < rounds; i++) {
+            if (i % 2 === 0) ps.push(await load(`${pod.url}${route}`, headers, seconds));
+            bs.push(await load(`${bare.url}${route}`, headers, seconds));
+            if (i % 2 === 1) ps.push(await load(`${pod.url}${route}`, headers, seconds));
+          }
+          const p = best(ps);
+          const b = best(bs);
+          const row = {
+            route: decodeURIComponent(route),
+            encoding,
+            bytes,
+            podRps: Math.round(p.rps),
+            bareRps: Math.round(b.rps),
+            ratio: Math.round((p.rps / b.rps) * 100) / 100,
+            podP99Ms: p.p99,
+            bareP99Ms: b.p99,
+            errors: ps.reduce((n, x) => n + x.errors, 0),
+          };
+          rows.push(row);
+          console.log(JSON.stringify(row));
+        }
+      }
+    } finally {
+      bare.close();
+    }
+    return { rows, table: table(rows), settings: { connections: CONNECTIONS, seconds, rounds, demo: true } };
+  } finally {
+    pod.kill('SIGTERM');
+    await pod.exited;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** The Markdown table of the rows (docs/benchmarks.md). */
+function table(rows: HotReadRow[]): string {
+  const lines = [
+    '| route | encoding | bytes | pod req/s | bare req/s | ratio | pod p99 ms | bare p99 ms |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows)
+    lines.push(
+      `| \`GET ${r.route}\` | ${r.encoding} | ${fmt(r.bytes)} | ${fmt(r.podRps)} | ${fmt(r.bareRps)} | ${r.ratio.toFixed(2)} | ${r.podP99Ms} | ${r.bareP99Ms} |`,
+    );
+  return lines.join('\n');
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const result = await run({ quick: process.argv.includes('--quick') });
+  console.log(result.table);
+  process.exit(0);
+}
