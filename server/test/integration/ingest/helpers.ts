@@ -28,14 +28,18 @@ export async function rowCounts(schema: string): Promise<{ changes: number; enti
   return { changes: Number(row?.changes), entities: Number(row?.entities) };
 }
 
-/** HLEN of every entity bucket (`<prefix>{b<n>}:<gen>:<nonce>` hash), by key. */
-export async function redisEntityHashLengths(url: string, prefix: string): Promise<Record<string, number>> {
+/** Entities Redis holds per generation (the HLEN of its buckets summed), keyed by `<generation>:<nonce>`. */
+export async function redisEntityCounts(url: string, prefix: string): Promise<Record<string, number>> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   try {
+    // Bucket keys are `<prefix>{b<n>}:<generation>:<nonce>`: summed per generation attempt.
     const keys = await redis.keys(`${prefix}{b*}:*`);
     const out: Record<string, number> = {};
-    for (const k of keys.sort()) out[k] = await redis.hlen(k);
+    for (const k of keys.sort()) {
+      const generation = k.slice(k.indexOf('}:') + 2);
+      out[generation] = (out[generation] ?? 0) + (await redis.hlen(k));
+    }
     return out;
   } finally {
     redis.disconnect();

@@ -8,7 +8,7 @@ import {
   httpClient,
   query,
   range,
-  redisEntityHashLengths,
+  redisEntityCounts,
   type Subscriber,
   subscribeChanges,
   trackedEpoch,
@@ -160,7 +160,7 @@ describe('change order across two pods with concurrent writers', () => {
     const status = await httpClient(b.url).cache.status.query();
     expect(status).toMatchObject({ mode: 'redis', lastChangeId: TOTAL, entityCount: expected.length });
     await eventually(
-      async () => Object.values(await redisEntityHashLengths(redis.url, prefix)).includes(expected.length),
+      async () => Object.values(await redisEntityCounts(redis.url, prefix)).includes(expected.length),
       10_000,
       'redis entity count',
     );

@@ -3,7 +3,7 @@ import { startRedisServer, type TestRedisServer } from '../../../../test/support
 import type { App } from '../../../src/bootstrap.js';
 import { dropSchema, eventually, post, startPod, UPDATE, uniqueSchema } from '../../support/app.js';
 import { uniquePrefix } from '../../support/ids.js';
-import { redisEntityHashLengths, rowCounts } from './helpers.js';
+import { redisEntityCounts, rowCounts } from './helpers.js';
 
 import { cases, MANY, ONE } from './validation-cases.js';
 
@@ -20,12 +20,12 @@ describe('ingest validation: bad input gets a clear 4xx and writes nothing', () 
     app = await startPod({ schema, REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix, POD_ID: 'validation' });
     expect((await post(app.url, ONE, UPDATE)).status).toBe(200);
     await eventually(
-      async () => Object.values(await redisEntityHashLengths(redis.url, prefix)).includes(1),
+      async () => Object.values(await redisEntityCounts(redis.url, prefix)).includes(1),
       10_000,
       'redis write-through',
     );
     before = await rowCounts(schema);
-    redisBefore = await redisEntityHashLengths(redis.url, prefix);
+    redisBefore = await redisEntityCounts(redis.url, prefix);
     expect(before).toEqual({ changes: 1, entities: 1 });
   });
   afterAll(async () => {
@@ -40,7 +40,7 @@ describe('ingest validation: bad input gets a clear 4xx and writes nothing', () 
     expect(typeof r.json?.message, r.text).toBe('string');
     expect(r.json.message).toMatch(c.says);
     expect(await rowCounts(schema)).toEqual(before);
-    expect(await redisEntityHashLengths(redis.url, prefix)).toEqual(redisBefore);
+    expect(await redisEntityCounts(redis.url, prefix)).toEqual(redisBefore);
   });
 
   it('GET on a POST route → 405 naming the allowed method', async () => {
