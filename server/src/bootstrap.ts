@@ -145,7 +145,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
           lastChangeId: cache.follower.applied,
         }),
       },
-      readVersion: hotReadVersion(cache, () => db.available),
+      readVersion: hotReadVersion(cache, cache.databaseAvailable),
       collectMetrics: () => collectRedisMetrics(cache.redis, metrics),
     };
     const { server, startDrain, close: closeHttp } = createHttpServer(http);

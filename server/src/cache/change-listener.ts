@@ -34,6 +34,7 @@ const KEEPALIVE_MS = 5_000;
 export class ChangeListener {
   private client: pg.Client | null = null;
   private up = false;
+  private everUp = false;
   private closed = false;
   private readonly stopping = new AbortController();
 
@@ -42,6 +43,14 @@ export class ChangeListener {
   /** Whether notifications are being heard now. */
   get isUp(): boolean {
     return this.up;
+  }
+
+  /**
+   * True when the connection was up and has dropped (not before the first connect): the
+   * PostgreSQL signal for status in redis mode, where an idle pod sends no other queries.
+   */
+  get isLost(): boolean {
+    return this.everUp && !this.up && !this.closed;
   }
 
   /** Connects in the background and keeps reconnecting until `close`. */
@@ -131,6 +140,7 @@ export class ChangeListener {
 
   private setUp(up: boolean): void {
     this.up = up;
+    if (up) this.everUp = true;
     this.d.metrics.pgListenUp.set(up ? 1 : 0);
   }
 }

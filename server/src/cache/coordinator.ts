@@ -175,6 +175,13 @@ export class CacheCoordinator {
     this.setModeMetric();
   }
 
+  /**
+   * Whether PostgreSQL is reachable as far as this pod knows, asking no one: its last query
+   * reached it and its LISTEN connection (when it has one) has not dropped — an idle pod
+   * in redis mode sends no other queries, so the dropped connection is the first sign.
+   */
+  databaseAvailable = (): boolean => (this.d.databaseAvailable?.() ?? true) && !this.listener?.isLost;
+
   /** Where the pod writes through to now: `redis`, or `memory` while Redis is away or unset. */
   get mode(): CacheMode {
     return this.modeState.mode;
@@ -277,7 +284,7 @@ export class CacheCoordinator {
       lastChangeAt: this.mirror.lastChangeAt,
       lastRefresh: this.refresher.last,
       logEpoch: this.identity.epoch,
-      databaseAvailable: this.d.databaseAvailable?.() ?? true,
+      databaseAvailable: this.databaseAvailable(),
       metrics: this.d.metrics,
       pods: this.heartbeat.pods(),
     });

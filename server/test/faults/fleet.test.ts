@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type TestRedisServer } from '../../../test/support/redis-server.js';
+import { startTcpProxy } from '../../../test/support/tcp-proxy.js';
 import { fleetKeys } from '../../src/cache/redis/keys.js';
 import {
   dropSchema,
@@ -15,6 +16,7 @@ import {
   uniqueSchema,
 } from '../support/app.js';
 import { uniquePrefix } from '../support/ids.js';
+import { PG_PORT, proxiedUrl } from './pg-fault.js';
 
 /** Heartbeats every 400 ms: a pod is listed until 1.2 s after its last one. */
 const INTERVAL_MS = 400;
@@ -45,7 +47,7 @@ describe('the fleet in view', () => {
     return pod;
   };
 
-  it('redis mode: three pods listed; a SIGKILLed one leaves within the TTL; a pod whose subscriber is cut shows lag and recovers', async () => {
+  it('redis mode: three pods listed; a SIGKILLed one leaves within the TTL; a pod cut from every change feed shows lag and recovers', async () => {
     const schema = uniqueSchema('fleet');
     cleanups.push(() => dropSchema(schema));
     const prefix = uniquePrefix('fleet');
@@ -56,8 +58,12 @@ describe('the fleet in view', () => {
     const env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix };
     const a = await spawn({ ...env, POD_ID: 'fleet-a', READ_TOKEN: 'read-secret' });
     const b = await spawn({ ...env, POD_ID: 'fleet-b' });
+    // c reaches PostgreSQL through a proxy the test can close (its LISTEN connection and log reads).
+    const pgProxy = await startTcpProxy(PG_PORT);
+    cleanups.push(() => pgProxy.close());
     const c = await spawn({
       ...env,
+      DATABASE_URL: proxiedUrl(pgProxy.port),
       POD_ID: 'fleet-c',
       REDIS_URL: redis.url.replace('redis://', 'redis://lagger:lagpw@'),
     });
@@ -80,8 +86,21 @@ describe('the fleet in view', () => {
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(TTL_MS);
 
-    // The subscriber of c is cut and kept out (no channel access) while a writes.
-    await admin.call('ACL', 'SETUSER', 'lagger', 'resetchannels');
+    // c is cut from every feed of changes while a writes: its subscriber is killed and kept
+    // out (no channel access), the Redis change tail is closed to it (its generation and
+    // heartbeat keys stay open), and PostgreSQL refuses it (no LISTEN, no log reads). A
+    // subscriber cut alone no longer makes a pod lag: NOTIFY and the tail catch it up.
+    await admin.call(
+      'ACL',
+      'SETUSER',
+      'lagger',
+      'resetchannels',
+      'resetkeys',
+      `~${prefix}{cache}*`,
+      `~${prefix}{b*`,
+      `~${prefix}{fleet}*`,
+    );
+    pgProxy.pause();
     const subOf = async (name: string) =>
       String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))
         .split('\n')
@@ -119,13 +138,14 @@ describe('the fleet in view', () => {
       writing = false;
       await writes;
     }
-    // c falls behind by what a writes between its catch-ups from the log; b hears every run as it is published.
+    // c falls behind by all a writes meanwhile; b hears every run as it is published.
     expect(maxLag['fleet-c']).toBeGreaterThan(2);
     expect(maxLag['fleet-c']).toBeGreaterThan(maxLag['fleet-b']);
     expect(await subOf('fleet-c:sub')).toBeUndefined();
 
-    // Channels allowed again and the (unsubscribed) connection reset: c resubscribes and shows no lag.
-    await admin.call('ACL', 'SETUSER', 'lagger', 'allchannels');
+    // Feeds open again and the (unsubscribed) connection reset: c resubscribes, catches up and shows no lag.
+    await admin.call('ACL', 'SETUSER', 'lagger', 'allchannels', 'allkeys');
+    pgProxy.resume();
     await admin.client('KILL', 'USER', 'lagger');
     await eventually(async () => (await subOf('fleet-c:sub')) !== undefined, 10_000, "c's subscriber back");
     const head = Number((await getJson(a.url, '/api/cache/status', auth)).json.lastChangeId);
@@ -150,8 +170,16 @@ describe('the fleet in view', () => {
       2 * INTERVAL_MS,
       'the id set pruned',
     );
-    // The gauges say the same.
-    const metrics = await (await fetch(`${a.url}/metrics`)).text();
+    // The gauges say the same (set at the pod's next beat).
+    let metrics = '';
+    await eventually(
+      async () => {
+        metrics = await (await fetch(`${a.url}/metrics`)).text();
+        return /^sla_fleet_pods\{mode="redis"\} 2$/m.test(metrics);
+      },
+      3 * INTERVAL_MS,
+      'the fleet gauge at 2',
+    ).catch(() => undefined);
     expect(metrics).toMatch(/^sla_fleet_pods\{mode="redis"\} 2$/m);
     expect(metrics).toMatch(/^sla_fleet_max_lag_changes 0$/m);
   }, 120_000);

@@ -52,7 +52,7 @@ async function read(url: string, path: string): Promise<unknown> {
   return JSON.parse(JSON.stringify(json, (k, v) => (k === 'generatedAt' || k === 'asOf' ? undefined : v)));
 }
 
-describe.each(outages)('a pod started while PostgreSQL is $name, with Redis holding the cache', ({ start }) => {
+describe.each(outages)('a pod started while PostgreSQL is $name, with Redis holding the cache', ({ name, start }) => {
   const schema = uniqueSchema('pg_absent');
   const prefix = uniquePrefix('pgabsent');
   let healthy: App;
@@ -124,6 +124,27 @@ describe.each(outages)('a pod started while PostgreSQL is $name, with Redis hold
     );
     expect(Date.now() - since).toBeLessThan(10_000);
     expect(pod.child.exitCode).toBeNull();
+    await eventually(
+      async () => (await getJson(pod.url, '/api/cache/status')).json.database === 'ok',
+      5_000,
+      'status database ok',
+    );
+  });
+
+  it('says PostgreSQL is unavailable within seconds when it goes while the pod is idle in redis mode', async () => {
+    // An idle pod in redis mode sends PostgreSQL no queries; its LISTEN connection dropping is the sign.
+    proxy.down();
+    await eventually(
+      async () => (await getJson(pod.url, '/api/cache/status')).json.database === 'unavailable',
+      name === 'refused' ? 3_000 : 40_000,
+      'status database unavailable',
+    );
+    proxy.up();
+    await eventually(
+      async () => (await post(pod.url, '/api/cache/incremental-update', UPDATE)).status === 200,
+      15_000,
+      'ingest 2xx again',
+    );
   });
 });
 
