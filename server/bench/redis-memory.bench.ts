@@ -4,7 +4,12 @@
  * size under a 512 Mi Redis limit. Writes through RedisStore (the code pods run) into a
  * dedicated redis-server it starts (`--save "" --appendonly no`, nothing persisted).
  *
- *   cd server && npx tsx bench/redis-memory.bench.ts [port=6391] [sizes=100000,1000000]
+ *   cd server && npx tsx bench/redis-memory.bench.ts [port=6391] [sizes=100000,1000000] [listpackValue=256]
+ *
+ * Entity names look like a warehouse's (`fct_marketing_attribution_123456`, 12–35
+ * characters). `listpackValue` is the server's `hash-max-listpack-value`: 256 as the
+ * shipped Redis (docker-compose.yml, k8s/redis.yaml) sets it, 64 as Redis' default (a
+ * bucket holding one value above it is stored as a hashtable, about 60% larger).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
@@ -13,12 +18,15 @@ import type { EntityState } from '../src/domain/entity.js';
 
 const port = Number(process.argv[2] ?? 6391);
 const sizes = (process.argv[3] ?? '100000,1000000').split(',').map(Number);
+const listpackValue = Number(process.argv[4] ?? 256);
 const LIMIT = 512 * 1024 * 1024;
 /** Left free under the limit: allocator fragmentation, client buffers, the change tail. */
 const HEADROOM = 0.1;
 const CHUNK = 10_000;
 
 const T0 = Date.UTC(2026, 0, 1);
+const PREFIXES = ['stg', 'fct', 'dim', 'int'];
+const SUBJECTS = ['orders', 'customers', 'sessions', 'payments_history', 'marketing_attribution', 'events', 'inventory_snapshot'];
 
 /** Entities shaped like the seed of the other benchmarks (test/support/seed.ts), with real-looking times. */
 function entityAt(g: number, version: number): EntityState {
@@ -28,7 +36,7 @@ function entityAt(g: number, version: number): EntityState {
     tenantName: `tenant-${g % 3}`,
     teamName: `team-${g % 12}`,
     entityType: g % 4 === 0 ? 'job' : 'table',
-    entityName: `entity_${g}`,
+    entityName: `${PREFIXES[g % 4]}_${SUBJECTS[g % 7]}_${g}`,
     slaTarget: 99,
     currentSla: 90 + (g % 1000) / 100,
     status: g % 10 === 0 ? 'Failed' : 'Passed',
@@ -46,7 +54,8 @@ async function usedMemory(r: Redis): Promise<{ used: number; peak: number }> {
 }
 
 async function startServer(): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+  const args = ['--port', String(port), '--save', '', '--appendonly', 'no'];
+  const child = spawn('redis-server', [...args, '--hash-max-listpack-value', String(listpackValue)], {
     stdio: 'ignore',
   });
   const probe = new Redis(port, { lazyConnect: true, retryStrategy: () => 100, maxRetriesPerRequest: null });
@@ -63,6 +72,17 @@ async function writeGeneration(store: RedisStore, generation: number, n: number,
     for (let g = from; g < Math.min(from + CHUNK, n + 1); g++) rows.push(entityAt(g, version));
     await store.writeSnapshot(generation, rows);
   }
+}
+
+/** How the buckets of the current generation are encoded, from a sample of up to 200. */
+async function bucketEncodings(r: Redis): Promise<string> {
+  const [, keys] = await r.scan('0', 'MATCH', 'sla:{b*', 'COUNT', 2_000);
+  const tally = new Map<string, number>();
+  for (const k of keys.slice(0, 200)) {
+    const e = String(await r.object('ENCODING', k));
+    tally.set(e, (tally.get(e) ?? 0) + 1);
+  }
+  return [...tally].map(([e, c]) => `${c} ${e}`).join(', ') || 'none sampled';
 }
 
 const server = await startServer();
@@ -95,6 +115,7 @@ try {
     const refreshMs = performance.now() - started;
     const after = await usedMemory(redis);
     const counts = await store.counts();
+    const encodings = await bucketEncodings(redis);
     const peak = after.peak - empty;
     const perEntity = one / n;
     const peakPerEntity = Math.max(two, peak) / n;
@@ -104,6 +125,7 @@ try {
         `${n.toLocaleString()} entities (${counts.entities.toLocaleString()} stored):`,
         `  one generation: used_memory ${(one / 1024 / 1024).toFixed(1)} MB = ${perEntity.toFixed(1)} B/entity (written in ${(firstMs / 1000).toFixed(1)} s)`,
         `  refresh, two generations: ${(two / 1024 / 1024).toFixed(1)} MB; used_memory_peak ${(peak / 1024 / 1024).toFixed(1)} MB = ${peakPerEntity.toFixed(1)} B/entity (refresh written in ${(refreshMs / 1000).toFixed(1)} s)`,
+        `  buckets (hash-max-listpack-value ${listpackValue}): ${encodings}`,
         `  after the switch: ${((after.used - empty) / 1024 / 1024).toFixed(1)} MB`,
         `  supported under 512 Mi with ${HEADROOM * 100}% headroom, two generations: ${supported.toLocaleString()} entities`,
       ].join('\n'),

@@ -78,6 +78,8 @@ describe('docker-compose.yml', () => {
     expect(Array.isArray(cmd)).toBe(true);
     expect(cmd[0]).toBe('redis-server');
     expect(cmd[cmd.indexOf('--appendonly') + 1]).toBe('yes');
+    // Entity buckets stay listpacks with long names (docs/operations.md, supported size).
+    expect(Number(cmd[cmd.indexOf('--hash-max-listpack-value') + 1])).toBeGreaterThanOrEqual(256);
     const password = cmd[cmd.indexOf('--requirepass') + 1];
     expect(password).toBeTruthy();
     expect(composeEnv(redis.environment).REDIS_PASSWORD).toBe(password);

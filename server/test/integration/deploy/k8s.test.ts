@@ -183,6 +183,7 @@ describe('redis.yaml', () => {
     const argv = [...(redisContainer().command ?? []), ...(redisContainer().args ?? [])];
     expect(argv[0]).toBe('redis-server');
     expect(argv[argv.indexOf('--appendonly') + 1]).toBe('yes');
+    expect(Number(argv[argv.indexOf('--hash-max-listpack-value') + 1])).toBeGreaterThanOrEqual(256);
     expect(argv[argv.indexOf('--requirepass') + 1]).toBe('$(REDIS_PASSWORD)');
     const pw = redisContainer().env?.find((e) => e.name === 'REDIS_PASSWORD');
     expect(pw?.valueFrom?.secretKeyRef).toEqual({ name: 'redis-auth', key: 'REDIS_PASSWORD' });
