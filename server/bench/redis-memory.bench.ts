@@ -26,9 +26,17 @@ const CHUNK = 10_000;
 
 const T0 = Date.UTC(2026, 0, 1);
 const PREFIXES = ['stg', 'fct', 'dim', 'int'];
-const SUBJECTS = ['orders', 'customers', 'sessions', 'payments_history', 'marketing_attribution', 'events', 'inventory_snapshot'];
+const SUBJECTS = [
+  'orders',
+  'customers',
+  'sessions',
+  'payments_history',
+  'marketing_attribution',
+  'events',
+  'inventory_snapshot',
+];
 
-/** Entities shaped like the seed of the other benchmarks (test/support/seed.ts), with real-looking times. */
+/** Entities with warehouse-like names and real-looking times. */
 function entityAt(g: number, version: number): EntityState {
   const observedAt = T0 + g * 37;
   return {
