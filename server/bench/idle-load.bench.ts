@@ -8,8 +8,9 @@
 import { Redis } from 'ioredis';
 import type { App } from '../src/bootstrap.js';
 import { post, startPod, UPDATE } from '../test/support/app.js';
+import { createTestDatabase } from '../test/support/database.js';
 import { uniquePrefix } from '../test/support/ids.js';
-import { createTestDatabase, transactionsOf } from '../test/support/pg-load.js';
+import { transactionsOf } from '../test/support/pg-load.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -35,9 +36,9 @@ async function measure(n: number): Promise<{ transactions: number; perSecond: nu
       );
     await post(pods[0]?.url ?? '', '/api/cache/incremental-update', UPDATE);
     await sleep(SETTLE_MS);
-    const before = await transactionsOf(db.database);
+    const before = await transactionsOf(db.name);
     await sleep(SECONDS * 1000);
-    const transactions = (await transactionsOf(db.database)) - before;
+    const transactions = (await transactionsOf(db.name)) - before;
     return { transactions, perSecond: transactions / SECONDS, perPodPerSecond: transactions / SECONDS / n };
   } finally {
     for (const p of pods) await p.close();

@@ -89,6 +89,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       databaseOpened: connection.opened,
       databaseFirstAttempt: connection.firstAttempt,
       databaseAvailable: () => db.available,
+      databaseMisconfigured: () => db.misconfigured,
       schema: dbCfg.schema,
     });
     cleanups.push(() => cache.close());
@@ -141,6 +142,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
           mode: cache.mode,
           initialized: cache.isInitialized,
           waiting: cache.waitingForData,
+          misconfigured: cache.databaseMisconfigured,
           entities: cache.view.size,
           lastChangeId: cache.follower.applied,
         }),

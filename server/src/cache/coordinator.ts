@@ -41,6 +41,8 @@ export type CacheDeps = {
   databaseFirstAttempt?: Promise<void>;
   /** Whether PostgreSQL answered the pod's last query (for status; absent: assumed). */
   databaseAvailable?: () => boolean;
+  /** Why PostgreSQL refuses this pod's configuration (wrong database or credentials), or null. */
+  databaseMisconfigured?: () => string | null;
   /** The PostgreSQL schema of the tables (names the change notification channel). */
   schema?: string | undefined;
 };
@@ -195,6 +197,11 @@ export class CacheCoordinator {
   /** True while start finds neither PostgreSQL nor a usable Redis cache (it keeps retrying). */
   get waitingForData(): boolean {
     return this.mirror.waiting;
+  }
+
+  /** While waiting: PostgreSQL's refusal of this pod's configuration, if that is why; else null. */
+  get databaseMisconfigured(): string | null {
+    return this.d.databaseMisconfigured?.() ?? null;
   }
 
   /** True once `start` has resolved (the view is loaded and a mode chosen). */

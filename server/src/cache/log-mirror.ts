@@ -40,6 +40,11 @@ export type LogMirrorDeps = {
   metrics: Metrics;
   /** Each delivered run, after the view and feed have it (the memory store's write, the tail's repair). */
   onDelivered: (run: LogRun, how: Delivery) => void;
+  /**
+   * Why PostgreSQL refuses this pod's configuration, or null: while it does, the view is
+   * not loaded from Redis alone (a wrong DATABASE_URL must keep the pod not ready).
+   */
+  databaseMisconfigured?: () => string | null;
   /** The log was replaced and the mirror reloaded: rebuild what was built from the old log. */
   onReplaced: () => Promise<void>;
   /** The Redis change tail when it may be read now (redis mode, Redis up), else null. */
@@ -116,7 +121,7 @@ export class LogMirror {
         });
         return from;
       }
-      if (attempt === 1)
+      if (attempt === 1 && !this.d.databaseMisconfigured?.())
         this.d.log.warn('neither PostgreSQL nor a current Redis cache is reachable: not ready, retrying');
       this.waiting = true;
       await sleep(backoffMs(attempt, 500, 5_000), this.stopping.signal);
@@ -169,6 +174,7 @@ export class LogMirror {
   private async loadFromBest(store: CacheStore | null): Promise<ViewSource | null> {
     const head = await this.readHead();
     this.startHead = head;
+    if (head === null && this.d.databaseMisconfigured?.()) return null;
     const meta = store ? await store.meta().catch(() => null) : null;
     if (store && meta && this.usable(meta, head)) {
       try {

@@ -44,6 +44,9 @@ export function connectDatabase(cfg: DbConfig, log: Logger, onOpen: (db: Db) => 
   const attempt = async () => {
     try {
       await openAndMigrate();
+    } catch (err) {
+      gate.misconfigured = misconfiguration(err);
+      throw err;
     } finally {
       firstAttemptDone();
     }
@@ -88,12 +91,39 @@ async function retrying(url: string, attempt: () => Promise<void>, stop: AbortSi
       const error = describe(err);
       const retryInMs = backoffMs(n, RETRY_BASE_MS, RETRY_CAP_MS);
       // One line per new kind of failure; repeats of the same one only at debug.
-      const level = error === lastError ? 'debug' : 'warn';
-      log[level]({ host, error, attempt: n, retryInMs }, `PostgreSQL at ${host} not reachable (${error}); retrying`);
+      const repeated = error === lastError;
+      if (misconfiguration(err))
+        log[repeated ? 'debug' : 'error'](
+          { host, error, attempt: n, retryInMs },
+          `PostgreSQL at ${host} refuses this pod's configuration (${error}): check DATABASE_URL; not ready until it is accepted, retrying`,
+        );
+      else
+        log[repeated ? 'debug' : 'warn'](
+          { host, error, attempt: n, retryInMs },
+          `PostgreSQL at ${host} not reachable (${error}); retrying`,
+        );
       lastError = error;
       await sleep(retryInMs, stop);
     }
   }
+}
+
+/**
+ * SQLSTATEs by which a reachable PostgreSQL refuses this pod's configuration rather than
+ * being away: class 28 (invalid authorization: wrong user or password, no pg_hba entry)
+ * and 3D000 (the database does not exist). Source: PostgreSQL's errcodes appendix.
+ */
+const CONFIGURATION_ERRORS = /^(28\w{3}|3D000)$/;
+
+/**
+ * The one-line description of `err` when it says PostgreSQL refuses this pod's
+ * configuration (see CONFIGURATION_ERRORS), else null: a pod so configured must not pass
+ * readiness on Redis alone, or a rollout with a wrong `DATABASE_URL` would replace every
+ * working pod with ones that can never take a write.
+ */
+export function misconfiguration(err: unknown): string | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONFIGURATION_ERRORS.test(code) ? describe(err) : null;
 }
 
 /** `host:port` of a PostgreSQL URL, credentials left out. */

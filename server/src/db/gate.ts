@@ -21,6 +21,11 @@ export class DatabaseGate implements Db {
   private readonly waiters: (() => void)[] = [];
   /** Whether the last query that finished reached PostgreSQL (see `available`). */
   private lastReached = false;
+  /**
+   * Set while PostgreSQL answers but refuses this pod's configuration (see `connect.ts`
+   * `misconfiguration`): the error's one-line description, else null.
+   */
+  misconfigured: string | null = null;
 
   /** True once `open` was called. */
   get isOpen(): boolean {
@@ -39,6 +44,7 @@ export class DatabaseGate implements Db {
   /** Lets every call through to `db` from now on. */
   open(db: Db): void {
     this.live = db;
+    this.misconfigured = null;
     this.lastReached = true;
     for (const w of this.waiters.splice(0)) w();
   }

@@ -40,6 +40,9 @@ function baseOptions(logs: DriverLogs): Partial<Options> {
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     discovery: { warnWhenNoEntities: false },
+    // Never create a missing database: a mistyped DATABASE_URL must be refused (db/connect.ts
+    // keeps the pod not ready), not become an empty database with a log of its own.
+    ensureDatabase: false,
     allowGlobalContext: false,
     debug: false,
     logger: logs.mikroOrm,

@@ -16,6 +16,8 @@ export type HealthSource = {
     initialized: boolean;
     /** Not initialised because neither PostgreSQL nor a usable Redis cache answers yet. */
     waiting: boolean;
+    /** While waiting: PostgreSQL's refusal of this pod's configuration (wrong database or credentials), else null. */
+    misconfigured?: string | null;
     entities: number;
     lastChangeId: number;
   };
@@ -48,6 +50,11 @@ async function databaseCheck(h: HealthSource, log: Logger): Promise<Check> {
 function readiness(h: HealthSource): { ready: boolean; reason?: string } {
   if (h.draining()) return { ready: false, reason: 'draining' };
   const cache = h.cache();
+  if (cache.waiting && cache.misconfigured)
+    return {
+      ready: false,
+      reason: `PostgreSQL refuses this pod's configuration (check DATABASE_URL): ${cache.misconfigured}`,
+    };
   if (cache.waiting)
     return { ready: false, reason: 'waiting for PostgreSQL or Redis: neither can serve the cache yet' };
   if (!cache.initialized) return { ready: false, reason: 'cache not initialised' };

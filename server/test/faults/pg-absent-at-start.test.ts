@@ -14,6 +14,7 @@ import {
   UPDATE,
   uniqueSchema,
 } from '../support/app.js';
+import { adminQuery } from '../support/database.js';
 import { uniquePrefix } from '../support/ids.js';
 import { migratedSchema, seedEntities } from '../support/seed.js';
 import { PG_PORT, proxiedUrl } from './pg-fault.js';
@@ -197,5 +198,58 @@ describe('a pod started with neither PostgreSQL nor Redis reachable', () => {
     );
     expect((await getJson(pod.url, '/api/cache/status')).json).toMatchObject({ entityCount: 100, mode: 'memory' });
     expect(pod.output()).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a pod whose DATABASE_URL PostgreSQL refuses (a database that does not exist), with Redis holding a cache', () => {
+  const schema = uniqueSchema('pg_misconfig');
+  const prefix = uniquePrefix('pgmisconfig');
+  let healthy: App;
+  let pod: PodProcess;
+
+  beforeAll(async () => {
+    await migratedSchema(schema);
+    await seedEntities(schema, 100);
+    healthy = await startPod({ schema, REDIS_URL, REDIS_KEY_PREFIX: prefix, POD_ID: 'healthy-misconfig' });
+    await eventually(async () => (await healthy.deps.cache.status()).mode === 'redis', 20_000, 'redis mode');
+    const wrong = new URL(PG_URL);
+    wrong.pathname = '/no_such_database_here';
+    pod = await spawnPod(
+      {
+        DATABASE_URL: wrong.toString(),
+        DATABASE_SCHEMA: schema,
+        REDIS_URL,
+        REDIS_KEY_PREFIX: prefix,
+        POD_ID: 'misconfigured',
+      },
+      10_000,
+      { until: 'live' },
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    pod?.kill('SIGKILL');
+    await healthy?.close();
+    await dropSchema(schema, PG_URL);
+  });
+
+  it('stays alive but never ready on Redis alone, and says the configuration is refused (no stack trace)', async () => {
+    await eventually(() => pod.stdout().includes("refuses this pod's configuration"), 15_000, 'the log says why');
+    // Longer than a pod with an unreachable PostgreSQL takes to become ready from this Redis.
+    await new Promise((r) => setTimeout(r, 4_000));
+    const ready = await fetch(`${pod.url}/api/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ reason: expect.stringMatching(/check DATABASE_URL.*3D000/) });
+    expect((await fetch(`${pod.url}/api/health/live`)).status).toBe(200);
+    const line = pod
+      .stdout()
+      .split('\n')
+      .find((l) => l.includes("refuses this pod's configuration"));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ level: 50, error: expect.stringContaining('does not exist') });
+    expect(pod.output()).not.toMatch(/\n\s+at /);
+    expect(pod.child.exitCode).toBeNull();
+    // Not created behind the operator's back: a typo must not become an empty database.
+    const found = await adminQuery('SELECT 1 FROM pg_database WHERE datname = $1', ['no_such_database_here']);
+    expect(found.rowCount).toBe(0);
   });
 });

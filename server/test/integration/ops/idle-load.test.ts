@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/bootstrap.js';
 import { eventually, getJson, post, startPod, UPDATE } from '../../support/app.js';
+import { createTestDatabase } from '../../support/database.js';
 import { uniquePrefix } from '../../support/ids.js';
-import { createTestDatabase, transactionsOf } from '../../support/pg-load.js';
+import { transactionsOf } from '../../support/pg-load.js';
 import { REDIS_URL } from '../cache/redis-helpers.js';
 
 const PODS = 2;
@@ -46,9 +47,9 @@ describe('idle pods in redis mode', () => {
     // PostgreSQL. Polling every second (≈ 1 per pod per second) fails both windows.
     const rates: number[] = [];
     for (let window = 0; window < 2 && !rates.some((r) => r <= 0.1); window++) {
-      const before = await transactionsOf(db.database);
+      const before = await transactionsOf(db.name);
       await new Promise((r) => setTimeout(r, WINDOW_MS));
-      const after = await transactionsOf(db.database);
+      const after = await transactionsOf(db.name);
       rates.push((after - before) / PODS / (WINDOW_MS / 1000));
     }
     expect(
