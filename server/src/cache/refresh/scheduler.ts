@@ -2,7 +2,7 @@ import type { RefreshResult } from '@sla/shared';
 import type { Logger } from 'pino';
 import type { Db } from '../../db/sql.js';
 import type { Config } from '../../platform/config.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, isDatabaseUnavailable } from '../../platform/errors.js';
 import type { Metrics } from '../../platform/metrics.js';
 import type { RefreshLock } from '../lock/lock.js';
 import type { CacheStore } from '../store/types.js';
@@ -116,8 +116,17 @@ export class RefreshScheduler {
     this.failures++;
     const backoff = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (this.failures - 1));
     this.retryAt = Date.now() + backoff;
-    const fields = { err, trigger, failures: this.failures, retryInMs: backoff };
-    if (this.failures === 1) this.d.log.error(fields, 'cache refresh failed; retrying with backoff');
+    // PostgreSQL away is an outage already logged by the pod (one line, no stack), not a fault of the refresh.
+    const away = isDatabaseUnavailable(err);
+    const fields = {
+      ...(away ? { error: (err as Error).message } : { err }),
+      trigger,
+      failures: this.failures,
+      retryInMs: backoff,
+    };
+    if (this.failures === 1 && away)
+      this.d.log.warn(fields, 'cache refresh failed: PostgreSQL is unavailable; retrying with backoff');
+    else if (this.failures === 1) this.d.log.error(fields, 'cache refresh failed; retrying with backoff');
     else this.d.log.debug(fields, 'cache refresh failed again');
   }
 
