@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { recentChanges } from '../changelog/log.js';
 import type { LogChange } from '../domain/change.js';
 import { toWireChange } from '../domain/wire.js';
+import { isDatabaseUnavailable } from '../platform/errors.js';
 import type { LiveDeps } from './deps.js';
 
 type Input = z.output<typeof ZRecentChangesInput>;
@@ -26,13 +27,31 @@ const matches = (c: LogChange, f: Input) =>
  * otherwise from the change log in PostgreSQL (a miss).
  */
 export async function listRecentChanges(d: LiveDeps, input: Input): Promise<RecentChanges> {
-  const changes = fromRing(d, input) ?? (await fromTail(d, input)) ?? (await fromLog(d, input));
+  const ring = fromRing(d, input);
+  if (ring) return page(ring, input);
+  const tail = await fromTail(d, input);
+  if (Array.isArray(tail)) return page(tail, input);
+  try {
+    return page(await fromLog(d, input), input);
+  } catch (err) {
+    // PostgreSQL away: what the tail holds is still the truth for its span. Answer those
+    // matches with a cursor below the span, so only the next page needs PostgreSQL.
+    if (!isDatabaseUnavailable(err) || !tail) throw err;
+    d.metrics.changeLogReads.inc({ reader: 'recent', source: 'redis_tail' });
+    return { changes: tail.found.map(toWireChange), nextCursor: tail.below };
+  }
+}
+
+const page = (changes: LogChange[], input: Input): RecentChanges => {
   const last = changes.at(-1);
   return {
     changes: changes.map(toWireChange),
     nextCursor: changes.length === input.limit && last ? last.id : null,
   };
-}
+};
+
+/** What a current tail holds for a filtered page it cannot complete: its matches, and the id its span (or scan) stops above. */
+type PartialPage = { found: LogChange[]; below: number };
 
 /**
  * The page from the pod's ring, or null when the ring cannot vouch for it: it answers
@@ -54,15 +73,17 @@ function fromRing(d: LiveDeps, input: Input): LogChange[] | null {
 }
 
 /**
- * The page from the Redis tail, walked newest first over its contiguous span, or null
- * when it cannot vouch for it (the same rule as the ring: current up to what this pod has
- * delivered, and back to id 1 for a short page) or Redis is not readable.
+ * The page from the Redis tail, walked newest first over its contiguous span; when it
+ * cannot vouch for a whole page (the same rule as the ring: current up to what this pod
+ * has delivered, and back to id 1 for a short page) but is current, what it found (a
+ * `PartialPage`); null when it is behind or Redis is not readable.
  */
-async function fromTail(d: LiveDeps, input: Input): Promise<LogChange[] | null> {
+async function fromTail(d: LiveDeps, input: Input): Promise<LogChange[] | PartialPage | null> {
   const tail = d.tail();
   if (!tail) return null;
   const applied = d.follower.applied;
   const found: LogChange[] = [];
+  let oldestSeen: number | null = null;
   let before = Math.min(input.cursor ?? Number.MAX_SAFE_INTEGER, applied + 1);
   try {
     for (let scanned = 0; found.length < input.limit; ) {
@@ -73,11 +94,13 @@ async function fromTail(d: LiveDeps, input: Input): Promise<LogChange[] | null> 
       const oldest = page.changes.at(-1);
       // Reached the span's start: complete only when the span starts at the log's first change.
       if (!oldest || page.changes.length < TAIL_PAGE) {
-        if (found.length < input.limit && page.window.from > 1) return null;
+        // A cursor at or below the span's start: the tail covers none of the page.
+        const reached = oldest?.id ?? oldestSeen;
+        if (found.length < input.limit && page.window.from > 1) return reached ? { found, below: reached } : null;
         break;
       }
-      if (scanned >= TAIL_SCAN) return null;
-      before = oldest.id;
+      if (scanned >= TAIL_SCAN) return { found, below: oldest.id };
+      before = oldestSeen = oldest.id;
     }
   } catch {
     return null;
