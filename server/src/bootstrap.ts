@@ -116,7 +116,13 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
         metrics,
         tail: () => cache.readableTail(),
       },
-      readModel: { view: cache.view, sql: db.sql, metrics, staleAfterMinutes: config.STALE_AFTER_MINUTES },
+      readModel: {
+        view: cache.view,
+        sql: db.sql,
+        metrics,
+        staleAfterMinutes: config.STALE_AFTER_MINUTES,
+        loaded: () => cache.isInitialized,
+      },
       auth: { readToken: config.READ_TOKEN, sessions },
     });
     const http: HttpDeps = {

@@ -189,6 +189,10 @@ describe('a pod started with neither PostgreSQL nor Redis reachable', () => {
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ reason: expect.stringContaining('waiting for PostgreSQL or Redis') });
     expect((await fetch(`${pod.url}/api/health/live`)).status).toBe(200);
+    // Its empty view is not an answer: reads say "not yet" rather than "no entities".
+    const list = await fetch(`${pod.url}/trpc/entities.list?input=${encodeURIComponent('{"limit":5}')}`);
+    expect(list.status).toBe(503);
+    expect(list.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(pod.child.exitCode).toBeNull();
     proxy.up();
     await eventually(
