@@ -95,12 +95,27 @@ async function handleRest(
 /**
  * The query string as the procedure's input object: `{}` without one (every parameter of
  * a GET route is optional or defaulted). A parameter given twice is refused rather than
- * silently taking one of the values.
- * @throws AppError BAD_INPUT naming the repeated parameter.
+ * silently taking one of the values, and one that is not valid %-encoded UTF-8 rather than
+ * read as something else.
+ * @throws AppError BAD_INPUT naming the repeated or badly encoded parameter.
  */
 export function queryInput(req: IncomingMessage): Record<string, string> {
   const input: Record<string, string> = {};
-  for (const [name, value] of new URL(req.url ?? '/', 'http://x').searchParams) {
+  const url = new URL(req.url ?? '/', 'http://x');
+  // URLSearchParams decodes leniently (a broken escape kept as text, invalid UTF-8 as U+FFFD),
+  // which would turn a garbled filter into an empty answer; each part must decode strictly.
+  for (const part of url.search.slice(1).split('&')) {
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      const name = part.split('=')[0] ?? '';
+      throw new AppError(
+        'BAD_INPUT',
+        `${name.length <= 40 ? name : 'a query parameter'}: not valid %-encoded UTF-8; encode it with encodeURIComponent`,
+      );
+    }
+  }
+  for (const [name, value] of url.searchParams) {
     if (Object.hasOwn(input, name))
       throw new AppError('BAD_INPUT', `${name}: query parameter given more than once; send it once`);
     input[name] = value;

@@ -41,6 +41,10 @@ describe('read inputs PostgreSQL cannot take', () => {
     ['tenantName=Bulk%07', /tenantName must not contain control characters/],
     [`tenantName=${'x'.repeat(257)}`, /tenantName must be at most 256 characters/],
     ['cursor=9007199254740993', /cursor/],
+    // Not read leniently as U+FFFD or as literal text (which answered 200 with no changes).
+    ['tenantName=%ED%A0%80', /tenantName: not valid %-encoded UTF-8/],
+    ['tenantName=%E0%A4%A', /tenantName: not valid %-encoded UTF-8/],
+    ['limit=5&teamName=%FF', /teamName: not valid %-encoded UTF-8/],
   ])('GET /api/cache/recent-changes?%s → 400', async (qs, says) => {
     const r = await get(app.url, `/api/cache/recent-changes?${qs}`);
     expect(r.status, r.text).toBe(400);
