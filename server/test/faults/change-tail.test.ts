@@ -4,10 +4,11 @@ import { startRedisServer, type TestRedisServer } from '../../../test/support/re
 import type { App } from '../../src/bootstrap.js';
 import { ChangeTail } from '../../src/cache/change-tail.js';
 import { range, subscribeChanges } from '../integration/ingest/helpers.js';
-import { dropSchema, eventually, getJson, post, startPod, uniqueSchema } from '../support/app.js';
+import { dropSchema, eventually, getJson, startPod, uniqueSchema } from '../support/app.js';
 import { pgEntities, podEntities, sorted } from '../support/consistency.js';
 import { uniquePrefix } from '../support/ids.js';
 import { migratedSchema, seedLongLog } from '../support/seed.js';
+import { steadyWrites } from './workload.js';
 
 /** `sla_change_log_reads_total` of one pod, by `reader/source`. */
 async function logReads(url: string): Promise<Record<string, number>> {
@@ -100,28 +101,14 @@ describe('catch-up reads the Redis change tail first, PostgreSQL only beyond it'
     cleanups.push(async () => admin.disconnect());
     const before = await logReads(reader.url);
 
-    let writing = true;
-    const writes = (async () => {
-      for (let i = 0; writing || i < 25; i++) {
-        const r = await post(writer.url, '/api/cache/incremental-update', {
-          tenantName: 'Cut',
-          teamName: 'T',
-          entityType: 'job',
-          entityName: `job_${i % 25}`,
-          currentSla: i % 100,
-          status: 'Passed',
-        });
-        expect(r.status).toBe(200);
-      }
-    })();
+    const writes = steadyWrites(writer.url, 'Cut', { entities: 25, minimum: 25 });
     try {
       for (let k = 0; k < 3; k++) {
         await new Promise((r) => setTimeout(r, 300));
         await admin.client('KILL', 'TYPE', 'pubsub');
       }
     } finally {
-      writing = false;
-      await writes;
+      await writes.stop();
     }
     const head = writer.deps.cache.follower.applied;
     await eventually(() => reader.deps.cache.follower.applied === head, 5_000, 'the reader caught up');

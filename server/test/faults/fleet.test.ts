@@ -17,6 +17,7 @@ import {
 } from '../support/app.js';
 import { uniquePrefix } from '../support/ids.js';
 import { PG_PORT, proxiedUrl } from './pg-fault.js';
+import { steadyWrites } from './workload.js';
 
 /** Heartbeats every 400 ms: a pod is listed until 1.2 s after its last one. */
 const INTERVAL_MS = 400;
@@ -113,20 +114,7 @@ describe('the fleet in view', () => {
     await killSub('fleet-c:sub');
     await eventually(async () => (await subOf('fleet-c:sub')) === undefined, 5_000, "c's subscriber gone");
     const maxLag = { 'fleet-b': 0, 'fleet-c': 0 };
-    let writing = true;
-    const writes = (async () => {
-      for (let i = 0; writing; i++) {
-        const r = await post(a.url, '/api/cache/incremental-update', {
-          tenantName: 'Fleet',
-          teamName: 'T',
-          entityType: 'job',
-          entityName: `job_${i % 50}`,
-          currentSla: i % 100,
-          status: 'Passed',
-        });
-        expect(r.status).toBe(200);
-      }
-    })();
+    const writes = steadyWrites(a.url, 'Fleet', { entities: 50 });
     try {
       const until = Date.now() + 5_000;
       while (Date.now() < until) {
@@ -135,8 +123,7 @@ describe('the fleet in view', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
     } finally {
-      writing = false;
-      await writes;
+      await writes.stop();
     }
     // c falls behind by all a writes meanwhile; b hears every run as it is published.
     expect(maxLag['fleet-c']).toBeGreaterThan(2);

@@ -5,6 +5,7 @@ import type { App } from '../../src/bootstrap.js';
 import { dropSchema, eventually, getJson, post, startPod, uniqueSchema } from '../support/app.js';
 import { pgEntities, podEntities, sorted } from '../support/consistency.js';
 import { uniquePrefix } from '../support/ids.js';
+import { steadyWrites } from './workload.js';
 
 describe('the subscriber connection', () => {
   const schema = uniqueSchema('subkill');
@@ -26,24 +27,15 @@ describe('the subscriber connection', () => {
     const admin = new Redis(redis.url);
     cleanups.push(async () => admin.disconnect());
 
-    let writing = true;
     const durations: number[] = [];
-    const writes = (async () => {
-      for (let i = 0; writing || i < 25; i++) {
-        const t = Date.now();
-        const r = await post(writerPod.url, '/api/cache/incremental-update', {
-          tenantName: 'Sub',
-          teamName: 'T',
-          entityType: 'job',
-          entityName: `job_${i % 25}`,
-          currentSla: i % 100,
-          status: 'Passed',
-        });
-        expect(r.status).toBe(200);
-        durations.push(Date.now() - t);
+    const writes = steadyWrites(writerPod.url, 'Sub', {
+      entities: 25,
+      minimum: 25,
+      onWrite: (ms) => {
+        durations.push(ms);
         if (durations.length > 1_000) durations.shift();
-      }
-    })();
+      },
+    });
     const subscribers = async () =>
       String(await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub'))
         .trim()
@@ -56,8 +48,7 @@ describe('the subscriber connection', () => {
         expect(Number(await admin.client('KILL', 'TYPE', 'pubsub'))).toBe(2);
       }
     } finally {
-      writing = false;
-      await writes;
+      await writes.stop();
     }
     const truth = sorted(await pgEntities(schema));
     expect(truth.length).toBe(25);

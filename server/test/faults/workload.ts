@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { post } from '../support/app.js';
 
 export type Workload = {
@@ -78,4 +79,38 @@ export function runWorkload(
     await Promise.all(loops);
   };
   return w;
+}
+
+/**
+ * One writer posting single updates to `url` back to back — tenant `tenantName`, team `T`,
+ * jobs `job_0 … job_<entities-1>` in turn — each expected to answer 200, until `stop` and
+ * at least `minimum` writes; `onWrite` gets each request's duration in ms.
+ */
+export function steadyWrites(
+  url: string,
+  tenantName: string,
+  opts: { entities: number; minimum?: number; onWrite?: (ms: number) => void },
+): { stop: () => Promise<void> } {
+  let writing = true;
+  const loop = (async () => {
+    for (let i = 0; writing || i < (opts.minimum ?? 0); i++) {
+      const t = Date.now();
+      const r = await post(url, '/api/cache/incremental-update', {
+        tenantName,
+        teamName: 'T',
+        entityType: 'job',
+        entityName: `job_${i % opts.entities}`,
+        currentSla: i % 100,
+        status: 'Passed',
+      });
+      expect(r.status).toBe(200);
+      opts.onWrite?.(Date.now() - t);
+    }
+  })();
+  return {
+    stop: () => {
+      writing = false;
+      return loop;
+    },
+  };
 }
