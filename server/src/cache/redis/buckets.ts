@@ -58,7 +58,7 @@ export async function writeBuckets(
   return result;
 }
 
-/** The finish.lua arguments after the key base and layout for a write's outcome. */
+/** The finish.lua arguments after the watermark range, for a write's outcome (k teams, b buckets, then their values). */
 export function finishArgs(write: BucketWrite): (string | number)[] {
   return [write.fresh.size, write.buckets.length, ...write.fresh.keys(), ...write.fresh.values(), ...write.buckets];
 }

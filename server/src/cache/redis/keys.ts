@@ -2,7 +2,7 @@
  * Redis key layout of the cache (layout version LAYOUT_VERSION, store/packed.ts). The
  * coordination keys (pointer, lock, fence, dictionary, each generation's meta, teams and
  * bucket set) carry the hash tag `{cache}`, so the scripts that touch them together run in
- * one Redis Cluster slot. The entities live in buckets of BUCKET_SIZE ids, each bucket
+ * one Redis Cluster slot; a script is given every key it touches (generation-scripts.ts). The entities live in buckets of BUCKET_SIZE ids, each bucket
  * under its own hash tag `{b<n>}`, so a cluster spreads them over its slots; a script on a
  * bucket touches that bucket only. Pub/sub channels are not keys and carry no tag.
  */
@@ -10,17 +10,15 @@ export const DEFAULT_KEY_PREFIX = 'sla:';
 
 export type CacheKeys = {
   prefix: string;
-  /** Common start of every hash-tagged key; scripts derive generation keys from it. */
-  base: string;
   current: string;
   lock: string;
   fence: string;
   /** Interned tenant, team and type names (see lua/intern.lua). */
   dict: string;
-  meta(generation: number): string;
-  teams(generation: number): string;
+  meta(generation: number | string): string;
+  teams(generation: number | string): string;
   /** The bucket numbers a generation has written (a set): what a scan and a drop visit. */
-  buckets(generation: number): string;
+  buckets(generation: number | string): string;
   /** One bucket of a generation: entity id → packed entity. */
   bucket(n: number, generation: number | string, nonce: string): string;
   refreshChannel: string;
@@ -35,7 +33,6 @@ export function cacheKeys(prefix: string = DEFAULT_KEY_PREFIX): CacheKeys {
   const base = `${prefix}{cache}:`;
   return {
     prefix,
-    base,
     // Names unlike those of layout 1 (`current`, `meta:<g>`, ...), so pods of both layouts
     // can share one Redis during a rollout without reading or deleting each other's keys.
     current: `${base}gen`,

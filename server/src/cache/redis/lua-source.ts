@@ -11,8 +11,12 @@ import { TEAM_SEPARATOR } from '../store/team-field.js';
  */
 const LUA_DIR = new URL('./lua/', import.meta.url);
 
-/** A script ready for ioredis' defineCommand. */
-export type LuaScript = { name: string; numberOfKeys: number; lua: string };
+/**
+ * A script ready for ioredis' defineCommand. `numberOfKeys` counts the keys the header
+ * numbers (`KEYS[1]`..`KEYS[n]`); `variadicKeys` is true when the header then states
+ * `KEYS[...]`: any number of further keys, declared by the caller (includes/prelude.lua).
+ */
+export type LuaScript = { name: string; numberOfKeys: number; variadicKeys: boolean; lua: string };
 
 /**
  * The Lua constants of the entity encoding, generated from ENTITY_FIELDS: `local F_VERSION = 1`
@@ -42,10 +46,13 @@ export function luaHeader(text: string): string | null {
   return HEADER.exec(text)?.[1] ?? null;
 }
 
-/** The KEYS a header declares, in order (1..n). */
+/** The KEYS a header numbers, in order (1..n). */
 export function declaredKeys(header: string): number[] {
   return [...header.matchAll(/^\s*KEYS\[(\d+)\]/gm)].map((m) => Number(m[1]));
 }
+
+/** Whether a header states `KEYS[...]`: further keys, as many as the caller declares. */
+export const hasVariadicKeys = (header: string): boolean => /^\s*KEYS\[\.\.\.\]/m.test(header);
 
 /** Raw text of `lua/<path>.lua`. Throws the fs error (naming the path) when it is missing. */
 export function readLua(path: string): string {
@@ -75,7 +82,7 @@ export function loadScript(name: string): LuaScript {
   const lua = text.replace(INCLUDE, (_, include: string) =>
     include === 'encoding' ? encodingConstants() : readLua(`includes/${include}`),
   );
-  const script = { name, numberOfKeys: keys.length, lua };
+  const script = { name, numberOfKeys: keys.length, variadicKeys: hasVariadicKeys(header), lua };
   loaded.set(name, script);
   return script;
 }

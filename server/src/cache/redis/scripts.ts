@@ -10,23 +10,27 @@ export type Script = (keys: readonly ScriptArg[], argv: readonly ScriptArg[]) =>
  * The one loader of the Lua scripts in lua/ (see lua-source.ts): registers each named
  * script on the client as the command `sla_<name>`, which ioredis runs with EVALSHA,
  * falling back to EVAL once per connection. Used by the Redis store and the refresh lock.
- * A call whose KEYS do not match the count the script's header declares throws an Error
- * before anything is sent.
+ * A call whose KEYS do not match the count the script's header declares (at least that
+ * count for a header stating `KEYS[...]`) throws an Error before anything is sent.
  */
 export function defineScripts<const N extends string>(redis: Redis, names: readonly N[]): Record<N, Script> {
   const scripts: Partial<Record<N, Script>> = {};
   for (const name of names) {
-    const { numberOfKeys, lua } = loadScript(name);
+    const { numberOfKeys, variadicKeys, lua } = loadScript(name);
     const command = `sla_${name}`;
-    redis.defineCommand(command, { numberOfKeys, lua });
+    // Without numberOfKeys ioredis takes the key count as the call's first argument.
+    redis.defineCommand(command, variadicKeys ? { lua } : { numberOfKeys, lua });
     const fn: unknown = Reflect.get(redis, command);
     if (typeof fn !== 'function') throw new Error(`ioredis did not define ${command}`);
     scripts[name] = (keys, argv) => {
-      if (keys.length !== numberOfKeys) {
-        return Promise.reject(new Error(`${name}.lua takes ${numberOfKeys} keys, was given ${keys.length}`));
+      const wrong = variadicKeys ? keys.length < numberOfKeys : keys.length !== numberOfKeys;
+      if (wrong) {
+        const takes = variadicKeys ? `at least ${numberOfKeys}` : String(numberOfKeys);
+        return Promise.reject(new Error(`${name}.lua takes ${takes} keys, was given ${keys.length}`));
       }
       // ioredis flattens the ARGV array: a run's rows can exceed what a spread call takes.
-      return Promise.resolve(fn.call(redis, ...keys, argv) as unknown);
+      const head = variadicKeys ? [keys.length, ...keys] : keys;
+      return Promise.resolve(fn.call(redis, ...head, argv) as unknown);
     };
   }
   return scripts as Record<N, Script>;

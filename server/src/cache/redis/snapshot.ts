@@ -6,7 +6,16 @@ import { latestById } from '../store/rows.js';
 import { type EncodedRow, GenerationGoneError } from '../store/types.js';
 import { finishArgs, internedStrings, unlinkBuckets, writeBuckets } from './buckets.js';
 import type { CacheScripts } from './commands.js';
+import type { GenerationScripts } from './generation-scripts.js';
 import type { CacheKeys } from './keys.js';
+
+/** What a snapshot write uses of the store: its client, scripts, keys and the generation-script caller. */
+export type SnapshotWriter = {
+  redis: Redis;
+  scripts: CacheScripts;
+  keys: CacheKeys;
+  generations: GenerationScripts;
+};
 
 export type SnapshotOptions = {
   /** bucketWrite scripts in flight at once: deep enough to hide round trips, shallow
@@ -27,14 +36,12 @@ export const DEFAULT_SNAPSHOT_OPTIONS: SnapshotOptions = { window: 64 };
  * entity an earlier call wrote.
  */
 export async function writeSnapshotRows(
-  redis: Redis,
-  scripts: CacheScripts,
-  keys: CacheKeys,
+  { redis, scripts, keys, generations }: SnapshotWriter,
   generation: number,
   entities: readonly EntityState[],
   options: SnapshotOptions = DEFAULT_SNAPSHOT_OPTIONS,
 ): Promise<void> {
-  const nonce = await scripts.open([keys.current], [keys.base, LAYOUT_VERSION, generation]);
+  const nonce = await generations.call(scripts.open, [], () => [generation], [LAYOUT_VERSION, generation]);
   if (typeof nonce !== 'string') throw new GenerationGoneError(generation);
   const rows = latestById(entities);
   const names = internedStrings(rows);
@@ -42,10 +49,14 @@ export async function writeSnapshotRows(
   const dict = dictionaryOf(names.map((n, i) => [n, Number(ids[i])] as const));
   const target = { generation, nonce };
   const write = await writeBuckets(scripts, keys, target, rows, dict, 'snap', options.window);
-  const wm = await scripts.finish(
-    [keys.current],
-    [keys.base, LAYOUT_VERSION, generation, nonce, '', '', ...finishArgs(write)],
-  );
+  const wm = await generations.call(scripts.finish, [], () => [generation], [
+    LAYOUT_VERSION,
+    generation,
+    nonce,
+    '',
+    '',
+    ...finishArgs(write),
+  ]);
   if (Number(wm) < 0) {
     await unlinkBuckets(redis, keys, [{ generation: String(generation), nonce, buckets: write.buckets }]);
     throw new GenerationGoneError(generation);
@@ -60,17 +71,13 @@ export async function writeSnapshotRows(
  * are decoded and packed here, as the packed form needs the dictionary's ids.
  */
 export function writeEncodedRows(
-  redis: Redis,
-  scripts: CacheScripts,
-  keys: CacheKeys,
+  writer: SnapshotWriter,
   generation: number,
   rows: readonly EncodedRow[],
   options: SnapshotOptions = DEFAULT_SNAPSHOT_OPTIONS,
 ): Promise<void> {
   return writeSnapshotRows(
-    redis,
-    scripts,
-    keys,
+    writer,
     generation,
     rows.map((r) => decodeEntity(r.text)),
     options,

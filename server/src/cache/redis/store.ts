@@ -15,9 +15,16 @@ import {
 import { droppedOf, finishArgs, internedStrings, unlinkBuckets, writeBuckets } from './buckets.js';
 import { type CacheScripts, defineCacheScripts } from './commands.js';
 import { DictionaryCopy } from './dictionary.js';
+import { currentOnly, GenerationScripts, switchGenerations } from './generation-scripts.js';
 import { type CacheKeys, cacheKeys, DEFAULT_KEY_PREFIX, prefixPattern } from './keys.js';
 import { type GenerationReader, type Head, listTeamOf, parseHead, scanInBatches, strings } from './scan.js';
-import { DEFAULT_SNAPSHOT_OPTIONS, type SnapshotOptions, writeEncodedRows, writeSnapshotRows } from './snapshot.js';
+import {
+  DEFAULT_SNAPSHOT_OPTIONS,
+  type SnapshotOptions,
+  type SnapshotWriter,
+  writeEncodedRows,
+  writeSnapshotRows,
+} from './snapshot.js';
 
 export type RedisStoreOptions = { snapshot?: Partial<SnapshotOptions> };
 
@@ -38,6 +45,8 @@ export class RedisStore implements CacheStore {
   private readonly snapshotOptions: SnapshotOptions;
   private readonly dictionary: DictionaryCopy;
   private readonly reader: GenerationReader;
+  private readonly generations: GenerationScripts;
+  private readonly writer: SnapshotWriter;
 
   /** `prefix` starts every key and channel (default `sla:`). */
   constructor(
@@ -45,10 +54,12 @@ export class RedisStore implements CacheStore {
     prefix: string = DEFAULT_KEY_PREFIX,
     options: RedisStoreOptions = {},
   ) {
-    // Scripts derive generation keys from ARGV, which ioredis does not prefix.
+    // Bucket keys are built from script replies, which ioredis does not prefix.
     if (redis.options.keyPrefix) throw new Error('RedisStore builds its own keys: use a client without keyPrefix');
     this.keys = cacheKeys(prefix);
     this.scripts = defineCacheScripts(redis);
+    this.generations = new GenerationScripts(redis, this.keys);
+    this.writer = { redis, scripts: this.scripts, keys: this.keys, generations: this.generations };
     this.snapshotOptions = { ...DEFAULT_SNAPSHOT_OPTIONS, ...options.snapshot };
     this.dictionary = new DictionaryCopy(redis, this.keys.dict);
     this.reader = {
@@ -63,7 +74,7 @@ export class RedisStore implements CacheStore {
 
   /** The current generation of this layout and its nonce, or null. */
   private async head(): Promise<Head | null> {
-    const reply = await this.scripts.meta([this.keys.current], [this.keys.base, LAYOUT_VERSION]);
+    const reply = await this.generations.call(this.scripts.meta, [], currentOnly, [LAYOUT_VERSION, '0']);
     if (!Array.isArray(reply)) return null;
     const [generation, fields] = reply as unknown[];
     return parseHead(Number(generation), fields);
@@ -142,9 +153,11 @@ export class RedisStore implements CacheStore {
 
   /** prepare.lua: the current and building generations' nonces, and the names' ids (interned if new). */
   private async prepare(names: readonly string[], building: string): Promise<WritePlan> {
-    const reply = (await this.scripts.prepare(
-      [this.keys.current, this.keys.dict],
-      [this.keys.base, LAYOUT_VERSION, building, ...names],
+    const reply = (await this.generations.call(
+      this.scripts.prepare,
+      [this.keys.dict],
+      () => (building ? [building] : []),
+      [LAYOUT_VERSION, building, ...names],
     )) as unknown[];
     const [current = '', curNonce = '', buildingNonce = ''] = reply.slice(0, 3).map(String);
     const state = this.writeState;
@@ -172,8 +185,8 @@ export class RedisStore implements CacheStore {
     await Promise.all(
       plan.targets.map(async (target) => {
         const write = await writeBuckets(this.scripts, this.keys, target, rows, plan.dict, 'run', 64);
-        const argv = [this.keys.base, LAYOUT_VERSION, target.generation, target.nonce, run.fromId, run.toId];
-        const wm = Number(await this.scripts.finish([this.keys.current], argv.concat(finishArgs(write))));
+        const argv = [LAYOUT_VERSION, target.generation, target.nonce, run.fromId, run.toId, ...finishArgs(write)];
+        const wm = Number(await this.generations.call(this.scripts.finish, [], () => [target.generation], argv));
         if (wm < 0) {
           stale = true;
           this.writeState.nonces.delete(target.generation);
@@ -187,10 +200,12 @@ export class RedisStore implements CacheStore {
 
   async beginGeneration(generation: number, appliedChangeId = 0): Promise<void> {
     const nonce = Math.random().toString(36).slice(2, 8);
-    const reply = (await this.scripts.begin(
-      [this.keys.current],
-      [this.keys.base, LAYOUT_VERSION, generation, appliedChangeId, nonce],
-    )) as unknown[];
+    const reply = (await this.generations.call(this.scripts.begin, [], () => [generation], [
+      LAYOUT_VERSION,
+      generation,
+      appliedChangeId,
+      nonce,
+    ])) as unknown[];
     await unlinkBuckets(this.redis, this.keys, droppedOf(reply.slice(1)));
     if (Number(reply[0]) !== 1) throw new GenerationGoneError(generation);
   }
@@ -204,19 +219,20 @@ export class RedisStore implements CacheStore {
     rows: EncodedRow[],
     _teamCounts: ReadonlyMap<string, number>,
   ): Promise<void> {
-    return writeEncodedRows(this.redis, this.scripts, this.keys, generation, rows, this.snapshotOptions);
+    return writeEncodedRows(this.writer, generation, rows, this.snapshotOptions);
   }
 
   /** See writeSnapshotRows. */
   writeSnapshot(generation: number, entities: EntityState[]): Promise<void> {
-    return writeSnapshotRows(this.redis, this.scripts, this.keys, generation, entities, this.snapshotOptions);
+    return writeSnapshotRows(this.writer, generation, entities, this.snapshotOptions);
   }
 
   async switchGeneration(meta: GenerationMeta, lockToken: string | null): Promise<SwitchOutcome> {
-    const reply = (await this.scripts.switch(
-      [this.keys.current, this.keys.lock],
+    const reply = (await this.generations.call(
+      this.scripts.switch,
+      [this.keys.lock],
+      switchGenerations(meta.generation),
       [
-        this.keys.base,
         LAYOUT_VERSION,
         meta.generation,
         meta.appliedChangeId,
@@ -230,6 +246,7 @@ export class RedisStore implements CacheStore {
     )) as unknown[];
     await unlinkBuckets(this.redis, this.keys, droppedOf(reply.slice(1)));
     const outcome = reply[0];
+    if (outcome === 'switched') this.generations.remember(meta.generation);
     if (outcome === 'switched' || outcome === 'fenced' || outcome === 'behind') return outcome;
     throw new Error(`unexpected switch reply ${String(outcome)}`);
   }
@@ -240,18 +257,18 @@ export class RedisStore implements CacheStore {
   }
 
   async listTeams(): Promise<TeamKey[]> {
-    const reply = await this.scripts.teams([this.keys.current], [this.keys.base, LAYOUT_VERSION]);
-    return strings(reply).map(parseTeamField);
+    const reply = await this.generations.call(this.scripts.meta, [], currentOnly, [LAYOUT_VERSION, '1']);
+    return Array.isArray(reply) ? strings(reply[2]).map(parseTeamField) : [];
   }
 
   scan(onBatch: (entities: EntityState[]) => void | Promise<void>, batchSize = 1000): Promise<GenerationMeta | null> {
     return scanInBatches(this.reader, onBatch, batchSize);
   }
 
+  /** From the current generation's meta, which finish.lua and switch.lua keep counted. */
   async counts(): Promise<{ entities: number; teams: number }> {
-    const reply = await this.scripts.counts([this.keys.current], [this.keys.base, LAYOUT_VERSION]);
-    const [entities, teams] = reply as unknown[];
-    return { entities: Number(entities), teams: Number(teams) };
+    const meta = await this.meta();
+    return { entities: meta?.entityCount ?? 0, teams: meta?.teamCount ?? 0 };
   }
 
   async clear(): Promise<void> {

@@ -12,13 +12,18 @@ import { buildGeneration, entity, metaFor } from './store.contract.js';
 /** Commands that name no key, or whose arguments are not keys. */
 const KEYLESS = new Set(['ping', 'info', 'config', 'client', 'select', 'scan', 'script', 'monitor', 'hello', 'auth']);
 
-/** Every command a client sends while `work` runs, as MONITOR reports it (lower-case name first). */
-async function recordCommands(url: string, work: () => Promise<void>): Promise<string[][]> {
+/** A command as MONITOR reports it: lower-case name first; `fromScript` when a Lua script ran it. */
+type Recorded = string[] & { fromScript?: boolean };
+
+/** Every command run while `work` runs, as MONITOR reports it (a script's commands follow its EVALSHA). */
+async function recordCommands(url: string, work: () => Promise<void>): Promise<Recorded[]> {
   const watcher: Redis = await connect(url, 'monitor');
   const monitor = await watcher.monitor();
-  const seen: string[][] = [];
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    seen.push([String(args[0]).toLowerCase(), ...args.slice(1).map(String)]);
+  const seen: Recorded[] = [];
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    const command: Recorded = [String(args[0]).toLowerCase(), ...args.slice(1).map(String)];
+    command.fromScript = source === 'lua';
+    seen.push(command);
   });
   try {
     await work();
@@ -94,10 +99,11 @@ describe('a generation on Redis Cluster', () => {
       for (const key of keys.filter((key) => !buckets.includes(key))) expect(calculateSlot(key), key).toBe(cacheSlot);
 
       // Every command the store sent names keys of one slot only.
-      const scripts = commands.filter(([name]) => name === 'evalsha' || name === 'eval');
+      const sent = commands.filter((command) => !command.fromScript);
+      const scripts = sent.filter(([name]) => name === 'evalsha' || name === 'eval');
       expect(scripts.length).toBeGreaterThan(2 * buckets.length);
       let multiKey = 0;
-      for (const command of commands) {
+      for (const command of sent) {
         const names = keysOf(command);
         if (names.length > 1) multiKey++;
         expect(new Set(names.map((key) => calculateSlot(key))).size, command.slice(0, 4).join(' ')).toBeLessThanOrEqual(
@@ -105,6 +111,22 @@ describe('a generation on Redis Cluster', () => {
         );
       }
       expect(multiKey).toBeGreaterThan(0); // the lock and switch scripts take two {cache} keys
+
+      // Every key a script touched was declared in its KEYS: a cluster node routes and checks
+      // a script by them, and refuses (not retried) a derived key during a slot migration.
+      let declared: string[] = [];
+      let touched = 0;
+      for (const command of commands) {
+        if (!command.fromScript) {
+          declared = keysOf(command);
+          continue;
+        }
+        for (const key of keysOf(command)) {
+          touched++;
+          expect(declared, `${command.slice(0, 2).join(' ')} inside a script`).toContain(key);
+        }
+      }
+      expect(touched).toBeGreaterThan(scripts.length);
     } finally {
       await store.clear();
       await redis.quit();

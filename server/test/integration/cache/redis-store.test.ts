@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type TestRedisServer } from '../../../../test/support/redis-server.js';
 import { RedisRefreshLock } from '../../../src/cache/lock/redis-lock.js';
 import { createRedisClient } from '../../../src/cache/redis/client.js';
+import { defineCacheScripts } from '../../../src/cache/redis/commands.js';
 import { cacheKeys } from '../../../src/cache/redis/keys.js';
 import { RedisStore } from '../../../src/cache/redis/store.js';
 import { dictionaryOf, LAYOUT_VERSION, packEntity } from '../../../src/cache/store/packed.js';
@@ -179,6 +180,39 @@ describe('redis store specifics', () => {
       const left = (await redis.keys(`${prefix}{b*}`)).filter((key) => key.includes('}:1:'));
       expect(left).toEqual([]);
       expect(await redis.exists(k.meta(1))).toBe(0);
+    } finally {
+      await pod.clear();
+      await redis.quit();
+    }
+  });
+
+  it('runs a generation script only against the pointer it declared keys for, and follows a moved pointer', async () => {
+    const prefix = uniquePrefix('moved');
+    const redis = await connect(server.url);
+    const pod = new RedisStore(redis, prefix);
+    const refresher = new RedisStore(redis, prefix);
+    const k = cacheKeys(prefix);
+    try {
+      await buildGeneration(refresher, 1, [entity(1)], 0);
+      expect(await pod.meta()).toMatchObject({ generation: 1 }); // the pod remembers pointer 1
+      await buildGeneration(refresher, 2, [entity(1), entity(2)], 0);
+      await buildGeneration(refresher, 3, [entity(1), entity(2), entity(3)], 0);
+      // Its next calls are refused once (the keys declared were generation 1's) and repeated.
+      expect(await pod.meta()).toMatchObject({ generation: 3, entityCount: 3 });
+      expect(await pod.counts()).toEqual({ entities: 3, teams: 1 });
+      expect(await pod.applyChanges({ fromId: 1, toId: 1, entities: [entity(4)] })).toBe(1);
+      expect(await refresher.getEntity(4)).toEqual(entity(4));
+
+      // A script given a pointer that is not the current one stops before writing anything.
+      const scripts = defineCacheScripts(redis);
+      const declared = [k.current, k.meta(1), k.teams(1), k.buckets(1), k.meta(5), k.teams(5), k.buckets(5)];
+      await expect(scripts.begin(declared, ['1', LAYOUT_VERSION, 5, 0, 'abc'])).rejects.toThrow(/^SLA_POINTER 3$/);
+      expect(await redis.exists(k.meta(5))).toBe(0);
+      // And one that reaches for a generation key it was not given fails instead of deriving it.
+      await expect(
+        scripts.begin([k.current, k.meta(3), k.teams(3), k.buckets(3)], ['3', LAYOUT_VERSION, 5, 0, 'abc']),
+      ).rejects.toThrow(/undeclared key/);
+      expect(await redis.exists(k.meta(5))).toBe(0);
     } finally {
       await pod.clear();
       await redis.quit();

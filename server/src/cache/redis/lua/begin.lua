@@ -4,8 +4,9 @@
 
   Input:
     KEYS[1] current-generation pointer
+    KEYS[...] meta, teams and bucket-set keys of the current generation and the one begun
 
-    ARGV[1] key base
+    ARGV[1] the pointer the client expects, '' for none (includes/prelude.lua)
     ARGV[2] layout version
     ARGV[3] generation
     ARGV[4] starting watermark (appliedChangeId)

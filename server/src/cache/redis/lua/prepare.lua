@@ -6,8 +6,10 @@
   Input:
     KEYS[1] current-generation pointer
     KEYS[2] the dictionary
+    KEYS[...] meta, teams and bucket-set keys of the current generation and the one being
+              built
 
-    ARGV[1] key base
+    ARGV[1] the pointer the client expects, '' for none (includes/prelude.lua)
     ARGV[2] layout version
     ARGV[3] the generation being built, or ''
     ARGV[4...] the strings to intern

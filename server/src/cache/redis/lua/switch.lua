@@ -10,8 +10,11 @@
   Input:
     KEYS[1] current-generation pointer
     KEYS[2] refresh lock
+    KEYS[...] meta, teams and bucket-set keys of the current generation, the one switched to
+              and each one below it that the switch may drop (from the current one, or
+              1, up; at most 1,000)
 
-    ARGV[1] key base
+    ARGV[1] the pointer the client expects, '' for none (includes/prelude.lua)
     ARGV[2] layout version
     ARGV[3] generation
     ARGV[4] appliedChangeId (the built generation's own watermark wins if higher)
