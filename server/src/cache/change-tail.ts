@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import type { LogChange } from '../domain/change.js';
+import type { RedisClient } from './redis/client.js';
 import { tailKeys } from './redis/keys.js';
 import { defineScripts, type Script } from './redis/scripts.js';
 import { changeIdOfStreamId, decodeTailEntry, encodeTailEntry, tailStreamId } from './tail-entry.js';
@@ -26,7 +26,7 @@ export class ChangeTail {
   private readonly script: Script;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly epoch: () => string | null,
     private readonly size: number,

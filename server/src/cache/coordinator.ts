@@ -22,6 +22,7 @@ import type { LogIdentity } from './log-identity.js';
 import { LogMirror, type ViewSource } from './log-mirror.js';
 import { isHeartbeat, parseMessage, ZRefreshMessage } from './messages.js';
 import { enterMemory, enterRedis, syncRedis } from './modes.js';
+import { redisTargetOf } from './redis/client.js';
 import { changesChannel, refreshChannel } from './redis/keys.js';
 import { RedisLink } from './redis/link.js';
 import { RefreshScheduler, type RefreshTarget } from './refresh/scheduler.js';
@@ -76,7 +77,7 @@ export class CacheCoordinator {
   readonly feed: ChangeFeed;
   readonly follower: ChangeFollower;
   readonly identity: LogIdentity;
-  /** The change tail in Redis (null without REDIS_URL). */
+  /** The change tail in Redis (null without Redis). */
   readonly tail: ChangeTail | null;
   private readonly listener: ChangeListener | null;
   private notified = { upTo: 0, timer: null as NodeJS.Timeout | null };
@@ -107,10 +108,16 @@ export class CacheCoordinator {
     ({ view: this.view, feed: this.feed, follower: this.follower, identity: this.identity } = this.mirror);
     this.memoryLock = new MemoryRefreshLock(config.podId);
     this.memory = new MemoryStore(this.memoryLock, { shareWrites: true });
-    this.redis = config.REDIS_URL
+    const target = redisTargetOf(config);
+    this.redis = target
       ? new RedisLink(
-          config.REDIS_URL,
-          { prefix: config.REDIS_KEY_PREFIX, podId: config.podId, tlsCaFile: config.REDIS_TLS_CA_FILE },
+          target,
+          {
+            prefix: config.REDIS_KEY_PREFIX,
+            podId: config.podId,
+            tlsCaFile: config.REDIS_TLS_CA_FILE,
+            silenceMs: 2 * config.HEARTBEAT_INTERVAL_MS,
+          },
           {
             onUp: () => void this.enterRedis().catch((err) => log.warn({ err }, 'could not switch back to redis yet')),
             onDown: (reason) =>
@@ -144,7 +151,11 @@ export class CacheCoordinator {
           onUp: (head) => void this.follower.catchUp(head).catch(() => undefined),
         })
       : null;
-    this.redisLock = this.redis ? new RedisRefreshLock(this.redis.cmd, config.REDIS_KEY_PREFIX, config.podId) : null;
+    // With replicas (Sentinel, Cluster) a lock counts only once a replica has it (see RedisRefreshLock).
+    const replicated = target !== null && target.kind !== 'single';
+    this.redisLock = this.redis
+      ? new RedisRefreshLock(this.redis.cmd, config.REDIS_KEY_PREFIX, config.podId, replicated)
+      : null;
     this.refresher = new RefreshScheduler(
       d,
       () => this.refreshTarget(),
@@ -235,7 +246,8 @@ export class CacheCoordinator {
       this.identity.verify(this.follower.applied).catch((err) => log.warn({ err }, 'log identity check failed')),
     );
     if (this.redis?.isUp) await this.enterRedis().catch((err) => log.warn({ err }, 'redis not usable at start'));
-    if (this.mode !== 'redis') await this.enterMemory(this.redis ? 'redis unavailable at start' : 'REDIS_URL not set');
+    if (this.mode !== 'redis')
+      await this.enterMemory(this.redis ? 'redis unavailable at start' : 'no Redis configured');
     const onError = (err: unknown) =>
       log.debug({ err: (err as Error).message }, 'background cache task failed; will retry');
     const tasks = [

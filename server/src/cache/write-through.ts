@@ -20,12 +20,12 @@ export async function writeThrough(
   d: { podId: string; epoch: string; channel: string; waitMs: number; log: Logger; tail: ChangeTail },
 ): Promise<boolean> {
   const message: ChangesMessage = { pod: d.podId, epoch: d.epoch, ...run };
-  // Sent in this order on one connection, so Redis runs them in this order: a pod that hears
-  // this message (or a later one) and reads the tail finds the run there.
+  // The message goes out once the tail has the run, so a pod that hears it (or a later one)
+  // and reads the tail finds the run there. On one server the order of commands on one
+  // connection would do; on a cluster the tail and the publish reach different nodes.
   const written = Promise.all([
     redis.store.applyChanges(toChangeRun(run)),
-    d.tail.append(d.epoch, run.changes),
-    redis.publish(d.channel, JSON.stringify(message)),
+    d.tail.append(d.epoch, run.changes).then(() => redis.publish(d.channel, JSON.stringify(message))),
   ]).then(
     () => true,
     (err: Error) => {

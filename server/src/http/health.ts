@@ -75,7 +75,7 @@ export async function handleHealth(h: HealthSource, log: Logger, res: ServerResp
   if (path !== '/health') return false;
   const cache = h.cache();
   const redis: Check = !cache.redisConfigured
-    ? { status: 'disabled', detail: 'REDIS_URL not set: memory mode' }
+    ? { status: 'disabled', detail: 'no Redis configured: memory mode' }
     : cache.mode === 'redis'
       ? { status: 'ok' }
       : { status: 'degraded', detail: 'redis unreachable: serving from the in-memory cache' };

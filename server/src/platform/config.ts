@@ -42,6 +42,38 @@ const url = (protocols: RegExp, what: string) =>
       .meta({ accepts: `a ${what} URL` }),
   );
 
+/** `host:port` with a port 1..65535; a host name, IPv4, or bracketed IPv6 address. */
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):([1-9][0-9]{0,4})$/;
+const isHostPort = (v: string) => {
+  const m = HOST_PORT.exec(v);
+  return m !== null && Number(m[2]) <= 65535;
+};
+/** A comma-separated list of `host:port` (spaces around commas allowed), parsed to an array. */
+const hostPorts = () =>
+  z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .transform((v) => v.split(',').map((s) => s.trim()))
+      .refine((list) => list.every(isHostPort), 'expected host:port,host:port,… (ports 1..65535)')
+      .optional()
+      .meta({ accepts: 'host:port,…' }),
+  );
+/** `from:port=to:port,…`: the addresses a cluster announces, mapped to those this pod can reach. */
+const natMap = () =>
+  z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .transform((v) => v.split(',').map((pair) => pair.trim().split('=')))
+      .refine(
+        (pairs) => pairs.every((p) => p.length === 2 && isHostPort(p[0] ?? '') && isHostPort(p[1] ?? '')),
+        'expected announced-host:port=reachable-host:port,…',
+      )
+      .optional()
+      .meta({ accepts: 'host:port=host:port,…' }),
+  );
+
 /**
  * The environment the server reads, with defaults, bounds and a description per variable;
  * README's configuration table is generated from it (scripts/config-table.ts).
@@ -80,7 +112,18 @@ export const ENV_SCHEMA = z.object({
       'Directory of the embedded database (used when `DATABASE_URL` is unset). One process at a time: a second one refuses to start and names the holder.',
     ),
   REDIS_URL: url(/^rediss?:$/, 'redis:// or rediss://').describe(
-    'Redis URL (`rediss://` for TLS; user and password in the URL). Unset: memory mode only.',
+    'Redis URL (`rediss://` for TLS; user and password in the URL). With `REDIS_SENTINELS` or `REDIS_CLUSTER_NODES` it gives only the user, password and TLS of the data nodes (its host is not used). Unset, with neither of those: memory mode only.',
+  ),
+  REDIS_SENTINELS: hostPorts().describe(
+    'Redis Sentinel mode: the sentinels, `host:port,…`. Needs `REDIS_SENTINEL_NAME`. TLS to the sentinels when `REDIS_URL` is `rediss://`.',
+  ),
+  REDIS_SENTINEL_NAME: str().describe('Name of the master group the sentinels monitor (`sentinel monitor <name> …`).'),
+  REDIS_SENTINEL_PASSWORD: str().describe('Password of the sentinels themselves, when they require one.'),
+  REDIS_CLUSTER_NODES: hostPorts().describe(
+    "Redis Cluster mode: some of the cluster's nodes, `host:port,…` (the rest are discovered).",
+  ),
+  REDIS_CLUSTER_NAT_MAP: natMap().describe(
+    'Redis Cluster behind address translation: `announced-host:port=reachable-host:port,…` for each node.',
   ),
   REDIS_TLS_CA_FILE: str().describe('PEM file of the CA that signed the Redis server certificate (with `rediss://`).'),
   REDIS_KEY_PREFIX: z
@@ -138,6 +181,24 @@ export const ENV_SCHEMA = z.object({
 type Env = z.infer<typeof ENV_SCHEMA>;
 export type Config = Env & { podId: string; demo: boolean; embedded: boolean };
 
+/** What is wrong with the Redis variables taken together: one Redis mode at a time, each complete. */
+function redisModeProblems(e: Env): string[] {
+  const problems: string[] = [];
+  if (e.REDIS_SENTINELS && e.REDIS_CLUSTER_NODES)
+    problems.push(
+      'REDIS_CLUSTER_NODES: set either REDIS_SENTINELS (Sentinel) or REDIS_CLUSTER_NODES (Cluster), not both',
+    );
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME)
+    problems.push('REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the master group name)');
+  if (!e.REDIS_SENTINELS && (e.REDIS_SENTINEL_NAME || e.REDIS_SENTINEL_PASSWORD))
+    problems.push(
+      `${e.REDIS_SENTINEL_NAME ? 'REDIS_SENTINEL_NAME' : 'REDIS_SENTINEL_PASSWORD'}: only used with REDIS_SENTINELS, which is not set`,
+    );
+  if (!e.REDIS_CLUSTER_NODES && e.REDIS_CLUSTER_NAT_MAP)
+    problems.push('REDIS_CLUSTER_NAT_MAP: only used with REDIS_CLUSTER_NODES, which is not set');
+  return problems;
+}
+
 /** A bad environment: the message names each bad variable, one per line. */
 export class ConfigError extends Error {}
 
@@ -158,6 +219,8 @@ export function loadConfig(env: Record<string, string | undefined>, hostname = '
     if ((e.SESSION_SECRET ?? '').length < 16)
       throw new ConfigError('Invalid configuration:\nSESSION_SECRET: expected at least 16 characters in production');
   }
+  const redisProblems = redisModeProblems(e);
+  if (redisProblems.length > 0) throw new ConfigError(`Invalid configuration:\n${redisProblems.join('\n')}`);
   if (e.NODE_ENV === 'production' && e.FAULT_INJECTION !== 'none')
     throw new ConfigError('Invalid configuration:\nFAULT_INJECTION: must be none when NODE_ENV=production');
   const embedded = !e.DATABASE_URL;

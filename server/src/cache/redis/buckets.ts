@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { EntityState } from '../../domain/entity.js';
 import { bucketOf, type Dictionary, internedOf, packEntity } from '../store/packed.js';
 import { teamField } from '../store/team-field.js';
+import type { RedisClient } from './client.js';
 import type { CacheScripts } from './commands.js';
 import type { CacheKeys } from './keys.js';
 
@@ -79,7 +79,7 @@ export function droppedOf(entries: readonly unknown[]): Dropped[] {
 }
 
 /** Unlinks the bucket keys of dropped generations, one key a command (they live in other slots). */
-export async function unlinkBuckets(redis: Redis, keys: CacheKeys, dropped: readonly Dropped[]): Promise<void> {
+export async function unlinkBuckets(redis: RedisClient, keys: CacheKeys, dropped: readonly Dropped[]): Promise<void> {
   const names = dropped.flatMap((d) => d.buckets.map((n) => keys.bucket(n, d.generation, d.nonce)));
   await inWindow(names, 256, async (key) => {
     await redis.unlink(key);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import { defineScripts, type Script } from './scripts.js';
 
 /**
@@ -15,6 +15,6 @@ const CACHE_SCRIPTS = ['prepare', 'bucketWrite', 'finish', 'intern', 'open', 'be
 export type CacheScripts = Record<(typeof CACHE_SCRIPTS)[number], Script>;
 
 /** Registers the store's scripts on a client (see defineScripts). */
-export function defineCacheScripts(redis: Redis): CacheScripts {
+export function defineCacheScripts(redis: RedisClient): CacheScripts {
   return defineScripts(redis, CACHE_SCRIPTS);
 }

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { EntityState } from '../../domain/entity.js';
 import { type Dictionary, dictionaryOf, unpackEntity } from '../store/packed.js';
+import type { RedisClient } from './client.js';
 
 /**
  * A reader's copy of the interned names (`<prefix>{cache}:dict`, see lua/intern.lua): one
@@ -12,7 +12,7 @@ export class DictionaryCopy {
   private dict: Dictionary = dictionaryOf([]);
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
   ) {}
 

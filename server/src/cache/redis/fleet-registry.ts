@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import { fleetKeys } from './keys.js';
 
 /**
@@ -10,7 +10,7 @@ export class RedisFleetRegistry {
   private readonly keys: ReturnType<typeof fleetKeys>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = fleetKeys(prefix);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import type { CacheKeys } from './keys.js';
 import type { Script } from './scripts.js';
 
@@ -49,7 +49,7 @@ export class GenerationScripts {
   private pointer: string | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: CacheKeys,
   ) {}
 

@@ -1,8 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { redactUrl } from '../../platform/log.js';
 import { throttleFor } from '../../platform/log-throttle.js';
-import { createRedisClient } from './client.js';
+import { connectRedis, describeTarget, type RedisClient, type RedisTarget } from './client.js';
 import { changesChannel, refreshChannel } from './keys.js';
 import { RedisStore } from './store.js';
 
@@ -25,6 +23,9 @@ export type RedisLinkEvents = {
 /** A refresh batch may queue behind others on a busy server; a dead server is still noticed by the probe. */
 const BULK_TIMEOUT_MS = 30_000;
 
+/** The subscriber's silence bound when the owner gives none: 2 default heartbeat intervals. */
+const DEFAULT_SILENCE_MS = 4000;
+
 /** How often the command connection is probed; a probe that does not answer in time means down. */
 const PROBE_MS = 500;
 
@@ -36,11 +37,11 @@ const PROBE_MS = 500;
  * pub/sub is at-most-once anyway (a missed message is caught up by change id).
  */
 export class RedisLink {
-  readonly cmd: Redis;
-  readonly sub: Redis;
+  readonly cmd: RedisClient;
+  readonly sub: RedisClient;
   readonly store: RedisStore;
   /** Full refreshes write through their own connection, with a longer timeout: large pipelines must not queue ahead of live writes. */
-  readonly bulk: Redis;
+  readonly bulk: RedisClient;
   readonly bulkStore: RedisStore;
   private up = false;
   private subscribed = false;
@@ -49,17 +50,27 @@ export class RedisLink {
   /** Bounds `reported`, should an error text vary from one attempt to the next. */
   private static readonly MAX_REPORTED = 16;
   private probe: NodeJS.Timeout | null = null;
+  private readonly silenceMs: number;
+  private readonly changes: string;
+  /** When this pod published on the changes channel with nothing heard since; null once heard. */
+  private unheardSince: number | null = null;
 
+  /**
+   * `target` is any topology (client.ts). `silenceMs`: how long the subscriber may hear
+   * nothing after this pod published on the changes channel before it is recreated (see
+   * watchSilence); 2 heartbeat intervals in the product.
+   */
   constructor(
-    url: string,
-    opts: { prefix: string; podId: string; tlsCaFile?: string | undefined },
+    target: RedisTarget,
+    opts: { prefix: string; podId: string; tlsCaFile?: string | undefined; silenceMs?: number | undefined },
     private readonly events: RedisLinkEvents,
     private readonly log: Logger,
   ) {
-    this.cmd = createRedisClient(url, { name: `${opts.podId}:cmd`, tlsCaFile: opts.tlsCaFile });
-    this.sub = createRedisClient(url, { name: `${opts.podId}:sub`, tlsCaFile: opts.tlsCaFile, subscriber: true });
+    this.silenceMs = opts.silenceMs ?? DEFAULT_SILENCE_MS;
+    this.cmd = connectRedis(target, { name: `${opts.podId}:cmd`, tlsCaFile: opts.tlsCaFile });
+    this.sub = connectRedis(target, { name: `${opts.podId}:sub`, tlsCaFile: opts.tlsCaFile, subscriber: true });
     this.store = new RedisStore(this.cmd, opts.prefix);
-    this.bulk = createRedisClient(url, {
+    this.bulk = connectRedis(target, {
       name: `${opts.podId}:bulk`,
       tlsCaFile: opts.tlsCaFile,
       commandTimeoutMs: BULK_TIMEOUT_MS,
@@ -67,7 +78,9 @@ export class RedisLink {
     this.bulk.on('error', () => undefined);
     this.bulkStore = new RedisStore(this.bulk, opts.prefix);
     const channels = { changes: changesChannel(opts.prefix), refresh: refreshChannel(opts.prefix) };
+    this.changes = channels.changes;
     this.sub.on('message', (channel: string, message: string) => {
+      this.unheardSince = null;
       if (channel === channels.changes) this.events.onChanges(message);
       else if (channel === channels.refresh) this.events.onRefresh(message);
     });
@@ -97,9 +110,12 @@ export class RedisLink {
       ['subscriber', this.sub],
     ] as const)
       conn.on('error', (err: Error & { code?: string }) => this.reportError(name, err));
-    this.probe = setInterval(() => void this.ping(), PROBE_MS);
+    this.probe = setInterval(() => {
+      void this.ping();
+      this.watchSilence();
+    }, PROBE_MS);
     this.probe.unref();
-    this.log.info({ redis: redactUrl(url) }, 'connecting to redis');
+    this.log.info({ redis: describeTarget(target) }, 'connecting to redis');
   }
 
   /** Whether the command connection answers now (kept by the probe every PROBE_MS and by connection events). */
@@ -116,7 +132,30 @@ export class RedisLink {
 
   /** Publishes when Redis is up, else does nothing; rejects when the command fails or times out. */
   async publish(channel: string, message: string): Promise<void> {
-    if (this.up) await this.cmd.publish(channel, message);
+    if (!this.up) return;
+    await this.cmd.publish(channel, message);
+    // Every subscriber on the channel, this pod's included, should now hear something.
+    if (channel === this.changes && this.unheardSince === null) this.unheardSince = Date.now();
+  }
+
+  /**
+   * A subscriber whose node froze keeps its TCP connection open and hears nothing, for as
+   * long as TCP takes to give up (minutes). This pod's own publishes on the changes channel
+   * (a heartbeat at least every interval) must come back to it, so hearing nothing for
+   * `silenceMs` after one means the subscriber is deaf: it is torn down and connected
+   * again (to another node, on a cluster), and the resubscribe catches up by change id.
+   */
+  private watchSilence(): void {
+    if (this.unheardSince === null || !this.up || !this.subscribed) return;
+    const silentMs = Date.now() - this.unheardSince;
+    if (silentMs <= this.silenceMs) return;
+    this.unheardSince = null;
+    this.subscribed = false;
+    this.log.warn(
+      { silentMs },
+      "the redis subscriber heard nothing, not even this pod's own messages: reconnecting it",
+    );
+    this.sub.disconnect(true);
   }
 
   /** Stops the probe and closes the three connections (QUIT, then disconnect). */

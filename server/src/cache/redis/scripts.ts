@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import { loadScript } from './lua-source.js';
 
 type ScriptArg = string | number;
@@ -13,7 +13,7 @@ export type Script = (keys: readonly ScriptArg[], argv: readonly ScriptArg[]) =>
  * A call whose KEYS do not match the count the script's header declares (at least that
  * count for a header stating `KEYS[...]`) throws an Error before anything is sent.
  */
-export function defineScripts<const N extends string>(redis: Redis, names: readonly N[]): Record<N, Script> {
+export function defineScripts<const N extends string>(redis: RedisClient, names: readonly N[]): Record<N, Script> {
   const scripts: Partial<Record<N, Script>> = {};
   for (const name of names) {
     const { numberOfKeys, variadicKeys, lua } = loadScript(name);

@@ -1,17 +1,17 @@
-import type { Redis } from 'ioredis';
 import type { EntityState } from '../../domain/entity.js';
 import { decodeEntity } from '../store/codec.js';
 import { dictionaryOf, LAYOUT_VERSION } from '../store/packed.js';
 import { latestById } from '../store/rows.js';
 import { type EncodedRow, GenerationGoneError } from '../store/types.js';
 import { finishArgs, internedStrings, unlinkBuckets, writeBuckets } from './buckets.js';
+import type { RedisClient } from './client.js';
 import type { CacheScripts } from './commands.js';
 import type { GenerationScripts } from './generation-scripts.js';
 import type { CacheKeys } from './keys.js';
 
 /** What a snapshot write uses of the store: its client, scripts, keys and the generation-script caller. */
 export type SnapshotWriter = {
-  redis: Redis;
+  redis: RedisClient;
   scripts: CacheScripts;
   keys: CacheKeys;
   generations: GenerationScripts;

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { ChangeRun } from '../../domain/change.js';
 import type { EntityState } from '../../domain/entity.js';
 import { bucketOf, type Dictionary, dictionaryOf, LAYOUT_VERSION } from '../store/packed.js';
@@ -13,6 +12,7 @@ import {
   type TeamKey,
 } from '../store/types.js';
 import { droppedOf, finishArgs, internedStrings, unlinkBuckets, writeBuckets } from './buckets.js';
+import { keyPrefixOf, mastersOf, type RedisClient } from './client.js';
 import { type CacheScripts, defineCacheScripts } from './commands.js';
 import { DictionaryCopy } from './dictionary.js';
 import { currentOnly, GenerationScripts, switchGenerations } from './generation-scripts.js';
@@ -50,12 +50,12 @@ export class RedisStore implements CacheStore {
 
   /** `prefix` starts every key and channel (default `sla:`). */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string = DEFAULT_KEY_PREFIX,
     options: RedisStoreOptions = {},
   ) {
     // Bucket keys are built from script replies, which ioredis does not prefix.
-    if (redis.options.keyPrefix) throw new Error('RedisStore builds its own keys: use a client without keyPrefix');
+    if (keyPrefixOf(redis)) throw new Error('RedisStore builds its own keys: use a client without keyPrefix');
     this.keys = cacheKeys(prefix);
     this.scripts = defineCacheScripts(redis);
     this.generations = new GenerationScripts(redis, this.keys);
@@ -273,12 +273,15 @@ export class RedisStore implements CacheStore {
 
   async clear(): Promise<void> {
     const pattern = prefixPattern(this.keys.prefix);
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      // One key a command: the keys live in many slots.
-      await Promise.all(keys.map((k) => this.redis.unlink(k)));
-      cursor = next;
-    } while (cursor !== '0');
+    // SCAN sees one node's keys: a cluster is scanned master by master.
+    for (const node of mastersOf(this.redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        // One key a command: the keys live in many slots.
+        await Promise.all(keys.map((k) => this.redis.unlink(k)));
+        cursor = next;
+      } while (cursor !== '0');
+    }
   }
 }
