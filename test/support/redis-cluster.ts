@@ -8,7 +8,7 @@ import { type ClusterNodeView, clusterView, ownerOf } from './cluster-view.js';
 import { waitForClusterOk } from './cluster-wait.js';
 import { freeNodePorts } from './node-ports.js';
 import { pollUntil } from './poll.js';
-import { type RedisProcess, startRedisProcess } from './redis-process.js';
+import { type RedisProcess, roleOf, startRedisProcess } from './redis-process.js';
 import { redisCommand } from './resp.js';
 
 export type RedisClusterOptions = {
@@ -131,11 +131,6 @@ function startClusterNode(root: string, port: number, nodeTimeoutMs: number, pas
   args.push('--cluster-replica-validity-factor', '0');
   if (password !== undefined) args.push('--requirepass', password, '--masterauth', password);
   return startRedisProcess({ port, args, password, logFile: join(dir, 'redis.log') });
-}
-
-async function roleOf(port: number, password?: string): Promise<'master' | 'replica'> {
-  const reply = await redisCommand(port, ['ROLE'], { password, timeoutMs: 1000 });
-  return Array.isArray(reply) && reply[0] === 'master' ? 'master' : 'replica';
 }
 
 function clusterHandle(

@@ -104,3 +104,9 @@ function logTail(logFile: string): string {
   if (!existsSync(logFile)) return '(no log)';
   return readFileSync(logFile, 'utf8').split('\n').slice(-8).join('\n');
 }
+
+/** The role the server on `port` reports itself (ROLE); rejects when it does not answer within 1 s. */
+export async function roleOf(port: number, password?: string): Promise<'master' | 'replica'> {
+  const reply = await redisCommand(port, ['ROLE'], { password, timeoutMs: 1000 });
+  return Array.isArray(reply) && reply[0] === 'master' ? 'master' : 'replica';
+}
