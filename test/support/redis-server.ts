@@ -5,6 +5,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
+import { killOnExit } from './children.js';
 import { listenOnLoopback } from './listen.js';
 
 export type RedisServerOptions = {
@@ -31,20 +32,7 @@ export type TestRedisServer = {
   close(): Promise<void>;
 };
 
-// A test that crashes must not leave servers behind. Test runners end their workers with
-// SIGTERM, which skips 'exit' handlers: kill the servers, then let the signal do its work.
-const running = new Set<ChildProcess>();
-const killAll = () => {
-  for (const child of running) child.kill('SIGKILL');
-};
-process.once('exit', killAll);
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    killAll();
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  });
-}
-
+/** A TCP port of 127.0.0.1 that was free a moment ago (the kernel's pick, in its ephemeral range). */
 export async function freePort(): Promise<number> {
   const server = net.createServer();
   const port = await listenOnLoopback(server);
@@ -70,9 +58,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     if (child) return;
     const proc = spawn('redis-server', args, { stdio: 'ignore' });
     child = proc;
-    running.add(proc);
+    killOnExit(proc);
     proc.once('exit', () => {
-      running.delete(proc);
       if (child === proc) child = null;
     });
     await waitForPing(port, proc, ca);
