@@ -24,6 +24,7 @@ if (typeof Map.groupBy !== 'function') {
 // a time (the machine has two cores) with generous timeouts, and each test isolates itself
 // with its own Redis prefix and schema.
 const SOAK = 'server/test/soak/**/*.test.ts';
+const TOPOLOGY = 'server/test/topology/**/*.test.ts';
 const UNIT = ['shared/**/*.test.ts', 'server/test/unit/**/*.test.ts', 'web/test/unit/**/*.test.{ts,tsx}'];
 
 export default defineConfig({
@@ -40,9 +41,12 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['server/test/**/*.test.ts', 'web/test/**/*.test.{ts,tsx}'],
-          exclude: [...UNIT, SOAK, '**/node_modules/**'],
+          exclude: [...UNIT, SOAK, TOPOLOGY, '**/node_modules/**'],
         },
       },
+      // Each file starts a Redis Cluster or Sentinel set of its own (six to nine redis-server
+      // processes whose failovers are timed): one file at a time, after the integration tests.
+      { extends: true, test: { name: 'topology', include: [TOPOLOGY], maxWorkers: 1, testTimeout: 180_000 } },
       // The chaos soak runs alone (`pnpm test` starts it after the others): it owns the machine's CPU.
       { extends: true, test: { name: 'soak', include: [SOAK], maxWorkers: 1 } },
     ],

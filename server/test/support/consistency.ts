@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { App } from '../../src/bootstrap.js';
+import type { RedisClient } from '../../src/cache/redis/client.js';
 import { RedisStore } from '../../src/cache/redis/store.js';
 import type { EntityState } from '../../src/domain/entity.js';
 import { PG_URL } from './app.js';
@@ -36,7 +37,7 @@ export async function pgChangeIds(schema: string): Promise<number[]> {
 }
 
 /** Every entity of the current Redis generation under `prefix`, decoded (none when there is no generation). */
-export async function currentGeneration(redis: Redis, prefix: string): Promise<EntityState[]> {
+export async function currentGeneration(redis: RedisClient, prefix: string): Promise<EntityState[]> {
   const all: EntityState[] = [];
   await new RedisStore(redis, prefix).scan((batch) => {
     all.push(...batch);
