@@ -4,6 +4,7 @@ import type { RefreshLock } from '../../../src/cache/lock/lock.js';
 import { MemoryLockState, MemoryRefreshLock } from '../../../src/cache/lock/memory-lock.js';
 import { RedisRefreshLock } from '../../../src/cache/lock/redis-lock.js';
 import { createRedisClient, waitForReady } from '../../../src/cache/redis/client.js';
+import { cacheKeys } from '../../../src/cache/redis/keys.js';
 import { RedisStore } from '../../../src/cache/redis/store.js';
 import { MemoryStore } from '../../../src/cache/store/memory-store.js';
 import type { CacheStore } from '../../../src/cache/store/types.js';
@@ -133,3 +134,43 @@ for (const [name, make] of Object.entries(harnesses)) {
     });
   });
 }
+
+describe('the Redis lock across a failover', () => {
+  it('never hands out a fence at or below the current generation, even when the counter went back', async () => {
+    const prefix = uniquePrefix('fence-back');
+    const redis = redisClients[0] as Redis;
+    const store = new RedisStore(redis, prefix);
+    const lock = new RedisRefreshLock(redis, prefix, 'pod-a');
+    try {
+      const first = await lock.acquire(10_000);
+      if (!first) throw new Error('not acquired');
+      for (let i = 0; i < 4; i++) await redis.incr(cacheKeys(prefix).fence);
+      const gen = first.fence + 4;
+      await store.beginGeneration(gen, 0);
+      await store.writeSnapshot(gen, [entity(1)]);
+      expect(await store.switchGeneration(metaFor(gen, 0), first.token)).toBe('switched');
+      await lock.release(first.token);
+      // A promoted replica that missed the last INCRs: the counter is below the generation in use.
+      await redis.set(cacheKeys(prefix).fence, 1);
+      const next = await lock.acquire(10_000);
+      expect(next?.fence).toBe(gen + 1);
+      expect(await redis.get(cacheKeys(prefix).fence)).toBe(String(gen + 1));
+    } finally {
+      await store.clear();
+    }
+  });
+
+  it('with replicas expected, counts as taken only once a replica acknowledged it, else releases it', async () => {
+    const prefix = uniquePrefix('fence-wait');
+    const redis = redisClients[1] as Redis;
+    // The test server has no replica: WAIT 1 times out with 0.
+    const lock = new RedisRefreshLock(redis, prefix, 'pod-a', true);
+    const startedAt = Date.now();
+    expect(await lock.acquire(10_000)).toBeNull();
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    expect(await redis.exists(cacheKeys(prefix).lock)).toBe(0);
+    // Without replicas expected (a single server), the same lock is taken at once.
+    expect(await new RedisRefreshLock(redis, prefix, 'pod-a').acquire(10_000)).not.toBeNull();
+    await redis.del(cacheKeys(prefix).lock, cacheKeys(prefix).fence);
+  });
+});
