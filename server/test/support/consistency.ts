@@ -8,12 +8,15 @@ import { PG_URL } from './app.js';
 
 export type EntityFacts = { version: number; currentSla: number; status: string };
 
-/** Every entity's id → (version, SLA, status) as PostgreSQL has it. */
-export async function pgEntities(schema: string, url = PG_URL): Promise<Map<number, EntityFacts>> {
+/** Every entity's id → (version, SLA, status) as PostgreSQL has it (of one tenant, when given). */
+export async function pgEntities(schema: string, url = PG_URL, tenantName?: string): Promise<Map<number, EntityFacts>> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query(`SELECT id, version, current_sla, status FROM "${schema}".sla_entity`);
+    const sql = `SELECT id, version, current_sla, status FROM "${schema}".sla_entity`;
+    const { rows } = tenantName
+      ? await client.query(`${sql} WHERE tenant_name = $1`, [tenantName])
+      : await client.query(sql);
     return new Map(
       rows.map((r) => [
         Number(r.id),

@@ -14,7 +14,7 @@ import {
   spawnPod,
   uniqueSchema,
 } from '../support/app.js';
-import { pgChangeIds } from '../support/consistency.js';
+import { pgChangeIds, pgEntities, podEntitiesOver, sorted } from '../support/consistency.js';
 import { uniquePrefix } from '../support/ids.js';
 import {
   clusterClient,
@@ -195,6 +195,15 @@ describe('the product on a 3-master / 3-replica Redis Cluster', () => {
         5_000,
         'pod a has the change',
       );
+      // The pod's view equals PostgreSQL for what was written while its subscriber was away.
+      for (const tenant of ['Fault Tenant', 'Deaf Tenant'])
+        await eventually(
+          async () =>
+            JSON.stringify(sorted(await podEntitiesOver(a.url, tenant))) ===
+            JSON.stringify(sorted(await pgEntities(schema, PG_URL, tenant))),
+          5_000,
+          `pod a's view of ${tenant} = postgres`,
+        );
       console.log(`subscriber on a frozen node reconnected after ${noticedMs} ms`);
       expect(noticedMs).toBeLessThan(4_000);
     } finally {

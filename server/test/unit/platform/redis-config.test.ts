@@ -1,5 +1,6 @@
+import { Cluster, Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { describeTarget, redisTargetOf } from '../../../src/cache/redis/client.js';
+import { connectRedis, describeTarget, mastersOf, redisTargetOf } from '../../../src/cache/redis/client.js';
 import { ConfigError, loadConfig } from '../../../src/platform/config.js';
 
 const load = (env: Record<string, string>) => loadConfig(env, 'host');
@@ -76,5 +77,64 @@ describe('the Redis topology from the configuration', () => {
     [{ REDIS_CLUSTER_NODES: 'n1:7000', REDIS_CLUSTER_NAT_MAP: 'a:1' }, /REDIS_CLUSTER_NAT_MAP: expected announced/],
   ])('refuses %o naming the variable', (env, message) => {
     expect(problem(env)).toMatch(message);
+  });
+});
+
+describe('the client each topology gets', () => {
+  it('asks the sentinels with failover detection, the URL giving the data nodes credentials and TLS to both', () => {
+    const client = connectRedis(
+      {
+        kind: 'sentinel',
+        sentinels: [{ host: 's1', port: 26379 }],
+        name: 'mymaster',
+        sentinelPassword: 'spw',
+        url: 'rediss://app:p%40ss@ignored',
+      },
+      { name: 'pod:cmd', lazyConnect: true },
+    );
+    expect(client).toBeInstanceOf(Redis);
+    expect(client.options).toMatchObject({
+      sentinels: [{ host: 's1', port: 26379 }],
+      name: 'mymaster',
+      sentinelPassword: 'spw',
+      username: 'app',
+      password: 'p@ss',
+      failoverDetector: true,
+      enableTLSForSentinelMode: true,
+      enableOfflineQueue: false,
+      connectionName: 'pod:cmd',
+    });
+    expect(client.options.tls).toBeDefined();
+    client.disconnect();
+  });
+
+  it('is a Cluster with bounded retries on redirections, reads from masters and the NAT map', () => {
+    const client = connectRedis(
+      {
+        kind: 'cluster',
+        nodes: [{ host: 'n1', port: 7000 }],
+        natMap: { '10.0.0.1:6379': { host: 'localhost', port: 7000 } },
+        url: 'redis://:pw@ignored',
+      },
+      { name: 'pod:cmd', lazyConnect: true },
+    );
+    expect(client).toBeInstanceOf(Cluster);
+    expect(client).not.toBeInstanceOf(Redis);
+    if (!(client instanceof Cluster)) throw new Error('not a cluster');
+    expect(client.options).toMatchObject({
+      scaleReads: 'master',
+      maxRedirections: 16,
+      retryDelayOnTryAgain: 100,
+      retryDelayOnClusterDown: 100,
+      enableOfflineQueue: false,
+      natMap: { '10.0.0.1:6379': { host: 'localhost', port: 7000 } },
+    });
+    expect(client.options.redisOptions).toMatchObject({
+      password: 'pw',
+      connectionName: 'pod:cmd',
+      commandTimeout: 1000,
+    });
+    expect(mastersOf(client)).toEqual([]);
+    client.disconnect();
   });
 });
