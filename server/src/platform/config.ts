@@ -48,30 +48,29 @@ const isHostPort = (v: string) => {
   const m = HOST_PORT.exec(v);
   return m !== null && Number(m[2]) <= 65535;
 };
-/** A comma-separated list of `host:port` (spaces around commas allowed), parsed to an array. */
-const hostPorts = () =>
+/**
+ * A comma-separated list (spaces around commas allowed), each item parsed by `item` and
+ * checked by `valid`; `accepts` and `expected` name the form for the README and the error.
+ */
+const list = <T>(item: (s: string) => T, valid: (v: T) => boolean, accepts: string, expected: string) =>
   z.preprocess(
     emptyAsUnset,
     z
       .string()
-      .transform((v) => v.split(',').map((s) => s.trim()))
-      .refine((list) => list.every(isHostPort), 'expected host:port,host:port,… (ports 1..65535)')
+      .transform((v) => v.split(',').map((s) => item(s.trim())))
+      .refine((items) => items.every(valid), `expected ${expected}`)
       .optional()
-      .meta({ accepts: 'host:port,…' }),
+      .meta({ accepts }),
   );
+/** `host:port,…`, parsed to an array. */
+const hostPorts = () => list((s) => s, isHostPort, 'host:port,…', 'host:port,host:port,… (ports 1..65535)');
 /** `from:port=to:port,…`: the addresses a cluster announces, mapped to those this pod can reach. */
 const natMap = () =>
-  z.preprocess(
-    emptyAsUnset,
-    z
-      .string()
-      .transform((v) => v.split(',').map((pair) => pair.trim().split('=')))
-      .refine(
-        (pairs) => pairs.every((p) => p.length === 2 && isHostPort(p[0] ?? '') && isHostPort(p[1] ?? '')),
-        'expected announced-host:port=reachable-host:port,…',
-      )
-      .optional()
-      .meta({ accepts: 'host:port=host:port,…' }),
+  list(
+    (s) => s.split('='),
+    (p) => p.length === 2 && isHostPort(p[0] ?? '') && isHostPort(p[1] ?? ''),
+    'host:port=host:port,…',
+    'announced-host:port=reachable-host:port,…',
   );
 
 /**

@@ -1,4 +1,4 @@
-import { Cluster, type Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { RedisStore } from '../../src/cache/redis/store.js';
 import { eventually, post } from './app.js';
@@ -8,6 +8,30 @@ import { currentGeneration, type EntityFacts, pgEntities, sorted } from './consi
 export async function entitiesVia(client: Redis | Cluster, prefix: string): Promise<Map<number, EntityFacts>> {
   const all = await currentGeneration(client, prefix);
   return new Map(all.map((e) => [e.id, { version: e.version, currentSla: e.currentSla, status: e.status }]));
+}
+
+/**
+ * A one-off connection to one node for a check: gives up at once on a dead node (no
+ * reconnects) and after 1 s on a frozen one, so a check never hangs a test.
+ */
+export async function probeNode<T>(port: number, fn: (node: Redis) => Promise<T>, password?: string): Promise<T> {
+  const node = new Redis({
+    port,
+    host: '127.0.0.1',
+    ...(password ? { password } : {}),
+    lazyConnect: true,
+    connectTimeout: 1000,
+    commandTimeout: 1000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  node.on('error', () => undefined);
+  try {
+    await node.connect();
+    return await fn(node);
+  } finally {
+    node.disconnect();
+  }
 }
 
 /** A Cluster client for checks, reading from masters. */

@@ -1,5 +1,4 @@
 import type { Cluster } from 'ioredis';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisCluster, type TestRedisCluster } from '../../../test/support/redis-cluster.js';
 import { prefixPattern } from '../../src/cache/redis/keys.js';
@@ -21,14 +20,13 @@ import {
   expectRedisEqualsPostgres,
   hostPorts,
   msUntilWritesReachRedis,
+  probeNode,
   seedEntities,
 } from '../support/topology.js';
 
 /** Keys under `prefix` on one node (SCAN sees only its own). */
-async function keysOn(port: number, prefix: string, password?: string): Promise<string[]> {
-  const node = new Redis({ port, host: '127.0.0.1', ...(password ? { password } : {}), lazyConnect: true });
-  await node.connect();
-  try {
+function keysOn(port: number, prefix: string): Promise<string[]> {
+  return probeNode(port, async (node) => {
     const keys: string[] = [];
     let cursor = '0';
     do {
@@ -37,10 +35,14 @@ async function keysOn(port: number, prefix: string, password?: string): Promise<
       cursor = next;
     } while (cursor !== '0');
     return keys;
-  } finally {
-    node.disconnect();
-  }
+  });
 }
+
+/** Logs a step with the seconds since `t0`, so a slow or stuck run shows where it was. */
+const stepper =
+  (t0 = Date.now()) =>
+  (what: string) =>
+    console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${what}`);
 
 describe('the product on a 3-master / 3-replica Redis Cluster', () => {
   const schema = uniqueSchema('cluster');
@@ -96,6 +98,7 @@ describe('the product on a 3-master / 3-replica Redis Cluster', () => {
   it('loses no acknowledged write through a graceful failover, a frozen master, a killed master and a slot migration', async () => {
     const load = runWorkload(pods, { tenant: 'Fault Tenant', writersPerPod: 2 });
     const recovery: Record<string, number> = {};
+    const step = stepper();
     try {
       await new Promise((r) => setTimeout(r, 1_000));
 
@@ -103,23 +106,28 @@ describe('the product on a 3-master / 3-replica Redis Cluster', () => {
       const cacheSlot = await cluster.slotOf(`${prefix}{cache}:gen`);
       const first = await cluster.masterOfSlot(cacheSlot);
       await cluster.failover(await cluster.replicaOf(first));
+      step('graceful failover done');
       recovery.gracefulFailover = await msUntilWritesReachRedis(pods[0]?.url ?? '', check, prefix);
 
       // A master frozen (SIGSTOP): its replica takes over after cluster-node-timeout.
       const frozen = (await cluster.masters()).find((m) => m.port !== first)?.port ?? 0;
       cluster.node(frozen).freeze();
       await cluster.waitForFailoverOf(frozen);
+      step('frozen master replaced');
       recovery.frozenMaster = await msUntilWritesReachRedis(pods[1]?.url ?? '', check, prefix);
       cluster.node(frozen).thaw();
       await cluster.waitForOk(20_000);
+      step('thawed, cluster ok');
 
       // A master killed.
       const killed = (await cluster.masters()).find((m) => m.port !== frozen)?.port ?? 0;
       await cluster.node(killed).kill();
       await cluster.waitForFailoverOf(killed);
+      step('killed master replaced');
       recovery.killedMaster = await msUntilWritesReachRedis(pods[0]?.url ?? '', check, prefix);
       await cluster.node(killed).restart();
       await cluster.waitForOk(20_000);
+      step('restarted, cluster ok');
 
       // A slot holding entity buckets moved to another master while both pods write.
       const bucketKey = (await keysOn((await cluster.masters())[0]?.port ?? 0, prefix)).find((k) =>
@@ -133,6 +141,7 @@ describe('the product on a 3-master / 3-replica Redis Cluster', () => {
         whileMigrating: () => new Promise((r) => setTimeout(r, 1_500)),
       });
       expect(await cluster.masterOfSlot(slot)).toBe(target);
+      step('slot migrated');
     } finally {
       await load.stop();
     }
@@ -154,12 +163,7 @@ describe('the product on a 3-master / 3-replica Redis Cluster', () => {
     const subscriberNode = async (except = 0): Promise<number> => {
       for (const n of cluster.nodes) {
         if (n.port === except) continue;
-        const node = new Redis({ port: n.port, host: '127.0.0.1', lazyConnect: true, connectTimeout: 500 });
-        const list = await node
-          .connect()
-          .then(() => node.client('LIST'))
-          .catch(() => '');
-        node.disconnect();
+        const list = await probeNode(n.port, (node) => node.client('LIST')).catch(() => '');
         // ioredis names a cluster's subscriber connection `ioredis-cluster(subscriber):<name>`
         // (its pool's command connections, on every node, carry the bare name).
         if (/name=ioredis-cluster\(subscriber\):cl-a:sub\b/.test(String(list))) return n.port;

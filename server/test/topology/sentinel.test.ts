@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisSentinel, type TestRedisSentinel } from '../../../test/support/redis-sentinel.js';
 import { RedisRefreshLock } from '../../src/cache/lock/redis-lock.js';
@@ -9,23 +8,17 @@ import { entity, metaFor } from '../integration/cache/store.contract.js';
 import { dropSchema, PG_URL, type PodProcess, spawnPod, uniqueSchema } from '../support/app.js';
 import { pgChangeIds } from '../support/consistency.js';
 import { uniquePrefix } from '../support/ids.js';
-import { expectRedisEqualsPostgres, hostPorts, msUntilWritesReachRedis } from '../support/topology.js';
+import { expectRedisEqualsPostgres, hostPorts, msUntilWritesReachRedis, probeNode } from '../support/topology.js';
 
 const PASSWORD = 'data-secret';
 
 /** Connections of the product's write paths (`<pod>:cmd`, `<pod>:bulk`) open on the node at `port`. */
 async function productWritersOn(port: number, pods: string[]): Promise<string[]> {
-  const node = new Redis({ port, host: '127.0.0.1', password: PASSWORD, lazyConnect: true, connectTimeout: 500 });
-  try {
-    await node.connect();
-    const list = String(await node.client('LIST'));
-    return list
-      .split('\n')
-      .map((line) => /name=(\S+)/.exec(line)?.[1] ?? '')
-      .filter((name) => pods.some((p) => name === `${p}:cmd` || name === `${p}:bulk`));
-  } finally {
-    node.disconnect();
-  }
+  const list = String(await probeNode(port, (node) => node.client('LIST'), PASSWORD));
+  return list
+    .split('\n')
+    .map((line) => /name=(\S+)/.exec(line)?.[1] ?? '')
+    .filter((name) => pods.some((p) => name === `${p}:cmd` || name === `${p}:bulk`));
 }
 
 describe('the product on Redis Sentinel (1 master, 2 replicas, 3 sentinels)', () => {
