@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { removeOnExit } from './children.js';
 import { moveSlot } from './cluster-migrate.js';
 import { type ClusterNodeView, clusterView, ownerOf } from './cluster-view.js';
 import { waitForClusterOk } from './cluster-wait.js';
@@ -91,10 +92,12 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   const { masters = 3, replicasPerMaster = 1, nodeTimeoutMs = 1000, password } = options;
   const ports = await freeNodePorts(masters * (1 + replicasPerMaster), { clusterBus: true });
   const root = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
+  const forgetRoot = removeOnExit(root);
   const nodes: ClusterNode[] = [];
   const close = async () => {
     await Promise.all(nodes.map((n) => n.kill()));
     rmSync(root, { recursive: true, force: true });
+    forgetRoot();
   };
   try {
     const processes = await Promise.all(ports.map((port) => startClusterNode(root, port, nodeTimeoutMs, password)));

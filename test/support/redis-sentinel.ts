@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { removeOnExit } from './children.js';
 import { freeNodePorts } from './node-ports.js';
 import { pollUntil } from './poll.js';
 import { type RedisProcess, roleOf, startRedisProcess } from './redis-process.js';
@@ -65,11 +66,13 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
   const { replicas = 2, sentinels = 3, masterName = 'mymaster', password, sentinelPassword } = options;
   const [masterPort = 0, ...ports] = await freeNodePorts(1 + replicas + sentinels);
   const root = mkdtempSync(join(tmpdir(), 'redis-sentinel-'));
+  const forgetRoot = removeOnExit(root);
   const nodes: SentinelDataNode[] = [];
   const watchers: RedisProcess[] = [];
   const close = async () => {
     await Promise.all([...nodes, ...watchers].map((p) => p.kill()));
     rmSync(root, { recursive: true, force: true });
+    forgetRoot();
   };
   const start = async (port: number, args: string[], auth: string | undefined) => {
     const dir = join(root, String(port));
