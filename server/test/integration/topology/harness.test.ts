@@ -87,6 +87,19 @@ describe('startRedisCluster', () => {
     expect(await frozen.role()).toBe('replica');
     expect(await cluster.masters()).toHaveLength(3);
   });
+
+  it('replaces a killed master; restarted on its port, it rejoins as a replica with its node id', async () => {
+    const [, , master] = await cluster.masters();
+    if (!master) throw new Error('no master');
+    const killed = cluster.node(master.port);
+    await killed.kill();
+    const promoted = await cluster.waitForFailoverOf(killed.port, FAILOVER_BOUND_MS);
+    await killed.restart();
+    await cluster.waitForOk();
+    expect(await killed.role()).toBe('replica');
+    expect(await cluster.replicaOf(promoted)).toBe(killed.port);
+    expect(String(await redisCommand(killed.port, ['CLUSTER', 'MYID'], { password: PASSWORD }))).toBe(master.id);
+  });
 });
 
 describe('startRedisSentinel', () => {
