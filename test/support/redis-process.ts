@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { killOnExit } from './children.js';
+import { spawnServer } from './children.js';
 import { redisCommand } from './resp.js';
 
 /** running: answers; frozen: SIGSTOPped (connections stay open, nothing answers); stopped: killed. */
@@ -40,10 +40,9 @@ export async function startRedisProcess(options: RedisProcessOptions): Promise<R
   let state: ProcessState = 'stopped';
 
   const start = async () => {
-    const proc = spawn('redis-server', args, { stdio: 'ignore' });
+    const proc = spawnServer(args);
     child = proc;
     state = 'running';
-    killOnExit(proc);
     proc.once('exit', () => {
       if (child === proc) {
         child = null;

@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { killOnExit } from './children.js';
+import { spawnServer } from './children.js';
 import { listenOnLoopback } from './listen.js';
 
 export type RedisServerOptions = {
@@ -56,9 +56,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 
   const start = async () => {
     if (child) return;
-    const proc = spawn('redis-server', args, { stdio: 'ignore' });
+    const proc = spawnServer(args);
     child = proc;
-    killOnExit(proc);
     proc.once('exit', () => {
       if (child === proc) child = null;
     });

@@ -1,4 +1,4 @@
-import { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLUSTER_SLOTS } from '../../../../test/support/cluster-view.js';
 import { startRedisCluster, type TestRedisCluster } from '../../../../test/support/redis-cluster.js';
@@ -87,6 +87,19 @@ describe('startRedisCluster', () => {
     expect(await frozen.role()).toBe('replica');
     expect(await cluster.masters()).toHaveLength(3);
   });
+
+  it('replaces a killed master; restarted on its port, it rejoins as a replica with its node id', async () => {
+    const [, , master] = await cluster.masters();
+    if (!master) throw new Error('no master');
+    const killed = cluster.node(master.port);
+    await killed.kill();
+    const promoted = await cluster.waitForFailoverOf(killed.port, FAILOVER_BOUND_MS);
+    await killed.restart();
+    await cluster.waitForOk();
+    expect(await killed.role()).toBe('replica');
+    expect(await cluster.replicaOf(promoted)).toBe(killed.port);
+    expect(String(await redisCommand(killed.port, ['CLUSTER', 'MYID'], { password: PASSWORD }))).toBe(master.id);
+  });
 });
 
 describe('startRedisSentinel', () => {
@@ -111,6 +124,17 @@ describe('startRedisSentinel', () => {
     expect(await first?.role()).toBe('master');
     for (const r of replicas) expect(await r.role()).toBe('replica');
     expect(sentinel.sentinels).toHaveLength(3);
+  });
+
+  it('serves an ioredis client that finds the master through the sentinels', async () => {
+    const client = new Redis({ sentinels: sentinel.sentinels, name: sentinel.masterName, password: PASSWORD });
+    try {
+      await client.set('harness:sentinel', 'through-sentinel');
+      const master = await sentinel.master();
+      expect(await redisCommand(master, ['GET', 'harness:sentinel'], { password: PASSWORD })).toBe('through-sentinel');
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('promotes a replica of a frozen master within the bound; thawed, the old master is demoted', async () => {
