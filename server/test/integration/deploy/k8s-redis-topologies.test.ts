@@ -312,3 +312,64 @@ describe.each(Object.entries(overlay))('%s app configuration', (_, docs) => {
     for (const k of TOPOLOGY_ENV) expect(ENV_KEYS, k).toContain(k);
   });
 });
+
+describe('docs/operations.md, "Moving between topologies"', () => {
+  const KINDS: Record<string, string> = {
+    deployment: 'Deployment',
+    statefulset: 'StatefulSet',
+    service: 'Service',
+    job: 'Job',
+    pdb: 'PodDisruptionBudget',
+    networkpolicy: 'NetworkPolicy',
+    configmap: 'ConfigMap',
+    pvc: 'PersistentVolumeClaim',
+  };
+  /** The `kubectl delete` commands under each `# <topology>` comment of the section's bash block. */
+  const deletes = lazy(() => {
+    const doc = readRepoFile('docs/operations.md');
+    const section = doc.slice(
+      doc.indexOf('### Moving between topologies'),
+      doc.indexOf('\n## ', doc.indexOf('### Moving between topologies')),
+    );
+    const out = new Map<string, string[][]>();
+    let current = '';
+    for (const line of section
+      .replace(/\\\n\s*/g, '')
+      .split('\n')
+      .map((l) => l.trim())) {
+      if (line.startsWith('# ')) current = line.slice(2);
+      else if (line.startsWith('kubectl delete '))
+        out.set(current, [...(out.get(current) ?? []), line.split(/\s+/).slice(2)]);
+    }
+    return out;
+  });
+  const topologyObjects = (docs: K8sDoc[]) => {
+    const app = new Set(kustomizeBuild('k8s/app').map((d) => `${d.kind}/${d.name}`));
+    return docs.map((d) => `${d.kind}/${d.name}`).filter((id) => !app.has(id));
+  };
+  const cases: [string, () => K8sDoc[]][] = [
+    ['the single Redis', base],
+    ['Sentinel', overlay.sentinel],
+    ['Cluster', overlay.cluster],
+  ];
+
+  it.each(cases)('deletes every object of %s, its volumes, and nothing of the app', (topology, docs) => {
+    const commands = deletes().get(topology) ?? [];
+    expect(commands.length, topology).toBeGreaterThan(0);
+    const named = commands.flatMap((args) =>
+      args.filter((a) => a.includes('/')).map((a) => `${KINDS[a.split('/')[0] ?? ''] ?? a}/${a.split('/')[1]}`),
+    );
+    const volumesOf = commands.filter((a) => a[0] === 'pvc' && a[1] === '-l').map((a) => a[2]);
+    const claimed = docs()
+      .filter((d) => d.kind === 'StatefulSet')
+      .map((d) => k8sModel(StatefulSet, d))
+      .filter((s) => (s.spec?.volumeClaimTemplates ?? []).length > 0)
+      .map((s) =>
+        Object.entries(s.spec?.selector.matchLabels ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+      );
+    expect(named.sort()).toEqual(topologyObjects(docs()).sort());
+    expect(volumesOf.sort()).toEqual(claimed.sort());
+  });
+});
