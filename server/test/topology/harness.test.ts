@@ -1,9 +1,9 @@
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLUSTER_SLOTS } from '../../../../test/support/cluster-view.js';
-import { startRedisCluster, type TestRedisCluster } from '../../../../test/support/redis-cluster.js';
-import { startRedisSentinel, type TestRedisSentinel } from '../../../../test/support/redis-sentinel.js';
-import { redisCommand } from '../../../../test/support/resp.js';
+import { CLUSTER_SLOTS } from '../../../test/support/cluster-view.js';
+import { startRedisCluster, type TestRedisCluster } from '../../../test/support/redis-cluster.js';
+import { startRedisSentinel, type TestRedisSentinel } from '../../../test/support/redis-sentinel.js';
+import { redisCommand } from '../../../test/support/resp.js';
 
 // The topology harness itself: the product's cluster and sentinel tests rely on it to start
 // real topologies and to fault them the way production faults happen. One topology at a time.

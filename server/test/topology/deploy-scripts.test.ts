@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../../test/support/redis-server.js';
+import { freePort } from '../../../test/support/redis-server.js';
 import {
   ask,
   freeClusterPort,
@@ -12,14 +12,14 @@ import {
   type ScriptProcess,
   tempDirs,
   waitFor,
-} from './redis-scripts.js';
+} from '../integration/deploy/redis-scripts.js';
 import {
   CLUSTER_DIR,
   REPLICATED_SETTINGS,
   SENTINEL_DIR,
   sentinelMonitor,
   topologySettings,
-} from './redis-topologies.js';
+} from '../integration/deploy/redis-topologies.js';
 
 // The start and create scripts of k8s/overlays/* (also run by the docker-compose.yml
 // profiles), run here with real redis-server processes, since no container runs on this
