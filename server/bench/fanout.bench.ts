@@ -36,6 +36,8 @@ type Latency = {
 type Side = { latency: Latency; idleRssAddedMB: number; idleSubscribers: number };
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+// BENCH_PROFILE=<dir>: CPU profiles of the pods, written there when they exit (bench/ingest-profile.ts reads them).
+const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resident set size of a process in MB (Linux /proc). */
@@ -118,7 +120,7 @@ async function pods(n: number, changes: number, idle: number): Promise<Side> {
   });
   const started: PodProcess[] = [];
   try {
-    for (const id of ['a', 'b']) started.push(await spawnPod(env(id), 60_000, { bundle: true }));
+    for (const id of ['a', 'b']) started.push(await spawnPod(env(id), 60_000, { bundle: true, nodeArgs: profileArgs }));
     const [a, b] = started as [PodProcess, PodProcess];
     const latency = await fanOut([a.url, b.url], `${a.url}/api/cache/incremental-update`, n, changes);
     return { latency, idleRssAddedMB: await idleRss(a.child.pid as number, a.url, idle), idleSubscribers: idle };

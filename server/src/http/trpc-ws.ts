@@ -7,26 +7,53 @@ import { AppError } from '../platform/errors.js';
 import { isInternal, publicError } from '../trpc/errors.js';
 import { contextFor, type HttpDeps } from './deps.js';
 import { assertSameOrigin } from './same-origin.js';
+import { eventMessage } from './ws-frames.js';
 
 /** One WebSocket message (a call, or a batch of calls) is at most 1 MiB. */
 const MAX_MESSAGE = 1024 * 1024;
+/** Close code for a client dropped for not reading (private range: 4000 + HTTP-like 408). */
+export const SLOW_CLOSE_CODE = 4008;
 /**
- * Answers queued for a client that does not read them. tRPC's adapter sends without
- * waiting for the socket to drain, so a client that stops reading would make the pod
- * buffer every answer and change without bound; past this it is disconnected instead.
+ * How long a dropped client has to read what is queued up to the close frame (and see the
+ * close code) before its connection is cut: a client that does not read at all never will.
  */
-const MAX_BUFFERED = 8 * 1024 * 1024;
+const SLOW_CLOSE_GRACE_MS = 5_000;
 
 /**
- * The wire encoder of one connection: JSON, refusing a message that batches more than
- * MAX_BATCH_CALLS calls (the adapter answers it with a PARSE_ERROR carrying this message),
- * and cutting the connection once MAX_BUFFERED bytes wait to be sent.
+ * Drops a client that lets more than `bound` bytes wait: a close frame with
+ * SLOW_CLOSE_CODE after what is queued, and the connection cut after SLOW_CLOSE_GRACE_MS.
+ * Nothing more is queued for it meanwhile (sends on a closing socket are discarded), so
+ * neither its memory nor its pace reaches the other subscribers; it resumes later with the
+ * last event id it received.
  */
-function boundedEncoder(ws: WebSocket): Encoder {
+function dropSlow(app: HttpDeps, ws: WebSocket, bound: number): void {
+  app.metrics.wsSlowDisconnects.inc();
+  app.log.info({ buffered: ws.bufferedAmount, bound }, 'WebSocket client dropped: not reading its messages');
+  ws.close(SLOW_CLOSE_CODE, `too slow: over ${bound} bytes unread; subscribe again with lastEventId`);
+  const cut = setTimeout(() => ws.terminate(), SLOW_CLOSE_GRACE_MS);
+  cut.unref();
+  ws.once('close', () => clearTimeout(cut));
+}
+
+/**
+ * The wire encoder of one connection: JSON, a change event from the text serialised once
+ * for every subscriber (ws-frames.ts), refusing a message that batches more than
+ * MAX_BATCH_CALLS calls (the adapter answers it with a PARSE_ERROR carrying this message).
+ * tRPC's adapter sends without waiting for the socket to drain, so each answer first
+ * checks what waits unsent: past WS_MAX_BUFFERED_BYTES the client is dropped (dropSlow)
+ * and the answer discarded.
+ */
+function boundedEncoder(app: HttpDeps, ws: WebSocket): Encoder {
+  const bound = app.config.WS_MAX_BUFFERED_BYTES;
   return {
     encode(data) {
-      if (ws.bufferedAmount > MAX_BUFFERED) ws.terminate();
-      return jsonEncoder.encode(data);
+      // Closing (dropped, or going away): the adapter's send is discarded anyway.
+      if (ws.readyState !== ws.OPEN) return '';
+      if (ws.bufferedAmount > bound) {
+        dropSlow(app, ws, bound);
+        return '';
+      }
+      return eventMessage(data) ?? jsonEncoder.encode(data);
     },
     decode(data) {
       const message = jsonEncoder.decode(data);
@@ -83,7 +110,7 @@ export function attachTrpcWebSocket(
     },
   };
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) =>
-    getWSConnectionHandler({ ...base, experimental_encoder: boundedEncoder(ws) })(ws, req),
+    getWSConnectionHandler({ ...base, experimental_encoder: boundedEncoder(app, ws) })(ws, req),
   );
   server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').split('?')[0] !== '/trpc') return refuse(socket, 404, 'WebSocket is served at /trpc only');

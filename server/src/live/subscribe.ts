@@ -1,11 +1,11 @@
-import { type Change, formatCursor } from '@sla/shared';
+import type { Change } from '@sla/shared';
 import { tracked } from '@trpc/server';
 import { readTailFirst } from '../cache/change-tail.js';
 import { readChanges } from '../changelog/log.js';
 import type { LogChange } from '../domain/change.js';
-import { toWireChange } from '../domain/wire.js';
 import { AppError } from '../platform/errors.js';
 import type { LiveDeps } from './deps.js';
+import { changeEvent } from './event.js';
 
 type Filter = {
   tenantName?: string | undefined;
@@ -52,7 +52,10 @@ export async function* changeStream(d: LiveDeps, input: Filter, from: number | n
     for (const c of changes) {
       if (c.id <= last) continue;
       last = c.id;
-      if (wanted(c)) yield tracked(formatCursor(epoch, c.id), toWireChange(c) as Change);
+      if (!wanted(c)) continue;
+      const event = changeEvent(epoch, c);
+      // Serialised once for all subscribers (live/event.ts); it encodes as the wire Change.
+      yield tracked(event.cursor, event as unknown as Change);
     }
   };
   let backlog = from !== null;
