@@ -15,7 +15,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 
-type Sub = { ws: WebSocket; at: number[]; texts: string[] };
+type Sub = { ws: WebSocket; at: number[]; texts: Buffer[] };
 type Command =
   | { cmd: 'connect'; urls: string[]; n: number }
   | { cmd: 'measure'; post: string; changes: number; gapMs: number; tag: string }
@@ -28,12 +28,18 @@ const SUBSCRIBE = JSON.stringify({ id: 1, method: 'subscription', params: { path
 /** Opens one subscriber and resolves once the pod answered `started`. */
 function open(url: string): Promise<Sub> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/trpc`, { perMessageDeflate: false });
+    // The pods' messages are checked after the run (each is parsed for its id and name), not on arrival.
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/trpc`, { perMessageDeflate: false, skipUTF8Validation: true });
     const sub: Sub = { ws, at: [], texts: [] };
     let started = false;
     ws.on('open', () => ws.send(SUBSCRIBE));
-    ws.on('message', (data) => {
+    ws.on('message', (data: Buffer) => {
       const now = performance.now();
+      if (started && data.length > 4) {
+        sub.at.push(now);
+        sub.texts.push(data);
+        return;
+      }
       const text = data.toString();
       if (text === 'PING') return ws.send('PONG');
       if (!started) {
@@ -44,7 +50,7 @@ function open(url: string): Promise<Sub> {
         return;
       }
       sub.at.push(now);
-      sub.texts.push(text);
+      sub.texts.push(data);
     });
     ws.on('error', reject);
   });
@@ -106,7 +112,8 @@ async function measure(c: Extract<Command, { cmd: 'measure' }>) {
   for (const s of subs) {
     missing += Math.max(0, c.changes - s.texts.length);
     let lastId = 0;
-    s.texts.forEach((text, i) => {
+    s.texts.forEach((data, i) => {
+      const text = data.toString();
       const name = /"entityName":"([^"]+)"/.exec(text)?.[1] ?? '';
       const id = Number(/"id":"[^":]*:(\d+)"/.exec(text)?.[1] ?? Number.NaN);
       const sent = sentAt.get(name);
