@@ -7,7 +7,8 @@ import { AppError } from '../platform/errors.js';
 import { isInternal, publicError } from '../trpc/errors.js';
 import { contextFor, type HttpDeps } from './deps.js';
 import { assertSameOrigin } from './same-origin.js';
-import { eventMessage } from './ws-frames.js';
+import { LiveHandoff } from '../live/event.js';
+import { carried, eventMessage, eventText } from './ws-frames.js';
 
 /** One WebSocket message (a call, or a batch of calls) is at most 1 MiB. */
 const MAX_MESSAGE = 1024 * 1024;
@@ -35,6 +36,17 @@ function dropSlow(app: HttpDeps, ws: WebSocket, bound: number): void {
   ws.once('close', () => clearTimeout(cut));
 }
 
+/** Sends one event's message unless the socket is closing or over its bound (then dropped); false when not sent. */
+function sendEvent(app: HttpDeps, ws: WebSocket, bound: number, text: string): boolean {
+  if (ws.readyState !== ws.OPEN) return false;
+  if (ws.bufferedAmount > bound) {
+    dropSlow(app, ws, bound);
+    return false;
+  }
+  ws.send(text);
+  return true;
+}
+
 /**
  * The wire encoder of one connection: JSON, a change event from the text serialised once
  * for every subscriber (ws-frames.ts), refusing a message that batches more than
@@ -52,6 +64,12 @@ function boundedEncoder(app: HttpDeps, ws: WebSocket): Encoder {
       if (ws.bufferedAmount > bound) {
         dropSlow(app, ws, bound);
         return '';
+      }
+      const value = carried(data);
+      if (value instanceof LiveHandoff) {
+        // The subscription's later events go straight to this socket, after this one.
+        const { id, jsonrpc } = data as { id: unknown; jsonrpc?: unknown };
+        value.attach((event) => sendEvent(app, ws, bound, eventText(event, id, jsonrpc)));
       }
       return eventMessage(data) ?? jsonEncoder.encode(data);
     },
@@ -104,6 +122,7 @@ export function attachTrpcWebSocket(
     createContext: ({ req }: { req: IncomingMessage }) => ({
       ...contextFor(app, req),
       subscriptions: { open: 0, max: MAX_SUBSCRIPTIONS_PER_SOCKET },
+      directDelivery: true as const,
     }),
     onError: ({ error, path }: { error: unknown; path: string | undefined }) => {
       if (isInternal(publicError(error))) app.log.error({ err: error, path }, 'tRPC WebSocket call failed');

@@ -1,4 +1,4 @@
-import { ChangeEvent } from '../live/event.js';
+import { ChangeEvent, LiveHandoff } from '../live/event.js';
 
 /** A tRPC WebSocket answer as the adapter hands it to the encoder. */
 type Message = {
@@ -10,6 +10,31 @@ type Message = {
 /** Messages already built for an event, by subscription id: most clients number their subscriptions alike. */
 const built = new WeakMap<ChangeEvent, Map<unknown, string>>();
 
+/** The text of `event` as the data message of subscription `id` (and `jsonrpc`, when the client sent one). */
+export function eventText(event: ChangeEvent, id: unknown, jsonrpc: unknown): string {
+  let bySubscription = built.get(event);
+  if (!bySubscription) {
+    bySubscription = new Map();
+    built.set(event, bySubscription);
+  }
+  const key = jsonrpc === undefined ? id : `${JSON.stringify(id)} ${JSON.stringify(jsonrpc)}`;
+  const known = bySubscription.get(key);
+  if (known !== undefined) return known;
+  const cursor = JSON.stringify(event.cursor);
+  const rpc = jsonrpc === undefined ? '' : `"jsonrpc":${JSON.stringify(jsonrpc)},`;
+  const text = `{"id":${JSON.stringify(id)},${rpc}"result":{"type":"data","data":{"id":${cursor},"data":${event.json}},"id":${cursor}}}`;
+  bySubscription.set(key, text);
+  return text;
+}
+
+/** The change event (or live hand-off) a data message carries, if any. */
+export function carried(message: unknown): ChangeEvent | LiveHandoff | null {
+  const m = message as Message;
+  const envelope = m?.result?.type === 'data' ? (m.result.data as { data?: unknown } | undefined) : undefined;
+  const value = envelope?.data;
+  return value instanceof ChangeEvent || value instanceof LiveHandoff ? value : null;
+}
+
 /**
  * The WebSocket message of a change event, built from the event's JSON serialised once
  * (live/event.ts) instead of serialising the change again for each subscriber; null for
@@ -18,21 +43,8 @@ const built = new WeakMap<ChangeEvent, Map<unknown, string>>();
  * `{"id":…,"result":{"type":"data","data":{"id":"<cursor>","data":<change>},"id":"<cursor>"}}`.
  */
 export function eventMessage(message: unknown): string | null {
+  const value = carried(message);
+  if (!value) return null;
   const m = message as Message;
-  const envelope = m?.result?.type === 'data' ? (m.result.data as { data?: unknown } | undefined) : undefined;
-  const event = envelope?.data;
-  if (!(event instanceof ChangeEvent)) return null;
-  let bySubscription = built.get(event);
-  if (!bySubscription) {
-    bySubscription = new Map();
-    built.set(event, bySubscription);
-  }
-  const key = m.jsonrpc === undefined ? m.id : `${JSON.stringify(m.id)} ${JSON.stringify(m.jsonrpc)}`;
-  const known = bySubscription.get(key);
-  if (known !== undefined) return known;
-  const cursor = JSON.stringify(event.cursor);
-  const rpc = m.jsonrpc === undefined ? '' : `"jsonrpc":${JSON.stringify(m.jsonrpc)},`;
-  const text = `{"id":${JSON.stringify(m.id)},${rpc}"result":{"type":"data","data":{"id":${cursor},"data":${event.json}},"id":${cursor}}}`;
-  bySubscription.set(key, text);
-  return text;
+  return eventText(value instanceof LiveHandoff ? value.event : value, m.id, m.jsonrpc);
 }

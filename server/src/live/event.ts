@@ -41,3 +41,28 @@ export function changeEvent(epoch: string, c: LogChange): ChangeEvent {
   if (recent.size > RECENT) recent.delete(recent.keys().next().value as LogChange);
   return event;
 }
+
+/**
+ * Sends one event straight to a subscriber's socket, framed as its subscription's data
+ * message; false when the socket no longer takes messages (closing, or dropped for not
+ * reading), after which nothing more should be sent.
+ */
+export type EventSender = (event: ChangeEvent) => boolean;
+
+/**
+ * The first live event of a WebSocket subscription, carrying the way to hand the rest
+ * over: the connection's encoder sends `event` as usual and calls `attach` with a sender
+ * for this subscription's later events (http/trpc-ws.ts). From then on the stream sends
+ * each change as it is delivered, in the feed's own call, instead of yielding it through
+ * the adapter's per-value loop: one direct send per subscriber per change.
+ */
+export class LiveHandoff {
+  constructor(
+    readonly event: ChangeEvent,
+    readonly attach: (send: EventSender) => void,
+  ) {}
+
+  toJSON(): Change {
+    return this.event.toJSON();
+  }
+}

@@ -28,9 +28,9 @@ export function liveRouter(d: LiveDeps) {
       .query(({ input }) => listRecentChanges(d, input)),
 
     // The cursor is checked before the stream starts, so a bad one fails the subscription itself.
-    onChange: readProcedure.input(ZOnChangeInput).subscription(async ({ input, signal }) => {
+    onChange: readProcedure.input(ZOnChangeInput).subscription(async ({ ctx, input, signal }) => {
       const from = await resumePoint(d, input.lastEventId);
-      return withDomainErrors(changeStream(d, input, from, signal));
+      return withDomainErrors(changeStream(d, input, from, signal, ctx.directDelivery === true));
     }),
   });
 }
