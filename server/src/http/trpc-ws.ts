@@ -85,6 +85,17 @@ function boundedEncoder(app: HttpDeps, ws: WebSocket): Encoder {
   };
 }
 
+/**
+ * What a connection's calls read of its upgrade request (headers for auth, the URL, and
+ * whether the socket is TLS, as tRPC builds the request URL from it): the adapter keeps
+ * the request for the connection's lifetime, and the full IncomingMessage (its stream
+ * state, raw headers) would cost every idle subscriber about a kilobyte more.
+ */
+function upgradeHeaders(req: IncomingMessage): IncomingMessage {
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  return { headers: req.headers, url: req.url, method: req.method, socket: { encrypted } } as unknown as IncomingMessage;
+}
+
 /** Refuses an upgrade with a status line and a JSON reason, then closes the socket. */
 function refuse(socket: Duplex, status: 403 | 404 | 503, reason: string): void {
   const [text, code] = (
@@ -129,7 +140,7 @@ export function attachTrpcWebSocket(
     },
   };
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) =>
-    getWSConnectionHandler({ ...base, experimental_encoder: boundedEncoder(app, ws) })(ws, req),
+    getWSConnectionHandler({ ...base, experimental_encoder: boundedEncoder(app, ws) })(ws, upgradeHeaders(req)),
   );
   server.on('upgrade', (req, socket, head) => {
     if ((req.url ?? '').split('?')[0] !== '/trpc') return refuse(socket, 404, 'WebSocket is served at /trpc only');
