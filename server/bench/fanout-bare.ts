@@ -21,7 +21,10 @@ const server = http.createServer((req, res) => {
     const now = new Date().toISOString();
     const change = { id, ...update, previousSla: null, previousStatus: null, observedAt: now, receivedAt: now };
     const tracked = `${EPOCH}:${id}`;
-    const message = JSON.stringify({ id: 1, result: { type: 'data', id: tracked, data: { id: tracked, data: change } } });
+    const message = JSON.stringify({
+      id: 1,
+      result: { type: 'data', id: tracked, data: { id: tracked, data: change } },
+    });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ outcome: 'applied', id }));
     for (const ws of subscribed) ws.send(message);
   });

@@ -29,7 +29,10 @@ const SUBSCRIBE = JSON.stringify({ id: 1, method: 'subscription', params: { path
 function open(url: string): Promise<Sub> {
   return new Promise((resolve, reject) => {
     // The pods' messages are checked after the run (each is parsed for its id and name), not on arrival.
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/trpc`, { perMessageDeflate: false, skipUTF8Validation: true });
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/trpc`, {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+    });
     const sub: Sub = { ws, at: [], texts: [] };
     let started = false;
     ws.on('open', () => ws.send(SUBSCRIBE));
@@ -68,7 +71,11 @@ function post(url: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -80,7 +87,9 @@ function post(url: string, body: string): Promise<number> {
 }
 
 const pct = (sorted: number[], p: number) =>
-  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number) : Number.NaN;
+  sorted.length
+    ? (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number)
+    : Number.NaN;
 
 async function measure(c: Extract<Command, { cmd: 'measure' }>) {
   for (const s of subs) {
@@ -104,7 +113,8 @@ async function measure(c: Extract<Command, { cmd: 'measure' }>) {
     await new Promise((r) => setTimeout(r, c.gapMs));
   }
   const until = Date.now() + 30_000;
-  while (Date.now() < until && subs.some((s) => s.texts.length < c.changes)) await new Promise((r) => setTimeout(r, 50));
+  while (Date.now() < until && subs.some((s) => s.texts.length < c.changes))
+    await new Promise((r) => setTimeout(r, 50));
   const latencies: number[] = [];
   let missing = 0;
   let outOfOrder = 0;

@@ -5,9 +5,9 @@ import { type Encoder, getWSConnectionHandler, jsonEncoder } from '@trpc/server/
 import { type WebSocket, WebSocketServer } from 'ws';
 import { AppError } from '../platform/errors.js';
 import { isInternal, publicError } from '../trpc/errors.js';
+import { LiveHandoff } from '../trpc/shared-event.js';
 import { contextFor, type HttpDeps } from './deps.js';
 import { assertSameOrigin } from './same-origin.js';
-import { LiveHandoff } from '../live/event.js';
 import { carried, eventMessage, eventText } from './ws-frames.js';
 
 /** One WebSocket message (a call, or a batch of calls) is at most 1 MiB. */
@@ -93,7 +93,12 @@ function boundedEncoder(app: HttpDeps, ws: WebSocket): Encoder {
  */
 function upgradeHeaders(req: IncomingMessage): IncomingMessage {
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
-  return { headers: req.headers, url: req.url, method: req.method, socket: { encrypted } } as unknown as IncomingMessage;
+  return {
+    headers: req.headers,
+    url: req.url,
+    method: req.method,
+    socket: { encrypted },
+  } as unknown as IncomingMessage;
 }
 
 /** Refuses an upgrade with a status line and a JSON reason, then closes the socket. */

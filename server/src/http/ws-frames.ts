@@ -1,4 +1,4 @@
-import { ChangeEvent, LiveHandoff } from '../live/event.js';
+import { LiveHandoff, SharedEvent } from '../trpc/shared-event.js';
 
 /** A tRPC WebSocket answer as the adapter hands it to the encoder. */
 type Message = {
@@ -8,10 +8,10 @@ type Message = {
 };
 
 /** Messages already built for an event, by subscription id: most clients number their subscriptions alike. */
-const built = new WeakMap<ChangeEvent, Map<unknown, string>>();
+const built = new WeakMap<SharedEvent, Map<unknown, string>>();
 
 /** The text of `event` as the data message of subscription `id` (and `jsonrpc`, when the client sent one). */
-export function eventText(event: ChangeEvent, id: unknown, jsonrpc: unknown): string {
+export function eventText(event: SharedEvent, id: unknown, jsonrpc: unknown): string {
   let bySubscription = built.get(event);
   if (!bySubscription) {
     bySubscription = new Map();
@@ -20,7 +20,7 @@ export function eventText(event: ChangeEvent, id: unknown, jsonrpc: unknown): st
   const key = jsonrpc === undefined ? id : `${JSON.stringify(id)} ${JSON.stringify(jsonrpc)}`;
   const known = bySubscription.get(key);
   if (known !== undefined) return known;
-  const cursor = JSON.stringify(event.cursor);
+  const cursor = JSON.stringify(event.id);
   const rpc = jsonrpc === undefined ? '' : `"jsonrpc":${JSON.stringify(jsonrpc)},`;
   const text = `{"id":${JSON.stringify(id)},${rpc}"result":{"type":"data","data":{"id":${cursor},"data":${event.json}},"id":${cursor}}}`;
   bySubscription.set(key, text);
@@ -28,16 +28,16 @@ export function eventText(event: ChangeEvent, id: unknown, jsonrpc: unknown): st
 }
 
 /** The change event (or live hand-off) a data message carries, if any. */
-export function carried(message: unknown): ChangeEvent | LiveHandoff | null {
+export function carried(message: unknown): SharedEvent | LiveHandoff | null {
   const m = message as Message;
   const envelope = m?.result?.type === 'data' ? (m.result.data as { data?: unknown } | undefined) : undefined;
   const value = envelope?.data;
-  return value instanceof ChangeEvent || value instanceof LiveHandoff ? value : null;
+  return value instanceof SharedEvent || value instanceof LiveHandoff ? value : null;
 }
 
 /**
  * The WebSocket message of a change event, built from the event's JSON serialised once
- * (live/event.ts) instead of serialising the change again for each subscriber; null for
+ * (trpc/shared-event.ts) instead of serialising the change again for each subscriber; null for
  * any other message (the caller encodes those as usual). The text is what the adapter's
  * JSON encoder would send for the same message, key for key:
  * `{"id":…,"result":{"type":"data","data":{"id":"<cursor>","data":<change>},"id":"<cursor>"}}`.

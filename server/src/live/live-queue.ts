@@ -1,5 +1,5 @@
 import type { LogChange } from '../domain/change.js';
-import { type ChangeEvent, type EventSender, LiveHandoff } from './event.js';
+import { type EventSender, LiveHandoff, type SharedEvent } from '../trpc/shared-event.js';
 
 /** A subscriber that falls this far behind is switched to reading the log instead of buffering. */
 const MAX_QUEUE = 10_000;
@@ -30,26 +30,28 @@ export class LiveQueue {
   constructor(
     public last: number,
     private readonly wanted: (c: LogChange) => boolean,
-    private readonly event: (c: LogChange) => ChangeEvent,
+    private readonly event: (c: LogChange) => SharedEvent,
   ) {}
 
   /** The feed listener. An empty push is a reset (the log was replaced): direct sending stops and the stream wakes to see why. */
   readonly onChanges = (changes: LogChange[]): void => {
-    if (this.mode === 'direct') {
-      if (changes.length > 0) return this.send(changes);
-      this.mode = 'yield';
+    if (this.mode === 'direct' && changes.length > 0) {
+      this.send(changes);
+      return;
     }
-    if (this.mode === 'closed' || this.overflow) return this.wake?.();
-    this.queue.push(...changes);
-    if (this.queue.length > MAX_QUEUE) {
-      this.overflow = true;
-      this.queue = [];
+    if (this.mode === 'direct') this.mode = 'yield';
+    if (this.mode !== 'closed' && !this.overflow) {
+      this.queue.push(...changes);
+      if (this.queue.length > MAX_QUEUE) {
+        this.overflow = true;
+        this.queue = [];
+      }
     }
     this.wake?.();
   };
 
   /** The changes not yet accounted for, in order, as events to yield (filtered). */
-  *unsent(changes: readonly LogChange[]): Generator<ChangeEvent> {
+  *unsent(changes: readonly LogChange[]): Generator<SharedEvent> {
     for (const c of changes) {
       if (c.id <= this.last) continue;
       this.last = c.id;

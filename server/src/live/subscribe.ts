@@ -76,7 +76,7 @@ export async function* changeStream(
               counted: (source) => d.metrics.changeLogReads.inc({ reader: 'subscribe', source }),
             })
           ).filter((c) => c.id <= upTo);
-        for (const event of live.unsent(page)) yield tracked(event.cursor, asChange(event));
+        for (const event of live.unsent(page)) yield tracked(event.id, asChange(event));
         backlog = page.length > 0 && live.last < follower.applied;
         continue;
       }
@@ -90,13 +90,13 @@ export async function* changeStream(
       }
       if (direct) {
         const handoff = live.handoff();
-        if (handoff) yield tracked(handoff.event.cursor, asChange(handoff));
+        if (handoff) yield tracked(handoff.event.id, asChange(handoff));
         live.handedOff();
         continue;
       }
       const batch = live.queue;
       live.queue = [];
-      for (const event of live.unsent(batch)) yield tracked(event.cursor, asChange(event));
+      for (const event of live.unsent(batch)) yield tracked(event.id, asChange(event));
     }
   } finally {
     unsubscribe();

@@ -3,8 +3,8 @@ import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { AppError, dataExceptionAsBadInput } from '../platform/errors.js';
 import type { Context } from './context.js';
-import { guardedStream } from './stream.js';
 import { asTRPCError, publicError } from './errors.js';
+import { guardedStream } from './stream.js';
 
 /** The only `initTRPC` of the server; domains build their routers from what this file exports. */
 const t = initTRPC

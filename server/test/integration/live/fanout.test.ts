@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/bootstrap.js';
 import { dropSchema, eventually, getJson, post, startPod, uniqueSchema } from '../../support/app.js';
 import { uniquePrefix } from '../../support/ids.js';
-import { scrape } from '../ops/prom-text.js';
 import { range, subscribeChanges, updateFor } from '../ingest/helpers.js';
+import { scrape } from '../ops/prom-text.js';
 import { type RawSubscriber, rawSubscriber } from './raw-subscriber.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -30,9 +30,11 @@ describe('fan-out to many subscribers over two pods', () => {
     const client = await subscribeChanges(b.url);
     try {
       const start = await head(a.url);
-      for (let i = 0; i < 10; i++) expect((await post(a.url, '/api/cache/incremental-update', updateFor(i))).status).toBe(200);
+      for (let i = 0; i < 10; i++)
+        expect((await post(a.url, '/api/cache/incremental-update', updateFor(i))).status).toBe(200);
       expect((await post(b.url, '/api/cache/incremental-updates', batch(100, 200))).status).toBe(200);
-      for (let i = 10; i < 20; i++) expect((await post(b.url, '/api/cache/incremental-update', updateFor(i))).status).toBe(200);
+      for (let i = 10; i < 20; i++)
+        expect((await post(b.url, '/api/cache/incremental-update', updateFor(i))).status).toBe(200);
       const expected = range(start + 1, start + 220);
       for (const s of [...raw, client]) await s.waitForCount(expected.length);
       await new Promise((r) => setTimeout(r, 300));

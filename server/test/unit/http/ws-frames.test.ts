@@ -16,21 +16,25 @@ describe('change events serialised once for every subscriber', () => {
   it('encode to the bytes the adapter JSON encoder sends for the wire change', () => {
     const c = change(7, { entityName: 'quote " and \u00e9 \u2028' });
     const event = changeEvent('abcdef012345', c);
-    for (const [id, rpc] of [[1, undefined], ['sub-2', undefined], [3, '2.0']] as const) {
-      const lean = eventMessage(message(id, event, event.cursor, rpc));
-      expect(lean).toBe(jsonEncoder.encode(message(id, toWireChange(c), event.cursor, rpc)));
+    for (const [id, rpc] of [
+      [1, undefined],
+      ['sub-2', undefined],
+      [3, '2.0'],
+    ] as const) {
+      const lean = eventMessage(message(id, event, event.id, rpc));
+      expect(lean).toBe(jsonEncoder.encode(message(id, toWireChange(c), event.id, rpc)));
       // Any other serialiser gets the same value through toJSON.
-      expect(JSON.parse(lean as string)).toEqual(JSON.parse(JSON.stringify(message(id, event, event.cursor, rpc))));
+      expect(JSON.parse(lean as string)).toEqual(JSON.parse(JSON.stringify(message(id, event, event.id, rpc))));
     }
   });
 
   it('are made once per change and epoch, and other messages are left to the usual encoder', () => {
     const c = change(8);
     expect(changeEvent('abcdef012345', c)).toBe(changeEvent('abcdef012345', c));
-    expect(changeEvent('0123456789ab', c).cursor).toBe('0123456789ab:8');
+    expect(changeEvent('0123456789ab', c).id).toBe('0123456789ab:8');
     const event = changeEvent('abcdef012345', c);
-    expect(eventMessage(message(1, event, event.cursor))).toBe(eventMessage(message(1, event, event.cursor)));
-    expect(eventMessage(message(1, toWireChange(c), event.cursor))).toBeNull();
+    expect(eventMessage(message(1, event, event.id))).toBe(eventMessage(message(1, event, event.id)));
+    expect(eventMessage(message(1, toWireChange(c), event.id))).toBeNull();
     expect(eventMessage({ id: 1, result: { type: 'started' } })).toBeNull();
     expect(eventMessage(null)).toBeNull();
   });
