@@ -78,6 +78,12 @@ export class LiveQueue {
     return null;
   }
 
+  /** The subscription was stopped (or its socket closed): nothing more is sent, even before the stream itself ends. */
+  stop(): void {
+    this.mode = 'closed';
+    this.wake?.();
+  }
+
   /** After the hand-off was yielded: when it was not taken (the socket was closing), nothing more goes out on it. */
   handedOff(): void {
     if (this.mode === 'pending') this.mode = 'closed';

@@ -45,7 +45,7 @@ export async function* changeStream(
   // Serialised once for all subscribers (live/event.ts); it encodes as the wire Change.
   const live = new LiveQueue(from ?? follower.applied, wanted, (c) => changeEvent(epoch, c));
   const unsubscribe = feed.subscribe(live.onChanges);
-  const onAbort = () => live.wake?.();
+  const onAbort = () => live.stop();
   signal?.addEventListener('abort', onAbort);
   d.metrics.wsSubscribers.inc();
   const asChange = (e: unknown) => e as Change;

@@ -28,7 +28,7 @@ describe('live changes handed over to direct sending', () => {
     expect(q.queue).toEqual([]);
   });
 
-  it('skips unwanted changes, stops for good at a refused send, and yields again after a reset', () => {
+  it('skips unwanted changes, stops for good at a refused send or a stop, and yields again after a reset', () => {
     const q = queueOf(0, (c) => c.id % 2 === 0);
     q.onChanges(changes(1, 2));
     const sent: number[] = [];
@@ -36,6 +36,14 @@ describe('live changes handed over to direct sending', () => {
     q.onChanges(changes(3, 10));
     expect(sent).toEqual([4, 6, 8]);
     expect(q.mode).toBe('closed');
+
+    const stopped = queueOf(0);
+    stopped.onChanges(changes(1, 1));
+    const after: number[] = [];
+    stopped.handoff()?.attach((e) => after.push(idOf(e)) > 0);
+    stopped.stop();
+    stopped.onChanges(changes(2, 3));
+    expect(after).toEqual([]);
 
     const r = queueOf(0);
     r.onChanges(changes(1, 1));
