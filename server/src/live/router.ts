@@ -1,6 +1,7 @@
 import { ZOnChangeInput, ZRecentChanges, ZRecentChangesInput } from '@sla/shared';
 import { AppError } from '../platform/errors.js';
 import { toTRPCError } from '../trpc/errors.js';
+import { guardedStream } from '../trpc/stream.js';
 import { readProcedure, router } from '../trpc/trpc.js';
 import { resumePoint } from './cursor.js';
 import type { LiveDeps } from './deps.js';
@@ -28,21 +29,13 @@ export function liveRouter(d: LiveDeps) {
       .query(({ input }) => listRecentChanges(d, input)),
 
     // The cursor is checked before the stream starts, so a bad one fails the subscription itself.
-    onChange: readProcedure.input(ZOnChangeInput).subscription(async ({ input, signal }) => {
+    onChange: readProcedure.input(ZOnChangeInput).subscription(async ({ ctx, input, signal }) => {
       const from = await resumePoint(d, input.lastEventId);
-      return withDomainErrors(changeStream(d, input, from, signal));
+      // A domain error thrown while streaming bypasses the procedure middleware (the adapter
+      // would report it as INTERNAL_SERVER_ERROR): it is mapped here, keeping its code.
+      return guardedStream(changeStream(d, input, from, signal, ctx.directDelivery === true), {
+        error: (err) => (err instanceof AppError ? toTRPCError(err) : err),
+      });
     }),
   });
-}
-
-/**
- * A domain error thrown while a subscription streams bypasses the procedure middleware
- * (the adapter would report it as INTERNAL_SERVER_ERROR): map it here, keeping its code.
- */
-async function* withDomainErrors<T>(stream: AsyncGenerator<T>): AsyncGenerator<T> {
-  try {
-    yield* stream;
-  } catch (err) {
-    throw err instanceof AppError ? toTRPCError(err) : err;
-  }
 }

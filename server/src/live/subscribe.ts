@@ -1,19 +1,18 @@
-import { type Change, formatCursor } from '@sla/shared';
+import type { Change } from '@sla/shared';
 import { tracked } from '@trpc/server';
 import { readTailFirst } from '../cache/change-tail.js';
 import { readChanges } from '../changelog/log.js';
 import type { LogChange } from '../domain/change.js';
-import { toWireChange } from '../domain/wire.js';
 import { AppError } from '../platform/errors.js';
 import type { LiveDeps } from './deps.js';
+import { changeEvent } from './event.js';
+import { LiveQueue } from './live-queue.js';
 
 type Filter = {
   tenantName?: string | undefined;
   teamName?: string | undefined;
 };
 
-/** A subscriber that falls this far behind is switched to reading the log instead of buffering. */
-const MAX_QUEUE = 10_000;
 const PAGE = 1_000;
 
 /**
@@ -23,38 +22,33 @@ const PAGE = 1_000;
  * so nothing falls between the backlog and the live stream. Should the log be replaced
  * meanwhile (a restore detected), it ends with AppError BAD_INPUT: the subscriber's
  * position means nothing in the new log.
+ *
+ * `direct` (a WebSocket connection whose encoder takes a LiveHandoff, see live/event.ts):
+ * once caught up, the first live change is yielded as a hand-off and the later ones are
+ * sent straight to the socket as the feed delivers them (live-queue.ts), instead of each
+ * passing through the adapter's per-value loop; should direct sending stop (the log was
+ * reset), the stream goes back to yielding.
  */
-export async function* changeStream(d: LiveDeps, input: Filter, from: number | null, signal: AbortSignal | undefined) {
+export async function* changeStream(
+  d: LiveDeps,
+  input: Filter,
+  from: number | null,
+  signal: AbortSignal | undefined,
+  direct = false,
+) {
   // Before the view is loaded (or while it reloads) the follower has no position: wait for it.
   await d.whenLoaded();
   const { feed, follower } = d;
+  const epoch = d.epoch() ?? '';
   const wanted = (c: LogChange) =>
     (!input.tenantName || c.tenantName === input.tenantName) && (!input.teamName || c.teamName === input.teamName);
-  let queue: LogChange[] = [];
-  let overflow = false;
-  let wake: (() => void) | null = null;
-  const unsubscribe = feed.subscribe((changes) => {
-    if (overflow) return;
-    queue.push(...changes);
-    if (queue.length > MAX_QUEUE) {
-      overflow = true;
-      queue = [];
-    }
-    wake?.();
-  });
-  const onAbort = () => wake?.();
+  // Serialised once for all subscribers (live/event.ts); it encodes as the wire Change.
+  const live = new LiveQueue(from ?? follower.applied, wanted, (c) => changeEvent(epoch, c));
+  const unsubscribe = feed.subscribe(live.onChanges);
+  const onAbort = () => live.stop();
   signal?.addEventListener('abort', onAbort);
   d.metrics.wsSubscribers.inc();
-  const epoch = d.epoch() ?? '';
-  let last = from ?? follower.applied;
-  // Each change once: anything at or below the last id sent (a repeat from ring, log or feed) is skipped.
-  const unsent = function* (changes: readonly LogChange[]) {
-    for (const c of changes) {
-      if (c.id <= last) continue;
-      last = c.id;
-      if (wanted(c)) yield tracked(formatCursor(epoch, c.id), toWireChange(c) as Change);
-    }
-  };
+  const asChange = (e: unknown) => e as Change;
   let backlog = from !== null;
   try {
     while (!signal?.aborted) {
@@ -64,11 +58,12 @@ export async function* changeStream(d: LiveDeps, input: Filter, from: number | n
           'BAD_INPUT',
           `the change log was replaced (epoch ${epoch} is now ${now ?? 'being reloaded'}, for instance after a database restore): subscribe again without lastEventId and reload from the head`,
         );
-      if (backlog || overflow) {
-        overflow = false;
+      if (live.mode === 'yield' && (backlog || live.overflow)) {
+        live.overflow = false;
         // Replay from memory when the ring still has it, else from the Redis tail, else from
         // PostgreSQL; up to what this pod has delivered.
         const upTo = follower.applied;
+        const last = live.last;
         const page =
           feed.since(last, PAGE) ??
           (
@@ -81,20 +76,27 @@ export async function* changeStream(d: LiveDeps, input: Filter, from: number | n
               counted: (source) => d.metrics.changeLogReads.inc({ reader: 'subscribe', source }),
             })
           ).filter((c) => c.id <= upTo);
-        yield* unsent(page);
-        backlog = page.length > 0 && last < follower.applied;
+        for (const event of live.unsent(page)) yield tracked(event.id, asChange(event));
+        backlog = page.length > 0 && live.last < follower.applied;
         continue;
       }
-      if (queue.length === 0) {
+      if (live.mode !== 'yield' || live.queue.length === 0) {
+        // Sending directly (or closing): nothing to yield until a reset, an overflow or the end.
         await new Promise<void>((r) => {
-          wake = r;
+          live.wake = r;
         });
-        wake = null;
+        live.wake = null;
         continue;
       }
-      const batch = queue;
-      queue = [];
-      yield* unsent(batch);
+      if (direct) {
+        const handoff = live.handoff();
+        if (handoff) yield tracked(handoff.event.id, asChange(handoff));
+        live.handedOff();
+        continue;
+      }
+      const batch = live.queue;
+      live.queue = [];
+      for (const event of live.unsent(batch)) yield tracked(event.id, asChange(event));
     }
   } finally {
     unsubscribe();

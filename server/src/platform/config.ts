@@ -157,6 +157,9 @@ export const ENV_SCHEMA = z.object({
   INGEST_RATE_LIMIT: int(20_000, 0, 10_000_000).describe(
     'Ingest requests per second per token per pod (0 = unlimited).',
   ),
+  WS_MAX_BUFFERED_BYTES: int(8 * 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024).describe(
+    'Bytes of messages a WebSocket client may leave unread before it is dropped (close code 4008); it resumes with its last event id.',
+  ),
   CORS_ORIGINS: str().describe('Comma-separated origins allowed by CORS. Unset: CORS closed.'),
   SHUTDOWN_TIMEOUT_MS: int(25_000, 0, 600_000).describe('Deadline for a graceful shutdown on SIGTERM.'),
   DEMO: z

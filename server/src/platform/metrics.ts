@@ -80,6 +80,11 @@ export function createMetrics() {
       help: 'Open change-feed subscriptions on this pod.',
       registers: reg,
     }),
+    wsSlowDisconnects: new client.Counter({
+      name: 'sla_websocket_slow_disconnects_total',
+      help: 'WebSocket clients dropped (close code 4008) for letting more than WS_MAX_BUFFERED_BYTES of messages wait unread.',
+      registers: reg,
+    }),
     httpDuration: new client.Histogram({
       name: 'sla_http_request_duration_seconds',
       help: 'HTTP request latency by route.',

@@ -32,4 +32,9 @@ export type Context = RequestAuth & {
    * over HTTP each subscription is a request of its own and needs no budget.
    */
   subscriptions?: SubscriptionBudget;
+  /**
+   * Set on a WebSocket connection's context: its encoder takes a live stream's hand-off
+   * (live/event.ts LiveHandoff), so the stream may send its live events straight to the socket.
+   */
+  directDelivery?: true;
 };

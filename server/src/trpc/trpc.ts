@@ -4,6 +4,7 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import { AppError, dataExceptionAsBadInput } from '../platform/errors.js';
 import type { Context } from './context.js';
 import { asTRPCError, publicError } from './errors.js';
+import { guardedStream } from './stream.js';
 
 /** The only `initTRPC` of the server; domains build their routers from what this file exports. */
 const t = initTRPC
@@ -46,15 +47,6 @@ const domainErrors = t.middleware(async ({ ctx, next }) => {
   return result;
 });
 
-/** Ends with the stream it wraps, and calls `release` once however it ends (done, error, return). */
-async function* releasing<T>(stream: AsyncIterable<T>, release: () => void): AsyncGenerator<T> {
-  try {
-    yield* stream;
-  } finally {
-    release();
-  }
-}
-
 /**
  * Holds a WebSocket connection to `ctx.subscriptions.max` open subscriptions: each one
  * takes a slot until its stream ends or is stopped (its signal aborts), so one client
@@ -78,7 +70,7 @@ const subscriptionBudget = t.middleware(async ({ ctx, type, signal, next }) => {
   signal?.addEventListener('abort', release, { once: true });
   const result = await next();
   if (!result.ok) release();
-  else if (isAsyncIterable(result.data)) result.data = releasing(result.data, release);
+  else if (isAsyncIterable(result.data)) result.data = guardedStream(result.data, { end: release });
   return result;
 });
 
