@@ -36,7 +36,16 @@ export async function probeNode<T>(port: number, fn: (node: Redis) => Promise<T>
 
 /** A Cluster client for checks, reading from masters. */
 export async function clusterClient(nodes: { host: string; port: number }[]): Promise<Cluster> {
-  const c = new Cluster(nodes, { scaleReads: 'master', maxRedirections: 32, retryDelayOnTryAgain: 100 });
+  // A command timeout, so a read routed to a frozen master (before the slots are refreshed)
+  // fails and is retried by the caller instead of hanging the test.
+  const c = new Cluster(nodes, {
+    scaleReads: 'master',
+    maxRedirections: 32,
+    retryDelayOnTryAgain: 100,
+    slotsRefreshInterval: 1000,
+    redisOptions: { commandTimeout: 1000, connectTimeout: 1000, maxRetriesPerRequest: 0 },
+  });
+  c.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     c.once('ready', resolve);
     c.once('error', reject);
