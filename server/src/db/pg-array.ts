@@ -7,17 +7,16 @@
  */
 
 /** Quotes one element: backslash and double quote are the only characters that need escaping inside quotes. */
-const quote = (s: string) => `"${/["\\]/.test(s) ? s.replace(/["\\]/g, '\\$&') : s}"`;
+const quote = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
+
+const plain = (s: string | null) => s !== null && s !== undefined && !s.includes('"') && !s.includes('\\');
 
 /** `text[]` literal; `null` elements become NULL. Any string is safe (quoted and escaped). */
 export function textArray(values: readonly (string | null)[]): string {
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (i > 0) out += ',';
-    out += v === null || v === undefined ? 'NULL' : quote(v);
-  }
-  return `${out}}`;
+  if (values.length === 0) return '{}';
+  // The common case (no NULL, nothing to escape) in one join: several times faster than element by element.
+  if (values.every(plain)) return `{"${values.join('","')}"}`;
+  return `{${values.map((v) => (v === null || v === undefined ? 'NULL' : quote(v))).join(',')}}`;
 }
 
 /**
@@ -26,15 +25,12 @@ export function textArray(values: readonly (string | null)[]): string {
  *   values, which no caller means to store).
  */
 export function numberArray(values: readonly (number | null)[]): string {
-  let out = '{';
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (i > 0) out += ',';
-    if (v === null || v === undefined) out += 'NULL';
-    else if (Number.isFinite(v)) out += String(v);
-    else throw new RangeError(`not a finite number: ${v}`);
+  let nulls = false;
+  for (const v of values) {
+    if (v === null || v === undefined) nulls = true;
+    else if (!Number.isFinite(v)) throw new RangeError(`not a finite number: ${v}`);
   }
-  return `${out}}`;
+  return `{${(nulls ? values.map((v) => v ?? 'NULL') : values).join(',')}}`;
 }
 
 /** `boolean[]` literal. */

@@ -68,25 +68,29 @@ export class IngestWriter {
       while (this.queue.length > 0) {
         const units = this.take();
         let moveOn: () => void = () => undefined;
-        const uncertain = new Promise<void>((resolve) => {
+        const next = new Promise<void>((resolve) => {
           moveOn = resolve;
         });
         this.inFlight++;
-        const done = this.writeAndSettle(units, moveOn).finally(() => {
+        void this.writeAndSettle(units, moveOn).finally(() => {
           this.inFlight--;
+          moveOn();
         });
-        // Waits for the transaction, not for the verdict on a lost COMMIT answer: that takes up
-        // to seconds, and the requests queued meanwhile get their own transaction (and answer).
-        await Promise.race([done, uncertain]);
+        // The next transaction starts as soon as this one has sent its last statement: its
+        // BEGIN and its wait for the change-order lock overlap this one's COMMIT (the lock
+        // hands over inside PostgreSQL, ids stay commit order), and this one's commit hook
+        // runs while PostgreSQL already works on the next. Nor does the loop wait for the
+        // verdict on a lost COMMIT answer: that takes up to seconds.
+        await next;
       }
     } finally {
       this.running = false;
     }
   }
 
-  private async writeAndSettle(units: Unit[], onUncertain: () => void): Promise<void> {
+  private async writeAndSettle(units: Unit[], moveOn: () => void): Promise<void> {
     try {
-      this.settleAfter(units, await this.write(units, onUncertain));
+      this.settleAfter(units, await this.write(units, moveOn));
     } catch (err) {
       if (units.length > 1 && isDataError(err)) {
         // One unit's data broke the shared transaction: write each alone so the others still land.
@@ -122,11 +126,16 @@ export class IngestWriter {
     });
   }
 
-  private async write(units: Unit[], onUncertain?: () => void): Promise<{ fates: Fate[]; published: Promise<void> }> {
+  /** Writes `units` in one transaction; `moveOn` is called once it no longer needs the loop (only COMMIT is left, or its answer was lost). */
+  private async write(units: Unit[], moveOn?: () => void): Promise<{ fates: Fate[]; published: Promise<void> }> {
     const { fates, run } = await verifiedTx(
       this.db,
-      (sql, tx) => writeSubmissions(sql, tx, units, Date.now, this.idempotencyTtlMs),
-      { onUncertain },
+      async (sql, tx) => {
+        const written = await writeSubmissions(sql, tx, units, Date.now, this.idempotencyTtlMs);
+        moveOn?.();
+        return written;
+      },
+      { onUncertain: moveOn },
     );
     const logRun: LogRun = { fromId: run.fromId, toId: run.toId, changes: run.changes.map(toLogChange) };
     const published =
