@@ -94,8 +94,8 @@ export async function loadForWrite(
   probes: readonly Probe[],
 ): Promise<WriteContext> {
   const [row] = await sql<{ head: string | number; states: unknown; seen: unknown }>(
-    `WITH k AS (SELECT DISTINCT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS k(t, m, y, n)),
-          p AS (SELECT DISTINCT t, m, y, n, ${fromMs('o')} AS o
+    `WITH k AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS k(t, m, y, n)),
+          p AS (SELECT t, m, y, n, ${fromMs('o')} AS o
                   FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) AS p(t, m, y, n, o))
      SELECT (SELECT coalesce(max(id), 0) FROM sla_change) AS head,
             (SELECT json_agg(json_build_array(e.id, e.tenant_name, e.team_name, e.entity_type, e.entity_name,
