@@ -14,7 +14,8 @@ export const fromMs = (col: string) =>
 export const toMs = (col: string) => `floor(extract(epoch from ${col}) * 1000)`;
 
 /** Epoch-ms array parameter for `fromMs`: whole milliseconds, as a `Date` would hold them (fractions are cut). */
-export const msArray = (values: readonly number[]) => numberArray(values.map(Math.trunc));
+export const msArray = (values: readonly number[]) =>
+  numberArray(values.every(Number.isInteger) ? values : values.map((v) => Math.trunc(v)));
 
 /** Joins `sla_entity e` to rows `k(t, m, y, n)` on the identity. */
 export const ON_IDENTITY = 'e.tenant_name = k.t AND e.team_name = k.m AND e.entity_type = k.y AND e.entity_name = k.n';
@@ -77,15 +78,26 @@ export type ChangeRow = PlannedChange & { entityId: number };
 export const insertChangesSql = (entityId = 'x.e', from = '') => `INSERT INTO sla_change (id, entity_id, tenant_name,
     team_name, entity_type, entity_name, previous_sla, previous_status, current_sla, status, sla_target, status_since,
     observed_at, received_at, applied, source, details)
-  SELECT x.id, ${entityId}, x.t, x.m, x.y, x.n, x.psla, x.pst, x.sla, x.st, x.target, ${fromMs('x.since')},
+  SELECT ?::bigint + x.i - 1, ${entityId}, x.t, x.m, x.y, x.n, x.psla, x.pst, x.sla, x.st, x.target, ${fromMs('x.since')},
          ${fromMs('x.obs')}, ${fromMs('x.rcv')}, x.ap, x.src, x.det::jsonb
-    FROM unnest(?::bigint[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::float8[],
-                ?::text[], ?::float8[], ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[], ?::text[], ?::text[])
-      AS x(id, e, t, m, y, n, psla, pst, sla, st, target, since, obs, rcv, ap, src, det) ${from}`;
+    FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::float8[], ?::text[],
+                ?::float8[], ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[], ?::text[], ?::text[])
+      WITH ORDINALITY AS x(e, t, m, y, n, psla, pst, sla, st, target, since, obs, rcv, ap, src, det, i) ${from}`;
 
-/** Parameters of insertChangesSql; an `entityId` of 0 is sent as NULL (to be joined). */
+function firstOfConsecutive(ids: readonly number[]): number {
+  const first = ids[0] ?? 0;
+  for (let i = 1; i < ids.length; i++)
+    if (ids[i] !== first + i) throw new Error(`change ids are not consecutive at ${ids[i]} (first ${first})`);
+  return first;
+}
+
+/**
+ * Parameters of insertChangesSql; an `entityId` of 0 is sent as NULL (to be joined). Change
+ * ids are consecutive (the planner hands them out in order), so only the first is sent.
+ * @throws Error when they are not.
+ */
 export const changeParams = (c: readonly ChangeRow[]) => [
-  numberArray(c.map((x) => x.id)),
+  firstOfConsecutive(c.map((x) => x.id)),
   numberArray(c.map((x) => x.entityId || null)),
   textArray(c.map((x) => x.tenantName)),
   textArray(c.map((x) => x.teamName)),
