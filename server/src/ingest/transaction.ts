@@ -28,7 +28,7 @@ export type Fate = { kind: 'written' | 'replayed'; results: ItemResult[] } | { k
 export type WrittenRun = {
   fromId: number;
   toId: number;
-  changes: (PlannedChange & { entityId: number })[];
+  changes: PlannedChange[];
 };
 
 /** Per submission: write it (and remember its answer), or answer without writing. */
@@ -102,13 +102,14 @@ export async function writeSubmissions(
   const existing: StoredState[] = [];
   const created: StoredState[] = [];
   for (const s of p.touched.values()) (s.id === 0 ? created : existing).push(s);
-  const rows = p.changes.map((c) => ({ ...c, entityId: stored.get(c.key)?.id ?? 0 }));
+  const changes = p.changes;
   const ids =
-    rows.length === 0
+    changes.length === 0
       ? new Map<string, number>()
-      : await writeRun(sql, { existing, created, changes: rows, lastId: head + rows.length });
+      : await writeRun(sql, { existing, created, changes, lastId: head + changes.length });
+  // Set in place (no copies): the planner's objects keep one shape, which the writes and the hook read fast.
   for (const it of p.items) if (it.entityAfter.id === 0) it.entityAfter.id = ids.get(it.key) ?? 0;
-  const changes = rows.map((c) => (c.entityId === 0 ? { ...c, entityId: ids.get(c.key) ?? 0 } : c));
+  for (const c of changes) if (c.entityId === 0) c.entityId = ids.get(c.key) ?? 0;
 
   const fates: Fate[] = [];
   const toRemember: { claim: IdempotencyClaim; results: RememberedResult[] }[] = [];

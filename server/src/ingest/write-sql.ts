@@ -69,7 +69,7 @@ export const UPDATE_ENTITIES_SQL = `UPDATE sla_entity e SET sla_target = x.targe
 export const updateParams = (s: readonly StoredState[]) => [numberArray(s.map((e) => e.id)), ...stateParams(s)];
 
 /** A change row with its entity's id, or 0 when the entity is created in the same statement. */
-export type ChangeRow = PlannedChange & { entityId: number };
+export type ChangeRow = PlannedChange;
 
 /**
  * Appends change rows. `entityId` is the SQL for the entity id, `from` may join more
