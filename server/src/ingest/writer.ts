@@ -68,29 +68,25 @@ export class IngestWriter {
       while (this.queue.length > 0) {
         const units = this.take();
         let moveOn: () => void = () => undefined;
-        const next = new Promise<void>((resolve) => {
+        const uncertain = new Promise<void>((resolve) => {
           moveOn = resolve;
         });
         this.inFlight++;
-        void this.writeAndSettle(units, moveOn).finally(() => {
+        const done = this.writeAndSettle(units, moveOn).finally(() => {
           this.inFlight--;
-          moveOn();
         });
-        // The next transaction starts as soon as this one has sent its last statement: its
-        // BEGIN and its wait for the change-order lock overlap this one's COMMIT (the lock
-        // hands over inside PostgreSQL, ids stay commit order), and this one's commit hook
-        // runs while PostgreSQL already works on the next. Nor does the loop wait for the
-        // verdict on a lost COMMIT answer: that takes up to seconds.
-        await next;
+        // Waits for the transaction, not for the verdict on a lost COMMIT answer: that takes up
+        // to seconds, and the requests queued meanwhile get their own transaction (and answer).
+        await Promise.race([done, uncertain]);
       }
     } finally {
       this.running = false;
     }
   }
 
-  private async writeAndSettle(units: Unit[], moveOn: () => void): Promise<void> {
+  private async writeAndSettle(units: Unit[], onUncertain: () => void): Promise<void> {
     try {
-      this.settleAfter(units, await this.write(units, moveOn));
+      this.settleAfter(units, await this.write(units, onUncertain));
     } catch (err) {
       if (units.length > 1 && isDataError(err)) {
         // One unit's data broke the shared transaction: write each alone so the others still land.
@@ -126,16 +122,11 @@ export class IngestWriter {
     });
   }
 
-  /** Writes `units` in one transaction; `moveOn` is called once it no longer needs the loop (only COMMIT is left, or its answer was lost). */
-  private async write(units: Unit[], moveOn?: () => void): Promise<{ fates: Fate[]; published: Promise<void> }> {
+  private async write(units: Unit[], onUncertain?: () => void): Promise<{ fates: Fate[]; published: Promise<void> }> {
     const { fates, run } = await verifiedTx(
       this.db,
-      async (sql, tx) => {
-        const written = await writeSubmissions(sql, tx, units, Date.now, this.idempotencyTtlMs);
-        moveOn?.();
-        return written;
-      },
-      { onUncertain: moveOn },
+      (sql, tx) => writeSubmissions(sql, tx, units, Date.now, this.idempotencyTtlMs),
+      { onUncertain },
     );
     const logRun: LogRun = { fromId: run.fromId, toId: run.toId, changes: run.changes.map(toLogChange) };
     const published =
