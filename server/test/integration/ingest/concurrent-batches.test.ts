@@ -21,8 +21,8 @@ type Row = {
 
 /**
  * Batches that overlap in time and in entities, from several clients on two pods: each pod's
- * group commit starts its next transaction while the current one commits, and both pods
- * queue on the change-order lock. The log must still read as one serial history.
+ * group commit merges what is queued into one transaction (one load, one write statement),
+ * and both pods queue on the change-order lock. The log must still read as one serial history.
  */
 describe('concurrent batches on two pods', () => {
   const schema = uniqueSchema('ingest_concurrent_batches');
