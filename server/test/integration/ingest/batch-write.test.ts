@@ -134,14 +134,23 @@ describe('a batch written in one statement (entities by id, new ones inserted, c
     expect(list.items.find((e) => e.entityName === 'fresh')).toMatchObject({ id: fresh?.id, currentSla: 70 });
   });
 
-  it('recognises a replay of a batch item already in the log, also when it is stale', async () => {
+  it('recognises a replay of a batch item already in the log, also when it is stale or from year 1', async () => {
     const before = await rowCounts(schema);
     const r = await batch([
       { ...UPDATE, entityName: 'existing', currentSla: 10, status: 'Failed', observedAt: T1 },
       { ...UPDATE, entityName: 'fresh', currentSla: 70, status: 'Passed', observedAt: T2 },
       { ...UPDATE, entityName: 'fresh', currentSla: 71, status: 'Passed', observedAt: T2 },
+      {
+        ...UPDATE,
+        entityName: 'odd "quoted" \\ {name}, NULL',
+        currentSla: 33.3,
+        status: 'NoData',
+        observedAt: EARLIEST,
+      },
     ]);
-    expect(r.results.map((x) => x.outcome)).toEqual(['duplicate', 'duplicate', 'applied']);
+    expect(r.results.map((x) => x.outcome)).toEqual(['duplicate', 'duplicate', 'applied', 'duplicate']);
+    // The stored time read back to the millisecond: the entity's own answer carries it unchanged.
+    expect(r.results[3]?.entity.observedAt).toBe(EARLIEST);
     expect(await rowCounts(schema)).toEqual({ changes: before.changes + 1, entities: before.entities });
   });
 });
