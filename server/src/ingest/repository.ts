@@ -1,4 +1,6 @@
 import type { Status } from '@sla/shared';
+import { decodeEntity } from '../cache/store/codec.js';
+import { ENCODED_ENTITY_SQL } from '../cache/store/encoding.js';
 import { logHead } from '../changelog/log.js';
 import { NOTIFY_CHANGES_CALL } from '../changelog/notify.js';
 import { TX_IDENTITY_COLUMNS, type TxIdentity } from '../db/commit-outcome.js';
@@ -65,76 +67,56 @@ export type Probe = Identity & { observedAt: number };
 /** What a write plans from: the log head, the stored states, the observations already logged. */
 export type WriteContext = { head: number; stored: Map<string, StoredState>; seen: SeenObservations };
 
-type StateTuple = [
-  number,
-  string,
-  string,
-  string,
-  string,
-  number,
-  number,
-  Status,
-  number,
-  number,
-  number,
-  number,
-  Record<string, unknown> | null,
-];
-type SeenTuple = [number, number, number, Status];
-
-const parsed = <T>(v: unknown): T[] => (typeof v === 'string' ? JSON.parse(v) : (v ?? [])) as T[];
+type LoadRow = {
+  head: string | number;
+  states: string | null;
+  seen_entity: number[] | null;
+  seen_at: number[] | null;
+  seen_sla: number[] | null;
+  seen_status: Status[] | null;
+};
 
 /**
  * Under the lock, in one round trip: the log head, the stored states of `ids` (missing
  * ones are absent) and which `probes` are already in the log (as observation keys).
+ * States come in the entity encoding every other reader uses (cache/store/encoding.ts),
+ * one per line, without `details`: a loaded state's `details` is null, and the write keeps
+ * the stored details unless an update brings its own (write-sql.ts), as the planner would.
  */
 export async function loadForWrite(
   sql: Sql,
   ids: readonly Identity[],
   probes: readonly Probe[],
 ): Promise<WriteContext> {
-  const [row] = await sql<{ head: string | number; states: unknown; seen: unknown }>(
+  const [row] = await sql<LoadRow>(
     `WITH k AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS k(t, m, y, n)),
           p AS (SELECT t, m, y, n, ${fromMs('o')} AS o
                   FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) AS p(t, m, y, n, o))
-     SELECT (SELECT coalesce(max(id), 0) FROM sla_change) AS head,
-            (SELECT json_agg(json_build_array(e.id, e.tenant_name, e.team_name, e.entity_type, e.entity_name,
-                    e.sla_target, e.current_sla, e.status, ${toMs('e.status_since')}, ${toMs('e.observed_at')},
-                    ${toMs('e.updated_at')}, e.version, e.details))
-               FROM sla_entity e JOIN k ON ${ON_IDENTITY}) AS states,
-            (SELECT json_agg(json_build_array(c.entity_id, ${toMs('c.observed_at')}, c.current_sla, c.status))
+     SELECT h.head, s.states, o.seen_entity, o.seen_at, o.seen_sla, o.seen_status
+       FROM (SELECT coalesce(max(id), 0) AS head FROM sla_change) h,
+            (SELECT string_agg(${ENCODED_ENTITY_SQL}, E'\n') AS states FROM sla_entity e JOIN k ON ${ON_IDENTITY}) s,
+            (SELECT array_agg(c.entity_id) AS seen_entity, array_agg(${toMs('c.observed_at')}) AS seen_at,
+                    array_agg(c.current_sla) AS seen_sla, array_agg(c.status) AS seen_status
                FROM p k JOIN sla_entity e ON ${ON_IDENTITY}
-               JOIN sla_change c ON c.entity_id = e.id AND c.observed_at = k.o) AS seen`,
+               JOIN sla_change c ON c.entity_id = e.id AND c.observed_at = k.o) o`,
     [...identityParams(ids), ...identityParams(probes), msArray(probes.map((p) => p.observedAt))],
   );
   const stored = new Map<string, StoredState>();
   const keyOf = new Map<number, string>();
-  for (const [id, t, m, y, n, target, sla, status, since, obs, upd, version, details] of parsed<StateTuple>(
-    row?.states,
-  )) {
-    const s: StoredState = {
-      id,
-      tenantName: t,
-      teamName: m,
-      entityType: y,
-      entityName: n,
-      slaTarget: target,
-      currentSla: sla,
-      status,
-      statusSince: since,
-      observedAt: obs,
-      updatedAt: upd,
-      version,
-      details,
-    };
+  // An encoded entity is JSON, which never holds a raw newline.
+  for (const line of row?.states ? row.states.split('\n') : []) {
+    const s: StoredState = Object.assign(decodeEntity(line), { details: null });
     const key = identityKey(s);
     stored.set(key, s);
-    keyOf.set(id, key);
+    keyOf.set(s.id, key);
   }
   const seen: SeenObservations = new Set();
-  for (const [entityId, obs, sla, status] of parsed<SeenTuple>(row?.seen)) {
+  for (const [i, entityId] of (row?.seen_entity ?? []).entries()) {
     const key = keyOf.get(entityId);
-    if (key) seen.add(observationKey(key, obs, sla, status));
+    if (key)
+      seen.add(
+        observationKey(key, Number(row?.seen_at?.[i]), Number(row?.seen_sla?.[i]), row?.seen_status?.[i] as Status),
+      );
   }
   return { head: Number(row?.head ?? 0), stored, seen };
 }
@@ -175,7 +157,7 @@ export async function writeRun(
     lastId: number;
   },
 ): Promise<Map<string, number>> {
-  const [row] = await sql<{ created: unknown }>(
+  const [row] = await sql<{ id: number[] | null; t: string[]; m: string[]; y: string[]; n: string[] }>(
     `WITH upd AS (${UPDATE_ENTITIES_SQL}),
           ins AS (${UPSERT_ENTITIES_SQL}),
           chg AS (${insertChangesSql(
@@ -183,12 +165,20 @@ export async function writeRun(
             `LEFT JOIN ins ON x.e IS NULL AND ins.tenant_name = x.t AND ins.team_name = x.m AND ins.entity_type = x.y
                           AND ins.entity_name = x.n`,
           )})
-     SELECT ${NOTIFY_CHANGES_CALL} AS notified,
-            (SELECT json_agg(json_build_object('id', id, 'tenant_name', tenant_name, 'team_name', team_name,
-                    'entity_type', entity_type, 'entity_name', entity_name)) FROM ins) AS created`,
+     SELECT ${NOTIFY_CHANGES_CALL} AS notified, c.*
+       FROM (SELECT array_agg(id) AS id, array_agg(tenant_name) AS t, array_agg(team_name) AS m,
+                    array_agg(entity_type) AS y, array_agg(entity_name) AS n FROM ins) c`,
     [...updateParams(run.existing), ...upsertParams(run.created), ...changeParams(run.changes), String(run.lastId)],
   );
-  return idsByKey(parsed<IdRow>(row?.created));
+  return idsByKey(
+    (row?.id ?? []).map((id, i) => ({
+      id,
+      tenant_name: row?.t[i] as string,
+      team_name: row?.m[i] as string,
+      entity_type: row?.y[i] as string,
+      entity_name: row?.n[i] as string,
+    })),
+  );
 }
 
 /** Writes final states (the demo seed's); returns identity key → database id. */

@@ -26,7 +26,11 @@ export const ON_IDENTITY = 'e.tenant_name = k.t AND e.team_name = k.m AND e.enti
 const ENTITY_COLUMNS = `tenant_name, team_name, entity_type, entity_name, sla_target, current_sla, status,
   status_since, observed_at, updated_at, version, details`;
 
-/** Inserts entities (new identities; an existing one is overwritten) and returns their ids with their identity. */
+/**
+ * Inserts entities (new identities; an existing one is overwritten) and returns their ids
+ * with their identity. Here and in UPDATE_ENTITIES_SQL an entity keeps its stored `details`
+ * unless the update brings its own: the states loaded for planning leave details out.
+ */
 export const UPSERT_ENTITIES_SQL = `INSERT INTO sla_entity (${ENTITY_COLUMNS})
   SELECT t, m, y, n, target, sla, st, ${fromMs('since')}, ${fromMs('obs')}, ${fromMs('upd')}, ver, det::jsonb
     FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::float8[], ?::text[], ?::bigint[],
@@ -34,7 +38,7 @@ export const UPSERT_ENTITIES_SQL = `INSERT INTO sla_entity (${ENTITY_COLUMNS})
   ON CONFLICT (tenant_name, team_name, entity_type, entity_name) DO UPDATE SET
     sla_target = excluded.sla_target, current_sla = excluded.current_sla, status = excluded.status,
     status_since = excluded.status_since, observed_at = excluded.observed_at, updated_at = excluded.updated_at,
-    version = excluded.version, details = excluded.details
+    version = excluded.version, details = coalesce(excluded.details, sla_entity.details)
   RETURNING id, tenant_name, team_name, entity_type, entity_name`;
 
 /** Parameters of UPSERT_ENTITIES_SQL. */
@@ -63,7 +67,7 @@ const stateParams = (s: readonly StoredState[]) => [
  */
 export const UPDATE_ENTITIES_SQL = `UPDATE sla_entity e SET sla_target = x.target, current_sla = x.sla, status = x.st,
     status_since = ${fromMs('x.since')}, observed_at = ${fromMs('x.obs')}, updated_at = ${fromMs('x.upd')},
-    version = x.ver, details = x.det::jsonb
+    version = x.ver, details = coalesce(x.det::jsonb, e.details)
   FROM unnest(?::int[], ?::float8[], ?::float8[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],
               ?::text[]) AS x(id, target, sla, st, since, obs, upd, ver, det)
   WHERE e.id = x.id`;

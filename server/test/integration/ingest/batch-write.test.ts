@@ -149,6 +149,8 @@ describe('a batch written in one statement (entities by id, new ones inserted, c
       },
     ]);
     expect(r.results.map((x) => x.outcome)).toEqual(['duplicate', 'duplicate', 'applied', 'duplicate']);
+    // A later transaction's result without details keeps the stored ones.
+    expect(await entityRow('fresh')).toMatchObject({ current_sla: 71, details: { note: 'a "b" \\ c' } });
     // The stored time read back to the millisecond: the entity's own answer carries it unchanged.
     expect(r.results[3]?.entity.observedAt).toBe(EARLIEST);
     expect(await rowCounts(schema)).toEqual({ changes: before.changes + 1, entities: before.entities });
