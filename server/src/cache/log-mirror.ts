@@ -12,7 +12,7 @@ import { EntityView } from '../readmodel/view.js';
 import { type ChangeTail, readTailFirst } from './change-tail.js';
 import { loadViewFromCache, loadViewFromPostgres } from './load-view.js';
 import { LogIdentity } from './log-identity.js';
-import { parseMessage, ZChangesMessage } from './messages.js';
+import { isFrom, parseMessage, ZChangesMessage } from './messages.js';
 import { type CacheStore, GenerationGoneError, type GenerationMeta } from './store/types.js';
 import { type CheckResult, ViewCheckpoints } from './view-check.js';
 
@@ -149,6 +149,7 @@ export class LogMirror {
 
   /** A raw `sla:changes` message: parsed (a malformed one is logged and dropped), this pod's own skipped. */
   heardMessage(raw: string, podId: string): void {
+    if (isFrom(raw, podId)) return;
     const m = parseMessage(ZChangesMessage, raw, 'changes', this.d.log);
     if (m && m.pod !== podId) this.heard({ fromId: m.fromId, toId: m.toId, changes: m.changes }, m.epoch);
   }

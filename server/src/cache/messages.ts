@@ -17,6 +17,16 @@ export const ZChangesMessage = z.object({
 });
 export type ChangesMessage = { pod: string; epoch?: string } & LogRun;
 
+/** The JSON of a change run, `pod` first (what `isFrom` looks for). */
+export const formatChanges = ({ pod, ...rest }: ChangesMessage): string => JSON.stringify({ pod, ...rest });
+
+/**
+ * Whether a raw `sla:changes` message is a change run published by `podId` (this pod's own
+ * runs come back to it): told from the first bytes, so a run of thousands of changes is not
+ * parsed and validated only to be dropped.
+ */
+export const isFrom = (raw: string, podId: string): boolean => raw.startsWith(`{"pod":${JSON.stringify(podId)},`);
+
 /**
  * `sla:changes`, second kind: every pod's heartbeat, every HEARTBEAT_INTERVAL_MS. It
  * carries no changes: a receiver uses `headId` to notice a gap (and the fleet view to list

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { type LogRun, toChangeRun } from '../domain/change.js';
 import { throttleFor } from '../platform/log-throttle.js';
 import type { ChangeTail } from './change-tail.js';
-import type { ChangesMessage } from './messages.js';
+import { type ChangesMessage, formatChanges } from './messages.js';
 import type { RedisLink } from './redis/link.js';
 
 /**
@@ -25,7 +25,7 @@ export async function writeThrough(
   // connection would do; on a cluster the tail and the publish reach different nodes.
   const written = Promise.all([
     redis.store.applyChanges(toChangeRun(run)),
-    d.tail.append(d.epoch, run.changes).then(() => redis.publish(d.channel, JSON.stringify(message))),
+    d.tail.append(d.epoch, run.changes).then(() => redis.publish(d.channel, formatChanges(message))),
   ]).then(
     () => true,
     (err: Error) => {

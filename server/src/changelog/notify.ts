@@ -7,9 +7,9 @@
 export const CHANGES_NOTIFY_CHANNEL_SQL = `'sla_changes_' || left(md5(current_schema()), 16)`;
 
 /**
- * Announces the newest committed change id to every pod listening (see
- * cache/change-listener.ts). Run inside the ingest transaction: PostgreSQL delivers a
- * notification only when its transaction commits, so a pod that dies between commit and
- * its Redis write is still heard.
+ * Announces the newest committed change id (the one `?` parameter) to every pod listening
+ * (see cache/change-listener.ts), as an SQL expression for the ingest transaction's write
+ * statement: PostgreSQL delivers a notification only when its transaction commits, so a
+ * pod that dies between commit and its Redis write is still heard.
  */
-export const NOTIFY_CHANGES_SQL = `SELECT pg_notify(${CHANGES_NOTIFY_CHANNEL_SQL}, ?::text)`;
+export const NOTIFY_CHANGES_CALL = `pg_notify(${CHANGES_NOTIFY_CHANNEL_SQL}, ?::text)`;

@@ -38,6 +38,7 @@ export async function seedIfEmpty(db: Db, log: Logger): Promise<void> {
         const sla = demoSla(e, rnd(), p < 8);
         const status = statusFor(sla, e.slaTarget);
         const point: Point = {
+          entityId: 0,
           key,
           tenantName: e.tenantName,
           teamName: e.teamName,

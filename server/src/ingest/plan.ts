@@ -8,7 +8,9 @@ export const DEFAULT_SLA_TARGET = 95;
 /** Entity state as the planner tracks it; `id` is 0 until the database assigns one. */
 export type StoredState = EntityState & { details: Record<string, unknown> | null };
 
-export type PlannedChange = Omit<Change, 'entityId' | 'observedAt' | 'receivedAt'> & {
+export type PlannedChange = Omit<Change, 'observedAt' | 'receivedAt'> & {
+  /** The entity's database id; 0 for an entity the same transaction creates, until its insert assigns one. */
+  entityId: number;
   key: string;
   statusSince: number;
   observedAt: number;
@@ -63,6 +65,7 @@ export function plan(
       before && before.status === u.status && before.statusSince <= observedAt ? before.statusSince : observedAt;
     const change: PlannedChange = {
       id,
+      entityId: before?.id ?? 0,
       key,
       tenantName: u.tenantName,
       teamName: u.teamName,

@@ -1,8 +1,6 @@
 import type { IncrementalUpdate, Outcome } from '@sla/shared';
-import { NOTIFY_CHANGES_SQL } from '../changelog/notify.js';
 import type { TxIdentity } from '../db/commit-outcome.js';
 import type { Sql } from '../db/sql.js';
-import { identityKey } from '../domain/entity.js';
 import { AppError } from '../platform/errors.js';
 import {
   claimKey,
@@ -13,7 +11,7 @@ import {
   remember,
 } from './idempotency.js';
 import { type PlannedChange, plan, type StoredState } from './plan.js';
-import { insertChanges, loadSeen, loadStates, lockChangeOrder, upsertEntities } from './repository.js';
+import { loadForWrite, type Probe, takeChangeOrderLock, writeRun } from './repository.js';
 
 export type ItemResult = { outcome: Outcome; changeId: number | null; entity: StoredState };
 
@@ -30,7 +28,7 @@ export type Fate = { kind: 'written' | 'replayed'; results: ItemResult[] } | { k
 export type WrittenRun = {
   fromId: number;
   toId: number;
-  changes: (PlannedChange & { entityId: number })[];
+  changes: PlannedChange[];
 };
 
 /** Per submission: write it (and remember its answer), or answer without writing. */
@@ -85,29 +83,33 @@ export async function writeSubmissions(
   clock: () => number,
   idempotencyTtlMs: number,
 ): Promise<{ fates: Fate[]; run: WrittenRun }> {
-  const head = await lockChangeOrder(sql, tx);
+  await takeChangeOrderLock(sql, tx);
   // "Now" once the lock is held: a transaction that waited for it must not stamp an earlier time than the one before it.
   const now = clock();
   const claims = units.flatMap((u) => (u.claim ? [u.claim] : []));
   const decisions = decide(units, await loadRemembered(sql, claims, now));
   const writing = units.filter((_, i) => decisions[i]?.write);
   const all = writing.flatMap((u) => u.updates);
-  const stored = await loadStates(
+  const probes: Probe[] = [];
+  for (const { update } of all)
+    if (update.observedAt && !update.replace) probes.push({ ...update, observedAt: Date.parse(update.observedAt) });
+  const { head, stored, seen } = await loadForWrite(
     sql,
     all.map((a) => a.update),
+    probes,
   );
-  const probes = [];
-  for (const { update } of all) {
-    const s = stored.get(identityKey(update));
-    if (update.observedAt && s && !update.replace)
-      probes.push({ key: identityKey(update), entityId: s.id, observedAt: Date.parse(update.observedAt) });
-  }
-  const p = plan(all, stored, await loadSeen(sql, probes), head + 1, now);
-  const ids = await upsertEntities(sql, [...p.touched.values()]);
-  for (const it of p.items) it.entityAfter.id = ids.get(it.key) ?? it.entityAfter.id;
-  const changes = p.changes.map((c) => ({ ...c, entityId: ids.get(c.key) ?? stored.get(c.key)?.id ?? 0 }));
-  await insertChanges(sql, changes);
-  if (changes.length > 0) await sql(NOTIFY_CHANGES_SQL, [head + changes.length]);
+  const p = plan(all, stored, seen, head + 1, now);
+  const existing: StoredState[] = [];
+  const created: StoredState[] = [];
+  for (const s of p.touched.values()) (s.id === 0 ? created : existing).push(s);
+  const changes = p.changes;
+  const ids =
+    changes.length === 0
+      ? new Map<string, number>()
+      : await writeRun(sql, { existing, created, changes, lastId: head + changes.length });
+  // Set in place (no copies): the planner's objects keep one shape, which the writes and the hook read fast.
+  for (const it of p.items) if (it.entityAfter.id === 0) it.entityAfter.id = ids.get(it.key) ?? 0;
+  for (const c of changes) if (c.entityId === 0) c.entityId = ids.get(c.key) ?? 0;
 
   const fates: Fate[] = [];
   const toRemember: { claim: IdempotencyClaim; results: RememberedResult[] }[] = [];

@@ -3,6 +3,7 @@ import { Migration20261125000000_init } from './Migration20261125000000_init.js'
 import { Migration20261201000000_idempotency } from './Migration20261201000000_idempotency.js';
 import { Migration20261201000000_log_epoch } from './Migration20261201000000_log_epoch.js';
 import { Migration20261201120000_pod_heartbeat } from './Migration20261201120000_pod_heartbeat.js';
+import { Migration20261201130000_entity_fillfactor } from './Migration20261201130000_entity_fillfactor.js';
 
 /** Listed in code (not discovered from disk) so the same list works under tsx, bundles and tests. */
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201000000_log_epoch', class: Migration20261201000000_log_epoch },
   { name: 'Migration20261201000000_idempotency', class: Migration20261201000000_idempotency },
   { name: 'Migration20261201120000_pod_heartbeat', class: Migration20261201120000_pod_heartbeat },
+  { name: 'Migration20261201130000_entity_fillfactor', class: Migration20261201130000_entity_fillfactor },
 ];

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type ChangesMessage, parseMessage, ZChangesMessage, ZRefreshMessage } from '../../../src/cache/messages.js';
+import {
+  type ChangesMessage,
+  formatChanges,
+  isFrom,
+  parseMessage,
+  ZChangesMessage,
+  ZRefreshMessage,
+} from '../../../src/cache/messages.js';
 import { capturedLog, change, run } from '../fixtures.js';
 
 const warnings = (lines: Record<string, unknown>[]) => lines.filter((l) => l.level === 40);
@@ -51,5 +58,20 @@ describe('parseMessage', () => {
     expect(statusWarning).toMatchObject({ channel: 'changes', msg: 'dropped a malformed pub/sub message' });
     expect(JSON.stringify(statusWarning?.issues)).toContain('status');
     expect(parseMessage(ZRefreshMessage, '{"generation":-1}', 'refresh', log)).toBeNull();
+  });
+});
+
+describe('a pod telling its own change runs apart', () => {
+  it('knows a run it published by its first bytes, and no other pod’s, heartbeat or look-alike', () => {
+    const { log } = capturedLog();
+    const mine: ChangesMessage = { pod: 'pod-a', epoch: 'e1', ...run(7, 8), changes: [change(7), change(8)] };
+    const raw = formatChanges(mine);
+    expect(parseMessage(ZChangesMessage, raw, 'changes', log)).toEqual(mine);
+    expect(isFrom(raw, 'pod-a')).toBe(true);
+    expect(isFrom(raw, 'pod-ab')).toBe(false);
+    expect(isFrom(formatChanges({ ...mine, pod: 'pod-ab' }), 'pod-a')).toBe(false);
+    expect(isFrom(formatChanges({ ...mine, pod: 'pod "a"' }), 'pod "a"')).toBe(true);
+    expect(isFrom('{"kind":"heartbeat","pod":"pod-a"}', 'pod-a')).toBe(false);
+    expect(isFrom(JSON.stringify({ epoch: 'e1', pod: 'pod-a' }), 'pod-a')).toBe(false);
   });
 });
