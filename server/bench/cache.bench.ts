@@ -117,10 +117,18 @@ export async function run(opts: { quick?: boolean; entities?: number } = {}) {
   }
 }
 
-/** Hit rate (%) over `count` reads of the dashboard's mix, from the pod's own counters. */
+/**
+ * Hit rate (%) over `count` reads of the dashboard's mix, from the pod's own counter in
+ * /metrics (`/api/cache/status` shows it too, but is itself a cached hot read: its bytes may
+ * be up to a second old).
+ */
 async function hitRateOf(url: string, count: number) {
-  const status = async () =>
-    (await (await fetch(`${url}/api/cache/status`)).json()) as { hits: number; misses: number };
+  const status = async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const get = (r: string) =>
+      Number(new RegExp(`^sla_cache_reads_total\\{[^}]*result="${r}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    return { hits: get('hit'), misses: get('miss') };
+  };
   const before = await status();
   const mix = [
     '/trpc/entities.summary',
