@@ -8,7 +8,7 @@
  * `quick`: 20,000 entities and 100 hit-rate reads (instead of 1,000,000 and 500).
  */
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -18,6 +18,7 @@ import { uniquePrefix } from '../test/support/ids.js';
 import { migratedSchema, seedEntities } from '../test/support/seed.js';
 import { isEntry, mb, mdTable, procBytes, redisMemory } from './util.js';
 
+/** Milliseconds for the C-tools baseline: every row as JSON from psql into one hash through `redis-cli --pipe`. */
 function baseline(schema: string, port: number): number {
   // One HSET per row with the row as JSON, in the Redis protocol, straight from PostgreSQL.
   const sql = `SELECT '*4' || E'\\r\\n$4\\r\\nHSET\\r\\n$14\\r\\nbench:baseline\\r\\n$' || octet_length(id::text) || E'\\r\\n' || id
@@ -26,10 +27,15 @@ function baseline(schema: string, port: number): number {
   const file = join(tmpdir(), `baseline-${process.pid}.sql`);
   writeFileSync(file, sql);
   const started = Date.now();
-  execSync(`psql "${PG_URL}" -At -f ${file} | redis-cli -p ${port} --pipe > /dev/null`, { shell: '/bin/bash' });
-  return Date.now() - started;
+  try {
+    execSync(`psql "${PG_URL}" -At -f ${file} | redis-cli -p ${port} --pipe > /dev/null`, { shell: '/bin/bash' });
+    return Date.now() - started;
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 
+/** Dashboard reads at about 20/s until `stop()`: how many succeeded, failed, and the slowest (ms). */
 async function readLoop(url: string, stop: () => boolean) {
   const paths = ['/trpc/entities.summary', '/trpc/entities.list?input=%7B%22limit%22%3A50%7D', '/api/cache/status'];
   let ok = 0;
