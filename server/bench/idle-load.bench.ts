@@ -3,7 +3,12 @@
  * xact_rollback of pg_stat_database, on a database made for the run) with N = 1, 3, 6 pods
  * that receive no requests, each measured over BENCH_SECONDS after the pods settled.
  *
+ * The baseline is the 1-pod figure of the same run (per pod, more pods should cost the
+ * same). Part of `pnpm bench`; alone:
+ *
  *   cd server && npx tsx bench/idle-load.bench.ts   # BENCH_SECONDS=60 BENCH_PODS=1,3,6
+ *
+ * `quick`: 1 pod, 5 s, 11 s to settle (a smoke test: a late flush weighs more).
  */
 import { Redis } from 'ioredis';
 import type { App } from '../src/bootstrap.js';
@@ -11,15 +16,17 @@ import { post, startPod, UPDATE } from '../test/support/app.js';
 import { createTestDatabase } from '../test/support/database.js';
 import { uniquePrefix } from '../test/support/ids.js';
 import { transactionsOf } from '../test/support/pg-load.js';
+import { isEntry, mdTable } from './util.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
-const COUNTS = (process.env.BENCH_PODS ?? '1,3,6').split(',').map(Number);
 /** Long enough for start-up's statistics to be flushed (an idle backend flushes within ~10 s). */
 const SETTLE_MS = 20_000;
+const QUICK_SETTLE_MS = 11_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function measure(n: number): Promise<{ transactions: number; perSecond: number; perPodPerSecond: number }> {
+type Row = { pods: number; transactions: number; perSecond: number; perPodPerSecond: number };
+
+async function measure(n: number, seconds: number, settleMs: number): Promise<Row> {
   const db = await createTestDatabase(`idlebench${n}`);
   const prefix = uniquePrefix(`idlebench${n}`);
   const pods: App[] = [];
@@ -35,11 +42,11 @@ async function measure(n: number): Promise<{ transactions: number; perSecond: nu
         }),
       );
     await post(pods[0]?.url ?? '', '/api/cache/incremental-update', UPDATE);
-    await sleep(SETTLE_MS);
+    await sleep(settleMs);
     const before = await transactionsOf(db.name);
-    await sleep(SECONDS * 1000);
+    await sleep(seconds * 1000);
     const transactions = (await transactionsOf(db.name)) - before;
-    return { transactions, perSecond: transactions / SECONDS, perPodPerSecond: transactions / SECONDS / n };
+    return { pods: n, transactions, perSecond: transactions / seconds, perPodPerSecond: transactions / seconds / n };
   } finally {
     for (const p of pods) await p.close();
     const redis = new Redis(REDIS_URL);
@@ -50,10 +57,35 @@ async function measure(n: number): Promise<{ transactions: number; perSecond: nu
   }
 }
 
-console.log(`idle pods in redis mode, ${SECONDS} s each`);
-console.log('| pods | transactions | transactions/s | per pod per s |\n|---|---|---|---|');
-for (const n of COUNTS) {
-  const r = await measure(n);
-  console.log(`| ${n} | ${r.transactions} | ${r.perSecond.toFixed(3)} | ${r.perPodPerSecond.toFixed(3)} |`);
+/** Runs the bench; `quick`: 1 pod over 5 s. */
+export async function run(opts: { quick?: boolean } = {}) {
+  const seconds = Number(process.env.BENCH_SECONDS ?? (opts.quick ? 5 : 60));
+  const counts = (process.env.BENCH_PODS ?? (opts.quick ? '1' : '1,3,6')).split(',').map(Number);
+  const rows: Row[] = [];
+  for (const n of counts) {
+    rows.push(await measure(n, seconds, opts.quick ? QUICK_SETTLE_MS : SETTLE_MS));
+    console.log(JSON.stringify(rows.at(-1)));
+  }
+  const base = rows[0] as Row;
+  const table = [
+    `Idle pods in redis mode, ${seconds} s each.`,
+    '',
+    mdTable(
+      ['pods', `transactions in ${seconds} s`, 'transactions/s', 'per pod per s', `per pod ÷ ${base.pods} pod`],
+      rows.map((r) => [
+        r.pods,
+        r.transactions,
+        r.perSecond.toFixed(3),
+        r.perPodPerSecond.toFixed(3),
+        base.perPodPerSecond > 0 ? `${(r.perPodPerSecond / base.perPodPerSecond).toFixed(2)}×` : '–',
+      ]),
+    ),
+  ].join('\n');
+  return { seconds, rows, table };
 }
-process.exit(0);
+
+if (isEntry(import.meta.url)) {
+  const result = await run();
+  console.log(result.table);
+  process.exit(0);
+}

@@ -2,9 +2,12 @@
  * `pnpm bench` (from the repository root; builds the server bundle first): runs every
  * benchmark module that exports `run()` — server/bench/*.bench.ts and web/bench/*.bench.ts —
  * one after the other, each measuring its own baseline in the same run, then writes
- * docs/benchmarks.json (every result, the machine, load averages, durations) and the
- * generated tables in docs/benchmarks.md (between `<!-- bench:<name> -->` markers). A
- * `--quick` run writes docs/benchmarks.quick.json only: its figures are a smoke test.
+ * docs/benchmarks.json (every result with its own command, start time, machine, load
+ * averages and durations) and the generated tables in docs/benchmarks.md (between
+ * `<!-- bench:<name> -->` markers, each under a line naming how it was measured). A
+ * `--quick` run writes docs/benchmarks.quick.json only: its figures are a smoke test. A
+ * module that throws is recorded with its error, the others still run, and the command
+ * exits 1.
  *
  *   pnpm bench               full run
  *   pnpm bench --quick       a smaller run (each module's own `quick` settings), under 3 minutes
@@ -16,8 +19,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type ModuleRecord, mergeReport, type Report, renderMarkdown } from './report.js';
 
-type BenchResult = { table?: string; [k: string]: unknown };
+type BenchResult = { table?: string; error?: string; [k: string]: unknown };
 type Module = { name: string; file: string; dir: string; runnable: boolean };
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -55,32 +59,50 @@ const machine = () => ({
   platform: `${process.platform} ${process.arch}`,
 });
 
+const command = `pnpm bench${quick ? ' --quick' : ''}${only ? ` --only ${only}` : ''}`;
 const modules = discover().filter((m) => !only || m.name === only);
 if (only && modules.length === 0) throw new Error(`no bench module named ${only}; see server/bench and web/bench`);
 const started = Date.now();
-const results: Record<string, unknown> = {};
+const round = (xs: number[]) => xs.map((x) => Math.round(x * 100) / 100);
+const results: Record<string, ModuleRecord> = {};
+let failed = 0;
 for (const m of modules.filter((x) => x.runnable)) {
   const load = loadavg();
   const t0 = Date.now();
   console.log(`\n== ${m.name}${quick ? ' (quick)' : ''} ==`);
-  const mod = (await import(pathToFileURL(m.file).href)) as { run: (o: { quick: boolean }) => Promise<BenchResult> };
-  const result = await mod.run({ quick });
+  let result: BenchResult;
+  try {
+    const mod = (await import(pathToFileURL(m.file).href)) as { run: (o: { quick: boolean }) => Promise<BenchResult> };
+    result = await mod.run({ quick });
+  } catch (e) {
+    // One module's failure is recorded and the others still run; the command exits 1.
+    failed++;
+    console.error(`${m.name} failed:`, e);
+    result = { error: e instanceof Error ? e.message : String(e) };
+  }
   results[m.name] = {
     ...result,
-    loadAverageBefore: load.map((x) => Math.round(x * 100) / 100),
-    loadAverageAfter: loadavg().map((x) => Math.round(x * 100) / 100),
+    at: new Date(t0).toISOString(),
+    command,
+    machine: machine(),
+    loadAverageBefore: round(load),
+    loadAverageAfter: round(loadavg()),
     seconds: Math.round((Date.now() - t0) / 100) / 10,
+    runSeconds: 0,
   };
   if (result.table) console.log(result.table);
+  console.log(`${m.name}: ${results[m.name]?.seconds} s`);
 }
+const seconds = Math.round((Date.now() - started) / 100) / 10;
+for (const r of Object.values(results)) r.runSeconds = seconds;
 // Every module without run(), also under --only: the list in the docs is the whole list.
 const notWired = discover()
   .filter((m) => !m.runnable)
   .map((m) => ({ name: m.name, command: aloneCommand(m) }));
-const report = {
-  command: `pnpm bench${quick ? ' --quick' : ''}${only ? ` --only ${only}` : ''}`,
+const report: Report = {
+  command,
   at: new Date(started).toISOString(),
-  seconds: Math.round((Date.now() - started) / 100) / 10,
+  seconds,
   quick,
   machine: machine(),
   results,
@@ -88,45 +110,14 @@ const report = {
 };
 // A quick run is a smoke test: its figures go to a file of their own, never into the docs.
 const jsonPath = `${ROOT}docs/benchmarks${quick ? '.quick' : ''}.json`;
-// --only replaces that module's results and keeps the others' from earlier runs.
-const earlier = only && existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as typeof report) : null;
-const merged = earlier ? { ...report, results: { ...earlier.results, ...results } } : report;
-writeFileSync(jsonPath, `${JSON.stringify(merged, null, 2)}\n`);
-if (!quick) updateMarkdown(report);
-for (const m of notWired) console.log(`not run (no run() export): ${m.name} — ${m.command}`);
-console.log(`\nbench done in ${report.seconds} s; ${jsonPath}${quick ? '' : ' and docs/benchmarks.md'} written`);
-process.exit(0);
-
-/** Replaces the text between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` for each result. */
-function updateMarkdown(r: typeof report): void {
-  const path = `${ROOT}docs/benchmarks.md`;
-  let md = readFileSync(path, 'utf8');
-  const m = r.machine;
-  for (const [name, value] of Object.entries(r.results)) {
-    const v = value as BenchResult & { loadAverageBefore: number[]; seconds: number };
-    if (!v.table) continue;
-    const body = [
-      `Measured by \`${r.command}\` on ${r.at.slice(0, 16).replace('T', ' ')} UTC: ${m.cpus} × ${m.model}, ` +
-        `${m.memoryGiB} GiB, Node ${m.node.slice(1)}; load average before ${v.loadAverageBefore.join(' / ')}; ` +
-        `this bench ${v.seconds} s, the whole run ${r.seconds} s.`,
-      '',
-      v.table,
-    ].join('\n');
-    const open = `<!-- bench:${name} -->`;
-    const close = `<!-- /bench:${name} -->`;
-    const at = md.indexOf(open);
-    const end = md.indexOf(close);
-    md =
-      at >= 0 && end > at
-        ? `${md.slice(0, at + open.length)}\n${body}\n${md.slice(end)}`
-        : `${md.trimEnd()}\n\n## ${name} (generated)\n\n${open}\n${body}\n${close}\n`;
-  }
-  const list = r.notWired.map((n) => `| ${n.name} | \`${n.command}\` |`).join('\n');
-  const open = '<!-- bench:not-wired -->';
-  const close = '<!-- /bench:not-wired -->';
-  const table = `| module | run it alone |\n|---|---|\n${list}`;
-  const at = md.indexOf(open);
-  const end = md.indexOf(close);
-  if (at >= 0 && end > at) md = `${md.slice(0, at + open.length)}\n${table}\n${md.slice(end)}`;
-  writeFileSync(path, md);
+// --only replaces that module's results and keeps the others' (and the top-level fields describing them).
+const earlier = only && existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as Report) : null;
+writeFileSync(jsonPath, `${JSON.stringify(mergeReport(earlier, report, Boolean(only)), null, 2)}\n`);
+if (!quick) {
+  const mdPath = `${ROOT}docs/benchmarks.md`;
+  writeFileSync(mdPath, renderMarkdown(readFileSync(mdPath, 'utf8'), results, notWired));
 }
+for (const m of notWired) console.log(`not run (no run() export): ${m.name} — ${m.command}`);
+for (const [name, r] of Object.entries(results)) console.log(`${name}: ${r.seconds} s${r.error ? ' (failed)' : ''}`);
+console.log(`\nbench done in ${seconds} s; ${jsonPath}${quick ? '' : ' and docs/benchmarks.md'} written`);
+process.exit(failed > 0 ? 1 : 0);
