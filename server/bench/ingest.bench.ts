@@ -1,6 +1,7 @@
 /**
  * Ingest throughput and latency on real PostgreSQL and Redis, against pods running as
- * separate processes (as in production). Run: cd server && npx tsx bench/ingest.bench.ts
+ * separate processes (as in production). Run: cd server && npx tsx bench/ingest.bench.ts,
+ * or `pnpm bench --only ingest` (`run()`; `--quick`: 2 s phases, 16 clients, 200/s).
  * Knobs: BENCH_SECONDS (10), BENCH_CLIENTS (64), BENCH_BATCH_CLIENTS (4), BENCH_RATE (500),
  * BENCH_PHASES (a,b,c,d), BENCH_PROFILE=<dir> to write CPU profiles of the pods there
  * (summarise them with bench/ingest-profile.ts).
@@ -15,11 +16,12 @@ import { uniquePrefix } from '../test/support/ids.js';
 import { batchUpserts, createBaselineTable, type Row, singleRowUpserts } from './ingest-baseline.js';
 import { closedLoop, fmt, keepAliveAgent, openLoop, percentile, postJson } from './ingest-load.js';
 import { cpuSeconds, startPodProcess } from './ingest-pods.js';
+import { isEntry, mdTable } from './util.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
+let SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+let CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
 const BATCH_CLIENTS = Number(process.env.BENCH_BATCH_CLIENTS ?? 4);
-const RATE = Number(process.env.BENCH_RATE ?? 500);
+let RATE = Number(process.env.BENCH_RATE ?? 500);
 const PROFILE_DIR = process.env.BENCH_PROFILE;
 const PHASES = new Set((process.env.BENCH_PHASES ?? 'a,b,c,d').split(','));
 const TOKEN = 'bench-token';
@@ -46,12 +48,12 @@ const update = (r: Row) => ({
 });
 
 const schema = uniqueSchema('bench_ingest');
-const redis = await startRedisServer();
 const prefix = uniquePrefix('bench');
+let redisUrl = '';
 const podEnv = (id: string) => ({
   DATABASE_URL: PG_URL,
   DATABASE_SCHEMA: schema,
-  REDIS_URL: redis.url,
+  REDIS_URL: redisUrl,
   REDIS_KEY_PREFIX: prefix,
   INGEST_TOKENS: TOKEN,
   INGEST_RATE_LIMIT: '0',
@@ -68,7 +70,9 @@ const stopPods = async () => {
   }
 };
 
-const agent = keepAliveAgent(CLIENTS);
+let agent = keepAliveAgent(CLIENTS);
+/** Figures of the last run, for run()'s table. */
+const figures: Record<string, number> = {};
 const lines = [
   `machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}; pods are separate processes; PostgreSQL, Redis and the load generator share the machine`,
 ];
@@ -82,6 +86,7 @@ async function singles(url: string, pid: number | undefined) {
   const r = await closedLoop(CLIENTS, SECONDS, send);
   const cpuMs = ((cpuSeconds(pid) - cpu) * 1000) / r.ok;
   const rate = r.ok / r.seconds;
+  Object.assign(figures, { singlePerS: rate, singleP99Ms: percentile(r.latenciesMs, 99) });
   lines.push(
     `(a) single-update REST ingest, ${CLIENTS} keep-alive clients, ${fmt(r.seconds, 1)} s: ${fmt(rate)} updates/s (target 2,000); p50 ${fmt(percentile(r.latenciesMs, 50), 1)} ms, p99 ${fmt(percentile(r.latenciesMs, 99), 1)} ms; pod CPU ${fmt(cpuMs, 3)} ms per update; failed ${r.failed}${r.firstError ? ` (${r.firstError})` : ''}`,
   );
@@ -101,6 +106,7 @@ async function batches(url: string, pid: number | undefined) {
   const r = await closedLoop(BATCH_CLIENTS, SECONDS, send);
   const cpuUs = ((cpuSeconds(pid) - cpu) * 1e6) / (r.ok * BATCH);
   const rate = (r.ok * BATCH) / r.seconds;
+  figures.batchPerS = rate;
   lines.push(
     `(b) batch REST ingest, ${BATCH} per request, ${BATCH_CLIENTS} clients, ${fmt(r.seconds, 1)} s: ${fmt(rate)} entities/s (target 20,000); p50 ${fmt(percentile(r.latenciesMs, 50))} ms per request; pod CPU ${fmt(cpuUs, 1)} µs per entity; failed ${r.failed}${r.firstError ? ` (${r.firstError})` : ''}`,
   );
@@ -112,6 +118,7 @@ async function baseline(single: { rate: number; rows: number }, batch: { rate: n
   await createBaselineTable(PG_URL, schema);
   const one = await singleRowUpserts(PG_URL, schema, Math.max(1_000, single.rows), 10, row);
   const many = await batchUpserts(PG_URL, schema, Math.max(10 * BATCH, batch.rows), BATCH, BATCH_CLIENTS, row);
+  Object.assign(figures, { rawSinglePerS: one.perSecond, rawBatchPerS: many.perSecond });
   lines.push(
     `(c) raw PostgreSQL INSERT … ON CONFLICT, same volume: single rows (10 connections, autocommit) ${fmt(one.perSecond)} rows/s; ${BATCH}-row batches (${BATCH_CLIENTS} connections) ${fmt(many.perSecond)} rows/s`,
   );
@@ -166,28 +173,73 @@ async function latency(urlA: string, urlB: string) {
   const propagation = [...okAt].flatMap(([n, t]) =>
     eventAt.has(n) ? [Math.max(0, (eventAt.get(n) as number) - t)] : [],
   );
+  Object.assign(figures, {
+    latencyP99Ms: percentile(requestMs, 99),
+    propagationP99Ms: percentile(propagation, 99),
+  });
   lines.push(
     `(d) ${RATE} updates/s offered to pod A for ${SECONDS} s (${okAt.size} ok, ${failed} failed): request→2xx p50 ${fmt(percentile(requestMs, 50), 1)} ms, p99 ${fmt(percentile(requestMs, 99), 1)} ms (target p99 ≤ 25)`,
     `    2xx on pod A → event at a WebSocket subscriber on pod B: p50 ${fmt(percentile(propagation, 50), 1)} ms, p99 ${fmt(percentile(propagation, 99), 1)} ms (target p99 ≤ 25); ${okAt.size - propagation.length} events missing`,
   );
 }
 
-try {
-  const a = await startPodProcess(podEnv('bench-a'), PROFILE_DIR);
-  pods.push(a);
-  const none = { rate: 0, rows: 20_000 };
-  const single = PHASES.has('a') ? await singles(a.url, a.child.pid) : none;
-  const batch = PHASES.has('b') ? await batches(a.url, a.child.pid) : { ...none, rows: 200_000 };
-  if (PHASES.has('c')) await baseline(single, batch);
-  if (PHASES.has('d')) {
-    const b = await startPodProcess(podEnv('bench-b'), PROFILE_DIR);
-    pods.push(b);
-    await latency(a.url, b.url);
+/** One run of the phases; resolves to the report lines. */
+async function measure(): Promise<string[]> {
+  const redis = await startRedisServer();
+  redisUrl = redis.url;
+  try {
+    const a = await startPodProcess(podEnv('bench-a'), PROFILE_DIR);
+    pods.push(a);
+    const none = { rate: 0, rows: 20_000 };
+    const single = PHASES.has('a') ? await singles(a.url, a.child.pid) : none;
+    const batch = PHASES.has('b') ? await batches(a.url, a.child.pid) : { ...none, rows: 200_000 };
+    if (PHASES.has('c')) await baseline(single, batch);
+    if (PHASES.has('d')) {
+      const b = await startPodProcess(podEnv('bench-b'), PROFILE_DIR);
+      pods.push(b);
+      await latency(a.url, b.url);
+    }
+    return lines;
+  } finally {
+    agent.destroy();
+    await stopPods();
+    await redis.close();
+    await dropSchema(schema);
   }
-  console.log(lines.join('\n'));
-} finally {
-  agent.destroy();
-  await stopPods();
-  await redis.close();
-  await dropSchema(schema);
 }
+
+/**
+ * For `pnpm bench` (run.ts): every phase, its baseline (raw PostgreSQL upserts) in the same
+ * run; `quick` shortens the phases to 2 s with 16 clients and 200 updates/s offered.
+ * Resolves to `{ table, ...figures }` (rates per second, latencies in ms).
+ */
+export async function run({ quick }: { quick: boolean }): Promise<{ table: string } & Record<string, number | string>> {
+  if (quick) {
+    SECONDS = 2;
+    CLIENTS = 16;
+    RATE = 200;
+    agent = keepAliveAgent(CLIENTS);
+  }
+  await measure();
+  const f = (k: string, digits = 0) => (figures[k] === undefined ? '—' : fmt(figures[k] as number, digits));
+  const ratio = (a: string, b: string) =>
+    figures[a] && figures[b] ? `${fmt((figures[a] as number) / (figures[b] as number), 2)}×` : '—';
+  const table = mdTable(
+    ['measure', 'pod', 'raw PostgreSQL baseline', 'ratio', 'target'],
+    [
+      ['single updates/s', f('singlePerS'), f('rawSinglePerS'), ratio('singlePerS', 'rawSinglePerS'), '≥ 0.5×'],
+      [
+        'batch entities/s (1,000 per request)',
+        f('batchPerS'),
+        f('rawBatchPerS'),
+        ratio('batchPerS', 'rawBatchPerS'),
+        '≥ 20,000/s',
+      ],
+      [`request p99 at ${RATE}/s`, `${f('latencyP99Ms', 1)} ms`, '', '', '≤ 25 ms'],
+      ['2xx → event on another pod, p99', `${f('propagationP99Ms', 1)} ms`, '', '', '≤ 25 ms'],
+    ],
+  );
+  return { table, ...figures };
+}
+
+if (isEntry(import.meta.url)) console.log((await measure()).join('\n'));
