@@ -22,7 +22,7 @@ import type { LogIdentity } from './log-identity.js';
 import { LogMirror, type ViewSource } from './log-mirror.js';
 import { isHeartbeat, parseMessage, ZRefreshMessage } from './messages.js';
 import { enterMemory, enterRedis, syncRedis } from './modes.js';
-import { redisTargetOf } from './redis/client.js';
+import { asRedisUnavailable, redisTargetOf } from './redis/client.js';
 import { changesChannel, refreshChannel } from './redis/keys.js';
 import { RedisLink } from './redis/link.js';
 import { RefreshScheduler, type RefreshTarget } from './refresh/scheduler.js';
@@ -119,7 +119,10 @@ export class CacheCoordinator {
             silenceMs: 2 * config.HEARTBEAT_INTERVAL_MS,
           },
           {
-            onUp: () => void this.enterRedis().catch((err) => log.warn({ err }, 'could not switch back to redis yet')),
+            onUp: () =>
+              void this.enterRedis().catch((err: Error) =>
+                log.warn({ err: err.message }, 'could not switch back to redis yet; retrying every second'),
+              ),
             onDown: (reason) =>
               void this.enterMemory(reason).catch((err) => log.error({ err }, 'could not switch to memory mode')),
             // Anything published while unsubscribed was missed (before the view is loaded, the follower ignores this).
@@ -288,7 +291,11 @@ export class CacheCoordinator {
   }
 
   /** A full refresh now, unless another pod holds the lock (then says which). */
-  refresh = (trigger: string): Promise<RefreshResult> => this.refresher.refresh(trigger);
+  /** A Redis refusal or outage during the refresh answers 503 (asRedisUnavailable), not 500. */
+  refresh = (trigger: string): Promise<RefreshResult> =>
+    this.refresher.refresh(trigger).catch((err: unknown) => {
+      throw asRedisUnavailable(err) ?? err;
+    });
 
   /** The `cache.status` answer; reads only what this pod already knows, so it answers while Redis is frozen. */
   status(): Promise<CacheStatus> {
@@ -390,7 +397,13 @@ export class CacheCoordinator {
   private syncRedis(): Promise<void> {
     if (!this.redis) return Promise.resolve();
     const refresh = (trigger: string) => this.refresh(trigger);
-    return syncRedis({ ...this.modeDeps(), redis: this.redis, refresh, enterRedis: () => this.enterRedis() });
+    return syncRedis({
+      ...this.modeDeps(),
+      redis: this.redis,
+      refresh,
+      enterRedis: () => this.enterRedis(),
+      enterMemory: (reason) => this.enterMemory(reason),
+    });
   }
 
   /**

@@ -14,7 +14,19 @@ import type { MemoryStore } from './store/memory-store.js';
 import type { GenerationMeta } from './store/types.js';
 
 /** The coordinator's mode, shared with the transitions below. */
-type ModeState = { mode: 'redis' | 'memory'; memoryPrimed: boolean };
+type ModeState = {
+  mode: 'redis' | 'memory';
+  memoryPrimed: boolean;
+  /** Since when (epoch ms) Redis has been behind the log with its repair failing; null when level. */
+  redisBehindSince?: number | null;
+};
+
+/**
+ * How long Redis may stay behind the log, its repair refused, before the pod leaves redis
+ * mode: answers the ping yet refuses writes (a cluster shard without a replica under
+ * `min-replicas-to-write`, `NOREPLICAS`; a full server, `OOM`), so the link stays up.
+ */
+export const REDIS_BEHIND_LIMIT_MS = 5_000;
 
 type Common = {
   config: Config;
@@ -85,7 +97,9 @@ export async function enterRedis(d: RedisDeps): Promise<void> {
  * adopts an epoch another pod minted. In memory mode with Redis reachable, retries the
  * switch back (an earlier one did not finish, e.g. another pod was rebuilding Redis).
  */
-export async function syncRedis(d: RedisDeps & { enterRedis: () => Promise<void> }): Promise<void> {
+export async function syncRedis(
+  d: RedisDeps & { enterRedis: () => Promise<void>; enterMemory: (reason: string) => Promise<void> },
+): Promise<void> {
   const { redis, identity } = d;
   if (!redis.isUp) return;
   if (d.state.mode === 'memory') return d.enterRedis();
@@ -100,8 +114,22 @@ export async function syncRedis(d: RedisDeps & { enterRedis: () => Promise<void>
     if (meta.epoch !== identity.epoch) await d.refresh('redis holds another change log');
     return;
   }
-  if (meta.appliedChangeId < d.follower.applied)
+  if (meta.appliedChangeId >= d.follower.applied) {
+    d.state.redisBehindSince = null;
+    return;
+  }
+  d.state.redisBehindSince ??= Date.now();
+  const since = d.state.redisBehindSince;
+  try {
     await replayLog(d.db.sql, redis.store, meta.appliedChangeId, d.follower.applied);
+    d.state.redisBehindSince = null;
+  } catch (err) {
+    if (isDatabaseUnavailable(err) || Date.now() - since < REDIS_BEHIND_LIMIT_MS) throw err;
+    d.state.redisBehindSince = null;
+    // Serving on as if Redis were current would leave it behind PostgreSQL unnoticed: memory
+    // mode says so (health degraded), and the switch back replays the log once Redis takes writes.
+    await d.enterMemory(`redis refuses writes: ${(err as Error).message}`);
+  }
 }
 
 /** A rejection handler: `fallback` when PostgreSQL is unavailable, any other error rethrown. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions, ReplyError } from 'ioredis';
+import { AppError } from '../../platform/errors.js';
 
 /**
  * A connection to any Redis topology: a `Redis` (single server, or the master a Sentinel
@@ -219,5 +220,22 @@ export function waitForReady(redis: RedisClient, timeoutMs = 5000): Promise<void
       resolve();
     };
     redis.once('ready', onReady);
+  });
+}
+
+/** Messages of ioredis' own failures: not connected, timed out, no node to send to. */
+const REDIS_TROUBLE =
+  /Command timed out|Connection is closed|Stream isn't writeable|enableOfflineQueue|Cluster isn't ready|Failed to refresh slots cache|Too many Cluster redirections|All sentinels are unreachable/;
+
+/**
+ * A Redis failure as the 503 a client should hear (`Retry-After: 5`, the Redis error in
+ * the message, the original as `cause`): a refusal (`NOREPLICAS`, `OOM`, `READONLY`, …) or
+ * an unreachable, hung or failing-over server. Null for anything else (left as it is).
+ */
+export function asRedisUnavailable(err: unknown): AppError | null {
+  if (err instanceof AppError || !(err instanceof Error)) return null;
+  if (!(err instanceof ReplyError) && !REDIS_TROUBLE.test(err.message)) return null;
+  return new AppError('UNAVAILABLE', `Redis is unavailable or refused the write (${err.message}); retry shortly`, 5, {
+    cause: err,
   });
 }

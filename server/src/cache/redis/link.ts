@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import type { Logger } from 'pino';
 import { throttleFor } from '../../platform/log-throttle.js';
 import { connectRedis, describeTarget, type RedisClient, type RedisTarget } from './client.js';
@@ -52,6 +53,8 @@ export class RedisLink {
   private probe: NodeJS.Timeout | null = null;
   private readonly silenceMs: number;
   private readonly changes: string;
+  private readonly pointerKey: string;
+  private readonly sentinel: boolean;
   /** When this pod published on the changes channel with nothing heard since; null once heard. */
   private unheardSince: number | null = null;
 
@@ -79,6 +82,8 @@ export class RedisLink {
     this.bulkStore = new RedisStore(this.bulk, opts.prefix);
     const channels = { changes: changesChannel(opts.prefix), refresh: refreshChannel(opts.prefix) };
     this.changes = channels.changes;
+    this.pointerKey = this.store.keys.current;
+    this.sentinel = target.kind === 'sentinel';
     this.sub.on('message', (channel: string, message: string) => {
       this.unheardSince = null;
       if (channel === channels.changes) this.events.onChanges(message);
@@ -177,11 +182,16 @@ export class RedisLink {
     if (this.reported.has(key) || this.reported.size >= RedisLink.MAX_REPORTED)
       return void this.log.debug({ err: err.message, connection }, 'redis connection error');
     this.reported.add(key);
-    const hint = /WRONGPASS|NOAUTH|invalid username-password/i.test(err.message)
-      ? 'redis authentication failed: check the user and password in REDIS_URL'
-      : /certificate|self[- ]signed|tls|ssl/i.test(`${err.code ?? ''} ${err.message}`)
-        ? 'redis TLS handshake failed: check REDIS_TLS_CA_FILE and the server certificate'
-        : 'redis connection error';
+    const text = key;
+    const hint = /No such master with that name/i.test(text)
+      ? 'the sentinels know no master of that name: check REDIS_SENTINEL_NAME'
+      : this.sentinel && /sentinel/i.test(text) && /WRONGPASS|NOAUTH|invalid username-password/i.test(text)
+        ? 'sentinel authentication failed: check REDIS_SENTINEL_PASSWORD'
+        : /WRONGPASS|NOAUTH|invalid username-password/i.test(text)
+          ? `redis authentication failed: check the user and password in REDIS_URL${this.sentinel ? ' (the data nodes) and REDIS_SENTINEL_PASSWORD (the sentinels)' : ''}`
+          : /certificate|self[- ]signed|tls|ssl/i.test(text)
+            ? 'redis TLS handshake failed: check REDIS_TLS_CA_FILE and the server certificate'
+            : 'redis connection error';
     this.log.warn({ err: err.message, code: err.code, connection }, hint);
   }
 
@@ -199,10 +209,15 @@ export class RedisLink {
     this.events.onDown(reason);
   }
 
-  /** Up needs the command connection ready and a ping answered: a hung server keeps its sockets open. */
+  /**
+   * Up needs the command connection ready and a probe answered: a hung server keeps its
+   * sockets open. On a cluster a PING goes to any node, so the probe reads the pointer key
+   * instead: the master of the coordination slot must answer (other shards' refusals show
+   * as a Redis that falls behind, see cache/modes.ts).
+   */
   private async ping(): Promise<void> {
     try {
-      await this.cmd.ping();
+      await (this.cmd instanceof Cluster ? this.cmd.exists(this.pointerKey) : this.cmd.ping());
     } catch (err) {
       this.markDown(`redis did not answer a ping: ${(err as Error).message}`);
       return;

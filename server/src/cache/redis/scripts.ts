@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import type { RedisClient } from './client.js';
 import { loadScript } from './lua-source.js';
 
@@ -20,6 +21,13 @@ export function defineScripts<const N extends string>(redis: RedisClient, names:
     const command = `sla_${name}`;
     // Without numberOfKeys ioredis takes the key count as the call's first argument.
     redis.defineCommand(command, variadicKeys ? { lua } : { numberOfKeys, lua });
+    // A cluster's auto-pipelining groups a command by the slot of its first argument, which
+    // for such a call is the key count, not a key: the group would mix slots and ioredis
+    // fails the whole pipeline ("All keys in the pipeline should belong to the same slots
+    // allocation group"). Sent on their own, they are routed by their declared keys.
+    const ignored = redis.options.autoPipeliningIgnoredCommands ?? [];
+    if (variadicKeys && redis instanceof Cluster && !ignored.includes(command))
+      redis.options.autoPipeliningIgnoredCommands = [...ignored, command]; // a copy: the default array is shared
     const fn: unknown = Reflect.get(redis, command);
     if (typeof fn !== 'function') throw new Error(`ioredis did not define ${command}`);
     scripts[name] = (keys, argv) => {

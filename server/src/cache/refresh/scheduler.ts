@@ -5,6 +5,7 @@ import type { Config } from '../../platform/config.js';
 import { AppError, isDatabaseUnavailable } from '../../platform/errors.js';
 import type { Metrics } from '../../platform/metrics.js';
 import type { RefreshLock } from '../lock/lock.js';
+import { asRedisUnavailable } from '../redis/client.js';
 import type { CacheStore } from '../store/types.js';
 import { type RefreshOutcome, runRefresh } from './refresh.js';
 
@@ -116,8 +117,10 @@ export class RefreshScheduler {
     this.failures++;
     const backoff = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (this.failures - 1));
     this.retryAt = Date.now() + backoff;
-    // PostgreSQL away is an outage already logged by the pod (one line, no stack), not a fault of the refresh.
-    const away = isDatabaseUnavailable(err);
+    // PostgreSQL away, or Redis away or refusing writes, is an outage already logged by the
+    // pod (one line, no stack), not a fault of the refresh.
+    const redisTrouble = asRedisUnavailable(err) !== null;
+    const away = isDatabaseUnavailable(err) || redisTrouble;
     const fields = {
       ...(away ? { error: (err as Error).message } : { err }),
       trigger,
@@ -125,7 +128,10 @@ export class RefreshScheduler {
       retryInMs: backoff,
     };
     if (this.failures === 1 && away)
-      this.d.log.warn(fields, 'cache refresh failed: PostgreSQL is unavailable; retrying with backoff');
+      this.d.log.warn(
+        fields,
+        `cache refresh failed: ${redisTrouble ? 'Redis is unavailable or refused the write' : 'PostgreSQL is unavailable'}; retrying with backoff`,
+      );
     else if (this.failures === 1) this.d.log.error(fields, 'cache refresh failed; retrying with backoff');
     else this.d.log.debug(fields, 'cache refresh failed again');
   }
