@@ -88,11 +88,17 @@ const SOCKET_TIMEOUT_MS = 5000;
 /** Reconnects forever: 100 ms, 200 ms, ... then every second. */
 const reconnectDelay = (attempt: number): number => Math.min(attempt * 100, 1000);
 
-/** The user, password, database and TLS of the data nodes, from a URL. */
+/** TLS options for a `rediss://` URL (trusting `tlsCaFile` when given); undefined for `redis://`. */
+function tlsOf(url: string, tlsCaFile: string | undefined): RedisOptions['tls'] {
+  if (!url.startsWith('rediss://')) return undefined;
+  return tlsCaFile ? { ca: readFileSync(tlsCaFile) } : {};
+}
+
+/** The user, password and TLS of the data nodes, from a URL. */
 function credentialsOf(url: string | undefined, tlsCaFile: string | undefined): RedisOptions {
   if (!url) return {};
   const u = new URL(url);
-  const tls = u.protocol === 'rediss:' ? (tlsCaFile ? { ca: readFileSync(tlsCaFile) } : {}) : undefined;
+  const tls = tlsOf(url, tlsCaFile);
   return {
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
     ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
@@ -199,11 +205,7 @@ export function keyPrefixOf(client: RedisClient): string | undefined {
  * pool. User and password come from the URL; `rediss://` means TLS.
  */
 export function createRedisClient(url: string, options: RedisClientOptions): Redis {
-  const tls = url.startsWith('rediss://')
-    ? options.tlsCaFile
-      ? { ca: readFileSync(options.tlsCaFile) }
-      : {}
-    : undefined;
+  const tls = tlsOf(url, options.tlsCaFile);
   return new Redis(url, { ...connectionOptions(options), ...(tls ? { tls } : {}) });
 }
 

@@ -182,14 +182,13 @@ export class RedisLink {
     if (this.reported.has(key) || this.reported.size >= RedisLink.MAX_REPORTED)
       return void this.log.debug({ err: err.message, connection }, 'redis connection error');
     this.reported.add(key);
-    const text = key;
-    const hint = /No such master with that name/i.test(text)
+    const hint = /No such master with that name/i.test(key)
       ? 'the sentinels know no master of that name: check REDIS_SENTINEL_NAME'
-      : this.sentinel && /sentinel/i.test(text) && /WRONGPASS|NOAUTH|invalid username-password/i.test(text)
+      : this.sentinel && /sentinel/i.test(key) && /WRONGPASS|NOAUTH|invalid username-password/i.test(key)
         ? 'sentinel authentication failed: check REDIS_SENTINEL_PASSWORD'
-        : /WRONGPASS|NOAUTH|invalid username-password/i.test(text)
+        : /WRONGPASS|NOAUTH|invalid username-password/i.test(key)
           ? `redis authentication failed: check the user and password in REDIS_URL${this.sentinel ? ' (the data nodes) and REDIS_SENTINEL_PASSWORD (the sentinels)' : ''}`
-          : /certificate|self[- ]signed|tls|ssl/i.test(text)
+          : /certificate|self[- ]signed|tls|ssl/i.test(key)
             ? 'redis TLS handshake failed: check REDIS_TLS_CA_FILE and the server certificate'
             : 'redis connection error';
     this.log.warn({ err: err.message, code: err.code, connection }, hint);
