@@ -7,3 +7,4 @@ export * from './ingest.js';
 export * from './limits.js';
 export * from './status.js';
 export * from './text.js';
+export * from './budget.js';

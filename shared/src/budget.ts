@@ -1,0 +1,176 @@
+import { z } from 'zod';
+
+/**
+ * Wire shapes of error budgets, maintenance windows, tenant settings, compliance reports and
+ * the audit log (definitions: docs/budgets.md). Times are ISO 8601 strings, durations are
+ * milliseconds, percentages are 0–100.
+ */
+
+/** How `nodata` and `stale` time counts (docs/budgets.md "The NoData policy"). */
+export const NODATA_POLICIES = ['exclude', 'bad', 'good'] as const;
+export const ZNoDataPolicy = z.enum(NODATA_POLICIES, {
+  error: (i) => `noDataPolicy must be one of ${NODATA_POLICIES.join(', ')} (got ${JSON.stringify(i.input)})`,
+});
+export type NoDataPolicy = z.infer<typeof ZNoDataPolicy>;
+
+/** Burn-rate windows every budget answers (the alerting tiers' windows), in minutes. */
+export const BURN_WINDOWS_MINUTES = [5, 30, 60, 360, 4320] as const;
+
+/** One burn rate: how fast the budget is spent over the last `windowMinutes` (1 = exactly on budget). */
+export const ZBurnRate = z.object({ windowMinutes: z.number().int(), burnRate: z.number().nullable() });
+
+/** Budget figures over one window `[from, to)` (docs/budgets.md "Time-slice error budgets"). */
+export const ZBudgetFigures = z.object({
+  from: z.string(),
+  to: z.string(),
+  /** The target in effect at `to` (a rollup: the counted-time-weighted target). */
+  target: z.number().nullable(),
+  countedMs: z.number(),
+  breachMs: z.number(),
+  excludedMs: z.number(),
+  /** nodata + stale time in the window (counted or not per the policy). */
+  noDataMs: z.number(),
+  allowedMs: z.number(),
+  remainingMs: z.number(),
+  remainingPct: z.number().nullable(),
+  /** Time-slice compliance %, null when nothing was counted. */
+  compliance: z.number().nullable(),
+  /** The poller's currentSla averaged over counted time. */
+  meanReportedSla: z.number().nullable(),
+});
+export type BudgetFigures = z.infer<typeof ZBudgetFigures>;
+
+/** A budget as every reader sees it: rolling and calendar windows, burn rates, projection. */
+export const ZBudget = z.object({
+  rolling: ZBudgetFigures,
+  calendar: ZBudgetFigures,
+  burnRates: z.array(ZBurnRate),
+  /** When the rolling budget runs out at the current (1 h) burn; null when spent or not burning. */
+  exhaustsAt: z.string().nullable(),
+  noDataPolicy: ZNoDataPolicy,
+  timeZone: z.string(),
+  windowDays: z.number().int(),
+});
+export type Budget = z.infer<typeof ZBudget>;
+
+export const ZEntityBudget = ZBudget.extend({
+  entityId: z.number().int(),
+  tenantName: z.string(),
+  teamName: z.string(),
+  entityType: z.string(),
+  entityName: z.string(),
+  /** Inside a maintenance window now. */
+  inMaintenance: z.boolean(),
+});
+export type EntityBudget = z.infer<typeof ZEntityBudget>;
+
+export const ZTeamBudget = ZBudget.extend({ tenantName: z.string(), teamName: z.string(), entities: z.number().int() });
+export type TeamBudget = z.infer<typeof ZTeamBudget>;
+
+export const ZTenantBudget = ZBudget.extend({
+  tenantName: z.string(),
+  entities: z.number().int(),
+  teams: z.array(ZTeamBudget),
+});
+export type TenantBudget = z.infer<typeof ZTenantBudget>;
+
+/** Per-tenant overrides; null = the global default. */
+export const ZTenantSettings = z.object({
+  tenantName: z.string(),
+  timeZone: z.string(),
+  windowDays: z.number().int(),
+  noDataPolicy: ZNoDataPolicy,
+});
+export type TenantSettings = z.infer<typeof ZTenantSettings>;
+
+export const WINDOW_CATEGORIES = ['maintenance', 'deployment', 'outside_business_hours', 'other'] as const;
+export const ZWindowCategory = z.enum(WINDOW_CATEGORIES, {
+  error: (i) => `category must be one of ${WINDOW_CATEGORIES.join(', ')} (got ${JSON.stringify(i.input)})`,
+});
+export type WindowCategory = z.infer<typeof ZWindowCategory>;
+
+/** What a maintenance window applies to: a tenant, or a team / entity type / entity in it. */
+export const ZWindowScope = z.object({
+  tenantName: z.string(),
+  teamName: z.string().nullable(),
+  entityType: z.string().nullable(),
+  entityId: z.number().int().nullable(),
+});
+export type WindowScope = z.infer<typeof ZWindowScope>;
+
+/**
+ * A maintenance window. One-off: `start`..`end`. Recurring: `rrule` (RFC 5545, without
+ * DTSTART) repeats from `start` in `timeZone`, each occurrence lasting `end − start`.
+ */
+export const ZMaintenanceWindow = z.object({
+  id: z.number().int(),
+  scope: ZWindowScope,
+  category: ZWindowCategory,
+  reason: z.string(),
+  start: z.string(),
+  end: z.string(),
+  rrule: z.string().nullable(),
+  timeZone: z.string(),
+  /** Recurring windows stop repeating after this instant (null: forever, or as the RRULE says). */
+  until: z.string().nullable(),
+  createdBy: z.string(),
+  updatedAt: z.string(),
+});
+export type MaintenanceWindow = z.infer<typeof ZMaintenanceWindow>;
+
+/** One breach in a report: a maximal stretch of breach time not excluded. */
+export const ZBreach = z.object({ start: z.string(), end: z.string(), durationMs: z.number() });
+
+export const ZReportRow = z.object({
+  entityId: z.number().int(),
+  tenantName: z.string(),
+  teamName: z.string(),
+  entityType: z.string(),
+  entityName: z.string(),
+  target: z.number().nullable(),
+  compliance: z.number().nullable(),
+  meanReportedSla: z.number().nullable(),
+  budgetUsedPct: z.number().nullable(),
+  countedMs: z.number(),
+  breachMs: z.number(),
+  breaches: z.array(ZBreach),
+  /** Excluded minutes by window category. */
+  excludedMinutes: z.record(z.string(), z.number()),
+});
+export type ReportRow = z.infer<typeof ZReportRow>;
+
+/** A compliance report for one period and scope (docs/budgets.md "Compliance reports"). */
+export const ZReport = z.object({
+  tenantName: z.string(),
+  teamName: z.string().nullable(),
+  entityId: z.number().int().nullable(),
+  /** `2026-11` or `2026-Q4`, in `timeZone`. */
+  period: z.string(),
+  timeZone: z.string(),
+  from: z.string(),
+  to: z.string(),
+  /** `provisional` until the period closes; then `closed` (a snapshot) with its revision. */
+  state: z.enum(['provisional', 'closed']),
+  revision: z.number().int().nullable(),
+  /** SHA-256 (hex) of the canonical JSON of `summary` and `rows`; set on closed snapshots. */
+  contentHash: z.string().nullable(),
+  generatedAt: z.string(),
+  noDataPolicy: ZNoDataPolicy,
+  summary: ZBudgetFigures,
+  rows: z.array(ZReportRow),
+});
+export type Report = z.infer<typeof ZReport>;
+
+/** One audit-log entry: who changed what, when, with the object before and after. */
+export const ZAuditEntry = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  objectType: z.string(),
+  objectId: z.string(),
+  tenantName: z.string().nullable(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+});
+export type AuditEntry = z.infer<typeof ZAuditEntry>;
