@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendResult, classify, closedSegments, pruneBefore, targetAt } from '../../../src/domain/budget/timeline.js';
-import { build, M } from './build.js';
+import { build, M, type Row } from './build.js';
 
 const STALE = 15 * M;
 
@@ -94,14 +94,14 @@ describe('appendResult', () => {
 });
 
 describe('closedSegments, pruneBefore, targetAt', () => {
-  const rows = [
+  const rows: Row[] = [
     [0, 'Passed', 100, 99],
     [10, 'Failed', 80, 99.5],
-  ] as const;
+  ];
 
   it('closes the open result at now, stale after the stale time', () => {
     // Open bad result at 10: bad 10–25 (80 × 15 = 1200 SLA-min), stale 25–30 at now = 30.
-    const t = build([...rows], STALE);
+    const t = build(rows, STALE);
     expect(closedSegments(t, 30 * M, STALE).map((s) => [s.start / M, s.end / M, s.cls, s.slaMs / M])).toEqual([
       [0, 10, 'good', 1000],
       [10, 25, 'bad', 1200],
@@ -129,7 +129,7 @@ describe('closedSegments, pruneBefore, targetAt', () => {
   });
 
   it('takes the target of the latest result before the instant', () => {
-    const t = build([...rows], STALE);
+    const t = build(rows, STALE);
     expect(targetAt(t, 0)).toBeNull();
     expect(targetAt(t, 1)).toBe(99);
     expect(targetAt(t, 10 * M)).toBe(99);
