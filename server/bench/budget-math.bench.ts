@@ -38,6 +38,12 @@ function collect(): void {
   (runInNewContext('gc') as () => void)();
 }
 
+/** CPU milliseconds (user + system) of this process since `since`: steadier than wall time on a shared machine. */
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1000;
+}
+
 /** One entity's results, in buffers reused from entity to entity. */
 type Results = { n: number; at: Float64Array; status: Uint8Array; sla: Float64Array };
 
@@ -83,12 +89,14 @@ export async function run(opts: { quick?: boolean; entities?: number } = {}) {
   const timelines: Timeline[] = new Array(N);
   // Only the appends are timed: each entity's results are generated first, outside the clock.
   let appendMs = 0;
+  let appendCpuMs = 0;
   for (let e = 0; e < N; e++) {
     generate(buf, rnd, from, now);
     results += buf.n;
     const target = e % 3 === 0 ? 99.9 : 99;
     let t: Timeline | null = null;
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < buf.n; i++) {
       t = appendResult(
         t,
@@ -101,6 +109,7 @@ export async function run(opts: { quick?: boolean; entities?: number } = {}) {
         STALE,
       );
     }
+    appendCpuMs += cpuMs(cpu0);
     appendMs += performance.now() - t0;
     timelines[e] = t as Timeline;
   }
@@ -117,10 +126,13 @@ export async function run(opts: { quick?: boolean; entities?: number } = {}) {
   const policy: CountingPolicy = { noDataPolicy: 'exclude', staleAfterMs: STALE };
   let counted = 0;
   const t1 = performance.now();
+  const cpu1 = process.cpuUsage();
   for (let e = 0; e < N; e++)
     counted += sumsOver(timelines[e] as Timeline, [from, now], exclusions[e] as Exclusion[], policy, now).countedMs;
   const sumsMs = performance.now() - t1;
+  const sumsCpuMs = cpuMs(cpu1);
   const t2 = performance.now();
+  const cpu2 = process.cpuUsage();
   for (let e = 0; e < N; e++)
     for (const w of BURN_WINDOWS_MINUTES)
       counted += sumsOver(
@@ -131,37 +143,49 @@ export async function run(opts: { quick?: boolean; entities?: number } = {}) {
         now,
       ).countedMs;
   const burnMs = performance.now() - t2;
+  const burnCpuMs = cpuMs(cpu2);
   // Read so the work cannot be dropped; also a sanity check of the dataset.
   if (!(counted > 0)) throw new Error('nothing counted');
 
+  const r = (x: number) => Math.round(x);
   const figures = {
     entities: N,
     results,
     segmentsPerEntity: Math.round((segments / N) * 10) / 10,
-    appendMs: Math.round(appendMs),
-    appendNsPerResult: Math.round((appendMs * 1e6) / results),
-    heapBytesPerEntity: Math.round(heapPerEntity),
-    sums30dMs: Math.round(sumsMs),
-    sums30dUsPerEntity: Math.round((sumsMs * 1000) / N) / 1,
-    burnWindowsMs: Math.round(burnMs),
+    appendMs: r(appendMs),
+    appendCpuMs: r(appendCpuMs),
+    appendCpuNsPerResult: r((appendCpuMs * 1e6) / results),
+    heapBytesPerEntity: r(heapPerEntity),
+    sums30dMs: r(sumsMs),
+    sums30dCpuMs: r(sumsCpuMs),
+    sums30dCpuUsPerEntity: Math.round((sumsCpuMs * 10_000) / N) / 10,
+    burnWindowsMs: r(burnMs),
+    burnWindowsCpuMs: r(burnCpuMs),
   };
+  const n = (x: number) => x.toLocaleString('en-US');
   const table = mdTable(
-    ['what', 'figure'],
+    ['what', 'wall', 'CPU', 'per unit (CPU)'],
     [
+      ['results appended', '', '', `${n(N)} timelines × ~${r(results / N)} = ${n(results)} results`],
       [
-        'timelines × results',
-        `${N.toLocaleString('en-US')} × ~${Math.round(results / N)} = ${results.toLocaleString('en-US')} results`,
+        'append every result',
+        `${n(figures.appendMs)} ms`,
+        `${n(figures.appendCpuMs)} ms`,
+        `${figures.appendCpuNsPerResult} ns per result`,
       ],
-      ['append every result', `${figures.appendMs} ms (${figures.appendNsPerResult} ns per result)`],
-      [
-        'heap per timeline',
-        `${figures.heapBytesPerEntity.toLocaleString('en-US')} bytes (${figures.segmentsPerEntity} segments)`,
-      ],
+      ['heap per timeline', '', '', `${n(figures.heapBytesPerEntity)} bytes (${figures.segmentsPerEntity} segments)`],
       [
         '30-day sums, 2 exclusions, every entity',
-        `${figures.sums30dMs} ms (${figures.sums30dUsPerEntity} µs per entity)`,
+        `${n(figures.sums30dMs)} ms`,
+        `${n(figures.sums30dCpuMs)} ms`,
+        `${figures.sums30dCpuUsPerEntity} µs per entity`,
       ],
-      [`burn-rate sums (${BURN_WINDOWS_MINUTES.length} windows), every entity`, `${figures.burnWindowsMs} ms`],
+      [
+        `burn-rate sums (${BURN_WINDOWS_MINUTES.length} windows), every entity`,
+        `${n(figures.burnWindowsMs)} ms`,
+        `${n(figures.burnWindowsCpuMs)} ms`,
+        '',
+      ],
     ],
   );
   return { ...figures, table };

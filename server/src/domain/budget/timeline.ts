@@ -147,7 +147,14 @@ export function forEachPart(
     if (s.start >= to) return;
     visit(s);
   }
-  if (t.open && t.open.observedAt < to) for (const s of openSegments(t.open, to, staleAfterMs)) visit(s);
+  const open = t.open;
+  if (!open || open.observedAt >= to) return;
+  // The open result's parts, without building segments: its class, then stale.
+  const liveEnd = Math.min(to, open.observedAt + staleAfterMs);
+  const a = Math.max(open.observedAt, from);
+  if (liveEnd > a) fn(a, liveEnd, open.cls, open.target, open.currentSla * (liveEnd - a));
+  const staleFrom = Math.max(liveEnd, from);
+  if (to > staleFrom) fn(staleFrom, to, 'stale', open.target, 0);
 }
 
 /**
