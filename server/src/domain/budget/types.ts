@@ -16,7 +16,12 @@ export type SegmentClass = 'good' | 'bad' | 'nodata' | 'stale';
 export type Segment = { start: number; end: number; cls: SegmentClass; target: number; slaMs: number };
 
 /** The latest applied result of a timeline: holds from `observedAt` until the next one (stale after the stale time). */
-export type OpenResult = { observedAt: number; cls: Exclude<SegmentClass, 'stale'>; target: number; currentSla: number };
+export type OpenResult = {
+  observedAt: number;
+  cls: Exclude<SegmentClass, 'stale'>;
+  target: number;
+  currentSla: number;
+};
 
 /**
  * An entity's timeline: closed segments (ascending, adjacent segments of equal class and
