@@ -18,7 +18,11 @@ export function reportCsv(report: Report): string {
     lines.push(entityLine(report, row));
     for (const b of row.breaches)
       lines.push(
-        line(report, row, 'breach', { breach_start: b.start, breach_end: b.end, breach_minutes: minutesOf(b.durationMs) }),
+        line(report, row, 'breach', {
+          breach_start: b.start,
+          breach_end: b.end,
+          breach_minutes: minutesOf(b.durationMs),
+        }),
       );
   }
   lines.push(totalLine(report));

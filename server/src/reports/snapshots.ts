@@ -88,12 +88,23 @@ export async function insertSnapshot(sql: Sql, k: SnapshotKey, report: Report, r
 }
 
 /** The latest revision of every report whose period ended at or after `since` (ms), without contents. */
-export async function recentSnapshots(sql: Sql, since: number): Promise<(SnapshotKey & ReportRevision)[]> {
-  const rows = await sql<Omit<Row, 'content'> & { tenant_name: string; scope: string; period: string }>(
-    `SELECT DISTINCT ON (tenant_name, scope, period) tenant_name, scope, period, revision, content_hash, reason, created_at
+export async function recentSnapshots(
+  sql: Sql,
+  since: number,
+): Promise<(SnapshotKey & ReportRevision & { periodTo: number })[]> {
+  const rows = await sql<
+    Omit<Row, 'content'> & { tenant_name: string; scope: string; period: string; period_to: Date | string }
+  >(
+    `SELECT DISTINCT ON (tenant_name, scope, period) tenant_name, scope, period, period_to, revision, content_hash, reason, created_at
        FROM sla_report_snapshot WHERE period_to >= ?::timestamptz
       ORDER BY tenant_name, scope, period, revision DESC`,
     [new Date(since).toISOString()],
   );
-  return rows.map((r) => ({ tenantName: r.tenant_name, scope: r.scope, period: r.period, ...toRevision(r) }));
+  return rows.map((r) => ({
+    tenantName: r.tenant_name,
+    scope: r.scope,
+    period: r.period,
+    periodTo: Date.parse(toIso(r.period_to)),
+    ...toRevision(r),
+  }));
 }

@@ -1,5 +1,5 @@
-import type { MaintenanceWindow, NoDataPolicy } from '@sla/shared';
-import type { Interval, Timeline } from '../domain/budget/types.js';
+import type { NoDataPolicy } from '@sla/shared';
+import type { Interval, ScopedWindow, Timeline } from '../domain/budget/index.js';
 
 /** Who an entity is, as a report row names it. */
 export type ReportEntity = {
@@ -23,14 +23,15 @@ export type ReportSettings = { timeZone: string; noDataPolicy: NoDataPolicy };
  */
 export type ReportSources = {
   /**
-   * Every entity of `scope` with its timeline covering at least `range` (ms, `[from, to)`);
-   * an empty list means the scope names no known tenant, team or entity.
+   * Every entity of `scope` with its timeline covering at least `range` (ms, `[from, to)`),
+   * null when it has no applied result before the range's end; an empty list means the
+   * scope names no known tenant, team or entity.
    */
-  timelines(scope: ReportScope, range: Interval): Promise<{ entity: ReportEntity; timeline: Timeline }[]>;
+  timelines(scope: ReportScope, range: Interval): Promise<{ entity: ReportEntity; timeline: Timeline | null }[]>;
   /** The tenant's effective settings (per-tenant overrides over the global defaults). */
   settingsOf(tenantName: string): ReportSettings;
-  /** Every maintenance window (all tenants); reports pick what applies to each entity. */
-  windows(): readonly MaintenanceWindow[];
+  /** Every maintenance window (all tenants, times in ms); reports pick what applies to each entity. */
+  windows(): readonly ScopedWindow[];
   /** How long without a result makes time `stale` (STALE_AFTER_MINUTES in ms). */
   staleAfterMs: number;
   /** Changes whenever settings or windows change (the policy store's version): the closer re-checks then. */
