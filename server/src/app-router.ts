@@ -10,6 +10,8 @@ import type { LiveDeps } from './live/deps.js';
 import { liveRouter } from './live/router.js';
 import { entitiesRouter, type ReadModelDeps } from './readmodel/router.js';
 import type { TokenEntry } from './trpc/tokens.js';
+import { reportsRouter } from './reports/router.js';
+import type { ReportsDeps } from './reports/service.js';
 import { mergeRouters, router } from './trpc/trpc.js';
 
 /** What the domain routers are built from (each takes only its part). */
@@ -20,6 +22,7 @@ export type RouterDeps = {
   readModel: ReadModelDeps;
   auth: { readToken: string | undefined; sessions: SessionSigner; tokens: readonly TokenEntry[] };
   audit: { sql: Sql };
+  reports: ReportsDeps;
 };
 
 /**
@@ -32,6 +35,7 @@ export function createAppRouter(d: RouterDeps) {
     entities: entitiesRouter(d.readModel),
     auth: authRouter(d.auth),
     audit: auditRouter(d.audit),
+    reports: reportsRouter(d.reports),
   });
 }
 

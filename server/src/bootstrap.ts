@@ -23,6 +23,11 @@ import { throttleFor } from './platform/log-throttle.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { readVersions } from './readmodel/read-versions.js';
 import { parseTokens } from './trpc/tokens.js';
+import { ReportCloser } from './reports/closer.js';
+import { reportCsv } from './reports/csv.js';
+import { localRunLock, pgRunLock } from './reports/lease.js';
+import { changeLogSources } from './reports/log-sources.js';
+import type { ReportsDeps } from './reports/service.js';
 
 /** The services of one pod, for the entry file and for tests that look inside a pod. */
 type Services = {
@@ -99,6 +104,14 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     const writer = new IngestWriter(db, commitHook(config, cache), log, idempotencyTtlMs);
     cleanups.push(forgetExpiredKeys(db, idempotencyTtlMs, log));
     const sessions = new SessionSigner(config.SESSION_SECRET, config.NODE_ENV === 'production');
+    const reports: ReportsDeps = {
+      sources: changeLogSources(db.sql, {
+        staleAfterMs: config.STALE_AFTER_MINUTES * 60_000,
+        settings: { timeZone: 'UTC', noDataPolicy: 'exclude' },
+      }),
+      sql: db.sql,
+      graceMs: config.REPORT_GRACE_HOURS * 3_600_000,
+    };
     const router = createAppRouter({
       cache: { status: () => cache.status(), refresh: (trigger) => cache.refresh(trigger) },
       ingest: {
@@ -126,6 +139,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       },
       auth: { readToken: config.READ_TOKEN, sessions, tokens },
       audit: { sql: db.sql },
+      reports,
     });
     const http: HttpDeps = {
       config,
@@ -158,6 +172,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       },
       readVersion: hotReadVersion(cache, cache.databaseAvailable),
       collectMetrics: () => collectRedisMetrics(cache.redis, metrics),
+      reportCsv,
     };
     const { server, startDrain, close: closeHttp } = createHttpServer(http);
     await new Promise<void>((resolve, reject) => {
@@ -181,6 +196,12 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     if (!config.DATABASE_URL) await connection.opened;
     await cache.start();
     if (config.demo) cleanups.push(startDemo(url, demoPollerToken, config, cache.view, log));
+    const closer = new ReportCloser({
+      ...reports,
+      lock: config.DATABASE_URL ? pgRunLock(config.DATABASE_URL, dbCfg.schema) : localRunLock(),
+      log,
+    });
+    cleanups.push(closer.start(config.REPORT_CLOSE_INTERVAL_SECONDS * 1_000));
     log.info({ url, mode: cache.mode }, 'ready');
     let closing: Promise<void> | null = null;
     const deps: Services = { config, log, db, cache, writer, metrics, router };
