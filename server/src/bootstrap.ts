@@ -22,12 +22,12 @@ import { createLogger, redactUrl } from './platform/log.js';
 import { throttleFor } from './platform/log-throttle.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { readVersions } from './readmodel/read-versions.js';
-import { parseTokens } from './trpc/tokens.js';
 import { ReportCloser } from './reports/closer.js';
 import { reportCsv } from './reports/csv.js';
 import { localRunLock, pgRunLock } from './reports/lease.js';
 import { changeLogSources } from './reports/log-sources.js';
 import type { ReportsDeps } from './reports/service.js';
+import { parseTokens } from './trpc/tokens.js';
 
 /** The services of one pod, for the entry file and for tests that look inside a pod. */
 type Services = {
