@@ -8,6 +8,8 @@ import type { IngestDeps } from './ingest/ingest.js';
 import { ingestRouter } from './ingest/router.js';
 import type { LiveDeps } from './live/deps.js';
 import { liveRouter } from './live/router.js';
+import { settingsRouter, windowsRouter } from './policy/router.js';
+import type { WindowDeps } from './policy/windows.js';
 import { entitiesRouter, type ReadModelDeps } from './readmodel/router.js';
 import type { TokenEntry } from './trpc/tokens.js';
 import { mergeRouters, router } from './trpc/trpc.js';
@@ -20,6 +22,8 @@ export type RouterDeps = {
   readModel: ReadModelDeps;
   auth: { readToken: string | undefined; sessions: SessionSigner; tokens: readonly TokenEntry[] };
   audit: { sql: Sql };
+  /** Windows and tenant settings (policy/): the PolicyStore, the view for scopes, the database for writes. */
+  policy: WindowDeps;
 };
 
 /**
@@ -32,6 +36,9 @@ export function createAppRouter(d: RouterDeps) {
     entities: entitiesRouter(d.readModel),
     auth: authRouter(d.auth),
     audit: auditRouter(d.audit),
+    windows: windowsRouter(d.policy),
+    // The budget procedures (budget/) join these under `budgets` with mergeRouters.
+    budgets: settingsRouter(d.policy),
   });
 }
 
