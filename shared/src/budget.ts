@@ -176,6 +176,10 @@ export const ZReportInput = z.object({
 });
 export type ReportInput = z.infer<typeof ZReportInput>;
 
+/** The two CSV files of a report (`GET /api/reports/csv?part=…`): a line per entity (default) or per breach. */
+export const REPORT_CSV_PARTS = ['entities', 'breaches'] as const;
+export type ReportCsvPart = (typeof REPORT_CSV_PARTS)[number];
+
 /** One snapshot revision of a closed period (`reports.revisions`). */
 export const ZReportRevision = z.object({
   revision: z.number().int(),
