@@ -93,7 +93,8 @@ export function cachedAnswerer(app: HttpDeps, answers: AnswerCache, fixed: Heade
     const variant: Variant = matchesEtag(req.headers['if-none-match'], answer.etag)
       ? '304'
       : (chooseCoding(req, answer.body.length) ?? 'identity');
-    const head = headOf(answer, variant).slice();
+    // Written in place: writeHead reads the list at once and keeps no reference to it.
+    const head = headOf(answer, variant);
     head[1] = requestId;
     if (variant === '304') {
       res.writeHead(304, head);

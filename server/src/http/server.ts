@@ -71,7 +71,7 @@ export function createHttpServer(app: HttpDeps): HttpServer {
   const hot = hotReads(app, recordFixedHeaders([security, corsMw]), origins.size > 0);
   const observe = requestObserver(app);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, id: string, started: bigint) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, id: string, started: number) => {
     drain.track(req, res);
     res.setHeader('X-Request-Id', id);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -126,7 +126,8 @@ export function createHttpServer(app: HttpDeps): HttpServer {
   };
 
   const server = createServer((req, res) => {
-    const started = process.hrtime.bigint();
+    // performance.now(): a monotonic double, no BigInt allocated per request as hrtime.bigint() would.
+    const started = performance.now();
     const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
     // A stored hot read is answered at once, whole (see http/hot-hits.ts); while draining every
     // response takes the whole path, which marks it `Connection: close`.
@@ -164,22 +165,38 @@ export function createHttpServer(app: HttpDeps): HttpServer {
   };
 }
 
+type DurationChild = ReturnType<HttpDeps['metrics']['httpDuration']['labels']>;
+
 /**
  * Records a finished request: the request-duration histogram (one labelled child per
- * method, route and status, kept, so a request does not hash its labels) and, at debug
- * level, a log line.
+ * route, method and status, kept) and, at debug level, a log line. `started`:
+ * `performance.now()` when the request arrived.
  */
 function requestObserver(app: HttpDeps) {
-  const children = new Map<string, ReturnType<HttpDeps['metrics']['httpDuration']['labels']>>();
-  return (req: IncomingMessage, route: string, status: number, started: bigint, id: string): void => {
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const method = METHOD_LABELS.has(req.method ?? '') ? (req.method as string) : 'other';
-    const key = `${method} ${route} ${status}`;
-    let child = children.get(key);
+  // route → method → status → child: nested maps, so a request builds no key string.
+  const children = new Map<string, Map<string, Map<number, DurationChild>>>();
+  const childOf = (route: string, method: string, status: number): DurationChild => {
+    let byMethod = children.get(route);
+    if (!byMethod) {
+      byMethod = new Map();
+      children.set(route, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (!byStatus) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let child = byStatus.get(status);
     if (!child) {
       child = app.metrics.httpDuration.labels({ method, route, status: String(status) });
-      children.set(key, child);
+      byStatus.set(status, child);
     }
+    return child;
+  };
+  return (req: IncomingMessage, route: string, status: number, started: number, id: string): void => {
+    const seconds = (performance.now() - started) / 1e3;
+    const method = METHOD_LABELS.has(req.method ?? '') ? (req.method as string) : 'other';
+    const child = childOf(route, method, status);
     child.observe(seconds);
     if (app.log.isLevelEnabled('debug'))
       app.log.debug({ reqId: id, method: req.method, route, status, ms: Math.round(seconds * 1e4) / 10 }, 'request');
