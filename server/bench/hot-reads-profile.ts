@@ -7,9 +7,16 @@
  * same header fields, both with `--cpu-prof` (sampled every 250 µs). Each hot route is
  * loaded with autocannon (50 connections) plain and with `Accept-Encoding: gzip`, the pod
  * then the bare server, one load at a time; each load's window of samples is cut from the
- * profile by the clock (both are CLOCK_MONOTONIC). Prints per route: req/s, the CPU time
- * per request (busy samples × interval ÷ requests) and where it goes, by the groups below
- * (`classify`), then the groups over all pod windows and the top self-time functions.
+ * profile by the clock (both are CLOCK_MONOTONIC). Prints per route: req/s, the sampled
+ * time per request (busy samples × interval ÷ requests), the CPU time per request (user and
+ * system, /proc), and where the samples go, by the groups below (`classify`), then the groups
+ * over all pod windows and the top self-time functions.
+ *
+ * V8 takes a sample every interval of wall-clock time, so a thread that the kernel
+ * preempts inside a system call (a `writev` that wakes the load generator on a busy
+ * 2-core machine) is sampled there all along: `writev`'s share is inflated by scheduling,
+ * which /proc's system time does not count. The shares of the JavaScript groups are the
+ * part to read.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { spawnPod } from '../test/support/app.js';
 import type { StoredAnswer } from './bare-server.js';
-import { mdTable } from './util.js';
+import { mdTable, procCpuUs } from './util.js';
 
 type Frame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
 type Node = { id: number; callFrame: Frame; children?: number[] };
@@ -42,12 +49,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const INTERVAL_US = 250;
 const SERVER_DIR = fileURLToPath(new URL('../', import.meta.url));
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
-
-/** User and system CPU time of a process so far, µs (`/proc/<pid>/stat` fields 14 and 15, in clock ticks of 10 ms). */
-function cpuUs(pid: number): { user: number; system: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return { user: Number(fields[11]) * 10_000, system: Number(fields[12]) * 10_000 };
-}
 
 function fetchRaw(url: string, headers: Record<string, string>) {
   return new Promise<{ status: number; body: Buffer; rawHeaders: string[] }>((resolve, reject) => {
@@ -228,9 +229,9 @@ async function main() {
       ] as const) {
         const headers: Record<string, string> = encoding === 'gzip' ? { 'accept-encoding': 'gzip' } : {};
         const started = nowUs();
-        const cpu0 = cpuUs(pid);
+        const cpu0 = procCpuUs(pid);
         const r = await autocannon({ url: `${base}${route}`, connections: 50, duration: SECONDS, headers });
-        const cpu1 = cpuUs(pid);
+        const cpu1 = procCpuUs(pid);
         const to = nowUs();
         // The profile window skips the first 0.5 s (connections opening); the CPU figures cover the whole load.
         const from = started + 500_000;

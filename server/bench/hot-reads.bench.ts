@@ -12,7 +12,9 @@
  * baseline of earlier runs), BENCH_ROUNDS times (2; 1 with
  * --quick), the pod first in odd rounds and the bare server first in even ones; each side's
  * best round counts (the machine is shared: the best round is the least disturbed).
- * Ratio = pod req/s ÷ bare req/s.
+ * Ratio = pod req/s ÷ bare req/s. Beside it, the CPU time (user + system, /proc) each server
+ * process used per request, and bare ÷ pod of it: on a shared machine the server under test
+ * does not get a core to itself, and its CPU per request is the steadier measure of its cost.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { spawnPod } from '../test/support/app.js';
 import type { StoredAnswer } from './bare-server.js';
+import { procCpuUs } from './util.js';
 
 export type HotReadRow = {
   route: string;
@@ -34,6 +37,10 @@ export type HotReadRow = {
   podRps: number;
   bareRps: number;
   ratio: number;
+  /** CPU time (user + system) per request of the pod and the bare server, µs, and bare ÷ pod. */
+  podCpuUs: number;
+  bareCpuUs: number;
+  cpuRatio: number;
   podP99Ms: number;
   bareP99Ms: number;
   errors: number;
@@ -59,10 +66,16 @@ function fetchRaw(
   });
 }
 
-/** req/s (mean), p99 latency and non-2xx/errors of `seconds` of load on one URL. */
-async function load(url: string, headers: Record<string, string>, seconds: number) {
+/**
+ * req/s (mean), p99 latency, non-2xx/errors of `seconds` of load on one URL, and the CPU
+ * time (user + system, µs) the server process `pid` used per request meanwhile.
+ */
+async function load(url: string, headers: Record<string, string>, seconds: number, pid: number) {
+  const before = procCpuUs(pid);
   const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers, pipelining: 1 });
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
+  const after = procCpuUs(pid);
+  const cpuUs = (after.user + after.system - before.user - before.system) / Math.max(1, r.requests.total);
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts, cpuUs };
 }
 
 /** Fields Node's http server adds to every response itself (the bare server's too). */
@@ -90,7 +103,7 @@ async function startBare(answers: Record<string, { identity: StoredAnswer; gzip?
     child.stdout?.once('data', (d) => resolve(Number(String(d).trim())));
     child.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));
   });
-  return { url: `http://127.0.0.1:${port}`, close: () => child.kill('SIGTERM') };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid as number, close: () => child.kill('SIGTERM') };
 }
 
 /** Runs the bench; `quick`: 1 s per measurement instead of 5. */
@@ -128,6 +141,7 @@ export async function run(opts: { quick?: boolean } = {}) {
       };
     }
     const bare = await startBare(answers, dir);
+    const podPid = pod.child.pid as number;
     const rows: HotReadRow[] = [];
     try {
       for (const route of routes) {
@@ -139,12 +153,14 @@ export async function run(opts: { quick?: boolean } = {}) {
           const ps = [];
           const bs = [];
           for (let i = 0; i < rounds; i++) {
-            if (i % 2 === 0) ps.push(await load(`${pod.url}${route}`, headers, seconds));
-            bs.push(await load(`${bare.url}${route}`, headers, seconds));
-            if (i % 2 === 1) ps.push(await load(`${pod.url}${route}`, headers, seconds));
+            if (i % 2 === 0) ps.push(await load(`${pod.url}${route}`, headers, seconds, podPid));
+            bs.push(await load(`${bare.url}${route}`, headers, seconds, bare.pid));
+            if (i % 2 === 1) ps.push(await load(`${pod.url}${route}`, headers, seconds, podPid));
           }
           const p = best(ps);
           const b = best(bs);
+          // The least CPU per request of each side's rounds (the least disturbed, as for req/s).
+          const cpu = (xs: { cpuUs: number }[]) => Math.min(...xs.map((x) => x.cpuUs));
           const row = {
             route: decodeURIComponent(route),
             encoding,
@@ -154,6 +170,9 @@ export async function run(opts: { quick?: boolean } = {}) {
             podRps: Math.round(p.rps),
             bareRps: Math.round(b.rps),
             ratio: Math.round((p.rps / b.rps) * 100) / 100,
+            podCpuUs: Math.round(cpu(ps) * 10) / 10,
+            bareCpuUs: Math.round(cpu(bs) * 10) / 10,
+            cpuRatio: Math.round((cpu(bs) / cpu(ps)) * 100) / 100,
             podP99Ms: p.p99,
             bareP99Ms: b.p99,
             errors: ps.reduce((n, x) => n + x.errors, 0),
@@ -188,12 +207,12 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 /** The Markdown table of the rows (docs/benchmarks.md). */
 function table(rows: HotReadRow[]): string {
   const lines = [
-    '| route | encoding | bytes | header fields pod / bare | pod req/s | bare req/s | ratio | pod p99 ms | bare p99 ms |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| route | encoding | bytes | header fields pod / bare | pod req/s | bare req/s | ratio | CPU µs/req pod / bare | CPU ratio | pod p99 ms | bare p99 ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows)
     lines.push(
-      `| \`GET ${r.route}\` | ${r.encoding} | ${fmt(r.bytes)} | ${r.headers} / ${r.bareHeaders} | ${fmt(r.podRps)} | ${fmt(r.bareRps)} | ${r.ratio.toFixed(2)} | ${r.podP99Ms} | ${r.bareP99Ms} |`,
+      `| \`GET ${r.route}\` | ${r.encoding} | ${fmt(r.bytes)} | ${r.headers} / ${r.bareHeaders} | ${fmt(r.podRps)} | ${fmt(r.bareRps)} | ${r.ratio.toFixed(2)} | ${r.podCpuUs} / ${r.bareCpuUs} | ${r.cpuRatio.toFixed(2)} | ${r.podP99Ms} | ${r.bareP99Ms} |`,
     );
   return lines.join('\n');
 }
