@@ -93,7 +93,7 @@ function component(f: Frame): string | null {
   if (/\/pino/.test(src)) return 'logging';
   if (/@trpc|\/zod\/|src\/http\/call\.ts|src\/readmodel\/(queries|top-k|memo|rollup|history)/.test(src))
     return 'answer computed (miss: tRPC caller, zod, query, serialise)';
-  if (/pglite|mikro-orm|knex|\/pg\/|src\/(demo|ingest|cache|changelog|db)\//.test(src))
+  if (/^wasm:|pglite|mikro-orm|knex|\/pg\/|src\/(demo|ingest|cache|changelog|db)\//.test(src))
     return 'background: demo poller, ingest, embedded database';
   if (/src\/auth\/|src\/platform\/safe-equal/.test(src)) return 'read guard';
   if (/read-versions\.ts|src\/bootstrap\.ts/.test(src)) return 'version key';
@@ -103,7 +103,10 @@ function component(f: Frame): string | null {
     if (/^send|write|headers/i.test(fn)) return 'hot-read response (headers, 304 check, end)';
     return 'hot-read path (key, lookup, counters)';
   }
-  if (/src\/http\/server\.ts/.test(src)) return 'server.ts dispatch (request id, routing, finish listener)';
+  if (/src\/http\/(hot-plan|rest)\.ts/.test(src)) return 'routing + query parsing (plan)';
+  if (/src\/http\/hot-hits\.ts/.test(src)) return 'stored answer (lookup, guard, key, 304/coding; node end() below it)';
+  if (/src\/http\/server\.ts/.test(src)) return 'server.ts (request id, timing, routing, finish listener)';
+  if (/bench\/bare-server\.ts/.test(src)) return "bare server's handler (lookup, writeHead, end)";
   if (/src\/http\//.test(src)) return `http: ${src.replace(/^.*src\/http\//, '')}`;
   if (/src\//.test(src)) return `own: ${src.replace(/^.*src\//, '')}`;
   return `other: ${src.replace(/^.*node_modules\/(\.pnpm\/)?/, '').split('/')[0]}`;
