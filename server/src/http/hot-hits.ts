@@ -5,7 +5,7 @@ import { type CachedAnswer, isCurrent, matchesEtag } from './answer-cache.js';
 import { chooseCoding, compressBody } from './compress.js';
 import type { HttpDeps } from './deps.js';
 import type { HeaderRecorder } from './fixed-headers.js';
-import { wantsStream } from './hot-plan.js';
+import { mayRead, wantsStream } from './hot-plan.js';
 
 /** How a cached answer is sent: 304, or 200 with the body as is or in a content coding. */
 export type Variant = '304' | 'identity' | 'gzip' | 'br';
@@ -76,15 +76,8 @@ export function cachedAnswerer(app: HttpDeps, answers: AnswerCache, fixed: Heade
     const { plan } = answer;
     if (corsVaries && req.headers.origin !== undefined) return null;
     if (plan.wire !== 'rest' && wantsStream(req)) return null;
-    try {
-      app.guards.read({
-        authorization: req.headers.authorization,
-        cookie: req.headers.cookie,
-        idempotencyKey: undefined,
-      });
-    } catch {
-      return null; // refused: the whole path answers 401 in the route's format
-    }
+    // Refused: the whole path answers 401 in the route's format.
+    if (!mayRead(app.guards, req)) return null;
     versions.length = plan.calls.length;
     for (let i = 0; i < plan.calls.length; i++)
       versions[i] = app.readVersion((plan.calls[i] as { procedure: string }).procedure);

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { MAX_BATCH_CALLS } from '@sla/shared';
+import type { Guards } from '../trpc/context.js';
 import { queryInput } from './rest.js';
 
 /** The queries served by the hot read path over tRPC (`/trpc/<name>`), unbatched or in a batch of these only. */
@@ -29,6 +30,19 @@ export type Plan = {
 /** Whether a request asks for tRPC's streaming format, which only the stock adapter speaks. */
 export const wantsStream = (req: IncomingMessage): boolean =>
   !!req.headers['trpc-accept'] || !!req.headers.accept?.includes('application/jsonl');
+
+/**
+ * Whether the read guard lets this request read (READ_TOKEN bearer, or a signed session
+ * cookie; always when READ_TOKEN is unset). Run before any cached answer or 304 is given.
+ */
+export function mayRead(guards: Guards, req: IncomingMessage): boolean {
+  try {
+    guards.read({ authorization: req.headers.authorization, cookie: req.headers.cookie, idempotencyKey: undefined });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const plan = (wire: Plan['wire'], calls: Call[], route: string): Plan => ({
   wire,

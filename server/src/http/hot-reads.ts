@@ -9,7 +9,7 @@ import { chooseCoding } from './compress.js';
 import { contextFor, type HttpDeps } from './deps.js';
 import type { HeaderRecorder } from './fixed-headers.js';
 import { answerHeaders, bodyOf, cachedAnswerer, type Variant } from './hot-hits.js';
-import { type Call, type Plan, planOf, wantsStream } from './hot-plan.js';
+import { type Call, mayRead, type Plan, planOf, wantsStream } from './hot-plan.js';
 import { sendError } from './rest.js';
 import { sendTrpcError } from './trpc-http.js';
 
@@ -67,15 +67,7 @@ export function hotReads(app: HttpDeps, fixed: HeaderRecorder, corsVaries: boole
     const plan = answers.latest(url)?.plan ?? planOf(req, path);
     if (!plan) return false;
     if (plan.wire !== 'rest' && wantsStream(req)) return false;
-    try {
-      app.guards.read({
-        authorization: req.headers.authorization,
-        cookie: req.headers.cookie,
-        idempotencyKey: undefined,
-      });
-    } catch {
-      return false;
-    }
+    if (!mayRead(app.guards, req)) return false;
     const second = Math.floor(Date.now() / 1000);
     const versions: string[] = [];
     for (const c of plan.calls) {
