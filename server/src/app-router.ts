@@ -11,6 +11,8 @@ import { liveRouter } from './live/router.js';
 import { settingsRouter, windowsRouter } from './policy/router.js';
 import type { WindowDeps } from './policy/windows.js';
 import { entitiesRouter, type ReadModelDeps } from './readmodel/router.js';
+import { reportsRouter } from './reports/router.js';
+import type { ReportsDeps } from './reports/service.js';
 import type { TokenEntry } from './trpc/tokens.js';
 import { mergeRouters, router } from './trpc/trpc.js';
 
@@ -22,6 +24,7 @@ export type RouterDeps = {
   readModel: ReadModelDeps;
   auth: { readToken: string | undefined; sessions: SessionSigner; tokens: readonly TokenEntry[] };
   audit: { sql: Sql };
+  reports: ReportsDeps;
   /** Windows and tenant settings (policy/): the PolicyStore, the view for scopes, the database for writes. */
   policy: WindowDeps;
 };
@@ -36,6 +39,7 @@ export function createAppRouter(d: RouterDeps) {
     entities: entitiesRouter(d.readModel),
     auth: authRouter(d.auth),
     audit: auditRouter(d.audit),
+    reports: reportsRouter(d.reports),
     windows: windowsRouter(d.policy),
     // The budget procedures (budget/) join these under `budgets` with mergeRouters.
     budgets: settingsRouter(d.policy),

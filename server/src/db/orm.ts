@@ -13,6 +13,7 @@ import {
   SlaLogEpoch,
   SlaMaintenanceWindow,
   SlaPodHeartbeat,
+  SlaReportSnapshot,
   SlaTenantSettings,
 } from './entities.js';
 import { migrationsList } from './migrations/index.js';
@@ -54,6 +55,7 @@ function baseOptions(logs: DriverLogs): Partial<Options> {
       SlaAudit,
       SlaTenantSettings,
       SlaMaintenanceWindow,
+      SlaReportSnapshot,
     ],
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },

@@ -50,8 +50,19 @@ export type BudgetSums = {
   noDataMs: number;
   /** Σ allowed breach time (target applied per entity). */
   allowedMs: number;
-  /** Σ currentSla × counted ms, for the mean reported SLA. */
+  /** Σ currentSla × counted ms of reported (good/bad) time, for the mean reported SLA. */
   slaMs: number;
+  /**
+   * Counted ms of `good`/`bad` time: the time the poller reported an SLA for, the denominator of
+   * the mean reported SLA (`nodata`/`stale` time carries no measurement, so it never enters the mean).
+   */
+  reportedMs: number;
   /** Σ target × counted ms, for a rollup's weighted target. */
   targetMs: number;
+  /**
+   * The target in effect at `to` (one entity: its latest applied result before `to`, null when it
+   * has none); a rollup keeps it when every entity has the same target, else null (then the
+   * weighted `targetMs / countedMs` is the rollup's target).
+   */
+  target: number | null;
 };
