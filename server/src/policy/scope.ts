@@ -1,7 +1,7 @@
+import { validateRrule } from '../domain/budget/index.js';
 import { AppError } from '../platform/errors.js';
 import { isIanaZone } from '../platform/time-zone.js';
 import type { EntityView } from '../readmodel/view.js';
-import { rruleProblem } from './recurrence.js';
 import type { WindowRecord } from './types.js';
 
 /** What the pod's view answers about scopes. */
@@ -52,8 +52,8 @@ export function validateWindow(view: ScopeView, w: WindowDraft): void {
   assertZone(w.timeZone);
   if (!(w.end > w.start)) throw bad('end: must be after start');
   if (w.rrule !== null) {
-    const problem = rruleProblem(w.rrule);
-    if (problem) throw bad(`rrule: ${problem}`);
+    const problem = validateRrule(w.rrule);
+    if (problem) throw bad(problem.startsWith('rrule') ? problem : `rrule: ${problem}`);
   }
   if (w.until !== null && w.rrule === null) throw bad('until: only a recurring window (with rrule) has an until');
   if (w.until !== null && w.until < w.start) throw bad('until: must not be before start');

@@ -1,7 +1,7 @@
 import type { MaintenanceWindow } from '@sla/shared';
 import type { z } from 'zod';
+import { expandWindow, normalizeRrule } from '../domain/budget/index.js';
 import { AppError } from '../platform/errors.js';
-import { lastEnd, occurrencesOf } from './recurrence.js';
 import { appliesTo, type ScopeView } from './scope.js';
 import type { PolicyStore } from './store.js';
 import type { WindowRecord } from './types.js';
@@ -26,15 +26,24 @@ export function listWindows(
   return { items: items.map(windowToWire) };
 }
 
+/** Four years and a day: every rule that repeats at all (even on 29 February) occurs within it. */
+const HORIZON = 4 * 366 * DAY;
+
+/**
+ * Whether the window's last occurrence ended by `now`: a one-off one at its end; a recurring one
+ * past `until`, or — when its RRULE ends (COUNT or UNTIL) — with no occurrence from now on.
+ */
 function ended(w: WindowRecord, now: number): boolean {
-  const end = lastEnd(w);
-  return end !== null && end <= now;
+  if (!w.rrule) return w.end <= now;
+  if (w.until !== null && w.until + (w.end - w.start) <= now) return true;
+  if (!/(^|;)(COUNT|UNTIL)=/.test(normalizeRrule(w.rrule))) return false;
+  return expandWindow(w, [now, now + HORIZON]).length === 0;
 }
 
 /**
  * The occurrences of the windows that apply (to `entityId`'s entity, or of `tenantName`, or
- * all) overlapping `[from, to)` (default: 30 days either side of `now`), ascending by start:
- * what charts shade.
+ * all) overlapping `[from, to)` (default: 30 days either side of `now`), each cut to the range,
+ * ascending by start: what charts shade.
  * @throws AppError BAD_INPUT naming `to` (not after `from`, or more than 400 days after it)
  *   or `entityId` (no such entity).
  */
@@ -63,7 +72,7 @@ export function windowOccurrences(
     .windows()
     .filter(applies)
     .flatMap((w) =>
-      occurrencesOf(w, from, to).map(([s, e]) => ({
+      expandWindow(w, [from, to]).map(([s, e]) => ({
         windowId: w.id,
         start: new Date(s).toISOString(),
         end: new Date(e).toISOString(),

@@ -11,10 +11,9 @@ let financeEntityId: number;
 let windowId: number;
 beforeAll(async () => {
   pod = await startPolicyPod(schema);
+  const view = pod.deps.cache.view;
   const ids = (tenant: string) =>
-    [...pod.deps.cache.view.tenants.get(tenant)?.teams.values()!]
-      .flatMap((t) => t.slots)
-      .map((s) => pod.deps.cache.view.entity(s).id);
+    [...(view.tenants.get(tenant)?.teams.values() ?? [])].flatMap((t) => t.slots).map((s) => view.entity(s).id);
   entityId = ids('Data Engineering')[0] as number;
   financeEntityId = ids('Finance')[0] as number;
   windowId = (await request(pod.url, 'POST', '/api/windows', oneOff(), root)).json.id as number;
