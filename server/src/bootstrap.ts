@@ -107,7 +107,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     cleanups.push(forgetExpiredKeys(db, idempotencyTtlMs, log));
     const sessions = new SessionSigner(config.SESSION_SECRET, config.NODE_ENV === 'production');
     const reports: ReportsDeps = {
-      sources: changeLogSources(db.sql, {
+      sources: changeLogSources(db, {
         staleAfterMs: config.STALE_AFTER_MINUTES * 60_000,
         settings: { timeZone: 'UTC', noDataPolicy: 'exclude' },
       }),

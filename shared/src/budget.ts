@@ -202,7 +202,7 @@ export const ZReport = z.object({
   /** `provisional` until the period closes; then `closed` (a snapshot) with its revision. */
   state: z.enum(['provisional', 'closed']),
   revision: z.number().int().nullable(),
-  /** SHA-256 (hex) of the canonical JSON of `summary` and `rows`; set on closed snapshots. */
+  /** SHA-256 (hex) of the canonical JSON of the identity, `summary` and `rows` (docs/budgets.md "Closing and revisions"); set when closed. */
   contentHash: z.string().nullable(),
   generatedAt: z.string(),
   noDataPolicy: ZNoDataPolicy,

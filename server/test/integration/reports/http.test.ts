@@ -59,7 +59,8 @@ describe('reports over REST', () => {
     expect(breaches.headers.get('content-disposition')).toContain(
       `filename="sla-Data_Engineering-${month}-breaches.csv"`,
     );
-    expect(await breaches.text()).toBe(
+    // The bytes: fetch's text() would drop the byte-order mark.
+    expect(Buffer.from(await breaches.arrayBuffer()).toString('utf8')).toBe(
       '\ufefftenant,team,entity_type,entity_name,entity_id,period,state,revision,breach_start,breach_end,breach_minutes\r\n',
     );
     const bad = await getJson(app.url, `/api/reports/csv?${q('&part=all')}`);
