@@ -1,12 +1,17 @@
 import type { CacheStatus, RefreshResult } from '@sla/shared';
+import { auditRouter } from './audit/router.js';
 import { authRouter } from './auth/router.js';
 import type { SessionSigner } from './auth/session.js';
 import { cacheRouter } from './cache/router.js';
+import type { Sql } from './db/sql.js';
 import type { IngestDeps } from './ingest/ingest.js';
 import { ingestRouter } from './ingest/router.js';
 import type { LiveDeps } from './live/deps.js';
 import { liveRouter } from './live/router.js';
 import { entitiesRouter, type ReadModelDeps } from './readmodel/router.js';
+import type { TokenEntry } from './trpc/tokens.js';
+import { reportsRouter } from './reports/router.js';
+import type { ReportsDeps } from './reports/service.js';
 import { mergeRouters, router } from './trpc/trpc.js';
 
 /** What the domain routers are built from (each takes only its part). */
@@ -15,7 +20,9 @@ export type RouterDeps = {
   ingest: IngestDeps;
   live: LiveDeps;
   readModel: ReadModelDeps;
-  auth: { readToken: string | undefined; sessions: SessionSigner };
+  auth: { readToken: string | undefined; sessions: SessionSigner; tokens: readonly TokenEntry[] };
+  audit: { sql: Sql };
+  reports: ReportsDeps;
 };
 
 /**
@@ -27,6 +34,8 @@ export function createAppRouter(d: RouterDeps) {
     cache: mergeRouters(cacheRouter(d.cache), ingestRouter(d.ingest), liveRouter(d.live)),
     entities: entitiesRouter(d.readModel),
     auth: authRouter(d.auth),
+    audit: auditRouter(d.audit),
+    reports: reportsRouter(d.reports),
   });
 }
 

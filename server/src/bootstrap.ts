@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type pino from 'pino';
 import type { Logger } from 'pino';
 import { type AppRouter, createAppRouter } from './app-router.js';
+import { adminGuard } from './auth/admin.js';
 import { readGuard } from './auth/read-guard.js';
 import { SessionSigner } from './auth/session.js';
 import { CacheCoordinator } from './cache/coordinator.js';
@@ -15,13 +16,18 @@ import { createHttpServer } from './http/server.js';
 import { ingestGuard } from './ingest/guard.js';
 import { forgetExpiredKeys } from './ingest/idempotency.js';
 import { RateLimiter } from './ingest/rate-limit.js';
-import { parseIngestTokens } from './ingest/tokens.js';
 import { IngestWriter } from './ingest/writer.js';
 import type { Config } from './platform/config.js';
 import { createLogger, redactUrl } from './platform/log.js';
 import { throttleFor } from './platform/log-throttle.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { readVersions } from './readmodel/read-versions.js';
+import { parseTokens } from './trpc/tokens.js';
+import { ReportCloser } from './reports/closer.js';
+import { reportCsv } from './reports/csv.js';
+import { localRunLock, pgRunLock } from './reports/lease.js';
+import { changeLogSources } from './reports/log-sources.js';
+import type { ReportsDeps } from './reports/service.js';
 
 /** The services of one pod, for the entry file and for tests that look inside a pod. */
 type Services = {
@@ -57,10 +63,10 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
   // Runs last: summaries of repeated failures still counting are written before the process exits.
   cleanups.push(() => throttleFor(log).flush());
   try {
-    const tokens = parseIngestTokens(config.INGEST_TOKENS);
+    const tokens = parseTokens(config.INGEST_TOKENS);
     const demoPollerToken = demoToken();
     if (config.demo && tokens.length > 0)
-      tokens.push(...parseIngestTokens(demoPollerToken).map((t) => ({ ...t, label: 'demo-poller' })));
+      tokens.push(...parseTokens(demoPollerToken).map((t) => ({ ...t, label: 'demo-poller' })));
     if (tokens.length === 0) log.warn('INGEST_TOKENS is not set: ingest is open to anyone who can reach this server');
     const dbCfg = {
       databaseUrl: config.DATABASE_URL,
@@ -98,6 +104,14 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     const writer = new IngestWriter(db, commitHook(config, cache), log, idempotencyTtlMs);
     cleanups.push(forgetExpiredKeys(db, idempotencyTtlMs, log));
     const sessions = new SessionSigner(config.SESSION_SECRET, config.NODE_ENV === 'production');
+    const reports: ReportsDeps = {
+      sources: changeLogSources(db.sql, {
+        staleAfterMs: config.STALE_AFTER_MINUTES * 60_000,
+        settings: { timeZone: 'UTC', noDataPolicy: 'exclude' },
+      }),
+      sql: db.sql,
+      graceMs: config.REPORT_GRACE_HOURS * 3_600_000,
+    };
     const router = createAppRouter({
       cache: { status: () => cache.status(), refresh: (trigger) => cache.refresh(trigger) },
       ingest: {
@@ -123,7 +137,9 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
         staleAfterMinutes: config.STALE_AFTER_MINUTES,
         loaded: () => cache.isInitialized,
       },
-      auth: { readToken: config.READ_TOKEN, sessions },
+      auth: { readToken: config.READ_TOKEN, sessions, tokens },
+      audit: { sql: db.sql },
+      reports,
     });
     const http: HttpDeps = {
       config,
@@ -131,7 +147,8 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       metrics,
       router,
       guards: {
-        read: readGuard(config.READ_TOKEN, sessions),
+        read: readGuard(config.READ_TOKEN, { tokens, sessions }),
+        admin: adminGuard({ tokens, sessions }),
         ingest: ingestGuard({
           tokens,
           limiter: new RateLimiter(config.INGEST_RATE_LIMIT),
@@ -155,6 +172,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       },
       readVersion: hotReadVersion(cache, cache.databaseAvailable),
       collectMetrics: () => collectRedisMetrics(cache.redis, metrics),
+      reportCsv,
     };
     const { server, startDrain, close: closeHttp } = createHttpServer(http);
     await new Promise<void>((resolve, reject) => {
@@ -178,6 +196,12 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     if (!config.DATABASE_URL) await connection.opened;
     await cache.start();
     if (config.demo) cleanups.push(startDemo(url, demoPollerToken, config, cache.view, log));
+    const closer = new ReportCloser({
+      ...reports,
+      lock: config.DATABASE_URL ? pgRunLock(config.DATABASE_URL, dbCfg.schema) : localRunLock(),
+      log,
+    });
+    cleanups.push(closer.start(config.REPORT_CLOSE_INTERVAL_SECONDS * 1_000));
     log.info({ url, mode: cache.mode }, 'ready');
     let closing: Promise<void> | null = null;
     const deps: Services = { config, log, db, cache, writer, metrics, router };

@@ -93,7 +93,11 @@ describe('unexpected errors on every transport, in development mode', () => {
       log: pino({ level: 'info' }, sink),
       metrics: createMetrics(),
       router: testRouter,
-      guards: { read: () => {}, ingest: () => ({ label: 'test', tenants: null }) },
+      guards: {
+        read: () => {},
+        ingest: () => ({ label: 'test', tenants: null }),
+        admin: () => ({ label: 'test', tenants: null, role: 'admin' }),
+      },
       health: {
         podId: 'internal-errors',
         draining: () => false,
@@ -109,6 +113,7 @@ describe('unexpected errors on every transport, in development mode', () => {
       },
       readVersion: () => null,
       collectMetrics: async () => {},
+      reportCsv: () => '',
     };
     server = createHttpServer(deps);
     await new Promise<void>((resolve) => server.server.listen(0, '127.0.0.1', resolve));
