@@ -2,6 +2,8 @@ import type { CacheStatus, RefreshResult } from '@sla/shared';
 import { auditRouter } from './audit/router.js';
 import { authRouter } from './auth/router.js';
 import type { SessionSigner } from './auth/session.js';
+import type { BudgetReadDeps } from './budget/queries.js';
+import { budgetsRouter } from './budget/router.js';
 import { cacheRouter } from './cache/router.js';
 import type { Sql } from './db/sql.js';
 import type { IngestDeps } from './ingest/ingest.js';
@@ -9,9 +11,9 @@ import { ingestRouter } from './ingest/router.js';
 import type { LiveDeps } from './live/deps.js';
 import { liveRouter } from './live/router.js';
 import { entitiesRouter, type ReadModelDeps } from './readmodel/router.js';
-import type { TokenEntry } from './trpc/tokens.js';
 import { reportsRouter } from './reports/router.js';
 import type { ReportsDeps } from './reports/service.js';
+import type { TokenEntry } from './trpc/tokens.js';
 import { mergeRouters, router } from './trpc/trpc.js';
 
 /** What the domain routers are built from (each takes only its part). */
@@ -23,6 +25,7 @@ export type RouterDeps = {
   auth: { readToken: string | undefined; sessions: SessionSigner; tokens: readonly TokenEntry[] };
   audit: { sql: Sql };
   reports: ReportsDeps;
+  budgets: BudgetReadDeps;
 };
 
 /**
@@ -36,6 +39,8 @@ export function createAppRouter(d: RouterDeps) {
     auth: authRouter(d.auth),
     audit: auditRouter(d.audit),
     reports: reportsRouter(d.reports),
+    // The budget reads; the tenant settings' procedures join them here (mergeRouters).
+    budgets: mergeRouters(budgetsRouter({ ...d.budgets, metrics: d.readModel.metrics })),
   });
 }
 
