@@ -1,6 +1,5 @@
 import { BURN_WINDOWS_MINUTES, type Budget } from '@sla/shared';
 import {
-  addSums,
   burnRate,
   type CountingPolicy,
   calendarMonth,
@@ -84,13 +83,33 @@ export function emptyBundle(ctx: BudgetContext): SumsBundle {
   return { rolling: none(ctx.rolling), calendar: none(ctx.calendar), burns: ctx.burns.map(none) };
 }
 
-/** `a + b` window by window (a time-weighted rollup). */
-export function addBundles(a: SumsBundle, b: SumsBundle): SumsBundle {
-  return {
-    rolling: addSums(a.rolling, b.rolling),
-    calendar: addSums(a.calendar, b.calendar),
-    burns: a.burns.map((s, i) => addSums(s, b.burns[i] as BudgetSums)),
-  };
+/**
+ * `into = addSums(into, b)` without a new object: a rollup over 100,000 entities then
+ * allocates nothing per entity for its totals. Same rule for `target` as `addSums`.
+ */
+function addSumsInto(into: BudgetSums, b: BudgetSums): void {
+  // A side with no target and nothing counted is empty and never disagrees.
+  const none = into.target === null && into.countedMs === 0;
+  const other = b.target === null && b.countedMs === 0;
+  if (none) into.target = b.target;
+  else if (!other && into.target !== b.target) into.target = null;
+  into.countedMs += b.countedMs;
+  into.breachMs += b.breachMs;
+  into.excludedMs += b.excludedMs;
+  into.noDataMs += b.noDataMs;
+  into.allowedMs += b.allowedMs;
+  into.slaMs += b.slaMs;
+  into.reportedMs += b.reportedMs;
+  into.targetMs += b.targetMs;
+  into.from = Math.min(into.from, b.from);
+  into.to = Math.max(into.to, b.to);
+}
+
+/** `into + b` window by window (a time-weighted rollup), in place. */
+export function addBundleInto(into: SumsBundle, b: SumsBundle): void {
+  addSumsInto(into.rolling, b.rolling);
+  addSumsInto(into.calendar, b.calendar);
+  for (let i = 0; i < into.burns.length; i++) addSumsInto(into.burns[i] as BudgetSums, b.burns[i] as BudgetSums);
 }
 
 /** The wire budget of sums (an entity or a rollup) in a context. */

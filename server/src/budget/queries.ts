@@ -4,7 +4,7 @@ import { AppError } from '../platform/errors.js';
 import type { EntityView } from '../readmodel/view.js';
 import type { BudgetBook } from './book.js';
 import {
-  addBundles,
+  addBundleInto,
   type BudgetContext,
   budgetOf,
   contextOf,
@@ -56,17 +56,17 @@ function rollups(d: BudgetReadDeps, now: number, at: string | undefined): Map<st
     for (const [tenantName, tenant] of view.tenants) {
       const ctx = tenantContext(d, tenantName, now);
       const teams: TeamRollup[] = [];
-      let tenantSums = emptyBundle(ctx);
+      const tenantSums = emptyBundle(ctx);
       let entities = 0;
       for (const [teamName, team] of tenant.teams) {
-        let sums = emptyBundle(ctx);
+        const sums = emptyBundle(ctx);
         for (const slot of team.slots) {
           const id = view.col.id[slot] as number;
           const scoped: ScopedEntity = { id, tenantName, teamName, entityType: view.typeName(slot) };
-          sums = addBundles(sums, entitySums(book.get(id), exclusionsOf(scoped, ctx), ctx));
+          addBundleInto(sums, entitySums(book.get(id), exclusionsOf(scoped, ctx), ctx));
         }
         teams.push({ teamName, sums, entities: team.slots.length });
-        tenantSums = addBundles(tenantSums, sums);
+        addBundleInto(tenantSums, sums);
         entities += team.slots.length;
       }
       teams.sort((a, b) => a.teamName.localeCompare(b.teamName));
