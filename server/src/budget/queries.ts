@@ -35,9 +35,17 @@ type TenantRollup = { tenantName: string; ctx: BudgetContext; sums: SumsBundle; 
 export const instantOf = (d: BudgetReadDeps, at: string | undefined): number =>
   at === undefined ? (d.now ?? Date.now)() : Date.parse(at);
 
-/** The memo key: what the answers depend on (the clock by the second, or the fixed `at`). */
-export const versionOf = (d: BudgetReadDeps, now: number, at: string | undefined): string =>
-  `${d.book.revision}|${d.view.revision}|${d.policy().version}|${at === undefined ? Math.floor(now / 1000) : now}`;
+/**
+ * The memo key: what the answers depend on (the clock by the second, or the fixed `at`),
+ * and the part that must not change even for a reused answer (the policy, the fixed `at`).
+ */
+export const versionOf = (d: BudgetReadDeps, now: number, at: string | undefined) => {
+  const stable = `${d.policy().version}|${at ?? ''}`;
+  return {
+    exact: `${d.book.revision}|${d.view.revision}|${stable}|${at === undefined ? Math.floor(now / 1000) : now}`,
+    stable,
+  };
+};
 
 /** A tenant's context at `now`. */
 export function tenantContext(d: BudgetReadDeps, tenantName: string, now: number): BudgetContext {
