@@ -101,12 +101,12 @@ export class BudgetState {
     for (const t of this.timers) t.unref();
   }
 
-  /** Stops timers and retries; waits for the serial chain. */
+  /** Stops following the feed, the timers and the retries; waits for the serial chain. */
   async close(): Promise<void> {
-    this.closed = true;
-    this.stopping.abort();
     this.unsubscribe();
     for (const t of this.timers) clearInterval(t);
+    this.closed = true;
+    this.stopping.abort();
     await this.serial.catch(() => undefined);
   }
 
