@@ -145,6 +145,9 @@ export const ENV_SCHEMA = z.object({
     'Changes kept in the Redis change tail (about; catch-up reads older ones from PostgreSQL).',
   ),
   STALE_AFTER_MINUTES: positive(60).describe('An entity with no observation for this long is shown as stale.'),
+  BUDGET_CHECKPOINT_INTERVAL_SECONDS: int(300, 5, 86_400).describe(
+    'How often the budget state is checkpointed to Redis (by one pod), so a starting pod loads it without reading the change log.',
+  ),
   SESSION_SECRET: str().describe('Signs dashboard session cookies. Required in production.'),
   INGEST_TOKENS: str().describe(
     'Comma-separated bearer tokens: `token` or `sha256:<hex>` (ingest), `ingest:<name>=<token>`, `admin:<name>=<token>` (admin of all tenants); each optionally `@Tenant A|Tenant B` scoped (see "Tokens and roles"). Required in production.',
