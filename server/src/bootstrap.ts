@@ -106,16 +106,22 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     const writer = new IngestWriter(db, commitHook(config, cache), log, idempotencyTtlMs);
     cleanups.push(forgetExpiredKeys(db, idempotencyTtlMs, log));
     const sessions = new SessionSigner(config.SESSION_SECRET, config.NODE_ENV === 'production');
+    const policy = policyStore(config, db, cache, log);
+    cleanups.push(() => policy.close());
     const reports: ReportsDeps = {
-      sources: changeLogSources(db.sql, {
-        staleAfterMs: config.STALE_AFTER_MINUTES * 60_000,
-        settings: { timeZone: 'UTC', noDataPolicy: 'exclude' },
-      }),
+      sources: {
+        ...changeLogSources(db.sql, {
+          staleAfterMs: config.STALE_AFTER_MINUTES * 60_000,
+          settings: { timeZone: config.DEFAULT_TIME_ZONE, noDataPolicy: config.BUDGET_NODATA_POLICY },
+        }),
+        // Settings and windows come from the pod's PolicyStore (policy/store.ts).
+        settingsOf: (tenantName) => policy.settingsOf(tenantName),
+        windows: () => policy.scopedWindows(),
+        policyVersion: () => String(policy.version),
+      },
       sql: db.sql,
       graceMs: config.REPORT_GRACE_HOURS * 3_600_000,
     };
-    const policy = policyStore(config, db, cache, log);
-    cleanups.push(() => policy.close());
     const policyDeps = { db, view: cache.view, store: policy, loaded: () => cache.isInitialized };
     const router = createAppRouter({
       cache: { status: () => cache.status(), refresh: (trigger) => cache.refresh(trigger) },
