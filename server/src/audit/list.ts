@@ -36,17 +36,20 @@ type Row = {
  */
 export async function listAudit(sql: Sql, admin: Admin, input: AuditListInput): Promise<AuditPage> {
   if (input.tenantName !== undefined) assertAdminOf(admin, input.tenantName);
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (clause: string, value: unknown) => {
-    where.push(clause);
-    params.push(value);
-  };
-  if (input.tenantName !== undefined) add('tenant_name = ?', input.tenantName);
-  else if (admin.tenants !== null) add('tenant_name = ANY(?::text[])', textArray([...admin.tenants]));
-  if (input.objectType !== undefined) add('object_type = ?', input.objectType);
-  if (input.objectId !== undefined) add('object_id = ?', input.objectId);
-  if (input.cursor !== undefined) add('id < ?', input.cursor);
+  // An admin of some tenants sees only theirs; a given tenantName was checked above.
+  const ownTenants =
+    input.tenantName === undefined && admin.tenants !== null ? textArray([...admin.tenants]) : undefined;
+  const filters = (
+    [
+      ['tenant_name = ?', input.tenantName],
+      ['tenant_name = ANY(?::text[])', ownTenants],
+      ['object_type = ?', input.objectType],
+      ['object_id = ?', input.objectId],
+      ['id < ?', input.cursor],
+    ] as const
+  ).filter(([, value]) => value !== undefined);
+  const where = filters.map(([clause]) => clause);
+  const params = filters.map(([, value]) => value);
   const rows = await sql<Row>(
     `SELECT id, at, actor, action, object_type, object_id, tenant_name, before, after FROM sla_audit
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,

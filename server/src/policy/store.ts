@@ -2,6 +2,7 @@ import type { TenantSettings } from '@sla/shared';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Db } from '../db/sql.js';
+import type { ScopedWindow } from '../domain/budget/index.js';
 import { readPolicy } from './pg-policy.js';
 import {
   effectiveSettings,
@@ -59,6 +60,7 @@ export class PolicyStore {
   private json = JSON.stringify(this.copy);
   private byTenant = new Map<string, SettingsOverride>();
   private listeners = new Set<() => void>();
+  private scoped: { version: number; windows: readonly ScopedWindow[] } = { version: -1, windows: [] };
   private timer: NodeJS.Timeout | null = null;
   private loadedFromPostgres = false;
   private reloading: Promise<void> | null = null;
@@ -88,6 +90,24 @@ export class PolicyStore {
   /** Every live window (ascending id), times as epoch ms. Do not mutate. */
   windows(): readonly WindowRecord[] {
     return this.copy.windows;
+  }
+
+  /** The live windows as the budget math takes them (`domain/budget` `ScopedWindow`), rebuilt once per version. */
+  scopedWindows(): readonly ScopedWindow[] {
+    if (this.scoped.version !== this.version)
+      this.scoped = {
+        version: this.version,
+        windows: this.copy.windows.map((w) => ({
+          start: w.start,
+          end: w.end,
+          rrule: w.rrule,
+          timeZone: w.timeZone,
+          until: w.until,
+          category: w.category,
+          scope: { tenantName: w.tenantName, teamName: w.teamName, entityType: w.entityType, entityId: w.entityId },
+        })),
+      };
+    return this.scoped.windows;
   }
 
   /** Calls `fn` after every change of the copy (after `version` moved). Returns the unsubscribe. */

@@ -64,6 +64,17 @@ describe('configuration', () => {
     );
   });
 
+  it('reads the budget defaults and refuses bad ones, naming the variable', () => {
+    const c = loadConfig({});
+    expect([c.BUDGET_WINDOW_DAYS, c.BUDGET_NODATA_POLICY, c.DEFAULT_TIME_ZONE]).toEqual([30, 'exclude', 'UTC']);
+    expect(loadConfig({ DEFAULT_TIME_ZONE: 'Europe/Berlin' }).DEFAULT_TIME_ZONE).toBe('Europe/Berlin');
+    fails({ DEFAULT_TIME_ZONE: 'Mars/Olympus_Mons' }, 'DEFAULT_TIME_ZONE');
+    fails({ DEFAULT_TIME_ZONE: '+02:00' }, 'DEFAULT_TIME_ZONE');
+    fails({ BUDGET_WINDOW_DAYS: '401' }, 'BUDGET_WINDOW_DAYS');
+    fails({ BUDGET_WINDOW_DAYS: '0' }, 'BUDGET_WINDOW_DAYS');
+    fails({ BUDGET_NODATA_POLICY: 'maybe' }, 'BUDGET_NODATA_POLICY');
+  });
+
   it('is documented in the README: every variable with its default', () => {
     const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
     expect(readme).toContain(configTable());
