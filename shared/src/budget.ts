@@ -21,18 +21,34 @@ export const BURN_WINDOWS_MINUTES = [5, 30, 60, 360, 4320] as const;
 /** One burn rate: how fast the budget is spent over the last `windowMinutes` (1 = exactly on budget). */
 export const ZBurnRate = z.object({ windowMinutes: z.number().int(), burnRate: z.number().nullable() });
 
+/** The durations (ms) every set of budget figures carries, a report row's too. */
+const durations = {
+  countedMs: z.number(),
+  breachMs: z.number(),
+  /** Time inside maintenance windows (overlaps counted once). */
+  excludedMs: z.number(),
+  /** nodata + stale time (counted or not per the policy). */
+  noDataMs: z.number(),
+  /** The budget: (100 − target) / 100 × counted time. */
+  allowedMs: z.number(),
+};
+
+/** An entity's id and names, as budgets and report rows carry them. */
+const entityRef = {
+  entityId: z.number().int(),
+  tenantName: z.string(),
+  teamName: z.string(),
+  entityType: z.string(),
+  entityName: z.string(),
+};
+
 /** Budget figures over one window `[from, to)` (docs/budgets.md "Time-slice error budgets"). */
 export const ZBudgetFigures = z.object({
   from: z.string(),
   to: z.string(),
   /** The target in effect at `to` (a rollup: the counted-time-weighted target). */
   target: z.number().nullable(),
-  countedMs: z.number(),
-  breachMs: z.number(),
-  excludedMs: z.number(),
-  /** nodata + stale time in the window (counted or not per the policy). */
-  noDataMs: z.number(),
-  allowedMs: z.number(),
+  ...durations,
   remainingMs: z.number(),
   remainingPct: z.number().nullable(),
   /** Time-slice compliance %, null when nothing was counted. */
@@ -56,11 +72,7 @@ export const ZBudget = z.object({
 export type Budget = z.infer<typeof ZBudget>;
 
 export const ZEntityBudget = ZBudget.extend({
-  entityId: z.number().int(),
-  tenantName: z.string(),
-  teamName: z.string(),
-  entityType: z.string(),
-  entityName: z.string(),
+  ...entityRef,
   /** Inside a maintenance window now. */
   inMaintenance: z.boolean(),
 });
@@ -208,23 +220,12 @@ export type MaintenanceWindow = z.infer<typeof ZMaintenanceWindow>;
 export const ZBreach = z.object({ start: z.string(), end: z.string(), durationMs: z.number() });
 
 export const ZReportRow = z.object({
-  entityId: z.number().int(),
-  tenantName: z.string(),
-  teamName: z.string(),
-  entityType: z.string(),
-  entityName: z.string(),
+  ...entityRef,
   target: z.number().nullable(),
   compliance: z.number().nullable(),
   meanReportedSla: z.number().nullable(),
   budgetUsedPct: z.number().nullable(),
-  countedMs: z.number(),
-  breachMs: z.number(),
-  /** Time inside maintenance windows (overlaps counted once). */
-  excludedMs: z.number(),
-  /** nodata + stale time (counted or not per the policy). */
-  noDataMs: z.number(),
-  /** The budget: (100 − target) / 100 × counted time. */
-  allowedMs: z.number(),
+  ...durations,
   breaches: z.array(ZBreach),
   /** Excluded minutes by window category. */
   excludedMinutes: z.record(z.string(), z.number()),
