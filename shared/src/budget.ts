@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_ENTITY_ID } from './entity.js';
+import { MAX_ENTITY_ID, ZEntityNames } from './entity.js';
 import { cleanText, MAX_FILTER_LENGTH } from './text.js';
 
 /**
@@ -55,12 +55,11 @@ export const ZBudget = z.object({
 });
 export type Budget = z.infer<typeof ZBudget>;
 
+/** Who an entity is, as budgets and report rows name it. */
+const ZEntityIdentity = ZEntityNames.extend({ entityId: z.number().int() });
+
 export const ZEntityBudget = ZBudget.extend({
-  entityId: z.number().int(),
-  tenantName: z.string(),
-  teamName: z.string(),
-  entityType: z.string(),
-  entityName: z.string(),
+  ...ZEntityIdentity.shape,
   /** Inside a maintenance window now. */
   inMaintenance: z.boolean(),
 });
@@ -123,24 +122,23 @@ export type MaintenanceWindow = z.infer<typeof ZMaintenanceWindow>;
 /** One breach in a report: a maximal stretch of breach time not excluded. */
 export const ZBreach = z.object({ start: z.string(), end: z.string(), durationMs: z.number() });
 
-export const ZReportRow = z.object({
-  entityId: z.number().int(),
-  tenantName: z.string(),
-  teamName: z.string(),
-  entityType: z.string(),
-  entityName: z.string(),
-  target: z.number().nullable(),
-  compliance: z.number().nullable(),
-  meanReportedSla: z.number().nullable(),
+/**
+ * One entity's line of a report: its figures over the period (as `ZBudgetFigures` defines
+ * them; `target` is the one in effect at the period's end), budget used and the breaches.
+ */
+export const ZReportRow = ZEntityIdentity.extend({
+  ...ZBudgetFigures.pick({
+    target: true,
+    compliance: true,
+    meanReportedSla: true,
+    countedMs: true,
+    breachMs: true,
+    excludedMs: true,
+    noDataMs: true,
+    allowedMs: true,
+  }).shape,
+  /** breach ÷ allowed × 100 (over 100 once exhausted); null when nothing is allowed. */
   budgetUsedPct: z.number().nullable(),
-  countedMs: z.number(),
-  breachMs: z.number(),
-  /** Time inside maintenance windows (overlaps counted once). */
-  excludedMs: z.number(),
-  /** nodata + stale time (counted or not per the policy). */
-  noDataMs: z.number(),
-  /** The budget: (100 − target) / 100 × counted time. */
-  allowedMs: z.number(),
   breaches: z.array(ZBreach),
   /** Excluded minutes by window category. */
   excludedMinutes: z.record(z.string(), z.number()),

@@ -1,5 +1,6 @@
 import type { Report } from '@sla/shared';
 import type { Logger } from 'pino';
+import { logHead } from '../changelog/log.js';
 import type { Sql } from '../db/sql.js';
 import { type PeriodKind, periodContaining, periodState } from '../domain/budget/index.js';
 import { every } from '../platform/every.js';
@@ -66,7 +67,7 @@ export class ReportCloser {
     const now = (this.d.now ?? Date.now)();
     const out: CloserRun = { closed: [], revised: [], checked: 0 };
     // Read before computing: a result logged meanwhile is seen by the next run.
-    const head = await headChangeId(this.d.sql);
+    const head = await logHead(this.d.sql);
     const version = this.d.sources.policyVersion();
     const recent = await recentSnapshots(this.d.sql, now - RECHECK_DAYS * 86_400_000);
     const have = new Set(recent.filter((s) => s.scope === scopeKey({})).map((s) => `${s.tenantName}|${s.period}`));
@@ -125,11 +126,6 @@ export class ReportCloser {
       this.d.log.warn({ err, report: key }, 'report period could not be closed or re-checked');
     }
   }
-}
-
-async function headChangeId(sql: Sql): Promise<number> {
-  const [row] = await sql<{ head: string | number }>('SELECT coalesce(max(id), 0) AS head FROM sla_change');
-  return Number(row?.head ?? 0);
 }
 
 /** Whether an applied result observed before `before` (ms) was logged for the tenant after change `afterId`. */
