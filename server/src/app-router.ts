@@ -1,14 +1,19 @@
 import type { CacheStatus, RefreshResult } from '@sla/shared';
+import { auditRouter } from './audit/router.js';
 import { authRouter } from './auth/router.js';
 import type { SessionSigner } from './auth/session.js';
 import { cacheRouter } from './cache/router.js';
+import type { Sql } from './db/sql.js';
 import type { IngestDeps } from './ingest/ingest.js';
 import { ingestRouter } from './ingest/router.js';
 import type { LiveDeps } from './live/deps.js';
 import { liveRouter } from './live/router.js';
+import { settingsRouter, windowsRouter } from './policy/router.js';
+import type { WindowDeps } from './policy/windows.js';
 import { entitiesRouter, type ReadModelDeps } from './readmodel/router.js';
 import { reportsRouter } from './reports/router.js';
 import type { ReportsDeps } from './reports/service.js';
+import type { TokenEntry } from './trpc/tokens.js';
 import { mergeRouters, router } from './trpc/trpc.js';
 
 /** What the domain routers are built from (each takes only its part). */
@@ -17,8 +22,11 @@ export type RouterDeps = {
   ingest: IngestDeps;
   live: LiveDeps;
   readModel: ReadModelDeps;
-  auth: { readToken: string | undefined; sessions: SessionSigner };
+  auth: { readToken: string | undefined; sessions: SessionSigner; tokens: readonly TokenEntry[] };
+  audit: { sql: Sql };
   reports: ReportsDeps;
+  /** Windows and tenant settings (policy/): the PolicyStore, the view for scopes, the database for writes. */
+  policy: WindowDeps;
 };
 
 /**
@@ -30,7 +38,11 @@ export function createAppRouter(d: RouterDeps) {
     cache: mergeRouters(cacheRouter(d.cache), ingestRouter(d.ingest), liveRouter(d.live)),
     entities: entitiesRouter(d.readModel),
     auth: authRouter(d.auth),
+    audit: auditRouter(d.audit),
     reports: reportsRouter(d.reports),
+    windows: windowsRouter(d.policy),
+    // The budget procedures (budget/) join these under `budgets` with mergeRouters.
+    budgets: settingsRouter(d.policy),
   });
 }
 

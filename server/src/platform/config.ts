@@ -1,4 +1,6 @@
+import { NODATA_POLICIES } from '@sla/shared';
 import { z } from 'zod';
+import { isIanaZone } from './time-zone.js';
 
 /**
  * The service's whole configuration, read from the environment once at start-up.
@@ -145,7 +147,7 @@ export const ENV_SCHEMA = z.object({
   STALE_AFTER_MINUTES: positive(60).describe('An entity with no observation for this long is shown as stale.'),
   SESSION_SECRET: str().describe('Signs dashboard session cookies. Required in production.'),
   INGEST_TOKENS: str().describe(
-    'Comma-separated bearer tokens allowed to ingest: `token`, `sha256:<hex>`, optionally `@Tenant A|Tenant B` scoped. Required in production.',
+    'Comma-separated bearer tokens: `token` or `sha256:<hex>` (ingest), `ingest:<name>=<token>`, `admin:<name>=<token>` (admin of all tenants); each optionally `@Tenant A|Tenant B` scoped (see "Tokens and roles"). Required in production.',
   ),
   INGEST_MAX_FUTURE_SKEW_SECONDS: int(300, 0, 86_400).describe(
     "How far ahead of this server's clock a result's `observedAt` may be; later ones are refused (400). A result dated in the future would stay the newest observation and make every later result `stale`; a few minutes absorbs poller clock drift.",
@@ -153,6 +155,24 @@ export const ENV_SCHEMA = z.object({
   INGEST_IDEMPOTENCY_TTL_HOURS: positive(24).describe(
     'How long an `Idempotency-Key` is remembered (per token): a retry within this time gets the first answer instead of writing again.',
   ),
+  BUDGET_WINDOW_DAYS: int(30, 1, 400).describe(
+    'Length of the rolling error-budget window in days (per-tenant override: `budgets.setSettings`).',
+  ),
+  BUDGET_NODATA_POLICY: z
+    .preprocess(emptyAsUnset, z.enum(NODATA_POLICIES).default('exclude'))
+    .describe(
+      'How time without data (NoData, stale) counts in budgets and reports: not counted, as breach, or as met (per-tenant override; docs/budgets.md).',
+    ),
+  DEFAULT_TIME_ZONE: z
+    .preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .refine(isIanaZone, 'expected an IANA time zone such as UTC or Europe/Berlin')
+        .default('UTC')
+        .meta({ accepts: 'an IANA time zone' }),
+    )
+    .describe("Tenants' time zone for calendar budget windows and report periods, unless a tenant sets its own."),
   READ_TOKEN: str().describe('When set, REST reads and the dashboard require this token.'),
   INGEST_RATE_LIMIT: int(20_000, 0, 10_000_000).describe(
     'Ingest requests per second per token per pod (0 = unlimited).',
