@@ -26,7 +26,7 @@ import { readVersions } from './readmodel/read-versions.js';
 import { ReportCloser } from './reports/closer.js';
 import { reportCsv } from './reports/csv.js';
 import { localRunLock, pgRunLock } from './reports/lease.js';
-import { changeLogSources } from './reports/log-sources.js';
+import { auditReports, policyReportSources } from './reports/policy-sources.js';
 import type { ReportsDeps } from './reports/service.js';
 import { parseTokens } from './trpc/tokens.js';
 
@@ -106,16 +106,13 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     const writer = new IngestWriter(db, commitHook(config, cache), log, idempotencyTtlMs);
     cleanups.push(forgetExpiredKeys(db, idempotencyTtlMs, log));
     const sessions = new SessionSigner(config.SESSION_SECRET, config.NODE_ENV === 'production');
+    const policy = policyStore(config, db, cache, log);
+    cleanups.push(() => policy.close());
     const reports: ReportsDeps = {
-      sources: changeLogSources(db, {
-        staleAfterMs: config.STALE_AFTER_MINUTES * 60_000,
-        settings: { timeZone: 'UTC', noDataPolicy: 'exclude' },
-      }),
+      sources: policyReportSources(db, policy, config.STALE_AFTER_MINUTES * 60_000),
       sql: db.sql,
       graceMs: config.REPORT_GRACE_HOURS * 3_600_000,
     };
-    const policy = policyStore(config, db, cache, log);
-    cleanups.push(() => policy.close());
     const policyDeps = { db, view: cache.view, store: policy, loaded: () => cache.isInitialized };
     const router = createAppRouter({
       cache: { status: () => cache.status(), refresh: (trigger) => cache.refresh(trigger) },
@@ -207,6 +204,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       ...reports,
       lock: config.DATABASE_URL ? pgRunLock(config.DATABASE_URL, dbCfg.schema) : localRunLock(),
       log,
+      audit: auditReports(db.sql),
     });
     cleanups.push(closer.start(config.REPORT_CLOSE_INTERVAL_SECONDS * 1_000));
     log.info({ url, mode: cache.mode }, 'ready');

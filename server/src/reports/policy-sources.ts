@@ -1,0 +1,55 @@
+import { recordAudit } from '../audit/record.js';
+import type { Db } from '../db/sql.js';
+import type { ScopedWindow } from '../domain/budget/index.js';
+import type { PolicyStore } from '../policy/store.js';
+import type { WindowRecord } from '../policy/types.js';
+import type { CloserAudit } from './closer.js';
+import { changeLogSources } from './log-sources.js';
+import type { ReportSources } from './sources.js';
+
+/** A policy-store window as the budget math takes it. */
+export const scopedWindow = (w: WindowRecord): ScopedWindow => ({
+  start: w.start,
+  end: w.end,
+  rrule: w.rrule,
+  timeZone: w.timeZone,
+  until: w.until,
+  category: w.category,
+  scope: { tenantName: w.tenantName, teamName: w.teamName, entityType: w.entityType, entityId: w.entityId },
+});
+
+/**
+ * Report sources of a pod: timelines from the change log, each tenant's settings and the
+ * maintenance windows from the pod's PolicyStore (its version is the policy version the
+ * closer watches). The windows are converted once per store version.
+ */
+export function policyReportSources(db: Pick<Db, 'sql' | 'snapshotTx'>, store: PolicyStore, staleAfterMs: number) {
+  const base = changeLogSources(db, { staleAfterMs, settings: { timeZone: 'UTC', noDataPolicy: 'exclude' } });
+  let cached: { version: number; windows: ScopedWindow[] } | null = null;
+  const sources: ReportSources = {
+    ...base,
+    settingsOf: (tenantName) => store.settingsOf(tenantName),
+    windows: () => {
+      if (cached?.version !== store.version)
+        cached = { version: store.version, windows: store.windows().map(scopedWindow) };
+      return cached.windows;
+    },
+    policyVersion: () => String(store.version),
+  };
+  return sources;
+}
+
+/** The closer's audit entries, in the audit log as actor `system`, object type `report`. */
+export const auditReports =
+  (sql: Db['sql']): CloserAudit =>
+  async (e) => {
+    await recordAudit(sql, {
+      actor: 'system',
+      action: e.action === 'report.close' ? 'close' : 'revise',
+      objectType: 'report',
+      objectId: `${e.tenantName}/${e.objectId}`,
+      tenantName: e.tenantName,
+      before: e.before,
+      after: e.after,
+    });
+  };
