@@ -165,9 +165,7 @@ export async function run(opts: { quick?: boolean } = {}) {
     const db = sqlRunner(orm);
     const sources = changeLogSources(db, {
       staleAfterMs: STALE_AFTER_MS,
-      settings: { settingsOf: () => ({ timeZone: 'UTC', noDataPolicy: 'exclude' }) },
-      windows: () => [],
-      policyVersion: () => 'fixed',
+      settings: { timeZone: 'UTC', noDataPolicy: 'exclude' },
     });
     const t = performance.now();
     const read = await sources.timelines({ tenantName: TENANT }, [FROM, Date.parse('2026-12-01T00:00:00Z')]);

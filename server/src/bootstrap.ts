@@ -29,7 +29,7 @@ import { readVersions } from './readmodel/read-versions.js';
 import { ReportCloser } from './reports/closer.js';
 import { reportCsv } from './reports/csv.js';
 import { localRunLock, pgRunLock } from './reports/lease.js';
-import { changeLogSources } from './reports/log-sources.js';
+import { auditReports, policyReportSources } from './reports/policy-sources.js';
 import type { ReportsDeps } from './reports/service.js';
 import { parseTokens } from './trpc/tokens.js';
 
@@ -121,12 +121,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     cleanups.push(forgetExpiredKeys(db, idempotencyTtlMs, log));
     const sessions = new SessionSigner(config.SESSION_SECRET, config.NODE_ENV === 'production');
     const reports: ReportsDeps = {
-      sources: changeLogSources(db, {
-        staleAfterMs: config.STALE_AFTER_MINUTES * 60_000,
-        settings: policy,
-        windows: () => budgetPolicy.windows(),
-        policyVersion: () => String(policy.version),
-      }),
+      sources: policyReportSources(db, policy, config.STALE_AFTER_MINUTES * 60_000),
       sql: db.sql,
       graceMs: config.REPORT_GRACE_HOURS * 3_600_000,
     };
@@ -229,6 +224,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       ...reports,
       lock: config.DATABASE_URL ? pgRunLock(config.DATABASE_URL, dbCfg.schema) : localRunLock(),
       log,
+      audit: auditReports(db.sql),
     });
     cleanups.push(closer.start(config.REPORT_CLOSE_INTERVAL_SECONDS * 1_000));
     log.info({ url, mode: cache.mode }, 'ready');

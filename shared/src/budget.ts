@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_ENTITY_ID } from './entity.js';
+import { MAX_ENTITY_ID, ZEntityNames } from './entity.js';
 import { cleanText, instant, MAX_FILTER_LENGTH } from './text.js';
 
 /**
@@ -33,15 +33,6 @@ const durations = {
   allowedMs: z.number(),
 };
 
-/** An entity's id and names, as budgets and report rows carry them. */
-const entityRef = {
-  entityId: z.number().int(),
-  tenantName: z.string(),
-  teamName: z.string(),
-  entityType: z.string(),
-  entityName: z.string(),
-};
-
 /** Budget figures over one window `[from, to)` (docs/budgets.md "Time-slice error budgets"). */
 export const ZBudgetFigures = z.object({
   from: z.string(),
@@ -71,8 +62,11 @@ export const ZBudget = z.object({
 });
 export type Budget = z.infer<typeof ZBudget>;
 
+/** Who an entity is, as budgets and report rows name it. */
+const ZEntityIdentity = ZEntityNames.extend({ entityId: z.number().int() });
+
 export const ZEntityBudget = ZBudget.extend({
-  ...entityRef,
+  ...ZEntityIdentity.shape,
   /** Inside a maintenance window now. */
   inMaintenance: z.boolean(),
 });
@@ -219,13 +213,23 @@ export type MaintenanceWindow = z.infer<typeof ZMaintenanceWindow>;
 /** One breach in a report: a maximal stretch of breach time not excluded. */
 export const ZBreach = z.object({ start: z.string(), end: z.string(), durationMs: z.number() });
 
-export const ZReportRow = z.object({
-  ...entityRef,
-  target: z.number().nullable(),
-  compliance: z.number().nullable(),
-  meanReportedSla: z.number().nullable(),
+/**
+ * One entity's line of a report: its figures over the period (as `ZBudgetFigures` defines
+ * them; `target` is the one in effect at the period's end), budget used and the breaches.
+ */
+export const ZReportRow = ZEntityIdentity.extend({
+  ...ZBudgetFigures.pick({
+    target: true,
+    compliance: true,
+    meanReportedSla: true,
+    countedMs: true,
+    breachMs: true,
+    excludedMs: true,
+    noDataMs: true,
+    allowedMs: true,
+  }).shape,
+  /** breach ÷ allowed × 100 (over 100 once exhausted); null when nothing is allowed. */
   budgetUsedPct: z.number().nullable(),
-  ...durations,
   breaches: z.array(ZBreach),
   /** Excluded minutes by window category. */
   excludedMinutes: z.record(z.string(), z.number()),

@@ -72,25 +72,20 @@ export async function timelinesFromChangeLog(
 }
 
 /**
- * Report sources: timelines from the change log in PostgreSQL (every period the same way,
- * so a closed report and its provisional form agree), tenants from the entity table, and
- * the tenants' settings and maintenance windows from the pod's policy store.
+ * Report sources that read everything from PostgreSQL: timelines from the change log,
+ * tenants from the entity table, fixed settings and no maintenance windows. The interim
+ * wiring until the budget book and the policy store are handed in (bootstrap.ts).
  */
 export function changeLogSources(
   db: Pick<Db, 'sql' | 'snapshotTx'>,
-  o: {
-    staleAfterMs: number;
-    settings: { settingsOf: ReportSources['settingsOf'] };
-    windows: ReportSources['windows'];
-    policyVersion: ReportSources['policyVersion'];
-  },
+  o: { staleAfterMs: number; settings: ReturnType<ReportSources['settingsOf']> },
 ): ReportSources {
   return {
     timelines: (scope, range) => timelinesFromChangeLog(db.snapshotTx, scope, range, o.staleAfterMs),
-    settingsOf: (tenantName) => o.settings.settingsOf(tenantName),
-    windows: o.windows,
+    settingsOf: () => o.settings,
+    windows: () => [],
     staleAfterMs: o.staleAfterMs,
-    policyVersion: o.policyVersion,
+    policyVersion: () => 'fixed',
     tenants: async () =>
       (await db.sql<{ t: string }>('SELECT DISTINCT tenant_name AS t FROM sla_entity ORDER BY 1')).map((r) => r.t),
   };

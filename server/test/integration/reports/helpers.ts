@@ -56,9 +56,7 @@ export function testSources(db: Db): ReportSources & { policy: { windows: Scoped
   const policy = { windows: [] as ScopedWindow[], version: 1 };
   const base = changeLogSources(db, {
     staleAfterMs: 40 * 86_400_000,
-    settings: { settingsOf: () => ({ timeZone: 'UTC', noDataPolicy: 'exclude' }) },
-    windows: () => [],
-    policyVersion: () => 'fixed',
+    settings: { timeZone: 'UTC', noDataPolicy: 'exclude' },
   });
   return { ...base, policy, windows: () => policy.windows, policyVersion: () => String(policy.version) };
 }
