@@ -7,10 +7,14 @@
  * autocannon (50 connections, keep-alive, one request in flight per connection) for
  * BENCH_SECONDS (4; 1 with --quick), plain and with `Accept-Encoding: gzip`, alternating with
  * the same against a bare `node:http` process (bench/bare-server.ts) answering the bytes the
- * pod sent for that URL (gzip bytes for gzip requests), BENCH_ROUNDS times (2; 1 with
+ * pod sent for that URL (gzip bytes for gzip requests) with the header fields the pod sent
+ * (`BENCH_BARE_HEADERS=minimal`: only Content-Type, Content-Encoding and Content-Length, the
+ * baseline of earlier runs), BENCH_ROUNDS times (2; 1 with
  * --quick), the pod first in odd rounds and the bare server first in even ones; each side's
  * best round counts (the machine is shared: the best round is the least disturbed).
- * Ratio = pod req/s ÷ bare req/s.
+ * Ratio = pod req/s ÷ bare req/s. Beside it, the CPU time (user + system, /proc) each server
+ * process used per request, and bare ÷ pod of it: on a shared machine the server under test
+ * does not get a core to itself, and its CPU per request is the steadier measure of its cost.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,14 +24,23 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { spawnPod } from '../test/support/app.js';
+import type { StoredAnswer } from './bare-server.js';
+import { procCpuUs } from './util.js';
 
 export type HotReadRow = {
   route: string;
   encoding: 'identity' | 'gzip';
   bytes: number;
+  /** Header fields the pod sent (Date, Connection and Keep-Alive aside), and the bare server. */
+  headers: number;
+  bareHeaders: number;
   podRps: number;
   bareRps: number;
   ratio: number;
+  /** CPU time (user + system) per request of the pod and the bare server, µs, and bare ÷ pod. */
+  podCpuUs: number;
+  bareCpuUs: number;
+  cpuRatio: number;
   podP99Ms: number;
   bareP99Ms: number;
   errors: number;
@@ -35,26 +48,53 @@ export type HotReadRow = {
 
 const CONNECTIONS = 50;
 
-/** The raw bytes a GET gets (no decoding), with its status. */
-function fetchRaw(url: string, headers: Record<string, string>): Promise<{ status: number; body: Buffer }> {
+/** The raw bytes a GET gets (no decoding), with its status and header fields as sent. */
+function fetchRaw(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: Buffer; rawHeaders: string[] }> {
   return new Promise((resolve, reject) => {
     request(url, { headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), rawHeaders: res.rawHeaders }),
+      );
     })
       .on('error', reject)
       .end();
   });
 }
 
-/** req/s (mean), p99 latency and non-2xx/errors of `seconds` of load on one URL. */
-async function load(url: string, headers: Record<string, string>, seconds: number) {
+/**
+ * req/s (mean), p99 latency, non-2xx/errors of `seconds` of load on one URL, and the CPU
+ * time (user + system, µs) the server process `pid` used per request meanwhile.
+ */
+async function load(url: string, headers: Record<string, string>, seconds: number, pid: number) {
+  const before = procCpuUs(pid);
   const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers, pipelining: 1 });
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
+  const after = procCpuUs(pid);
+  const cpuUs = (after.user + after.system - before.user - before.system) / Math.max(1, r.requests.total);
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts, cpuUs };
 }
 
-async function startBare(answers: Record<string, { identity: string; gzip?: string }>, dir: string) {
+/** Fields Node's http server adds to every response itself (the bare server's too). */
+const NODE_ADDS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+/** Fields the bare server sends under BENCH_BARE_HEADERS=minimal. */
+const MINIMAL = new Set(['content-type', 'content-encoding', 'content-length']);
+
+/** What the bare server replays of a pod response: its body and header fields (as a flat name/value list). */
+function stored(r: { body: Buffer; rawHeaders: string[] }, minimal: boolean): StoredAnswer {
+  const headers: string[] = [];
+  for (let i = 0; i < r.rawHeaders.length; i += 2) {
+    const name = (r.rawHeaders[i] as string).toLowerCase();
+    if (NODE_ADDS.has(name) || (minimal && !MINIMAL.has(name))) continue;
+    headers.push(r.rawHeaders[i] as string, r.rawHeaders[i + 1] as string);
+  }
+  return { body: r.body.toString('base64'), headers };
+}
+
+async function startBare(answers: Record<string, { identity: StoredAnswer; gzip?: StoredAnswer }>, dir: string) {
   const file = join(dir, 'answers.json');
   writeFileSync(file, JSON.stringify(answers));
   const script = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
@@ -63,7 +103,7 @@ async function startBare(answers: Record<string, { identity: string; gzip?: stri
     child.stdout?.once('data', (d) => resolve(Number(String(d).trim())));
     child.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));
   });
-  return { url: `http://127.0.0.1:${port}`, close: () => child.kill('SIGTERM') };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid as number, close: () => child.kill('SIGTERM') };
 }
 
 /** Runs the bench; `quick`: 1 s per measurement instead of 5. */
@@ -87,38 +127,52 @@ export async function run(opts: { quick?: boolean } = {}) {
       '/trpc/entities.facets',
       `/api/cache/recent-changes?tenantName=${tenant}&limit=20`,
     ];
-    const answers: Record<string, { identity: string; gzip?: string }> = {};
+    const minimal = process.env.BENCH_BARE_HEADERS === 'minimal';
+    const answers: Record<string, { identity: StoredAnswer; gzip: StoredAnswer }> = {};
+    const podHeaders: Record<string, { identity: number; gzip: number }> = {};
     for (const route of routes) {
       const plain = await fetchRaw(`${pod.url}${route}`, {});
       const gz = await fetchRaw(`${pod.url}${route}`, { 'accept-encoding': 'gzip' });
       if (plain.status !== 200) throw new Error(`${route}: ${plain.status}`);
-      answers[route] = { identity: plain.body.toString('base64'), gzip: gz.body.toString('base64') };
+      answers[route] = { identity: stored(plain, minimal), gzip: stored(gz, minimal) };
+      podHeaders[route] = {
+        identity: stored(plain, false).headers.length / 2,
+        gzip: stored(gz, false).headers.length / 2,
+      };
     }
     const bare = await startBare(answers, dir);
+    const podPid = pod.child.pid as number;
     const rows: HotReadRow[] = [];
     try {
       for (const route of routes) {
         for (const encoding of ['identity', 'gzip'] as const) {
           const headers: Record<string, string> = encoding === 'gzip' ? { 'accept-encoding': 'gzip' } : {};
-          const a = answers[route] as { identity: string; gzip: string };
-          const bytes = Buffer.from(encoding === 'gzip' ? a.gzip : a.identity, 'base64').length;
+          const a = (answers[route] as { identity: StoredAnswer; gzip: StoredAnswer })[encoding];
+          const bytes = Buffer.from(a.body, 'base64').length;
           const best = (xs: Awaited<ReturnType<typeof load>>[]) => xs.reduce((a, x) => (x.rps > a.rps ? x : a));
           const ps = [];
           const bs = [];
           for (let i = 0; i < rounds; i++) {
-            if (i % 2 === 0) ps.push(await load(`${pod.url}${route}`, headers, seconds));
-            bs.push(await load(`${bare.url}${route}`, headers, seconds));
-            if (i % 2 === 1) ps.push(await load(`${pod.url}${route}`, headers, seconds));
+            if (i % 2 === 0) ps.push(await load(`${pod.url}${route}`, headers, seconds, podPid));
+            bs.push(await load(`${bare.url}${route}`, headers, seconds, bare.pid));
+            if (i % 2 === 1) ps.push(await load(`${pod.url}${route}`, headers, seconds, podPid));
           }
           const p = best(ps);
           const b = best(bs);
+          // The least CPU per request of each side's rounds (the least disturbed, as for req/s).
+          const cpu = (xs: { cpuUs: number }[]) => Math.min(...xs.map((x) => x.cpuUs));
           const row = {
             route: decodeURIComponent(route),
             encoding,
             bytes,
+            headers: podHeaders[route]?.[encoding] ?? 0,
+            bareHeaders: a.headers.length / 2,
             podRps: Math.round(p.rps),
             bareRps: Math.round(b.rps),
             ratio: Math.round((p.rps / b.rps) * 100) / 100,
+            podCpuUs: Math.round(cpu(ps) * 10) / 10,
+            bareCpuUs: Math.round(cpu(bs) * 10) / 10,
+            cpuRatio: Math.round((cpu(bs) / cpu(ps)) * 100) / 100,
             podP99Ms: p.p99,
             bareP99Ms: b.p99,
             errors: ps.reduce((n, x) => n + x.errors, 0),
@@ -130,7 +184,17 @@ export async function run(opts: { quick?: boolean } = {}) {
     } finally {
       bare.close();
     }
-    return { rows, table: table(rows), settings: { connections: CONNECTIONS, seconds, rounds, demo: true } };
+    return {
+      rows,
+      table: table(rows),
+      settings: {
+        connections: CONNECTIONS,
+        seconds,
+        rounds,
+        demo: true,
+        bareHeaders: minimal ? 'minimal' : 'same as the pod',
+      },
+    };
   } finally {
     pod.kill('SIGTERM');
     await pod.exited;
@@ -143,12 +207,12 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 /** The Markdown table of the rows (docs/benchmarks.md). */
 function table(rows: HotReadRow[]): string {
   const lines = [
-    '| route | encoding | bytes | pod req/s | bare req/s | ratio | pod p99 ms | bare p99 ms |',
-    '|---|---|---|---|---|---|---|---|',
+    '| route | encoding | bytes | header fields pod / bare | pod req/s | bare req/s | ratio | CPU µs/req pod / bare | CPU ratio | pod p99 ms | bare p99 ms |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows)
     lines.push(
-      `| \`GET ${r.route}\` | ${r.encoding} | ${fmt(r.bytes)} | ${fmt(r.podRps)} | ${fmt(r.bareRps)} | ${r.ratio.toFixed(2)} | ${r.podP99Ms} | ${r.bareP99Ms} |`,
+      `| \`GET ${r.route}\` | ${r.encoding} | ${fmt(r.bytes)} | ${r.headers} / ${r.bareHeaders} | ${fmt(r.podRps)} | ${fmt(r.bareRps)} | ${r.ratio.toFixed(2)} | ${r.podCpuUs} / ${r.bareCpuUs} | ${r.cpuRatio.toFixed(2)} | ${r.podP99Ms} | ${r.bareP99Ms} |`,
     );
   return lines.join('\n');
 }

@@ -43,3 +43,16 @@ export async function redisMemory(url: string): Promise<{ used: number; peak: nu
     r.disconnect();
   }
 }
+
+/**
+ * User and system CPU time a process has used so far, µs (`/proc/<pid>/stat` fields 14 and
+ * 15, clock ticks of 10 ms); zeros when the process is gone.
+ */
+export function procCpuUs(pid: number): { user: number; system: number } {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return { user: Number(fields[11]) * 10_000, system: Number(fields[12]) * 10_000 };
+  } catch {
+    return { user: 0, system: 0 };
+  }
+}

@@ -10,6 +10,8 @@ import type { IngestDeps } from './ingest/ingest.js';
 import { ingestRouter } from './ingest/router.js';
 import type { LiveDeps } from './live/deps.js';
 import { liveRouter } from './live/router.js';
+import { settingsRouter, windowsRouter } from './policy/router.js';
+import type { WindowDeps } from './policy/windows.js';
 import { entitiesRouter, type ReadModelDeps } from './readmodel/router.js';
 import { reportsRouter } from './reports/router.js';
 import type { ReportsDeps } from './reports/service.js';
@@ -26,6 +28,8 @@ export type RouterDeps = {
   audit: { sql: Sql };
   reports: ReportsDeps;
   budgets: BudgetReadDeps;
+  /** Windows and tenant settings (policy/): the PolicyStore, the view for scopes, the database for writes. */
+  policy: WindowDeps;
 };
 
 /**
@@ -39,8 +43,9 @@ export function createAppRouter(d: RouterDeps) {
     auth: authRouter(d.auth),
     audit: auditRouter(d.audit),
     reports: reportsRouter(d.reports),
-    // The budget reads; the tenant settings' procedures join them here (mergeRouters).
-    budgets: mergeRouters(budgetsRouter({ ...d.budgets, metrics: d.readModel.metrics })),
+    windows: windowsRouter(d.policy),
+    // The budget reads (budget/) and the tenant settings (policy/) under one key.
+    budgets: mergeRouters(budgetsRouter({ ...d.budgets, metrics: d.readModel.metrics }), settingsRouter(d.policy)),
   });
 }
 

@@ -6,7 +6,7 @@ import { adminGuard } from './auth/admin.js';
 import { readGuard } from './auth/read-guard.js';
 import { SessionSigner } from './auth/session.js';
 import type { BudgetBook } from './budget/book.js';
-import { type BudgetPolicy, defaultPolicy } from './budget/policy.js';
+import { type BudgetPolicy, budgetPolicyOf } from './budget/policy.js';
 import { BudgetState } from './budget/state.js';
 import { CacheCoordinator } from './cache/coordinator.js';
 import { collectRedisMetrics } from './cache/status.js';
@@ -24,6 +24,7 @@ import type { Config } from './platform/config.js';
 import { createLogger, redactUrl } from './platform/log.js';
 import { throttleFor } from './platform/log-throttle.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
+import { PolicyStore } from './policy/store.js';
 import { readVersions } from './readmodel/read-versions.js';
 import { ReportCloser } from './reports/closer.js';
 import { reportCsv } from './reports/csv.js';
@@ -42,6 +43,7 @@ type Services = {
   metrics: Metrics;
   router: AppRouter;
   budgets: BudgetState;
+  policy: PolicyStore;
 };
 
 export type App = { url: string; close: () => Promise<void>; deps: Services };
@@ -106,27 +108,26 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       onRefreshed: () => void budgets?.writeCheckpoint(),
     });
     cleanups.push(() => cache.close());
-    // The global defaults for every tenant until the policy store is wired in.
-    const budgetPolicy: BudgetPolicy = defaultPolicy({
-      timeZone: config.BUDGET_TIME_ZONE,
-      windowDays: config.BUDGET_WINDOW_DAYS,
-      noDataPolicy: config.BUDGET_NODATA_POLICY,
-    });
-    budgets = budgetState(config, { db, log, metrics, cache }, budgetPolicy);
-    cleanups.push(() => budgets?.close());
     let draining = false;
     const idempotencyTtlMs = config.INGEST_IDEMPOTENCY_TTL_HOURS * 3_600_000;
     const writer = new IngestWriter(db, commitHook(config, cache), log, idempotencyTtlMs);
     cleanups.push(forgetExpiredKeys(db, idempotencyTtlMs, log));
     const sessions = new SessionSigner(config.SESSION_SECRET, config.NODE_ENV === 'production');
     const reports: ReportsDeps = {
-      sources: changeLogSources(db.sql, {
+      sources: changeLogSources(db, {
         staleAfterMs: config.STALE_AFTER_MINUTES * 60_000,
         settings: { timeZone: 'UTC', noDataPolicy: 'exclude' },
       }),
       sql: db.sql,
       graceMs: config.REPORT_GRACE_HOURS * 3_600_000,
     };
+    const policy = policyStore(config, db, cache, log);
+    cleanups.push(() => policy.close());
+    // Budgets read tenant settings and windows from the policy store's in-memory copy.
+    const budgetPolicy = budgetPolicyOf(policy);
+    budgets = budgetState(config, { db, log, metrics, cache }, budgetPolicy);
+    cleanups.push(() => budgets?.close());
+    const policyDeps = { db, view: cache.view, store: policy, loaded: () => cache.isInitialized };
     const router = createAppRouter({
       cache: { status: () => cache.status(), refresh: (trigger) => cache.refresh(trigger) },
       ingest: {
@@ -162,6 +163,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
         staleAfterMs: config.STALE_AFTER_MINUTES * 60_000,
         assertLoaded: () => budgets?.assertLoaded(),
       },
+      policy: policyDeps,
     });
     const http: HttpDeps = {
       config,
@@ -217,6 +219,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     // The embedded database is in-process: failing to open it (its directory held by another process) is fatal.
     if (!config.DATABASE_URL) await connection.opened;
     await cache.start();
+    await policy.start();
     // Not awaited: budgets answer 503 until loaded, the rest of the pod serves meanwhile.
     void budgets.start();
     if (config.demo) cleanups.push(startDemo(url, demoPollerToken, config, cache.view, log));
@@ -228,12 +231,38 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     cleanups.push(closer.start(config.REPORT_CLOSE_INTERVAL_SECONDS * 1_000));
     log.info({ url, mode: cache.mode }, 'ready');
     let closing: Promise<void> | null = null;
-    const deps: Services = { config, log, db, cache, writer, metrics, router, budgets };
+    const deps: Services = { config, log, db, cache, writer, metrics, router, budgets, policy };
     return { url, deps, close: () => (closing ??= closeAll()) };
   } catch (err) {
     await closeAll();
     throw err;
   }
+}
+
+/**
+ * The pod's PolicyStore: announced and mirrored through the cache's Redis (when configured),
+ * hearing the policy channel through the cache's subscriber.
+ */
+function policyStore(config: Config, db: Db, cache: CacheCoordinator, log: Logger): PolicyStore {
+  const redis = cache.redis;
+  const store = new PolicyStore({
+    db,
+    redis: redis && {
+      publish: (message) => cache.publishPolicy(message),
+      get: (key) => redis.cmd.get(key),
+      set: (key, value) => redis.cmd.set(key, value),
+    },
+    prefix: config.REDIS_KEY_PREFIX,
+    podId: config.podId,
+    defaults: {
+      timeZone: config.DEFAULT_TIME_ZONE,
+      windowDays: config.BUDGET_WINDOW_DAYS,
+      noDataPolicy: config.BUDGET_NODATA_POLICY,
+    },
+    log,
+  });
+  cache.onPolicyMessage({ message: (raw) => store.heard(raw), missed: () => store.missed() });
+  return store;
 }
 
 /**

@@ -260,6 +260,10 @@ export const ZReportInput = z.object({
 });
 export type ReportInput = z.infer<typeof ZReportInput>;
 
+/** The two CSV files of a report (`GET /api/reports/csv?part=…`): a line per entity (default) or per breach. */
+export const REPORT_CSV_PARTS = ['entities', 'breaches'] as const;
+export type ReportCsvPart = (typeof REPORT_CSV_PARTS)[number];
+
 /** One snapshot revision of a closed period (`reports.revisions`). */
 export const ZReportRevision = z.object({
   revision: z.number().int(),
@@ -282,7 +286,7 @@ export const ZReport = z.object({
   /** `provisional` until the period closes; then `closed` (a snapshot) with its revision. */
   state: z.enum(['provisional', 'closed']),
   revision: z.number().int().nullable(),
-  /** SHA-256 (hex) of the canonical JSON of `summary` and `rows`; set on closed snapshots. */
+  /** SHA-256 (hex) of the canonical JSON of the identity, `summary` and `rows` (docs/budgets.md "Closing and revisions"); set when closed. */
   contentHash: z.string().nullable(),
   generatedAt: z.string(),
   noDataPolicy: ZNoDataPolicy,

@@ -1,4 +1,5 @@
 import type { NoDataPolicy, WindowCategory } from '@sla/shared';
+import type { WindowRecord } from '../policy/types.js';
 
 /** A tenant's budget settings (docs/budgets.md "Budget windows"). */
 export type BudgetSettings = { timeZone: string; windowDays: number; noDataPolicy: NoDataPolicy };
@@ -37,4 +38,39 @@ export function memoryHorizonDays(policy: BudgetPolicy, tenants: Iterable<string
   let days = 93;
   for (const t of tenants) days = Math.max(days, policy.settingsOf(t).windowDays);
   return days + 1;
+}
+
+/**
+ * The policy store (`policy/store.ts`) as budgets read it: its settings as they are, its
+ * window records in the scoped shape, re-shaped once per store version.
+ */
+export function budgetPolicyOf(store: {
+  settingsOf(tenantName: string): BudgetSettings;
+  windows(): readonly WindowRecord[];
+  readonly version: number;
+}): BudgetPolicy {
+  let shaped: { version: number; windows: BudgetWindow[] } | null = null;
+  return {
+    settingsOf: (tenantName) => store.settingsOf(tenantName),
+    windows: () => {
+      if (shaped?.version !== store.version)
+        shaped = {
+          version: store.version,
+          windows: store.windows().map((w) => ({
+            id: w.id,
+            scope: { tenantName: w.tenantName, teamName: w.teamName, entityType: w.entityType, entityId: w.entityId },
+            category: w.category,
+            start: w.start,
+            end: w.end,
+            rrule: w.rrule,
+            timeZone: w.timeZone,
+            until: w.until,
+          })),
+        };
+      return shaped.windows;
+    },
+    get version() {
+      return store.version;
+    },
+  };
 }

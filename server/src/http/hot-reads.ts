@@ -1,87 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_BATCH_CALLS } from '@sla/shared';
 import { transformTRPCResponse } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import vary from 'vary';
 import { AppError } from '../platform/errors.js';
 import { asTRPCError, isInternal, publicError } from '../trpc/errors.js';
 import { AnswerCache, type CachedAnswer, matchesEtag } from './answer-cache.js';
 import { procedureCaller } from './call.js';
-import { chooseCoding, compressBody } from './compress.js';
+import { chooseCoding } from './compress.js';
 import { contextFor, type HttpDeps } from './deps.js';
-import { queryInput, sendError } from './rest.js';
+import type { HeaderRecorder } from './fixed-headers.js';
+import { answerHeaders, bodyOf, cachedAnswerer, type Variant } from './hot-hits.js';
+import { type Call, mayRead, type Plan, planOf, wantsStream } from './hot-plan.js';
+import { sendError } from './rest.js';
 import { sendTrpcError } from './trpc-http.js';
-
-/** The queries served by this path over tRPC (`/trpc/<name>`), unbatched or in a batch of these only. */
-const HOT_PROCEDURES = new Set([
-  'cache.status',
-  'cache.recentChanges',
-  'entities.summary',
-  'entities.list',
-  'entities.facets',
-  'budgets.overview',
-  'budgets.tenant',
-  'budgets.team',
-  'budgets.entity',
-  'budgets.series',
-]);
-/** The REST routes served by this path (path below /api → procedure). */
-const HOT_REST: Record<string, string> = {
-  '/cache/status': 'cache.status',
-  '/cache/recent-changes': 'cache.recentChanges',
-  '/budgets/overview': 'budgets.overview',
-  '/budgets/tenant': 'budgets.tenant',
-  '/budgets/team': 'budgets.team',
-  '/budgets/entity': 'budgets.entity',
-  '/budgets/series': 'budgets.series',
-};
-
-type Call = { procedure: string; input: unknown };
-type Plan = { wire: 'trpc' | 'trpc-batch' | 'rest'; calls: Call[] };
-
-/**
- * What a GET asks for, when this path can answer it; null hands the request to the stock
- * adapters, which answer everything unusual (bad JSON, oversized batches, other
- * procedures, streaming `application/jsonl`) with their own errors and shapes.
- */
-function planOf(req: IncomingMessage, path: string): Plan | null {
-  if (path.startsWith('/api/')) {
-    const procedure = HOT_REST[path.slice(4)];
-    if (!procedure) return null;
-    try {
-      const input = procedure === 'cache.status' ? undefined : queryInput(req);
-      return { wire: 'rest', calls: [{ procedure, input }] };
-    } catch {
-      return null;
-    }
-  }
-  if (!path.startsWith('/trpc/')) return null;
-  if (req.headers['trpc-accept'] || req.headers.accept?.includes('application/jsonl')) return null;
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  // Only the query string is parsed (a WHATWG URL per request costs more than the rest of a hit).
-  const params = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
-  let names: string[];
-  try {
-    names = decodeURIComponent(path.slice(6)).split(',');
-  } catch {
-    return null; // malformed %-escapes: the stock adapter answers them
-  }
-  const batch = params.get('batch') === '1';
-  if ((!batch && names.length > 1) || names.length > MAX_BATCH_CALLS) return null;
-  if (!names.every((n) => HOT_PROCEDURES.has(n))) return null;
-  const raw = params.get('input');
-  let input: unknown;
-  try {
-    input = raw === null ? undefined : JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (!batch) return { wire: 'trpc', calls: [{ procedure: names[0] as string, input }] };
-  const byIndex = (input ?? {}) as Record<string, unknown>;
-  if (typeof byIndex !== 'object') return null;
-  return { wire: 'trpc-batch', calls: names.map((procedure, i) => ({ procedure, input: byIndex[String(i)] })) };
-}
 
 /**
  * The lean path of hot GET reads (`/api/cache/status`, `/api/cache/recent-changes`,
@@ -94,14 +24,22 @@ function planOf(req: IncomingMessage, path: string): Plan | null {
  * read is at most 1 s behind the clock and never behind a change this pod has applied;
  * `cache.status` is keyed the same way, so its hit/miss counters may be up to 1 s old.
  *
- * Order of checks: the read guard first (a refused request goes to the stock path, which
- * answers 401 in its route's format, so no cached answer nor 304 is ever given without
- * access), then `If-None-Match` against the strong ETag of the bytes (304), then the body,
- * gzip- or brotli-compressed when accepted and over 1 kB, each coding made once per answer.
- * Errors are never cached; they are answered in the route's own error format. Returns
- * false when the stock path should answer (not a hot read, a refused guard, a failed batch).
+ * Two entries: `cached` (http/hot-hits.ts) answers a request whose current answer is
+ * already stored, synchronously and before any other work of the server; `serve` (after
+ * helmet and CORS) answers the rest: it computes and stores the answer, or hands over.
+ * Order of checks in both: the read guard first (a refused request goes to the stock path,
+ * which answers 401 in its route's format, so no cached answer nor 304 is ever given
+ * without access), then `If-None-Match` against the strong ETag of the bytes (304), then
+ * the body, gzip- or brotli-compressed when accepted and over 1 kB, each coding made once
+ * per answer. Errors are never cached; they are answered in the route's own error format.
+ * `serve` resolves false when the stock path should answer (not a hot read, a refused
+ * guard, a failed batch).
+ *
+ * `fixed`: the header fields helmet and CORS set on every GET without `Origin`, recorded at
+ * start (http/fixed-headers.ts); `corsVaries`: CORS answers depend on `Origin` (origins
+ * are configured), so requests carrying one take `serve`, after the CORS middleware.
  */
-export function hotReads(app: HttpDeps) {
+export function hotReads(app: HttpDeps, fixed: HeaderRecorder, corsVaries: boolean) {
   const answers = new AnswerCache();
   const call = procedureCaller(app.router);
   const config = app.router._def._config;
@@ -109,13 +47,13 @@ export function hotReads(app: HttpDeps) {
   const privateAnswers = !!app.config.READ_TOKEN;
 
   /** Computes and stores one answer; concurrent misses of the same URL and key share it. */
-  const compute = (req: IncomingMessage, url: string, key: string, plan: Plan) => {
-    const id = `${url}\n${key}`;
+  const compute = (req: IncomingMessage, url: string, plan: Plan, second: number, versions: string[]) => {
+    const id = `${url}\n${second}|${versions.join('|')}`;
     let p = pending.get(id);
     if (!p) {
       const ctx = contextFor(app, req);
       p = Promise.all(plan.calls.map((c) => call(ctx, c.procedure, c.input)))
-        .then((data) => answers.set(url, key, Buffer.from(serialise(config, plan, data))))
+        .then((data) => answers.set(url, plan, second, versions, Buffer.from(serialise(config, plan, data))))
         .catch((err: unknown): Failed => ({ failed: err }))
         .finally(() => pending.delete(id));
       pending.set(id, p);
@@ -123,34 +61,29 @@ export function hotReads(app: HttpDeps) {
     return p;
   };
 
-  return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
+  const serve = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const plan = planOf(req, path);
+    const url = req.url ?? path;
+    const plan = answers.latest(url)?.plan ?? planOf(req, path);
     if (!plan) return false;
-    try {
-      app.guards.read({
-        authorization: req.headers.authorization,
-        cookie: req.headers.cookie,
-        idempotencyKey: undefined,
-      });
-    } catch {
-      return false;
-    }
-    const versions: string[] = [String(Math.floor(Date.now() / 1000))];
+    if (plan.wire !== 'rest' && wantsStream(req)) return false;
+    if (!mayRead(app.guards, req)) return false;
+    const second = Math.floor(Date.now() / 1000);
+    const versions: string[] = [];
     for (const c of plan.calls) {
       const v = app.readVersion(c.procedure);
       if (v === null) return false;
       versions.push(v);
     }
-    const key = versions.join('|');
-    const url = req.url ?? path;
-    let answer: CachedAnswer | Failed | undefined = answers.get(url, key);
+    let answer: CachedAnswer | Failed | undefined = answers.get(url, second, versions);
     if (answer) countHits(app, plan);
-    else answer = await compute(req, url, key, plan);
+    else answer = await compute(req, url, plan, second, versions);
     if ('failed' in answer) return sendFailure(app, res, plan, answer.failed);
-    send(req, res, answer, plan.wire, privateAnswers);
+    send(req, res, answer, privateAnswers);
     return true;
   };
+
+  return { serve, cached: cachedAnswerer(app, answers, fixed, corsVaries) };
 }
 
 /** A procedure's error: never cached, answered to the requests that shared the call. */
@@ -184,7 +117,7 @@ function sendFailure(app: HttpDeps, res: ServerResponse, plan: Plan, err: unknow
 
 /** A served cached answer is a read from this pod's memory: counted as the procedure would. */
 function countHits(app: HttpDeps, plan: Plan): void {
-  for (const c of plan.calls) if (c.procedure !== 'cache.status') app.metrics.cacheReads.inc({ result: 'hit' });
+  if (plan.counted) app.metrics.cacheReads.inc({ result: 'hit' }, plan.counted);
 }
 
 /** The bytes the stock adapter (tRPC) or the REST handler would send for these results. */
@@ -194,34 +127,12 @@ function serialise(config: Parameters<typeof transformTRPCResponse>[0], plan: Pl
   return JSON.stringify(plan.wire === 'trpc' ? envelopes[0] : envelopes);
 }
 
-function send(
-  req: IncomingMessage,
-  res: ServerResponse,
-  answer: CachedAnswer,
-  wire: Plan['wire'],
-  privateAnswer: boolean,
-): void {
-  // The stock tRPC adapter varies on trpc-accept/accept (streaming answers); kept so caches agree.
-  const fields = [...(wire === 'rest' ? [] : ['trpc-accept', 'accept']), 'Accept-Encoding'];
-  if (privateAnswer) fields.push('Authorization', 'Cookie');
-  // Appended: CORS has already added `Origin` for a cross-origin request.
-  vary(res, fields);
-  res.setHeader('Cache-Control', privateAnswer ? 'private, no-cache' : 'no-cache');
-  res.setHeader('ETag', answer.etag);
-  if (matchesEtag(req.headers['if-none-match'], answer.etag)) {
-    res.statusCode = 304;
-    res.end();
-    return;
-  }
-  const coding = chooseCoding(req, answer.body.length);
-  let body = answer.body;
-  if (coding) {
-    body = answer.encoded.get(coding) ?? compressBody(answer.body, coding);
-    answer.encoded.set(coding, body);
-    res.setHeader('Content-Encoding', coding);
-  }
-  res.statusCode = 200;
-  res.setHeader('Content-Type', wire === 'rest' ? 'application/json; charset=utf-8' : 'application/json');
-  res.setHeader('Content-Length', body.length);
-  res.end(body);
+/** Sends `answer` on a response that already carries the server's other headers (helmet, CORS, request id). */
+function send(req: IncomingMessage, res: ServerResponse, answer: CachedAnswer, privateAnswer: boolean): void {
+  const variant: Variant = matchesEtag(req.headers['if-none-match'], answer.etag)
+    ? '304'
+    : (chooseCoding(req, answer.body.length) ?? 'identity');
+  answerHeaders(res, answer, privateAnswer, variant);
+  res.statusCode = variant === '304' ? 304 : 200;
+  res.end(variant === '304' ? undefined : bodyOf(answer, variant));
 }

@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Report } from '@sla/shared';
+import { REPORT_CSV_PARTS, type Report, type ReportCsvPart } from '@sla/shared';
 import { AppError } from '../platform/errors.js';
 import { type CallProcedure, procedureCaller } from './call.js';
 import { contextFor, type HttpDeps } from './deps.js';
 import { queryInput, sendError } from './rest.js';
 
 /**
- * `GET /api/reports/csv?tenantName=…&period=…[&teamName=…|&entityId=…][&revision=…]`: the
- * report `reports.get` answers (same input checks, read guard and errors, as JSON), sent as
- * a CSV download. The CSV itself is made by `HttpDeps.reportCsv` (reports/csv.ts), handed
+ * `GET /api/reports/csv?tenantName=…&period=…[&teamName=…|&entityId=…][&revision=…][&part=breaches]`:
+ * the report `reports.get` answers (same input checks, read guard and errors, as JSON), sent
+ * as a CSV download: its entity lines (`part=entities`, the default) or its breaches
+ * (`part=breaches`, file name ending `-breaches.csv`). The CSV itself is made by `HttpDeps.reportCsv` (reports/csv.ts), handed
  * in by the composition root. The report's state, revision and content hash travel as
  * `X-Report-State`, `X-Report-Revision` and `X-Report-Content-Hash`.
  */
@@ -20,11 +21,21 @@ export function reportCsvHandler(d: HttpDeps) {
         res.setHeader('Allow', 'GET, HEAD');
         throw new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on /api/reports/csv; use GET`);
       }
-      const report = (await call(contextFor(d, req, res), 'reports.get', queryInput(req))) as Report;
-      const body = Buffer.from(d.reportCsv(report), 'utf8');
+      const { part = 'entities', ...input } = queryInput(req);
+      if (!(REPORT_CSV_PARTS as readonly string[]).includes(part))
+        throw new AppError(
+          'BAD_INPUT',
+          `part must be one of ${REPORT_CSV_PARTS.join(', ')} (got ${JSON.stringify(part)})`,
+        );
+      const report = (await call(contextFor(d, req, res), 'reports.get', input)) as Report;
+      const body = Buffer.from(d.reportCsv(report, part as ReportCsvPart), 'utf8');
+      const suffix = part === 'breaches' ? '-breaches' : '';
       res.statusCode = 200;
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', contentDisposition(`sla-${report.tenantName}-${report.period}.csv`));
+      res.setHeader(
+        'Content-Disposition',
+        contentDisposition(`sla-${report.tenantName}-${report.period}${suffix}.csv`),
+      );
       res.setHeader('Content-Length', body.length);
       res.setHeader('Cache-Control', 'private, no-cache');
       res.setHeader('X-Report-State', report.state);

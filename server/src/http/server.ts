@@ -6,6 +6,7 @@ import { AppError } from '../platform/errors.js';
 import type { HttpDeps } from './deps.js';
 import { handleDocs } from './docs.js';
 import { DrainTracker } from './drain.js';
+import { type Middleware, recordFixedHeaders } from './fixed-headers.js';
 import { handleHealth } from './health.js';
 import { hotReads } from './hot-reads.js';
 import { openApiDocument } from './openapi.js';
@@ -16,8 +17,6 @@ import { allowedOrigins } from './same-origin.js';
 import { staticHandler } from './static.js';
 import { trpcHttpHandler } from './trpc-http.js';
 import { attachTrpcWebSocket } from './trpc-ws.js';
-
-type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 const security = helmet({
   contentSecurityPolicy: {
@@ -64,32 +63,23 @@ export function createHttpServer(app: HttpDeps): HttpServer {
   const trpcHttp = trpcHttpHandler(app, origins);
   const spa = staticHandler();
   const handleRest = restHandler(app, origins);
-  const hot = hotReads(app);
   const reportCsv = reportCsvHandler(app);
   const corsMw = cors({
     origin: origins.size ? [...origins] : false,
     credentials: true,
     maxAge: 600,
   }) as unknown as Middleware;
+  // helmet's and CORS's fields are the same on every GET without Origin: recorded once for cached answers.
+  const hot = hotReads(app, recordFixedHeaders([security, corsMw]), origins.size > 0);
+  const observe = requestObserver(app);
 
-  const server = createServer(async (req, res) => {
-    const started = process.hrtime.bigint();
+  const handle = async (req: IncomingMessage, res: ServerResponse, id: string, started: number) => {
     drain.track(req, res);
-    const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
     res.setHeader('X-Request-Id', id);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     // Label values are route templates, never the raw path: a client must not be able to mint series.
     let route = 'static';
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const method = METHOD_LABELS.has(req.method ?? '') ? (req.method as string) : 'other';
-      app.metrics.httpDuration.observe({ method, route, status: String(res.statusCode) }, seconds);
-      if (app.log.isLevelEnabled('debug'))
-        app.log.debug(
-          { reqId: id, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 },
-          'request',
-        );
-    });
+    res.on('finish', () => observe(req, route, res.statusCode, started, id));
     try {
       await run(security, req, res);
       await run(corsMw, req, res);
@@ -116,7 +106,7 @@ export function createHttpServer(app: HttpDeps): HttpServer {
           return await reportCsv(req, res);
         }
         route = `/api${sub}`;
-        if ((await hot(req, res, path)) || (await handleRest(req, res, sub))) return;
+        if ((await hot.serve(req, res, path)) || (await handleRest(req, res, sub))) return;
         route = 'unknown';
         return sendJson(res, 404, {
           code: 'NOT_FOUND',
@@ -125,7 +115,7 @@ export function createHttpServer(app: HttpDeps): HttpServer {
       }
       if (path.startsWith('/trpc/')) {
         route = '/trpc';
-        if (await hot(req, res, path)) return;
+        if (await hot.serve(req, res, path)) return;
         return trpcHttp(req, res);
       }
       if (path === '/metrics') {
@@ -139,6 +129,17 @@ export function createHttpServer(app: HttpDeps): HttpServer {
     } catch (err) {
       sendError(app, res, err);
     }
+  };
+
+  const server = createServer((req, res) => {
+    // performance.now(): a monotonic double, no BigInt allocated per request as hrtime.bigint() would.
+    const started = performance.now();
+    const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
+    // A stored hot read is answered at once, whole (see http/hot-hits.ts); while draining every
+    // response takes the whole path, which marks it `Connection: close`.
+    const hotRoute = drain.draining ? null : hot.cached(req, res, id);
+    if (hotRoute !== null) return observe(req, hotRoute, res.statusCode, started, id);
+    void handle(req, res, id, started);
   });
   // Requests and idle keep-alive sockets must not outlive a shutdown deadline by much.
   server.keepAliveTimeout = 5_000;
@@ -167,6 +168,44 @@ export function createHttpServer(app: HttpDeps): HttpServer {
       clearTimeout(deadline);
       ws.wss.close();
     },
+  };
+}
+
+type DurationChild = ReturnType<HttpDeps['metrics']['httpDuration']['labels']>;
+
+/**
+ * Records a finished request: the request-duration histogram (one labelled child per
+ * route, method and status, kept) and, at debug level, a log line. `started`:
+ * `performance.now()` when the request arrived.
+ */
+function requestObserver(app: HttpDeps) {
+  // route → method → status → child: nested maps, so a request builds no key string.
+  const children = new Map<string, Map<string, Map<number, DurationChild>>>();
+  const childOf = (route: string, method: string, status: number): DurationChild => {
+    let byMethod = children.get(route);
+    if (!byMethod) {
+      byMethod = new Map();
+      children.set(route, byMethod);
+    }
+    let byStatus = byMethod.get(method);
+    if (!byStatus) {
+      byStatus = new Map();
+      byMethod.set(method, byStatus);
+    }
+    let child = byStatus.get(status);
+    if (!child) {
+      child = app.metrics.httpDuration.labels({ method, route, status: String(status) });
+      byStatus.set(status, child);
+    }
+    return child;
+  };
+  return (req: IncomingMessage, route: string, status: number, started: number, id: string): void => {
+    const seconds = (performance.now() - started) / 1e3;
+    const method = METHOD_LABELS.has(req.method ?? '') ? (req.method as string) : 'other';
+    const child = childOf(route, method, status);
+    child.observe(seconds);
+    if (app.log.isLevelEnabled('debug'))
+      app.log.debug({ reqId: id, method: req.method, route, status, ms: Math.round(seconds * 1e4) / 10 }, 'request');
   };
 }
 

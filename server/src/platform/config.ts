@@ -1,4 +1,6 @@
+import { NODATA_POLICIES } from '@sla/shared';
 import { z } from 'zod';
+import { isIanaZone } from './time-zone.js';
 
 /**
  * The service's whole configuration, read from the environment once at start-up.
@@ -41,16 +43,6 @@ const url = (protocols: RegExp, what: string) =>
       .optional()
       .meta({ accepts: `a ${what} URL` }),
   );
-
-/** Whether the runtime knows `zone` as an IANA time zone. */
-const isTimeZone = (zone: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** `host:port` with a port 1..65535; a host name, IPv4, or bracketed IPv6 address. */
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):([1-9][0-9]{0,4})$/;
@@ -153,18 +145,6 @@ export const ENV_SCHEMA = z.object({
     'Changes kept in the Redis change tail (about; catch-up reads older ones from PostgreSQL).',
   ),
   STALE_AFTER_MINUTES: positive(60).describe('An entity with no observation for this long is shown as stale.'),
-  BUDGET_WINDOW_DAYS: int(30, 1, 400).describe(
-    'Default rolling error-budget window in days (tenants may override it; docs/budgets.md).',
-  ),
-  BUDGET_NODATA_POLICY: z
-    .preprocess(emptyAsUnset, z.enum(['exclude', 'bad', 'good']).default('exclude'))
-    .describe('Default NoData policy of error budgets: `exclude`, `bad` or `good` (docs/budgets.md).'),
-  BUDGET_TIME_ZONE: z
-    .preprocess(
-      emptyAsUnset,
-      z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Berlin').default('UTC'),
-    )
-    .describe('Default tenant time zone of calendar budgets and daily series (IANA name).'),
   BUDGET_CHECKPOINT_INTERVAL_SECONDS: int(300, 5, 86_400).describe(
     'How often the budget state is checkpointed to Redis (by one pod), so a starting pod loads it without reading the change log.',
   ),
@@ -178,6 +158,24 @@ export const ENV_SCHEMA = z.object({
   INGEST_IDEMPOTENCY_TTL_HOURS: positive(24).describe(
     'How long an `Idempotency-Key` is remembered (per token): a retry within this time gets the first answer instead of writing again.',
   ),
+  BUDGET_WINDOW_DAYS: int(30, 1, 400).describe(
+    'Length of the rolling error-budget window in days (per-tenant override: `budgets.setSettings`).',
+  ),
+  BUDGET_NODATA_POLICY: z
+    .preprocess(emptyAsUnset, z.enum(NODATA_POLICIES).default('exclude'))
+    .describe(
+      'How time without data (NoData, stale) counts in budgets and reports: not counted, as breach, or as met (per-tenant override; docs/budgets.md).',
+    ),
+  DEFAULT_TIME_ZONE: z
+    .preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .refine(isIanaZone, 'expected an IANA time zone such as UTC or Europe/Berlin')
+        .default('UTC')
+        .meta({ accepts: 'an IANA time zone' }),
+    )
+    .describe("Tenants' time zone for calendar budget windows and report periods, unless a tenant sets its own."),
   READ_TOKEN: str().describe('When set, REST reads and the dashboard require this token.'),
   INGEST_RATE_LIMIT: int(20_000, 0, 10_000_000).describe(
     'Ingest requests per second per token per pod (0 = unlimited).',

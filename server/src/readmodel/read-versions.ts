@@ -20,8 +20,17 @@ export type ReadVersionSource = {
  *   (a re-primed ring can change where a page is answered from).
  */
 export function readVersions(s: ReadVersionSource) {
+  // The last revision's string, kept: read on every hot read, it changes far less often.
+  let revision = -1;
+  let entities = '';
   return {
-    entities: (): string => `v${s.view.revision}`,
+    entities: (): string => {
+      if (s.view.revision !== revision) {
+        revision = s.view.revision;
+        entities = `v${revision}`;
+      }
+      return entities;
+    },
     changes: (): string => {
       const w = s.feed.recent().window;
       return `${s.epoch() ?? '-'}:${s.follower.applied}:${w ? `${w.fromId}-${w.toId}` : '-'}`;

@@ -70,14 +70,13 @@ export class ReportCloser {
     const version = this.d.sources.policyVersion();
     const recent = await recentSnapshots(this.d.sql, now - RECHECK_DAYS * 86_400_000);
     const have = new Set(recent.filter((s) => s.scope === scopeKey({})).map((s) => `${s.tenantName}|${s.period}`));
-    for (const tenantName of await this.d.sources.tenants()) {
-      const zone = this.d.sources.settingsOf(tenantName).timeZone;
-      for (const kind of ['month', 'quarter'] as PeriodKind[]) {
-        const current = periodContaining(now, kind, zone);
-        const previous = periodContaining(current.from - 1, kind, zone);
-        const key = `${tenantName}|${previous.label}`;
-        if (have.has(key) || periodState(previous, now, this.d.graceMs) !== 'closable') continue;
-        await this.guarded(key, async () => {
+    for (const tenantName of await this.d.sources.tenants())
+      for (const kind of ['month', 'quarter'] as PeriodKind[])
+        await this.guarded(`${tenantName}|previous ${kind}`, async () => {
+          const zone = this.d.sources.settingsOf(tenantName).timeZone;
+          const previous = periodContaining(periodContaining(now, kind, zone).from - 1, kind, zone);
+          const key = `${tenantName}|${previous.label}`;
+          if (have.has(key) || periodState(previous, now, this.d.graceMs) !== 'closable') return;
           const snap = await closePeriod(this.d, tenantName, previous.label, now);
           this.checked.set(key, { version, head });
           if (!snap.inserted) return; // another pod closed it first
@@ -90,8 +89,6 @@ export class ReportCloser {
             after: { revision: 1, contentHash: snap.contentHash },
           });
         });
-      }
-    }
     for (const s of recent) {
       if (s.scope !== scopeKey({})) continue;
       const key = `${s.tenantName}|${s.period}`;

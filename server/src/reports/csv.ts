@@ -1,53 +1,38 @@
-import { type Report, type ReportRow, WINDOW_CATEGORIES } from '@sla/shared';
+import { type Report, type ReportCsvPart, type ReportRow, WINDOW_CATEGORIES } from '@sla/shared';
 import { stringify } from 'csv-stringify/sync';
 import { budgetUsedPct, minutesOf, roundMinutes } from './precision.js';
 
 /**
- * The CSV form of a report (docs/budgets.md "CSV layout"): one table a spreadsheet can
- * filter by its first column, `kind`:
- * - `entity`: one per entity, with its figures, breach count and total breach minutes;
- * - `breach`: one per breach, right after its entity, with start, end and minutes;
- * - `total`: the last line, the report's summary (time-weighted over the entities).
- * UTF-8 with a byte-order mark (so spreadsheet programs read names as UTF-8), a header
- * line, CRLF line ends and RFC 4180 quoting. Text cells that a spreadsheet would run as a
- * formula are neutralised (`neutralise`); numbers are written as numbers.
+ * The CSV form of a report (docs/budgets.md "CSV layout"), one of two files:
+ * - `entities`: a line per entity (`kind` = `entity`) with its figures, breach count and
+ *   total breach minutes, and a last line (`kind` = `total`) with the report's summary;
+ * - `breaches`: a line per breach (start, end, minutes), entity by entity in report order.
+ * Both: UTF-8 with a byte-order mark (so spreadsheet programs read names as UTF-8), a header
+ * line, CRLF line ends and RFC 4180 quoting (csv-stringify). Text cells a spreadsheet would
+ * run as a formula are neutralised (`neutralise`); numbers are written as numbers. Empty
+ * cells are nulls (no target, nothing counted).
  */
-export function reportCsv(report: Report): string {
-  const lines: Cell[][] = [];
-  for (const row of report.rows) {
-    lines.push(entityLine(report, row));
-    for (const b of row.breaches)
-      lines.push(
-        line(report, row, 'breach', {
-          breach_start: b.start,
-          breach_end: b.end,
-          breach_minutes: minutesOf(b.durationMs),
-        }),
-      );
-  }
-  lines.push(totalLine(report));
-  return stringify([[...COLUMNS], ...lines], {
+export function reportCsv(report: Report, part: ReportCsvPart = 'entities'): string {
+  const lines: Cell[][] =
+    part === 'entities'
+      ? [[...ENTITY_COLUMNS], ...report.rows.map((r) => entityLine(report, r)), totalLine(report)]
+      : [[...BREACH_COLUMNS], ...report.rows.flatMap((r) => breachLines(report, r))];
+  return stringify(lines, {
     bom: true,
     record_delimiter: 'windows',
-    cast: { string: neutralise, number: (n) => String(n) },
+    cast: { string: neutralise, number: String },
   });
 }
 
 type Cell = string | number | null;
 
 const EXCLUDED = WINDOW_CATEGORIES.map((c) => `excluded_${c}_minutes` as const);
+const IDENTITY = ['tenant', 'team', 'entity_type', 'entity_name', 'entity_id', 'period', 'state', 'revision'] as const;
 
-/** The columns, in order (the header line). */
-export const COLUMNS = [
+/** The columns of the `entities` file, in order (its header line). */
+export const ENTITY_COLUMNS = [
   'kind',
-  'tenant',
-  'team',
-  'entity_type',
-  'entity_name',
-  'entity_id',
-  'period',
-  'state',
-  'revision',
+  ...IDENTITY,
   'target_pct',
   'compliance_pct',
   'mean_reported_sla_pct',
@@ -55,11 +40,11 @@ export const COLUMNS = [
   'counted_minutes',
   'breach_minutes',
   'breach_count',
-  'breach_start',
-  'breach_end',
   ...EXCLUDED,
 ] as const;
-type Column = (typeof COLUMNS)[number];
+
+/** The columns of the `breaches` file, in order (its header line). */
+export const BREACH_COLUMNS = [...IDENTITY, 'breach_start', 'breach_end', 'breach_minutes'] as const;
 
 /**
  * A text cell a spreadsheet could read as a formula, made inert (OWASP "CSV Injection"):
@@ -70,55 +55,47 @@ export function neutralise(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-function line(report: Report, row: ReportRow | null, kind: string, values: Partial<Record<Column, Cell>>): Cell[] {
-  const base: Partial<Record<Column, Cell>> = {
-    kind,
-    tenant: report.tenantName,
-    team: row ? row.teamName : report.teamName,
-    entity_type: row?.entityType ?? null,
-    entity_name: row?.entityName ?? null,
-    entity_id: row?.entityId ?? null,
-    period: report.period,
-    state: report.state,
-    revision: report.revision,
-    ...values,
-  };
-  return COLUMNS.map((c) => base[c] ?? null);
-}
+const identity = (report: Report, row: ReportRow | null): Cell[] => [
+  report.tenantName,
+  row ? row.teamName : report.teamName,
+  row?.entityType ?? null,
+  row?.entityName ?? null,
+  row?.entityId ?? null,
+  report.period,
+  report.state,
+  report.revision,
+];
 
 function entityLine(report: Report, row: ReportRow): Cell[] {
-  const excluded = Object.fromEntries(
-    WINDOW_CATEGORIES.map((c, i) => [EXCLUDED[i], row.excludedMinutes[c] ?? 0] as const),
-  );
-  return line(report, row, 'entity', {
-    target_pct: row.target,
-    compliance_pct: row.compliance,
-    mean_reported_sla_pct: row.meanReportedSla,
-    budget_used_pct: row.budgetUsedPct,
-    counted_minutes: minutesOf(row.countedMs),
-    breach_minutes: minutesOf(row.breachMs),
-    breach_count: row.breaches.length,
-    ...excluded,
-  });
+  return [
+    'entity',
+    ...identity(report, row),
+    row.target,
+    row.compliance,
+    row.meanReportedSla,
+    row.budgetUsedPct,
+    minutesOf(row.countedMs),
+    minutesOf(row.breachMs),
+    row.breaches.length,
+    ...WINDOW_CATEGORIES.map((c) => row.excludedMinutes[c] ?? 0),
+  ];
 }
 
 function totalLine(report: Report): Cell[] {
   const s = report.summary;
-  const excluded: Partial<Record<Column, Cell>> = {};
-  WINDOW_CATEGORIES.forEach((c, i) => {
-    const key = EXCLUDED[i];
-    if (key) excluded[key] = sumOf(report.rows.map((r) => r.excludedMinutes[c] ?? 0));
-  });
-  return line(report, null, 'total', {
-    target_pct: s.target,
-    compliance_pct: s.compliance,
-    mean_reported_sla_pct: s.meanReportedSla,
-    budget_used_pct: budgetUsedPct(s.breachMs, s.allowedMs),
-    counted_minutes: minutesOf(s.countedMs),
-    breach_minutes: minutesOf(s.breachMs),
-    breach_count: report.rows.reduce((n, r) => n + r.breaches.length, 0),
-    ...excluded,
-  });
+  return [
+    'total',
+    ...identity(report, null),
+    s.target,
+    s.compliance,
+    s.meanReportedSla,
+    budgetUsedPct(s.breachMs, s.allowedMs),
+    minutesOf(s.countedMs),
+    minutesOf(s.breachMs),
+    report.rows.reduce((n, r) => n + r.breaches.length, 0),
+    ...WINDOW_CATEGORIES.map((c) => roundMinutes(report.rows.reduce((m, r) => m + (r.excludedMinutes[c] ?? 0), 0))),
+  ];
 }
 
-const sumOf = (xs: number[]) => roundMinutes(xs.reduce((a, b) => a + b, 0));
+const breachLines = (report: Report, row: ReportRow): Cell[][] =>
+  row.breaches.map((b) => [...identity(report, row), b.start, b.end, minutesOf(b.durationMs)]);

@@ -6,7 +6,13 @@ import type { AppRouter } from '../../../src/app-router.js';
 import type { App } from '../../../src/bootstrap.js';
 import { dropSchema, eventually, post, startPod, UPDATE, uniqueSchema } from '../../support/app.js';
 
-type Raw = { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer };
+type Raw = {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Header names and values as sent, in order. */
+  rawHeaders: string[];
+  body: Buffer;
+};
 
 /** A GET with exactly these headers (fetch would add and strip Accept-Encoding itself). */
 function get(base: string, path: string, headers: Record<string, string> = {}): Promise<Raw> {
@@ -14,7 +20,14 @@ function get(base: string, path: string, headers: Record<string, string> = {}): 
     const req = request(`${base}${path}`, { headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          rawHeaders: res.rawHeaders,
+          body: Buffer.concat(chunks),
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -102,6 +115,12 @@ describe('hot reads: cached bytes, ETags, compression (two pods on one database)
 
   it('on another pod, the first read after its view applied the change shows it (the summary within 1 s)', async () => {
     const summary = `/trpc/entities.summary?input=${encodeURIComponent('{"worst":50}')}`;
+    // Pod b first catches up with the earlier tests' changes, so the revision below moves for this change only.
+    await eventually(
+      () => b.deps.cache.follower.applied === a.deps.cache.follower.applied,
+      10_000,
+      'pod b to catch up with pod a',
+    );
     const list = await get(b.url, LIST);
     const before = await get(b.url, summary);
     const revision = b.deps.cache.view.revision;
@@ -144,6 +163,29 @@ describe('hot reads: cached bytes, ETags, compression (two pods on one database)
     expect(small.headers['content-encoding']).toBeUndefined();
   });
 
+  it('a stored answer goes out with the header fields of a computed one, in the same order', async () => {
+    const url = `/trpc/entities.list?input=${encodeURIComponent(JSON.stringify({ limit: 7 }))}`;
+    // Early in a second, so the requests after the first find its answer current (the key holds the second).
+    while (Date.now() % 1000 > 300) await new Promise((r) => setTimeout(r, 20));
+    // Every field as sent, but the two that differ per request by design.
+    const perRequest = (fields: string[], names: RegExp) =>
+      fields.filter((_, i) => !names.test(fields[i - (i % 2)] as string));
+    const fields = async (headers: Record<string, string> = {}) => {
+      const r = await get(a.url, url, headers);
+      return { status: r.status, body: r.body.toString(), fields: perRequest(r.rawHeaders, /^(x-request-id|date)$/i) };
+    };
+    const computed = await fields();
+    const stored = await fields();
+    expect(stored).toEqual(computed);
+    expect(computed.fields).toContain('Content-Security-Policy');
+    const gz = await fields({ 'accept-encoding': 'gzip' });
+    expect(gz.fields).toEqual(expect.arrayContaining(['Content-Encoding', 'gzip']));
+    const etag = computed.fields[computed.fields.indexOf('ETag') + 1] as string;
+    const notModified = await fields({ 'if-none-match': etag });
+    expect(notModified.status).toBe(304);
+    expect(notModified.fields).toEqual(perRequest(computed.fields, /^content-(type|length)$/i));
+  });
+
   it('status reflects a change at once; its counters may be up to 1 s old', async () => {
     const before = json(await get(a.url, '/api/cache/status'));
     expect((await post(a.url, '/api/cache/incremental-update', update(40))).status).toBe(200);
@@ -157,9 +199,10 @@ describe('hot reads with READ_TOKEN: access before any cached answer or 304', ()
   const schema = uniqueSchema('hot_reads_auth');
   const READ_TOKEN = 'hot-reads-read-token';
   const auth = { authorization: `Bearer ${READ_TOKEN}` };
+  const OK = 'https://ok.example';
   let pod: App;
   beforeAll(async () => {
-    pod = await startPod({ schema, POD_ID: 'hot-auth', READ_TOKEN });
+    pod = await startPod({ schema, POD_ID: 'hot-auth', READ_TOKEN, CORS_ORIGINS: OK });
   });
   afterAll(async () => {
     await pod?.close();
@@ -178,6 +221,20 @@ describe('hot reads with READ_TOKEN: access before any cached answer or 304', ()
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.etag).toBeUndefined();
       expect((await get(pod.url, path, { authorization: 'Bearer wrong', 'if-none-match': etag })).status).toBe(401);
+    }
+  });
+
+  it('with CORS origins configured, stored answers vary on Origin and allow exactly those origins', async () => {
+    for (let i = 0; i < 2; i++) {
+      const plain = await get(pod.url, LIST, auth);
+      expect(plain.headers.vary).toBe('Origin, trpc-accept, accept, Accept-Encoding, Authorization, Cookie');
+      expect(plain.headers['access-control-allow-origin']).toBeUndefined();
+      const allowed = await get(pod.url, LIST, { ...auth, origin: OK });
+      expect(allowed.headers['access-control-allow-origin']).toBe(OK);
+      expect(allowed.headers['access-control-allow-credentials']).toBe('true');
+      const other = await get(pod.url, LIST, { ...auth, origin: 'https://evil.example' });
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+      expect(other.body.equals(plain.body)).toBe(true);
     }
   });
 });

@@ -54,7 +54,7 @@ export async function logResult(
 /** Change-log sources with windows and a policy version a test can change. */
 export function testSources(db: Db): ReportSources & { policy: { windows: ScopedWindow[]; version: number } } {
   const policy = { windows: [] as ScopedWindow[], version: 1 };
-  const base = changeLogSources(db.sql, {
+  const base = changeLogSources(db, {
     staleAfterMs: 40 * 86_400_000,
     settings: { timeZone: 'UTC', noDataPolicy: 'exclude' },
   });

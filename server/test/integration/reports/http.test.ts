@@ -55,6 +55,17 @@ describe('reports over REST', () => {
       ['entity', `'=HYPERLINK("http://x")`],
       ['total', ''],
     ]);
+    const breaches = await fetch(`${app.url}/api/reports/csv?${q('&part=breaches')}`);
+    expect(breaches.headers.get('content-disposition')).toContain(
+      `filename="sla-Data_Engineering-${month}-breaches.csv"`,
+    );
+    // The bytes: fetch's text() would drop the byte-order mark.
+    expect(Buffer.from(await breaches.arrayBuffer()).toString('utf8')).toBe(
+      '\ufefftenant,team,entity_type,entity_name,entity_id,period,state,revision,breach_start,breach_end,breach_minutes\r\n',
+    );
+    const bad = await getJson(app.url, `/api/reports/csv?${q('&part=all')}`);
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toMatch(/^part must be one of entities, breaches/);
   });
 
   it('refuses a future or malformed period with a 400 naming period, an unknown tenant with a 404', async () => {

@@ -1,31 +1,44 @@
 import type { IncomingMessage } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { AnswerCache, etagOf, matchesEtag } from '../../../src/http/answer-cache.js';
+import { AnswerCache, etagOf, isCurrent, matchesEtag } from '../../../src/http/answer-cache.js';
 import { COMPRESS_MIN_BYTES, chooseCoding, compressBody } from '../../../src/http/compress.js';
+import type { Plan } from '../../../src/http/hot-plan.js';
 
 const req = (acceptEncoding?: string) =>
   ({ headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding } }) as IncomingMessage;
 
+const plan: Plan = {
+  wire: 'trpc',
+  calls: [{ procedure: 'entities.list', input: undefined }],
+  route: '/trpc',
+  counted: 1,
+};
+
 describe('AnswerCache', () => {
-  it('answers only under the key the answer was computed with', () => {
+  it('answers only under the second and read versions the answer was computed with', () => {
     const c = new AnswerCache();
-    const a = c.set('/x', '100|v1', Buffer.from('{"a":1}'));
-    expect(c.get('/x', '100|v1')).toBe(a);
-    expect(c.get('/x', '100|v2')).toBeUndefined();
-    expect(c.get('/x', '101|v1')).toBeUndefined();
-    expect(c.get('/y', '100|v1')).toBeUndefined();
+    const a = c.set('/x', plan, 100, ['v1'], Buffer.from('{"a":1}'));
+    expect(c.get('/x', 100, ['v1'])).toBe(a);
+    expect(c.get('/x', 100, ['v2'])).toBeUndefined();
+    expect(c.get('/x', 101, ['v1'])).toBeUndefined();
+    expect(c.get('/x', 100, ['v1', 'v1'])).toBeUndefined();
+    expect(c.get('/y', 100, ['v1'])).toBeUndefined();
+    expect(isCurrent(a, 100, ['v1'])).toBe(true);
+    expect(isCurrent(a, 100, [null])).toBe(false);
+    expect(c.latest('/x')).toBe(a);
   });
 
-  it('keeps at most max URLs, dropping the least recently used', () => {
+  it('keeps at most max URLs, dropping the one stored longest ago', () => {
     const c = new AnswerCache(2);
-    c.set('/a', 'k', Buffer.from('a'));
-    c.set('/b', 'k', Buffer.from('b'));
-    c.get('/a', 'k');
-    c.set('/c', 'k', Buffer.from('c'));
+    c.set('/a', plan, 1, ['k'], Buffer.from('a'));
+    c.set('/b', plan, 1, ['k'], Buffer.from('b'));
+    // A URL in use is stored again once its second or version moves on.
+    c.set('/a', plan, 2, ['k'], Buffer.from('a'));
+    c.set('/c', plan, 2, ['k'], Buffer.from('c'));
     expect(c.size).toBe(2);
-    expect(c.get('/b', 'k')).toBeUndefined();
-    expect(c.get('/a', 'k')).toBeDefined();
+    expect(c.latest('/b')).toBeUndefined();
+    expect(c.get('/a', 2, ['k'])).toBeDefined();
   });
 });
 

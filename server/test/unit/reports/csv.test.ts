@@ -3,7 +3,7 @@ import type { Report } from '@sla/shared';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../../src/reports/build.js';
-import { COLUMNS, neutralise, reportCsv } from '../../../src/reports/csv.js';
+import { ENTITY_COLUMNS, neutralise, reportCsv } from '../../../src/reports/csv.js';
 import { sealed } from '../../../src/reports/service.js';
 import { DATASET, NOW, PERIOD, STALE_AFTER_MS, TENANT, WINDOWS } from './dataset.js';
 import { memorySources } from './sources.js';
@@ -20,7 +20,7 @@ const golden = async () =>
 
 describe('report CSV', () => {
   /**
-   * golden-report.csv was written by hand from dataset.ts (figures worked out on paper and
+   * golden-report.csv and golden-breaches.csv were written by hand from dataset.ts (figures worked out on paper and
    * a calculator, not by this code), for example for `orders`: counted = 30 days − the
    * 60-minute maintenance = 43,140 min; breach = 180 + 120 (the Nov 10 failure around the
    * window) + 60 (Nov 30 23:00 to the period's end) = 360 min; compliance = 100 × (1 −
@@ -28,9 +28,11 @@ describe('report CSV', () => {
    * SLA = (12,960 × 99.5 + 300 × 97 + 29,820 × 99.2 + 60 × 96) / 43,140 = 99.2704. The total
    * line is the time-weighted rollup of the three entities.
    */
-  it('matches the hand-written golden file byte for byte (BOM, header, CRLF, RFC 4180 quoting)', async () => {
-    const expected = readFileSync(new URL('./golden-report.csv', import.meta.url), 'utf8');
-    expect(reportCsv(await golden())).toBe(expected);
+  it('matches the hand-written golden files byte for byte (BOM, header, CRLF, RFC 4180 quoting)', async () => {
+    const file = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf8');
+    const report = await golden();
+    expect(reportCsv(report)).toBe(file('./golden-report.csv'));
+    expect(reportCsv(report, 'breaches')).toBe(file('./golden-breaches.csv'));
   });
 
   it('round-trips through csv-parse: names with commas, quotes, newlines and formula characters come back', async () => {
@@ -54,7 +56,7 @@ describe('report CSV', () => {
     expect(entities.map((r) => r.team)).toEqual(names.map((n) => neutralise(`team ${n}`)));
     // A reader strips the one leading quote a dangerous cell got, and has the name back.
     expect(entities.map((r) => unquote(r.entity_name ?? ''))).toEqual(names);
-    expect(Object.keys(records[0] ?? {})).toEqual([...COLUMNS]);
+    expect(Object.keys(records[0] ?? {})).toEqual([...ENTITY_COLUMNS]);
   });
 
   it('neutralises text only: a negative number stays a number', async () => {
