@@ -124,6 +124,7 @@ export async function run(opts: { quick?: boolean } = {}) {
   const seconds = opts.quick ? 2 : 5;
   const schema = uniqueSchema('bench_budget');
   const prefix = uniquePrefix('bench_budget');
+  const pgPrefix = uniquePrefix('bench_budget_pg');
   const dir = mkdtempSync(join(tmpdir(), 'bench-budget-'));
   const client = new pg.Client({ connectionString: PG_URL });
   const redis = new Redis(REDIS_URL);
@@ -173,7 +174,7 @@ export async function run(opts: { quick?: boolean } = {}) {
       LOG_LEVEL: 'warn',
       STALE_AFTER_MINUTES: String(STALE_MINUTES),
     };
-    const fromPg = await podWithBudgets({ ...env, REDIS_KEY_PREFIX: uniquePrefix('bench_budget_pg') });
+    const fromPg = await podWithBudgets({ ...env, REDIS_KEY_PREFIX: pgPrefix });
     fromPg.pod.kill('SIGTERM');
     await fromPg.pod.exited;
     const fromCheckpoint = await podWithBudgets({ ...env, REDIS_KEY_PREFIX: prefix });
@@ -229,8 +230,10 @@ export async function run(opts: { quick?: boolean } = {}) {
       await p.exited;
     }
     await client.end().catch(() => undefined);
-    const keys = await redis.keys(`${prefix.replace(/[*?[\]]/g, '\\$&')}*`);
-    if (keys.length) await redis.unlink(...keys);
+    for (const p of [prefix, pgPrefix]) {
+      const keys = await redis.keys(`${p.replace(/[*?[\]]/g, '\\$&')}*`);
+      if (keys.length) await redis.unlink(...keys);
+    }
     redis.disconnect();
     await dropSchema(schema);
     rmSync(dir, { recursive: true, force: true });

@@ -27,9 +27,9 @@ export type RouterDeps = {
   auth: { readToken: string | undefined; sessions: SessionSigner; tokens: readonly TokenEntry[] };
   audit: { sql: Sql };
   reports: ReportsDeps;
+  budgets: BudgetReadDeps;
   /** Windows and tenant settings (policy/): the PolicyStore, the view for scopes, the database for writes. */
   policy: WindowDeps;
-  budgets: BudgetReadDeps;
 };
 
 /**
@@ -44,7 +44,7 @@ export function createAppRouter(d: RouterDeps) {
     audit: auditRouter(d.audit),
     reports: reportsRouter(d.reports),
     windows: windowsRouter(d.policy),
-    // The budget reads and the tenant settings' procedures, under one `budgets` key.
+    // The budget reads (budget/) and the tenant settings (policy/) under one key.
     budgets: mergeRouters(budgetsRouter({ ...d.budgets, metrics: d.readModel.metrics }), settingsRouter(d.policy)),
   });
 }

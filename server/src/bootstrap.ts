@@ -6,7 +6,7 @@ import { adminGuard } from './auth/admin.js';
 import { readGuard } from './auth/read-guard.js';
 import { SessionSigner } from './auth/session.js';
 import type { BudgetBook } from './budget/book.js';
-import { type BudgetPolicy, fromPolicyStore } from './budget/policy.js';
+import { type BudgetPolicy, budgetPolicyOf } from './budget/policy.js';
 import { BudgetState } from './budget/state.js';
 import { CacheCoordinator } from './cache/coordinator.js';
 import { collectRedisMetrics } from './cache/status.js';
@@ -112,7 +112,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     cleanups.push(() => policy.close());
     const policyDeps = { db, view: cache.view, store: policy, loaded: () => cache.isInitialized };
     // Tenant settings and maintenance windows, as budgets read them (kept current by the store).
-    const budgetPolicy: BudgetPolicy = fromPolicyStore(policy);
+    const budgetPolicy: BudgetPolicy = budgetPolicyOf(policy);
     budgets = budgetState(config, { db, log, metrics, cache }, budgetPolicy);
     cleanups.push(() => budgets?.close());
     let draining = false;

@@ -1,4 +1,5 @@
 import type { NoDataPolicy, WindowCategory } from '@sla/shared';
+import type { WindowRecord } from '../policy/types.js';
 
 /** A tenant's budget settings (docs/budgets.md "Budget windows"). */
 export type BudgetSettings = { timeZone: string; windowDays: number; noDataPolicy: NoDataPolicy };
@@ -39,37 +40,34 @@ export function memoryHorizonDays(policy: BudgetPolicy, tenants: Iterable<string
   return days + 1;
 }
 
-/** What `fromPolicyStore` reads of the `policy/` store (its settings, windows and version). */
-type PolicySource = {
-  settingsOf(tenantName: string): BudgetSettings;
-  windows(): readonly (Omit<BudgetWindow, 'scope'> & BudgetWindow['scope'])[];
-  readonly version: number;
-};
-
 /**
- * The budget policy read from the pod's `policy/` store: its effective tenant settings and
- * its windows reshaped (scope fields grouped), the reshaped list kept per store version.
+ * The policy store (`policy/store.ts`) as budgets read it: its settings as they are, its
+ * window records in the scoped shape, re-shaped once per store version.
  */
-export function fromPolicyStore(store: PolicySource): BudgetPolicy {
-  let version = -1;
-  let windows: BudgetWindow[] = [];
+export function budgetPolicyOf(store: {
+  settingsOf(tenantName: string): BudgetSettings;
+  windows(): readonly WindowRecord[];
+  readonly version: number;
+}): BudgetPolicy {
+  let shaped: { version: number; windows: BudgetWindow[] } | null = null;
   return {
     settingsOf: (tenantName) => store.settingsOf(tenantName),
     windows: () => {
-      if (store.version !== version) {
-        version = store.version;
-        windows = store.windows().map((w) => ({
-          id: w.id,
-          scope: { tenantName: w.tenantName, teamName: w.teamName, entityType: w.entityType, entityId: w.entityId },
-          category: w.category,
-          start: w.start,
-          end: w.end,
-          rrule: w.rrule,
-          timeZone: w.timeZone,
-          until: w.until,
-        }));
-      }
-      return windows;
+      if (shaped?.version !== store.version)
+        shaped = {
+          version: store.version,
+          windows: store.windows().map((w) => ({
+            id: w.id,
+            scope: { tenantName: w.tenantName, teamName: w.teamName, entityType: w.entityType, entityId: w.entityId },
+            category: w.category,
+            start: w.start,
+            end: w.end,
+            rrule: w.rrule,
+            timeZone: w.timeZone,
+            until: w.until,
+          })),
+        };
+      return shaped.windows;
     },
     get version() {
       return store.version;

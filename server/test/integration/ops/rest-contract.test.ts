@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest } from '../../../../test/support/raw-http.js';
 import type { App } from '../../../src/bootstrap.js';
-import { dropSchema, post, startPod, UPDATE, uniqueSchema } from '../../support/app.js';
+import { dropSchema, eventually, post, startPod, UPDATE, uniqueSchema } from '../../support/app.js';
 
 const schema = uniqueSchema('rest_contract');
 let pod: App;
@@ -11,6 +11,8 @@ let readOnlyRoutes: string[];
 beforeAll(async () => {
   pod = await startPod({ schema, POD_ID: 'rest-contract' });
   expect((await post(pod.url, '/api/cache/incremental-update', UPDATE)).status).toBe(200);
+  // Budget reads answer 503 until the pod's budget state has loaded (it loads beside the view).
+  await eventually(() => pod.deps.budgets.loaded, 10_000, 'budgets loaded');
   const doc = (await (await fetch(`${pod.url}/api/openapi.json`)).json()) as {
     paths: Record<string, Record<string, { parameters?: { name: string; required?: boolean }[] }>>;
   };
@@ -23,15 +25,22 @@ beforeAll(async () => {
     .map(([path, ops]) => withRequired(path, ops.get?.parameters));
 });
 
-/** Example values of required query parameters: the entity UPDATE wrote and the current month. */
+/** Example values of required query parameters: the entity UPDATE wrote (id 1 in a new schema) and the current month. */
 const EXAMPLE_PARAMETERS: Record<string, string> = {
   tenantName: UPDATE.tenantName,
+  teamName: UPDATE.teamName,
+  id: '1',
   period: new Date().toISOString().slice(0, 7),
 };
+/** Routes that need one of several optional parameters (the schema cannot mark "exactly one" required). */
+const ONE_OF: Record<string, string> = { '/budgets/series': `tenantName=${encodeURIComponent(UPDATE.tenantName)}` };
 /** `/api<path>` with an example value for each required query parameter. */
 const withRequired = (path: string, parameters: { name: string; required?: boolean }[] = []) => {
   const required = parameters.filter((p) => p.required).map((p) => p.name);
-  const query = required.map((n) => `${n}=${encodeURIComponent(EXAMPLE_PARAMETERS[n] ?? '')}`).join('&');
+  const query = [
+    ...required.map((n) => `${n}=${encodeURIComponent(EXAMPLE_PARAMETERS[n] ?? '')}`),
+    ...(ONE_OF[path] ? [ONE_OF[path]] : []),
+  ].join('&');
   return `/api${path}${query ? `?${query}` : ''}`;
 };
 afterAll(async () => {
