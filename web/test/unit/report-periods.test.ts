@@ -46,7 +46,10 @@ describe('reports', () => {
     );
   });
   it('has a column per category that excluded anything, known ones in their order', () => {
-    const rows = [{ excludedMinutes: { other: 3, maintenance: 0 } }, { excludedMinutes: { deployment: 5, zz: 1 } }];
+    const rows: { excludedMinutes: Record<string, number> }[] = [
+      { excludedMinutes: { other: 3, maintenance: 0 } },
+      { excludedMinutes: { deployment: 5, zz: 1 } },
+    ];
     expect(excludedCategories(rows)).toEqual(['deployment', 'other', 'zz']);
   });
 });
