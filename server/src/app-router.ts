@@ -7,6 +7,8 @@ import { ingestRouter } from './ingest/router.js';
 import type { LiveDeps } from './live/deps.js';
 import { liveRouter } from './live/router.js';
 import { entitiesRouter, type ReadModelDeps } from './readmodel/router.js';
+import { reportsRouter } from './reports/router.js';
+import type { ReportsDeps } from './reports/service.js';
 import { mergeRouters, router } from './trpc/trpc.js';
 
 /** What the domain routers are built from (each takes only its part). */
@@ -16,6 +18,7 @@ export type RouterDeps = {
   live: LiveDeps;
   readModel: ReadModelDeps;
   auth: { readToken: string | undefined; sessions: SessionSigner };
+  reports: ReportsDeps;
 };
 
 /**
@@ -27,6 +30,7 @@ export function createAppRouter(d: RouterDeps) {
     cache: mergeRouters(cacheRouter(d.cache), ingestRouter(d.ingest), liveRouter(d.live)),
     entities: entitiesRouter(d.readModel),
     auth: authRouter(d.auth),
+    reports: reportsRouter(d.reports),
   });
 }
 

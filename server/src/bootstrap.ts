@@ -22,6 +22,11 @@ import { createLogger, redactUrl } from './platform/log.js';
 import { throttleFor } from './platform/log-throttle.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { readVersions } from './readmodel/read-versions.js';
+import { ReportCloser } from './reports/closer.js';
+import { reportCsv } from './reports/csv.js';
+import { localRunLock, pgRunLock } from './reports/lease.js';
+import { changeLogSources } from './reports/log-sources.js';
+import type { ReportsDeps } from './reports/service.js';
 
 /** The services of one pod, for the entry file and for tests that look inside a pod. */
 type Services = {
@@ -98,6 +103,14 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     const writer = new IngestWriter(db, commitHook(config, cache), log, idempotencyTtlMs);
     cleanups.push(forgetExpiredKeys(db, idempotencyTtlMs, log));
     const sessions = new SessionSigner(config.SESSION_SECRET, config.NODE_ENV === 'production');
+    const reports: ReportsDeps = {
+      sources: changeLogSources(db.sql, {
+        staleAfterMs: config.STALE_AFTER_MINUTES * 60_000,
+        settings: { timeZone: 'UTC', noDataPolicy: 'exclude' },
+      }),
+      sql: db.sql,
+      graceMs: config.REPORT_GRACE_HOURS * 3_600_000,
+    };
     const router = createAppRouter({
       cache: { status: () => cache.status(), refresh: (trigger) => cache.refresh(trigger) },
       ingest: {
@@ -124,6 +137,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
         loaded: () => cache.isInitialized,
       },
       auth: { readToken: config.READ_TOKEN, sessions },
+      reports,
     });
     const http: HttpDeps = {
       config,
@@ -155,6 +169,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       },
       readVersion: hotReadVersion(cache, cache.databaseAvailable),
       collectMetrics: () => collectRedisMetrics(cache.redis, metrics),
+      reportCsv,
     };
     const { server, startDrain, close: closeHttp } = createHttpServer(http);
     await new Promise<void>((resolve, reject) => {
@@ -178,6 +193,12 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     if (!config.DATABASE_URL) await connection.opened;
     await cache.start();
     if (config.demo) cleanups.push(startDemo(url, demoPollerToken, config, cache.view, log));
+    const closer = new ReportCloser({
+      ...reports,
+      lock: config.DATABASE_URL ? pgRunLock(config.DATABASE_URL, dbCfg.schema) : localRunLock(),
+      log,
+    });
+    cleanups.push(closer.start(config.REPORT_CLOSE_INTERVAL_SECONDS * 1_000));
     log.info({ url, mode: cache.mode }, 'ready');
     let closing: Promise<void> | null = null;
     const deps: Services = { config, log, db, cache, writer, metrics, router };

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MAX_ENTITY_ID } from './entity.js';
+import { cleanText, MAX_FILTER_LENGTH } from './text.js';
 
 /**
  * Wire shapes of error budgets, maintenance windows, tenant settings, compliance reports and
@@ -133,11 +135,55 @@ export const ZReportRow = z.object({
   budgetUsedPct: z.number().nullable(),
   countedMs: z.number(),
   breachMs: z.number(),
+  /** Time inside maintenance windows (overlaps counted once). */
+  excludedMs: z.number(),
+  /** nodata + stale time (counted or not per the policy). */
+  noDataMs: z.number(),
+  /** The budget: (100 − target) / 100 × counted time. */
+  allowedMs: z.number(),
   breaches: z.array(ZBreach),
   /** Excluded minutes by window category. */
   excludedMinutes: z.record(z.string(), z.number()),
 });
 export type ReportRow = z.infer<typeof ZReportRow>;
+
+/** `2026-11` (a month) or `2026-Q4` (a quarter); checked further (range, future) by the server. */
+export const ZPeriod = z
+  .string({ error: 'period is required' })
+  .regex(/^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$/, 'period must be a month (2026-11) or a quarter (2026-Q4)');
+
+/** What `reports.get` (and `GET /api/reports`, `GET /api/reports/csv`) takes. */
+export const ZReportInput = z.object({
+  tenantName: cleanText(
+    'tenantName',
+    z.string({ error: 'tenantName is required' }).min(1, 'tenantName is required').max(MAX_FILTER_LENGTH),
+  ),
+  period: ZPeriod,
+  teamName: cleanText('teamName', z.string().min(1, 'teamName must not be empty').max(MAX_FILTER_LENGTH)).optional(),
+  entityId: z.coerce
+    .number({ error: 'entityId must be an entity id' })
+    .int('entityId must be an entity id')
+    .min(1, 'entityId must be a positive entity id')
+    .max(MAX_ENTITY_ID, 'entityId is not an entity id')
+    .optional(),
+  /** A closed period's revision (default: the latest). */
+  revision: z.coerce
+    .number({ error: 'revision must be a whole number' })
+    .int('revision must be a whole number')
+    .min(1, 'revision must be 1 or more')
+    .max(1_000_000, 'revision must be at most 1000000')
+    .optional(),
+});
+export type ReportInput = z.infer<typeof ZReportInput>;
+
+/** One snapshot revision of a closed period (`reports.revisions`). */
+export const ZReportRevision = z.object({
+  revision: z.number().int(),
+  contentHash: z.string(),
+  reason: z.string(),
+  createdAt: z.string(),
+});
+export type ReportRevision = z.infer<typeof ZReportRevision>;
 
 /** A compliance report for one period and scope (docs/budgets.md "Compliance reports"). */
 export const ZReport = z.object({

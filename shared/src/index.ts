@@ -1,3 +1,4 @@
+export * from './budget.js';
 export * from './cache.js';
 export * from './change.js';
 export * from './cursor.js';
@@ -7,4 +8,3 @@ export * from './ingest.js';
 export * from './limits.js';
 export * from './status.js';
 export * from './text.js';
-export * from './budget.js';

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Report } from '@sla/shared';
 import type { AnyTRPCRouter } from '@trpc/server';
 import type { Logger } from 'pino';
 import type { Config } from '../platform/config.js';
@@ -20,6 +21,8 @@ export type HttpDeps = {
    * hot read path leaves it to the stock adapters). See http/hot-reads.ts.
    */
   readVersion: (procedure: string) => string | null;
+  /** A report as CSV (reports/csv.ts `reportCsv`), for `GET /api/reports/csv`. */
+  reportCsv: (report: Report) => string;
   /** Refreshes scrape-time gauges (Redis memory and clients) before /metrics answers. */
   collectMetrics: () => Promise<void>;
 };

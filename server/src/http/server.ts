@@ -9,6 +9,7 @@ import { DrainTracker } from './drain.js';
 import { handleHealth } from './health.js';
 import { hotReads } from './hot-reads.js';
 import { openApiDocument } from './openapi.js';
+import { reportCsvHandler } from './report-csv.js';
 import { sendJson } from './respond.js';
 import { restHandler, sendError } from './rest.js';
 import { allowedOrigins } from './same-origin.js';
@@ -64,6 +65,7 @@ export function createHttpServer(app: HttpDeps): HttpServer {
   const spa = staticHandler();
   const handleRest = restHandler(app, origins);
   const hot = hotReads(app);
+  const reportCsv = reportCsvHandler(app);
   const corsMw = cors({
     origin: origins.size ? [...origins] : false,
     credentials: true,
@@ -108,6 +110,10 @@ export function createHttpServer(app: HttpDeps): HttpServer {
           route = '/api/docs';
           if (readOnly(req, res, app, path)) handleDocs(req, res, sub);
           return;
+        }
+        if (sub === '/reports/csv') {
+          route = '/api/reports/csv';
+          return await reportCsv(req, res);
         }
         route = `/api${sub}`;
         if ((await hot(req, res, path)) || (await handleRest(req, res, sub))) return;

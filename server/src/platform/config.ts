@@ -174,6 +174,15 @@ export const ENV_SCHEMA = z.object({
   HEARTBEAT_INTERVAL_MS: int(2_000, 100, 60_000).describe(
     'How often each pod publishes its heartbeat (fleet view, gap detection). A pod is listed until 3 intervals after its last one.',
   ),
+  REPORT_GRACE_HOURS: positive(24).describe(
+    'Hours after a report period ends before it is closed into an immutable snapshot; until then its report is provisional.',
+  ),
+  REPORT_CLOSE_INTERVAL_SECONDS: int(300, 5, 86_400).describe(
+    'How often one pod (under a PostgreSQL advisory lock) closes ended report periods and re-checks the last 13 months for corrections.',
+  ),
+  CHANGE_LOG_RETENTION_DAYS: int(400, 400, 36_500).describe(
+    'Days of change log kept for budgets and reports (at least 400, so quarterly and yearly reports work). Nothing is pruned yet: this states the promise (docs/budgets.md "Retention").',
+  ),
   BUILD_VERSION: str().describe(
     'Version this pod shows in the fleet view (an image tag or commit). Unset: the package version.',
   ),

@@ -16,7 +16,12 @@ export type SegmentClass = 'good' | 'bad' | 'nodata' | 'stale';
 export type Segment = { start: number; end: number; cls: SegmentClass; target: number; slaMs: number };
 
 /** The latest applied result of a timeline: holds from `observedAt` until the next one (stale after the stale time). */
-export type OpenResult = { observedAt: number; cls: Exclude<SegmentClass, 'stale'>; target: number; currentSla: number };
+export type OpenResult = {
+  observedAt: number;
+  cls: Exclude<SegmentClass, 'stale'>;
+  target: number;
+  currentSla: number;
+};
 
 /**
  * An entity's timeline: closed segments (ascending, adjacent segments of equal class and
@@ -45,8 +50,19 @@ export type BudgetSums = {
   noDataMs: number;
   /** Σ allowed breach time (target applied per entity). */
   allowedMs: number;
-  /** Σ currentSla × counted ms, for the mean reported SLA. */
+  /** Σ currentSla × counted ms of reported (good/bad) time, for the mean reported SLA. */
   slaMs: number;
+  /**
+   * Counted ms of `good`/`bad` time: the time the poller reported an SLA for, the denominator of
+   * the mean reported SLA (`nodata`/`stale` time carries no measurement, so it never enters the mean).
+   */
+  reportedMs: number;
   /** Σ target × counted ms, for a rollup's weighted target. */
   targetMs: number;
+  /**
+   * The target in effect at `to` (one entity: its latest applied result before `to`, null when it
+   * has none); a rollup keeps it when every entity has the same target, else null (then the
+   * weighted `targetMs / countedMs` is the rollup's target).
+   */
+  target: number | null;
 };

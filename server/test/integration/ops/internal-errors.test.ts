@@ -109,6 +109,7 @@ describe('unexpected errors on every transport, in development mode', () => {
       },
       readVersion: () => null,
       collectMetrics: async () => {},
+      reportCsv: () => '',
     };
     server = createHttpServer(deps);
     await new Promise<void>((resolve) => server.server.listen(0, '127.0.0.1', resolve));
