@@ -1,7 +1,9 @@
 import type { CacheStatus, RefreshResult } from '@sla/shared';
+import { auditRouter } from './audit/router.js';
 import { authRouter } from './auth/router.js';
 import type { SessionSigner } from './auth/session.js';
 import { cacheRouter } from './cache/router.js';
+import type { Sql } from './db/sql.js';
 import type { IngestDeps } from './ingest/ingest.js';
 import { ingestRouter } from './ingest/router.js';
 import type { LiveDeps } from './live/deps.js';
@@ -9,6 +11,7 @@ import { liveRouter } from './live/router.js';
 import { entitiesRouter, type ReadModelDeps } from './readmodel/router.js';
 import { reportsRouter } from './reports/router.js';
 import type { ReportsDeps } from './reports/service.js';
+import type { TokenEntry } from './trpc/tokens.js';
 import { mergeRouters, router } from './trpc/trpc.js';
 
 /** What the domain routers are built from (each takes only its part). */
@@ -17,7 +20,8 @@ export type RouterDeps = {
   ingest: IngestDeps;
   live: LiveDeps;
   readModel: ReadModelDeps;
-  auth: { readToken: string | undefined; sessions: SessionSigner };
+  auth: { readToken: string | undefined; sessions: SessionSigner; tokens: readonly TokenEntry[] };
+  audit: { sql: Sql };
   reports: ReportsDeps;
 };
 
@@ -31,6 +35,7 @@ export function createAppRouter(d: RouterDeps) {
     entities: entitiesRouter(d.readModel),
     auth: authRouter(d.auth),
     reports: reportsRouter(d.reports),
+    audit: auditRouter(d.audit),
   });
 }
 

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type pino from 'pino';
 import type { Logger } from 'pino';
 import { type AppRouter, createAppRouter } from './app-router.js';
+import { adminGuard } from './auth/admin.js';
 import { readGuard } from './auth/read-guard.js';
 import { SessionSigner } from './auth/session.js';
 import { CacheCoordinator } from './cache/coordinator.js';
@@ -15,7 +16,6 @@ import { createHttpServer } from './http/server.js';
 import { ingestGuard } from './ingest/guard.js';
 import { forgetExpiredKeys } from './ingest/idempotency.js';
 import { RateLimiter } from './ingest/rate-limit.js';
-import { parseIngestTokens } from './ingest/tokens.js';
 import { IngestWriter } from './ingest/writer.js';
 import type { Config } from './platform/config.js';
 import { createLogger, redactUrl } from './platform/log.js';
@@ -27,6 +27,7 @@ import { reportCsv } from './reports/csv.js';
 import { localRunLock, pgRunLock } from './reports/lease.js';
 import { changeLogSources } from './reports/log-sources.js';
 import type { ReportsDeps } from './reports/service.js';
+import { parseTokens } from './trpc/tokens.js';
 
 /** The services of one pod, for the entry file and for tests that look inside a pod. */
 type Services = {
@@ -62,10 +63,10 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
   // Runs last: summaries of repeated failures still counting are written before the process exits.
   cleanups.push(() => throttleFor(log).flush());
   try {
-    const tokens = parseIngestTokens(config.INGEST_TOKENS);
+    const tokens = parseTokens(config.INGEST_TOKENS);
     const demoPollerToken = demoToken();
     if (config.demo && tokens.length > 0)
-      tokens.push(...parseIngestTokens(demoPollerToken).map((t) => ({ ...t, label: 'demo-poller' })));
+      tokens.push(...parseTokens(demoPollerToken).map((t) => ({ ...t, label: 'demo-poller' })));
     if (tokens.length === 0) log.warn('INGEST_TOKENS is not set: ingest is open to anyone who can reach this server');
     const dbCfg = {
       databaseUrl: config.DATABASE_URL,
@@ -136,7 +137,8 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
         staleAfterMinutes: config.STALE_AFTER_MINUTES,
         loaded: () => cache.isInitialized,
       },
-      auth: { readToken: config.READ_TOKEN, sessions },
+      auth: { readToken: config.READ_TOKEN, sessions, tokens },
+      audit: { sql: db.sql },
       reports,
     });
     const http: HttpDeps = {
@@ -145,7 +147,8 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       metrics,
       router,
       guards: {
-        read: readGuard(config.READ_TOKEN, sessions),
+        read: readGuard(config.READ_TOKEN, { tokens, sessions }),
+        admin: adminGuard({ tokens, sessions }),
         ingest: ingestGuard({
           tokens,
           limiter: new RateLimiter(config.INGEST_RATE_LIMIT),

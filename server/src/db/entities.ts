@@ -136,3 +136,69 @@ export const SlaReportSnapshot = defineEntity({
     createdAt: p.datetime(),
   },
 });
+
+/**
+ * The audit log (audit/record.ts): every change made through the API, who made it (the
+ * token's name), when, and the object before and after. Append-only.
+ */
+export const SlaAudit = defineEntity({
+  name: 'SlaAudit',
+  tableName: 'sla_audit',
+  indexes: [
+    { name: 'sla_audit_tenant_idx', properties: ['tenantName', 'id'] },
+    { name: 'sla_audit_object_idx', properties: ['objectType', 'objectId'] },
+  ],
+  properties: {
+    id: p.bigint('number').primary(),
+    at: p.datetime(),
+    actor: p.string().length(64),
+    action: p.string().length(32),
+    objectType: p.string().length(32),
+    objectId: p.string().length(64),
+    tenantName: p.string().length(256).nullable(),
+    before: p.json<unknown>().nullable(),
+    after: p.json<unknown>().nullable(),
+  },
+});
+
+/** Per-tenant overrides of the budget settings (policy/settings.ts); a null column = the global default. */
+export const SlaTenantSettings = defineEntity({
+  name: 'SlaTenantSettings',
+  tableName: 'sla_tenant_settings',
+  properties: {
+    tenantName: p.string().length(256).primary(),
+    timeZone: p.string().length(64).nullable(),
+    windowDays: p.smallint().nullable(),
+    nodataPolicy: p.string().length(16).nullable(),
+    updatedAt: p.datetime(),
+  },
+});
+
+/**
+ * Maintenance windows (policy/windows.ts): one-off or recurring (RRULE in `timeZone`), scoped
+ * to a tenant and optionally a team, entity type or entity. Deleted windows keep their row
+ * (`deletedAt` set) so the audit log's object ids stay resolvable.
+ */
+export const SlaMaintenanceWindow = defineEntity({
+  name: 'SlaMaintenanceWindow',
+  tableName: 'sla_maintenance_window',
+  indexes: [{ name: 'sla_maintenance_window_tenant_idx', properties: ['tenantName'] }],
+  properties: {
+    id: p.integer().primary(),
+    tenantName: p.string().length(256),
+    teamName: p.string().length(256).nullable(),
+    entityType: p.string().length(64).nullable(),
+    entityId: p.integer().nullable(),
+    category: p.string().length(32),
+    reason: p.string().length(500),
+    start: p.datetime(),
+    end: p.datetime(),
+    rrule: p.string().length(1000).nullable(),
+    timeZone: p.string().length(64),
+    until: p.datetime().nullable(),
+    createdBy: p.string().length(64),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+    deletedAt: p.datetime().nullable(),
+  },
+});

@@ -5,7 +5,17 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { lockDataDir } from './data-dir-lock.js';
 import { driverLogs, stripSqlFromError } from './driver-logs.js';
-import { SlaChange, SlaEntity, SlaIdempotency, SlaLogEpoch, SlaPodHeartbeat, SlaReportSnapshot } from './entities.js';
+import {
+  SlaAudit,
+  SlaChange,
+  SlaEntity,
+  SlaIdempotency,
+  SlaLogEpoch,
+  SlaMaintenanceWindow,
+  SlaPodHeartbeat,
+  SlaReportSnapshot,
+  SlaTenantSettings,
+} from './entities.js';
 import { migrationsList } from './migrations/index.js';
 import { probeBackend, type RawClient, SilenceWatchdog } from './watchdog.js';
 
@@ -36,7 +46,17 @@ type DriverLogs = ReturnType<typeof driverLogs>;
 
 function baseOptions(logs: DriverLogs): Partial<Options> {
   return {
-    entities: [SlaEntity, SlaChange, SlaLogEpoch, SlaIdempotency, SlaPodHeartbeat, SlaReportSnapshot],
+    entities: [
+      SlaEntity,
+      SlaChange,
+      SlaLogEpoch,
+      SlaIdempotency,
+      SlaPodHeartbeat,
+      SlaAudit,
+      SlaTenantSettings,
+      SlaMaintenanceWindow,
+      SlaReportSnapshot,
+    ],
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     discovery: { warnWhenNoEntities: false },

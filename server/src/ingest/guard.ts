@@ -3,8 +3,8 @@ import { AppError } from '../platform/errors.js';
 import type { Metrics } from '../platform/metrics.js';
 import { bearerOf } from '../trpc/bearer.js';
 import type { RequestAuth } from '../trpc/context.js';
+import { matchToken, type TokenEntry } from '../trpc/tokens.js';
 import type { RateLimiter } from './rate-limit.js';
-import { matchToken, type TokenEntry } from './tokens.js';
 
 /**
  * The write check behind `ingestProcedure`: a bearer token from INGEST_TOKENS (open, as

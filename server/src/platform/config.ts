@@ -145,7 +145,7 @@ export const ENV_SCHEMA = z.object({
   STALE_AFTER_MINUTES: positive(60).describe('An entity with no observation for this long is shown as stale.'),
   SESSION_SECRET: str().describe('Signs dashboard session cookies. Required in production.'),
   INGEST_TOKENS: str().describe(
-    'Comma-separated bearer tokens allowed to ingest: `token`, `sha256:<hex>`, optionally `@Tenant A|Tenant B` scoped. Required in production.',
+    'Comma-separated bearer tokens: `token` or `sha256:<hex>` (ingest), `ingest:<name>=<token>`, `admin:<name>=<token>` (admin of all tenants); each optionally `@Tenant A|Tenant B` scoped (see "Tokens and roles"). Required in production.',
   ),
   INGEST_MAX_FUTURE_SKEW_SECONDS: int(300, 0, 86_400).describe(
     "How far ahead of this server's clock a result's `observedAt` may be; later ones are refused (400). A result dated in the future would stay the newest observation and make every later result `stale`; a few minutes absorbs poller clock drift.",

@@ -9,7 +9,7 @@ export type RequestAuth = {
 };
 
 /**
- * Access checks, implemented by `auth/` (reads) and `ingest/` (writes) and handed in by
+ * Access checks, implemented by `auth/` (reads, admin) and `ingest/` (writes) and handed in by
  * the composition root, so this bottom layer imports no domain. Each throws `AppError`
  * (UNAUTHORIZED, FORBIDDEN, RATE_LIMITED with a retry delay).
  */
@@ -18,7 +18,16 @@ export type Guards = {
   read(req: RequestAuth): void;
   /** Writes by pollers: the caller an ingest token proves (label and tenant scope). */
   ingest(req: RequestAuth): Caller;
+  /**
+   * Changes to windows, settings and the like: the admin a bearer admin token or an admin
+   * session cookie proves (name, tenants it administers — null = all).
+   * @throws AppError UNAUTHORIZED without a known token or admin session, FORBIDDEN for an ingest token.
+   */
+  admin(req: RequestAuth): Admin;
 };
+
+/** Who an admin token or admin session proves to be: `label` is the token's name (the audit log's actor). */
+export type Admin = Caller & { role: 'admin' };
 
 /** Subscriptions one WebSocket connection holds open, and how many it may. */
 type SubscriptionBudget = { open: number; readonly max: number };

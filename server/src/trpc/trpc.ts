@@ -90,3 +90,9 @@ export const readProcedure = publicProcedure.use(({ ctx, next }) => {
 export const ingestProcedure = publicProcedure.use(({ ctx, next }) =>
   next({ ctx: { caller: ctx.guards.ingest(ctx) } }),
 );
+
+/**
+ * Changes by an admin (windows, tenant settings): `ctx.admin` is who the bearer admin token
+ * or admin session proved to be. Check the tenant of what is changed with `assertAdminOf`.
+ */
+export const adminProcedure = publicProcedure.use(({ ctx, next }) => next({ ctx: { admin: ctx.guards.admin(ctx) } }));

@@ -4,6 +4,7 @@ import { Migration20261201000000_idempotency } from './Migration20261201000000_i
 import { Migration20261201000000_log_epoch } from './Migration20261201000000_log_epoch.js';
 import { Migration20261201120000_pod_heartbeat } from './Migration20261201120000_pod_heartbeat.js';
 import { Migration20261201130000_entity_fillfactor } from './Migration20261201130000_entity_fillfactor.js';
+import { Migration20261202010000_policy } from './Migration20261202010000_policy.js';
 import { Migration20261202020000_report_snapshot } from './Migration20261202020000_report_snapshot.js';
 
 /** Listed in code (not discovered from disk) so the same list works under tsx, bundles and tests. */
@@ -13,5 +14,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201000000_idempotency', class: Migration20261201000000_idempotency },
   { name: 'Migration20261201120000_pod_heartbeat', class: Migration20261201120000_pod_heartbeat },
   { name: 'Migration20261201130000_entity_fillfactor', class: Migration20261201130000_entity_fillfactor },
+  { name: 'Migration20261202010000_policy', class: Migration20261202010000_policy },
   { name: 'Migration20261202020000_report_snapshot', class: Migration20261202020000_report_snapshot },
 ];

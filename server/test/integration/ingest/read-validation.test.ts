@@ -87,7 +87,11 @@ describe('read inputs PostgreSQL cannot take', () => {
       broken: publicProcedure.query(() => sql('SELECT no_such_column FROM sla_change')),
     });
     const caller = createCallerFactory(probe)({
-      guards: { read: () => undefined, ingest: () => ({ label: 'test', tenants: null }) },
+      guards: {
+        read: () => undefined,
+        ingest: () => ({ label: 'test', tenants: null }),
+        admin: () => ({ label: 'test', tenants: null, role: 'admin' }),
+      },
       authorization: undefined,
       cookie: undefined,
       idempotencyKey: undefined,

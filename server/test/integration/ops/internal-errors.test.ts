@@ -93,7 +93,11 @@ describe('unexpected errors on every transport, in development mode', () => {
       log: pino({ level: 'info' }, sink),
       metrics: createMetrics(),
       router: testRouter,
-      guards: { read: () => {}, ingest: () => ({ label: 'test', tenants: null }) },
+      guards: {
+        read: () => {},
+        ingest: () => ({ label: 'test', tenants: null }),
+        admin: () => ({ label: 'test', tenants: null, role: 'admin' }),
+      },
       health: {
         podId: 'internal-errors',
         draining: () => false,

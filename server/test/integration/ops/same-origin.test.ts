@@ -57,7 +57,7 @@ describe('cookie-authenticated mutations need a same-origin JSON request', () =>
     }
     // The session still works.
     const session = await rawRequest(pod.url, '/trpc/auth.session', { method: 'GET', headers: { cookie } });
-    expect(JSON.parse(session.text).result.data).toEqual({ required: true, signedIn: true });
+    expect(JSON.parse(session.text).result.data).toEqual({ required: true, signedIn: true, admin: null });
   });
 
   it.each([

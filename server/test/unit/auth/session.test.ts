@@ -63,3 +63,24 @@ describe('SessionSigner', () => {
     expect(new SessionSigner('secret', false).verify(cookieOf(clear), T0)).toBe(false);
   });
 });
+
+describe('admin sessions', () => {
+  it('carry the admin claim signed, and readers’ sessions carry none', () => {
+    const signer = new SessionSigner('secret', false);
+    const admin = cookieOf(signer.issue(T0, { name: 'alice', key: 'k1' }));
+    expect(signer.read(admin, T0)).toEqual({ admin: { name: 'alice', key: 'k1' } });
+    expect(signer.read(cookieOf(signer.issue(T0)), T0)).toEqual({ admin: null });
+    expect(signer.verify(admin, T0)).toBe(true);
+  });
+
+  it('refuses a claim that was changed (another name) or moved onto a reader’s signature', () => {
+    const signer = new SessionSigner('secret', false);
+    const [name, value] = cookieOf(signer.issue(T0, { name: 'alice', key: 'k1' })).split('=') as [string, string];
+    const [exp, , sig] = value.split('.') as [string, string, string];
+    const forged = Buffer.from(JSON.stringify({ n: 'root', k: 'k1' })).toString('base64url');
+    expect(signer.read(`${name}=${exp}.${forged}.${sig}`, T0)).toBeNull();
+    const reader = cookieOf(signer.issue(T0)).split('.')[1] as string;
+    expect(signer.read(`${name}=${exp}.${forged}.${reader}`, T0)).toBeNull();
+    expect(signer.read(`${name}=${exp}.a.b.${sig}`, T0)).toBeNull();
+  });
+});
