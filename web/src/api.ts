@@ -1,16 +1,16 @@
-import type { EntityBudget, MaintenanceWindow, Report, TenantBudget } from '@sla/shared';
-import type { UseMutationResult, UseQueryResult } from '@tanstack/react-query';
-import type { Occurrence, OccurrencesInput, Series, SeriesInput, Session, WindowInput } from './lib/api-types';
+import type { EntityBudget, MaintenanceWindow, TenantBudget } from '@sla/shared';
+import type { keepPreviousData, UseMutationResult, UseQueryResult } from '@tanstack/react-query';
+import type { Occurrence, OccurrencesInput, Series, SeriesInput, WindowInput } from './lib/api-types';
 import type { Burndown } from './lib/burndown';
 import type { ServerError } from './lib/field-errors';
 import { trpc } from './trpc';
 
-type QueryOpts = { enabled?: boolean; placeholderData?: <T>(prev: T) => T };
+type QueryOpts = { enabled?: boolean; placeholderData?: typeof keepPreviousData };
 type Query<I, O> = { useQuery(input: I, opts?: QueryOpts): UseQueryResult<O, ServerError> };
 type Mutation<I, O> = { useMutation(opts?: { onSuccess?(): void }): UseMutationResult<O, ServerError, I> };
 
 /**
- * The budget, window and report procedures the pages call, typed by their contract
+ * The budget and window procedures the pages call, typed by their contract
  * (docs/budgets.md, shared/src/budget.ts). Same object as `trpc`.
  */
 export type BudgetApi = {
@@ -28,8 +28,6 @@ export type BudgetApi = {
     update: Mutation<WindowInput & { id: number }, MaintenanceWindow>;
     delete: Mutation<{ id: number }, unknown>;
   };
-  reports: { get: Query<{ tenantName: string; period: string; teamName?: string; entityId?: number }, Report> };
-  auth: { session: Query<void, Session> };
 };
 
 export const api = trpc as unknown as BudgetApi;

@@ -20,6 +20,7 @@ export function BudgetBar({ remainingPct, label, exhaustsAt, remainingMs, compac
   const width = barWidth(remainingPct);
   return (
     <div className={`budget budget-${state}${compact ? ' budget-compact' : ''}`} data-budget-state={state}>
+      {/* biome-ignore lint/a11y/useSemanticElements: <meter> cannot be coloured by state consistently across browsers and themes; the ARIA meter carries the same semantics */}
       <div
         className="budget-bar"
         role="meter"

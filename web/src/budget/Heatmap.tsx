@@ -19,6 +19,7 @@ export function Heatmap({ days }: { days: SeriesDay[] }) {
   return (
     <figure className="heatmap">
       <div className="heatmap-scroll">
+        {/* biome-ignore lint/a11y/useSemanticElements: an SVG grid cannot be a fieldset; the group names the calendar its labelled cells belong to */}
         <svg
           role="group"
           aria-label={`Daily compliance, ${days.length} days`}
@@ -28,12 +29,13 @@ export function Heatmap({ days }: { days: SeriesDay[] }) {
         >
           {WEEKDAYS.map((d, i) =>
             d ? (
-              <text key={d} x={0} y={i * (CELL + GAP) + CELL - 2} className="heat-weekday" aria-hidden="true">
+              <text key={d} x={0} y={i * (CELL + GAP) + CELL - 2} className="heat-weekday">
                 {d}
               </text>
             ) : null,
           )}
           {cells.map((c) => (
+            // biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: an SVG rect is not interactive; role img gives each day its label
             <rect
               key={c.date}
               role="img"

@@ -14,21 +14,13 @@ export type OccurrencesInput = { tenantName?: string; entityId?: number; from: s
 /** What an admin writes: a window without its id and bookkeeping. */
 export type WindowInput = Omit<MaintenanceWindow, 'id' | 'createdBy' | 'updatedAt'>;
 
-/** `auth.session`, with the role a signed-in admin token carries. */
-export type Session = {
-  required: boolean;
-  signedIn: boolean;
-  admin?: boolean;
-  role?: string;
-  /** Tenants the admin may change; null or absent: all of them. */
-  tenants?: string[] | null;
-};
+/** `auth.session`: `admin` is the signed-in admin (tenants null = every tenant), null for a reader. */
+export type Session = { admin?: { name: string; tenants: string[] | null } | null };
 
-/** Whether the session may change windows of `tenantName` (any tenant when omitted). */
+/** Whether the session may change windows of `tenantName` (of some tenant when omitted). */
 export function isAdminFor(s: Session | undefined, tenantName?: string): boolean {
-  if (!s) return false;
-  const admin = s.admin === true || s.role === 'admin';
+  const admin = s?.admin;
   if (!admin) return false;
-  if (!tenantName || s.tenants == null) return true;
-  return s.tenants.includes(tenantName);
+  if (!tenantName || admin.tenants == null) return true;
+  return admin.tenants.includes(tenantName);
 }
