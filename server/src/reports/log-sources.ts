@@ -50,7 +50,6 @@ export async function timelinesFromChangeLog(
       scope.entityId ?? null,
       from,
       from,
-      from,
       to,
     ],
   );
