@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_ENTITY_ID } from './entity.js';
-import { cleanText, MAX_FILTER_LENGTH } from './text.js';
+import { cleanText, instant, MAX_FILTER_LENGTH } from './text.js';
 
 /**
  * Wire shapes of error budgets, maintenance windows, tenant settings, compliance reports and
@@ -75,6 +75,90 @@ export const ZTenantBudget = ZBudget.extend({
   teams: z.array(ZTeamBudget),
 });
 export type TenantBudget = z.infer<typeof ZTenantBudget>;
+
+/**
+ * `at`: the instant budgets are computed as of (default now), an ISO 8601 date-time no later
+ * than now and no earlier than 7 days ago (the book holds the recent past; older periods are
+ * reports' business). Fixes the clock for scripts and tests.
+ */
+const at = () =>
+  instant('at')
+    .refine((s) => Date.parse(s) <= Date.now() + 1_000, 'at must not be in the future')
+    .refine((s) => Date.parse(s) >= Date.now() - 7 * 86_400_000, 'at must be within the last 7 days')
+    .optional();
+const requiredName = (field: string) =>
+  cleanText(
+    field,
+    z
+      .string({ error: `${field} is required` })
+      .min(1, `${field} is required`)
+      .max(MAX_FILTER_LENGTH, `${field} must be at most ${MAX_FILTER_LENGTH} characters`),
+  );
+const entityId = (field: string) =>
+  z.coerce
+    .number({ error: `${field} must be a whole number` })
+    .int(`${field} must be a whole number`)
+    .min(1, `${field} must be at least 1`)
+    .max(2_147_483_647, `${field} must fit a 32-bit integer`);
+
+export const ZBudgetAtInput = z.object({ at: at() }).default({});
+export const ZEntityBudgetInput = z.object({ id: entityId('id'), at: at() });
+/** At most 200 ids a call (a page of the entity table). */
+export const ZEntityBudgetsInput = z.object({
+  ids: z.array(entityId('ids'), { error: 'ids must be an array of entity ids' }).max(200, 'ids: at most 200'),
+  at: at(),
+});
+export const ZTeamBudgetInput = z.object({
+  tenantName: requiredName('tenantName'),
+  teamName: requiredName('teamName'),
+  at: at(),
+});
+export const ZTenantBudgetInput = z.object({ tenantName: requiredName('tenantName'), at: at() });
+/** Exactly one of `entityId` and `tenantName`; `days` local days of the tenant's zone ending today. */
+export const ZBudgetSeriesInput = z
+  .object({
+    entityId: entityId('entityId').optional(),
+    tenantName: requiredName('tenantName').optional(),
+    days: z.coerce
+      .number({ error: 'days must be a whole number' })
+      .int('days must be a whole number')
+      .min(1, 'days must be at least 1')
+      .max(90, 'days must be at most 90')
+      .default(30),
+    at: at(),
+  })
+  .refine((i) => (i.entityId === undefined) !== (i.tenantName === undefined), {
+    message: 'give exactly one of entityId and tenantName',
+    path: ['entityId'],
+  });
+export const ZBurndownInput = z.object({ entityId: entityId('entityId'), at: at() });
+
+export const ZBudgetOverview = z.object({ tenants: z.array(ZTenantBudget) });
+export type BudgetOverview = z.infer<typeof ZBudgetOverview>;
+export const ZEntityBudgets = z.object({ items: z.array(ZEntityBudget) });
+
+/** One local day of a compliance series (the tenant's zone); `compliance` null when nothing was counted. */
+export const ZBudgetDay = z.object({
+  date: z.string(),
+  compliance: z.number().nullable(),
+  countedMs: z.number(),
+  breachMs: z.number(),
+});
+export const ZBudgetSeries = z.object({ timeZone: z.string(), days: z.array(ZBudgetDay) });
+export type BudgetSeries = z.infer<typeof ZBudgetSeries>;
+
+/**
+ * The calendar month's burn-down of one entity: `allowedMs` is the month's whole budget
+ * (the allowed fraction of the time counted so far plus the rest of the month), each point
+ * the budget left at `at` (allowed − breach since the month began), hourly until now.
+ */
+export const ZBurndown = z.object({
+  from: z.string(),
+  to: z.string(),
+  allowedMs: z.number(),
+  points: z.array(z.object({ at: z.string(), remainingMs: z.number() })),
+});
+export type Burndown = z.infer<typeof ZBurndown>;
 
 /** Per-tenant overrides; null = the global default. */
 export const ZTenantSettings = z.object({

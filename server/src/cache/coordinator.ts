@@ -46,6 +46,8 @@ export type CacheDeps = {
   databaseMisconfigured?: () => string | null;
   /** The PostgreSQL schema of the tables (names the change notification channel). */
   schema?: string | undefined;
+  /** Hears of every refresh this pod ran (e.g. to checkpoint state built beside the view). */
+  onRefreshed?: () => void;
 };
 
 /**
@@ -164,6 +166,7 @@ export class CacheCoordinator {
       () => this.refreshTarget(),
       async (target, r, last) => {
         void this.known.refresh(this.refreshTarget());
+        d.onRefreshed?.();
         if (target.store === this.redis?.store) void this.keepTail();
         if (target.store === this.redis?.store && r.generation !== null)
           await this.redis

@@ -42,6 +42,16 @@ const url = (protocols: RegExp, what: string) =>
       .meta({ accepts: `a ${what} URL` }),
   );
 
+/** Whether the runtime knows `zone` as an IANA time zone. */
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** `host:port` with a port 1..65535; a host name, IPv4, or bracketed IPv6 address. */
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):([1-9][0-9]{0,4})$/;
 const isHostPort = (v: string) => {
@@ -143,6 +153,21 @@ export const ENV_SCHEMA = z.object({
     'Changes kept in the Redis change tail (about; catch-up reads older ones from PostgreSQL).',
   ),
   STALE_AFTER_MINUTES: positive(60).describe('An entity with no observation for this long is shown as stale.'),
+  BUDGET_WINDOW_DAYS: int(30, 1, 400).describe(
+    'Default rolling error-budget window in days (tenants may override it; docs/budgets.md).',
+  ),
+  BUDGET_NODATA_POLICY: z
+    .preprocess(emptyAsUnset, z.enum(['exclude', 'bad', 'good']).default('exclude'))
+    .describe('Default NoData policy of error budgets: `exclude`, `bad` or `good` (docs/budgets.md).'),
+  BUDGET_TIME_ZONE: z
+    .preprocess(
+      emptyAsUnset,
+      z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Berlin').default('UTC'),
+    )
+    .describe('Default tenant time zone of calendar budgets and daily series (IANA name).'),
+  BUDGET_CHECKPOINT_INTERVAL_SECONDS: int(300, 5, 86_400).describe(
+    'How often the budget state is checkpointed to Redis (by one pod), so a starting pod loads it without reading the change log.',
+  ),
   SESSION_SECRET: str().describe('Signs dashboard session cookies. Required in production.'),
   INGEST_TOKENS: str().describe(
     'Comma-separated bearer tokens: `token` or `sha256:<hex>` (ingest), `ingest:<name>=<token>`, `admin:<name>=<token>` (admin of all tenants); each optionally `@Tenant A|Tenant B` scoped (see "Tokens and roles"). Required in production.',

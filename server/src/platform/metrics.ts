@@ -118,6 +118,23 @@ export function createMetrics() {
       help: 'Redis connected_clients, read from INFO at scrape time.',
       registers: reg,
     }),
+    budgetLoads: new client.Counter({
+      name: 'sla_budget_loads_total',
+      help: 'Loads of the budget state by source (checkpoint: the Redis checkpoint; postgres: the change log scanned for history).',
+      labelNames: ['source'] as const,
+      registers: reg,
+    }),
+    budgetCheckpoints: new client.Counter({
+      name: 'sla_budget_checkpoints_total',
+      help: 'Budget checkpoints this pod wrote to Redis, by outcome (written, failed).',
+      labelNames: ['outcome'] as const,
+      registers: reg,
+    }),
+    budgetWatermark: new client.Gauge({
+      name: 'sla_budget_watermark',
+      help: 'Id of the last change the budget state has applied.',
+      registers: reg,
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

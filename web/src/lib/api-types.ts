@@ -1,11 +1,8 @@
-import type { MaintenanceWindow, WindowCategory } from '@sla/shared';
+import type { BudgetSeries, MaintenanceWindow, WindowCategory } from '@sla/shared';
 
-/**
- * Answers of the budget, window and report procedures that shared/src/budget.ts has no
- * schema for (their shapes are fixed by the procedures' contract).
- */
-export type SeriesDay = { date: string; compliance: number | null; countedMs: number; breachMs: number };
-export type Series = { timeZone: string; days: SeriesDay[] };
+/** Inputs and answers of the budget and window procedures, as the pages use them. */
+export type Series = BudgetSeries;
+export type SeriesDay = Series['days'][number];
 export type SeriesInput = { entityId?: number; tenantName?: string; days: number };
 
 export type Occurrence = { windowId: number; start: string; end: string; category: WindowCategory };

@@ -1,5 +1,6 @@
-/** `budgets.burndown` as the server answers it (shared/src/budget.ts has no schema for it). */
-export type Burndown = { from: string; to: string; allowedMs: number; points: { at: string; remainingMs: number }[] };
+import type { Burndown } from '@sla/shared';
+
+export type { Burndown };
 
 /** uPlot's data: x in seconds, remaining budget in minutes, the even-spend line in minutes. */
 export type BurndownData = [xs: number[], remaining: (number | null)[], ideal: number[]];

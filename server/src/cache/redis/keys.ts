@@ -77,3 +77,15 @@ export const tailKeys = (prefix: string, epoch: string): { stream: string; meta:
   /** Held by the one pod refilling the tail from the log. */
   refill: `${prefix}{tail}:refill:${epoch}`,
 });
+
+/**
+ * The budget state's checkpoint (budget/checkpoint.ts): its meta hash (epoch, watermark,
+ * nonce, chunk count) and the writer's lease under `{budget}`, and the chunks as plain
+ * strings `<prefix>budget:<epoch>:<nonce>:<i>` without a hash tag, so a cluster spreads
+ * them over its slots (each is read and written on its own).
+ */
+export const budgetKeys = (prefix: string = DEFAULT_KEY_PREFIX) => ({
+  meta: `${prefix}{budget}:meta`,
+  writer: `${prefix}{budget}:writer`,
+  chunk: (epoch: string, nonce: string, i: number) => `${prefix}budget:${epoch}:${nonce}:${i}`,
+});

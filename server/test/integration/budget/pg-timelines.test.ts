@@ -1,0 +1,151 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendResult, pruneBefore } from '../../../src/budget/math.js';
+import { timelinesFromLog } from '../../../src/budget/pg-timelines.js';
+import type { Sql } from '../../../src/db/sql.js';
+import type { Timeline } from '../../../src/domain/budget/types.js';
+import { PG_URL, uniqueSchema } from '../../support/app.js';
+
+const STALE = 60 * 60_000;
+const T0 = Date.UTC(2026, 10, 1);
+const STATUSES = ['Passed', 'Failed', 'AtRisk', 'NoData'] as const;
+
+type Row = {
+  id: number;
+  entityId: number;
+  observedAt: number;
+  status: (typeof STATUSES)[number];
+  sla: number;
+  target: number;
+  applied: boolean;
+};
+
+/** A seeded generator, so a failure repeats. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** A log like ingest writes it: mostly ascending observations, some gaps past the stale time, a few out of order. */
+function history(entities: number, perEntity: number): Row[] {
+  const r = rng(42);
+  const rows: Row[] = [];
+  const at = new Map<number, number>();
+  let id = 0;
+  for (let k = 0; k < entities * perEntity; k++) {
+    const entityId = 1 + Math.floor(r() * entities);
+    const prev = at.get(entityId) ?? T0 + Math.floor(r() * 3_600_000);
+    const gap = r() < 0.1 ? STALE + Math.floor(r() * STALE) : Math.floor(r() * 40 * 60_000);
+    const back = r() < 0.05;
+    const observedAt = back ? prev - 60_000 : prev + gap;
+    if (!back) at.set(entityId, observedAt);
+    const target = r() < 0.1 ? 99 : 95;
+    rows.push({
+      id: ++id,
+      entityId,
+      observedAt,
+      status: STATUSES[Math.floor(r() * 4)] as Row['status'],
+      sla: 90 + Math.floor(r() * 100) / 10,
+      target,
+      applied: !back || r() < 0.5,
+    });
+  }
+  return rows;
+}
+
+describe('timelinesFromLog', () => {
+  const schema = uniqueSchema('budget_pg');
+  const client = new pg.Client({ connectionString: PG_URL });
+  const rows = history(40, 60);
+  // knex-style `?` placeholders on a plain client (the cursor needs the transaction opened below).
+  const sql: Sql = async <T>(q: string, params: unknown[] = []) => {
+    let n = 0;
+    return (
+      await client.query(
+        q.replace(/\?/g, () => `$${++n}`),
+        params,
+      )
+    ).rows as T[];
+  };
+
+  beforeAll(async () => {
+    await client.connect();
+    await client.query(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}`);
+    await client.query(`create table sla_change (id bigint primary key, entity_id int not null, tenant_name text not null,
+      team_name text not null, entity_type text not null, entity_name text not null, current_sla float8 not null,
+      status text not null, sla_target float8 not null, observed_at timestamptz not null, applied boolean not null)`);
+    for (const r of rows)
+      await client.query(
+        `insert into sla_change values ($1, $2::int, $3, 'team', 'table', 'e' || $2::text, $4, $5, $6, $7, $8)`,
+        [r.id, r.entityId, r.entityId % 2 ? 'A' : 'B', r.sla, r.status, r.target, new Date(r.observedAt), r.applied],
+      );
+  });
+  afterAll(async () => {
+    await client.query(`DROP SCHEMA ${schema} CASCADE`);
+    await client.end();
+  });
+
+  /** What the book builds: every applied change in commit order through appendResult, then pruned. */
+  function folded(filter: (r: Row) => boolean, from: number, to: number): Map<number, Timeline> {
+    const out = new Map<number, Timeline>();
+    for (const r of rows) {
+      if (!r.applied || r.observedAt >= to || !filter(r)) continue;
+      const t = appendResult(out.get(r.entityId) ?? null, { ...r, currentSla: r.sla, slaTarget: r.target }, STALE);
+      out.set(r.entityId, t);
+    }
+    for (const t of out.values()) pruneBefore(t, from);
+    return out;
+  }
+
+  const read = async (filter: Parameters<typeof timelinesFromLog>[1], from: number, to: number) => {
+    await client.query('BEGIN');
+    try {
+      return await timelinesFromLog(sql, filter, { from, to }, { staleAfterMs: STALE });
+    } finally {
+      await client.query('COMMIT');
+    }
+  };
+
+  function expectSame(got: Map<number, Timeline>, want: Map<number, Timeline>) {
+    expect([...got.keys()].sort((a, b) => a - b)).toEqual([...want.keys()].sort((a, b) => a - b));
+    for (const [id, w] of want) {
+      const g = got.get(id) as Timeline;
+      expect({ ...g, segments: g.segments.map((s) => ({ ...s, slaMs: Math.round(s.slaMs) })) }).toEqual({
+        ...w,
+        segments: w.segments.map((s) => ({ ...s, slaMs: Math.round(s.slaMs) })),
+      });
+    }
+  }
+
+  it('builds in SQL exactly the timelines appendResult builds from the same log', async () => {
+    const end = Math.max(...rows.map((r) => r.observedAt)) + 1;
+    expectSame(
+      await read({}, 0, end),
+      folded(() => true, 0, end),
+    );
+  });
+
+  it('keeps only what ends after the range start and ignores results from its end on', async () => {
+    const from = T0 + 12 * 3_600_000;
+    const to = T0 + 30 * 3_600_000;
+    expectSame(
+      await read({}, from, to),
+      folded(() => true, from, to),
+    );
+  });
+
+  it('filters by tenant and by entity ids', async () => {
+    const end = Date.UTC(2030, 0, 1);
+    expectSame(
+      await read({ tenantName: 'A' }, 0, end),
+      folded((r) => r.entityId % 2 === 1, 0, end),
+    );
+    expectSame(
+      await read({ entityIds: [2, 3, 4] }, 0, end),
+      folded((r) => [2, 3, 4].includes(r.entityId), 0, end),
+    );
+  });
+});
