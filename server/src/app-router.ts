@@ -34,8 +34,8 @@ export function createAppRouter(d: RouterDeps) {
     cache: mergeRouters(cacheRouter(d.cache), ingestRouter(d.ingest), liveRouter(d.live)),
     entities: entitiesRouter(d.readModel),
     auth: authRouter(d.auth),
-    reports: reportsRouter(d.reports),
     audit: auditRouter(d.audit),
+    reports: reportsRouter(d.reports),
   });
 }
 

@@ -114,30 +114,6 @@ export const SlaPodHeartbeat = defineEntity({
 });
 
 /**
- * Closed compliance reports (reports/snapshots.ts): one immutable row per revision of a
- * period's report for a scope (`tenant`, or `team:<name>` / `entity:<id>`). A correction
- * is a new revision; an old one is never changed. `contentHash` is the SHA-256 of the
- * report's canonical JSON (reports/canonical.ts).
- */
-export const SlaReportSnapshot = defineEntity({
-  name: 'SlaReportSnapshot',
-  tableName: 'sla_report_snapshot',
-  indexes: [{ name: 'sla_report_snapshot_period_to_idx', properties: ['periodTo'] }],
-  properties: {
-    tenantName: p.string().length(256).primary(),
-    scope: p.string().length(300).primary(),
-    period: p.string().length(16).primary(),
-    revision: p.integer().primary(),
-    periodFrom: p.datetime(),
-    periodTo: p.datetime(),
-    content: p.json<Record<string, unknown>>(),
-    contentHash: p.string().length(64),
-    reason: p.string().length(256),
-    createdAt: p.datetime(),
-  },
-});
-
-/**
  * The audit log (audit/record.ts): every change made through the API, who made it (the
  * token's name), when, and the object before and after. Append-only.
  */
@@ -200,5 +176,29 @@ export const SlaMaintenanceWindow = defineEntity({
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
     deletedAt: p.datetime().nullable(),
+  },
+});
+
+/**
+ * Closed compliance reports (reports/snapshots.ts): one immutable row per revision of a
+ * period's report for a scope (`tenant`, or `team:<name>` / `entity:<id>`). A correction
+ * is a new revision; an old one is never changed. `contentHash` is the SHA-256 of the
+ * report's canonical JSON (reports/canonical.ts).
+ */
+export const SlaReportSnapshot = defineEntity({
+  name: 'SlaReportSnapshot',
+  tableName: 'sla_report_snapshot',
+  indexes: [{ name: 'sla_report_snapshot_period_to_idx', properties: ['periodTo'] }],
+  properties: {
+    tenantName: p.string().length(256).primary(),
+    scope: p.string().length(300).primary(),
+    period: p.string().length(16).primary(),
+    revision: p.integer().primary(),
+    periodFrom: p.datetime(),
+    periodTo: p.datetime(),
+    content: p.json<Record<string, unknown>>(),
+    contentHash: p.string().length(64),
+    reason: p.string().length(256),
+    createdAt: p.datetime(),
   },
 });

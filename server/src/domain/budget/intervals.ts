@@ -16,6 +16,7 @@ export function mergeIntervals(
   to = Number.POSITIVE_INFINITY,
 ): Interval[] {
   const clipped: [number, number][] = [];
+  if (intervals.length === 0) return clipped;
   for (const i of intervals) {
     const s = Math.max(i.start, from);
     const e = Math.min(i.end, to);

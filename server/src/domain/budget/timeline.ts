@@ -57,18 +57,23 @@ function closeOpen(segments: Segment[], open: OpenResult, until: number, staleAf
  * part of the gap beyond `staleAfterMs` (ms) as a `stale` segment. O(1).
  */
 export function appendResult(timeline: Timeline | null, r: AppliedResult, staleAfterMs: number): Timeline {
-  const open: OpenResult = {
-    observedAt: r.observedAt,
-    cls: classify(r.status, r.currentSla, r.slaTarget),
-    target: r.slaTarget,
-    currentSla: r.currentSla,
-  };
-  if (!timeline) return { firstObservedAt: r.observedAt, horizon: r.observedAt, segments: [], open };
-  if (timeline.open) {
-    if (r.observedAt <= timeline.open.observedAt) return timeline;
-    closeOpen(timeline.segments, timeline.open, r.observedAt, staleAfterMs);
+  const cls = classify(r.status, r.currentSla, r.slaTarget);
+  if (!timeline) {
+    const open = { observedAt: r.observedAt, cls, target: r.slaTarget, currentSla: r.currentSla };
+    return { firstObservedAt: r.observedAt, horizon: r.observedAt, segments: [], open };
   }
-  timeline.open = open;
+  const open = timeline.open;
+  if (!open) {
+    timeline.open = { observedAt: r.observedAt, cls, target: r.slaTarget, currentSla: r.currentSla };
+    return timeline;
+  }
+  if (r.observedAt <= open.observedAt) return timeline;
+  closeOpen(timeline.segments, open, r.observedAt, staleAfterMs);
+  // The open result is rewritten in place: one object per timeline, not one per result.
+  open.observedAt = r.observedAt;
+  open.cls = cls;
+  open.target = r.slaTarget;
+  open.currentSla = r.currentSla;
   return timeline;
 }
 
@@ -142,7 +147,14 @@ export function forEachPart(
     if (s.start >= to) return;
     visit(s);
   }
-  if (t.open && t.open.observedAt < to) for (const s of openSegments(t.open, to, staleAfterMs)) visit(s);
+  const open = t.open;
+  if (!open || open.observedAt >= to) return;
+  // The open result's parts, without building segments: its class, then stale.
+  const liveEnd = Math.min(to, open.observedAt + staleAfterMs);
+  const a = Math.max(open.observedAt, from);
+  if (liveEnd > a) fn(a, liveEnd, open.cls, open.target, open.currentSla * (liveEnd - a));
+  const staleFrom = Math.max(liveEnd, from);
+  if (to > staleFrom) fn(staleFrom, to, 'stale', open.target, 0);
 }
 
 /**
