@@ -8,6 +8,8 @@ import type { IngestDeps } from './ingest/ingest.js';
 import { ingestRouter } from './ingest/router.js';
 import type { LiveDeps } from './live/deps.js';
 import { liveRouter } from './live/router.js';
+import { settingsRouter, windowsRouter } from './policy/router.js';
+import type { WindowDeps } from './policy/windows.js';
 import { entitiesRouter, type ReadModelDeps } from './readmodel/router.js';
 import { reportsRouter } from './reports/router.js';
 import type { ReportsDeps } from './reports/service.js';
@@ -23,6 +25,8 @@ export type RouterDeps = {
   auth: { readToken: string | undefined; sessions: SessionSigner; tokens: readonly TokenEntry[] };
   audit: { sql: Sql };
   reports: ReportsDeps;
+  /** Windows and tenant settings (policy/): the PolicyStore, the view for scopes, the database for writes. */
+  policy: WindowDeps;
 };
 
 /**
@@ -36,6 +40,9 @@ export function createAppRouter(d: RouterDeps) {
     auth: authRouter(d.auth),
     audit: auditRouter(d.audit),
     reports: reportsRouter(d.reports),
+    windows: windowsRouter(d.policy),
+    // The budget procedures (budget/) join these under `budgets` with mergeRouters.
+    budgets: settingsRouter(d.policy),
   });
 }
 

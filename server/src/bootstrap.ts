@@ -21,6 +21,7 @@ import type { Config } from './platform/config.js';
 import { createLogger, redactUrl } from './platform/log.js';
 import { throttleFor } from './platform/log-throttle.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
+import { PolicyStore } from './policy/store.js';
 import { readVersions } from './readmodel/read-versions.js';
 import { ReportCloser } from './reports/closer.js';
 import { reportCsv } from './reports/csv.js';
@@ -38,6 +39,7 @@ type Services = {
   writer: IngestWriter;
   metrics: Metrics;
   router: AppRouter;
+  policy: PolicyStore;
 };
 
 export type App = { url: string; close: () => Promise<void>; deps: Services };
@@ -112,6 +114,9 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       sql: db.sql,
       graceMs: config.REPORT_GRACE_HOURS * 3_600_000,
     };
+    const policy = policyStore(config, db, cache, log);
+    cleanups.push(() => policy.close());
+    const policyDeps = { db, view: cache.view, store: policy, loaded: () => cache.isInitialized };
     const router = createAppRouter({
       cache: { status: () => cache.status(), refresh: (trigger) => cache.refresh(trigger) },
       ingest: {
@@ -140,6 +145,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       auth: { readToken: config.READ_TOKEN, sessions, tokens },
       audit: { sql: db.sql },
       reports,
+      policy: policyDeps,
     });
     const http: HttpDeps = {
       config,
@@ -195,6 +201,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     // The embedded database is in-process: failing to open it (its directory held by another process) is fatal.
     if (!config.DATABASE_URL) await connection.opened;
     await cache.start();
+    await policy.start();
     if (config.demo) cleanups.push(startDemo(url, demoPollerToken, config, cache.view, log));
     const closer = new ReportCloser({
       ...reports,
@@ -204,12 +211,38 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     cleanups.push(closer.start(config.REPORT_CLOSE_INTERVAL_SECONDS * 1_000));
     log.info({ url, mode: cache.mode }, 'ready');
     let closing: Promise<void> | null = null;
-    const deps: Services = { config, log, db, cache, writer, metrics, router };
+    const deps: Services = { config, log, db, cache, writer, metrics, router, policy };
     return { url, deps, close: () => (closing ??= closeAll()) };
   } catch (err) {
     await closeAll();
     throw err;
   }
+}
+
+/**
+ * The pod's PolicyStore: announced and mirrored through the cache's Redis (when configured),
+ * hearing the policy channel through the cache's subscriber.
+ */
+function policyStore(config: Config, db: Db, cache: CacheCoordinator, log: Logger): PolicyStore {
+  const redis = cache.redis;
+  const store = new PolicyStore({
+    db,
+    redis: redis && {
+      publish: (message) => cache.publishPolicy(message),
+      get: (key) => redis.cmd.get(key),
+      set: (key, value) => redis.cmd.set(key, value),
+    },
+    prefix: config.REDIS_KEY_PREFIX,
+    podId: config.podId,
+    defaults: {
+      timeZone: config.DEFAULT_TIME_ZONE,
+      windowDays: config.BUDGET_WINDOW_DAYS,
+      noDataPolicy: config.BUDGET_NODATA_POLICY,
+    },
+    log,
+  });
+  cache.onPolicyMessage({ message: (raw) => store.heard(raw), missed: () => store.missed() });
+  return store;
 }
 
 /**

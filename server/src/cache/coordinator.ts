@@ -23,7 +23,7 @@ import { LogMirror, type ViewSource } from './log-mirror.js';
 import { isHeartbeat, parseMessage, ZRefreshMessage } from './messages.js';
 import { enterMemory, enterRedis, syncRedis } from './modes.js';
 import { asRedisUnavailable, redisTargetOf } from './redis/client.js';
-import { changesChannel, refreshChannel } from './redis/keys.js';
+import { changesChannel, policyChannel, refreshChannel } from './redis/keys.js';
 import { RedisLink } from './redis/link.js';
 import { RefreshScheduler, type RefreshTarget } from './refresh/scheduler.js';
 import { cacheStatus } from './status.js';
@@ -31,6 +31,9 @@ import { MemoryStore } from './store/memory-store.js';
 import { writeThrough } from './write-through.js';
 
 export type CacheMode = 'redis' | 'memory';
+
+/** Who hears the policy channel (policy/store.ts): each message, and "the subscriber was away, messages may be lost". */
+export type PolicyListener = { message: (raw: string) => void; missed: () => void };
 export type CacheDeps = {
   config: Config;
   db: Db;
@@ -97,6 +100,7 @@ export class CacheCoordinator {
   private loadedFrom: ViewSource | null = null;
   private stops: (() => void)[] = [];
   private entering: Promise<void> | null = null;
+  private readonly policyListeners = new Set<PolicyListener>();
 
   constructor(private readonly d: CacheDeps) {
     const { config, log } = d;
@@ -128,10 +132,16 @@ export class CacheCoordinator {
             onDown: (reason) =>
               void this.enterMemory(reason).catch((err) => log.error({ err }, 'could not switch to memory mode')),
             // Anything published while unsubscribed was missed (before the view is loaded, the follower ignores this).
-            onResubscribed: () => void this.follower.catchUp('tail').catch(() => undefined),
+            onResubscribed: () => {
+              void this.follower.catchUp('tail').catch(() => undefined);
+              for (const l of this.policyListeners) l.missed();
+            },
             onChanges: (raw) =>
               isHeartbeat(raw) ? this.heartbeat.heard(raw) : this.mirror.heardMessage(raw, config.podId),
             onRefresh: (raw) => this.onRefreshMessage(raw),
+            onPolicy: (raw) => {
+              for (const l of this.policyListeners) l.message(raw);
+            },
           },
           log,
         )
@@ -200,6 +210,21 @@ export class CacheCoordinator {
    * in redis mode sends no other queries, so the dropped connection is the first sign.
    */
   databaseAvailable = (): boolean => (this.d.databaseAvailable?.() ?? true) && !this.listener?.isLost;
+
+  /** Adds a listener of the policy channel (`<prefix>policy`); returns its removal. */
+  onPolicyMessage(listener: PolicyListener): () => void {
+    this.policyListeners.add(listener);
+    return () => this.policyListeners.delete(listener);
+  }
+
+  /**
+   * Publishes on the policy channel.
+   * @throws when Redis is not configured or the publish fails (the caller's periodic re-read covers it).
+   */
+  async publishPolicy(message: string): Promise<void> {
+    if (!this.redis) throw new Error('no redis');
+    await this.redis.publish(policyChannel(this.d.config.REDIS_KEY_PREFIX), message);
+  }
 
   /** Where the pod writes through to now: `redis`, or `memory` while Redis is away or unset. */
   get mode(): CacheMode {

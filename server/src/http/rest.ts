@@ -11,7 +11,49 @@ import { contextFor, type HttpDeps } from './deps.js';
 import { sendJson } from './respond.js';
 import { assertSameOrigin } from './same-origin.js';
 
-type Route = { method: string; path: string; procedure: string; maxBody: number; takesInput: boolean };
+type Route = {
+  method: string;
+  path: string;
+  procedure: string;
+  maxBody: number;
+  takesInput: boolean;
+  /** The path as a pattern: `{name}` segments match one segment each. */
+  pattern: RegExp;
+  /** Names of the `{name}` segments, in order. */
+  params: string[];
+};
+
+/** A path template (`/windows/{id}`) as a pattern and its parameter names. */
+function template(path: string): Pick<Route, 'pattern' | 'params'> {
+  const params: string[] = [];
+  const source = path
+    .split('/')
+    .map((seg) => {
+      const m = /^\{(\w+)\}$/.exec(seg);
+      if (!m) return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      params.push(m[1] as string);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { pattern: new RegExp(`^${source}$`), params };
+}
+
+/**
+ * The path parameters of `path` under `route` (decoded), as input fields.
+ * @throws AppError BAD_INPUT naming a parameter that is not valid %-encoded UTF-8.
+ */
+function pathParams(route: Route, path: string): Record<string, string> {
+  const m = route.pattern.exec(path);
+  const out: Record<string, string> = {};
+  route.params.forEach((name, i) => {
+    try {
+      out[name] = decodeURIComponent(m?.[i + 1] ?? '');
+    } catch {
+      throw new AppError('BAD_INPUT', `${name}: not valid %-encoded UTF-8`);
+    }
+  });
+  return out;
+}
 
 const MiB = 1024 * 1024;
 /** The batch route takes up to 1,000 updates; every other body is capped at 1 MiB. */
@@ -31,6 +73,7 @@ const restRoutes = (router: AnyTRPCRouter): Route[] =>
         procedure: name,
         maxBody: BODY_LIMITS[openapi.path] ?? MiB,
         takesInput,
+        ...template(openapi.path),
       },
     ];
   });
@@ -60,7 +103,9 @@ async function handleRest(
   res: ServerResponse,
   path: string,
 ): Promise<boolean> {
-  const candidates = routes.filter((r) => r.path === path);
+  // A literal path (`/windows/occurrences`) wins over a template that also matches it (`/windows/{id}`).
+  const literal = routes.filter((r) => r.path === path);
+  const candidates = literal.length > 0 ? literal : routes.filter((r) => r.pattern.test(path));
   if (candidates.length === 0) return false;
   // HEAD is GET without the body (RFC 9110 §9.3.2); node:http leaves the body out itself.
   const method = req.method === 'HEAD' ? 'GET' : req.method;
@@ -79,18 +124,26 @@ async function handleRest(
   try {
     // A browser may only change state from this server's pages: a session cookie rides along.
     if (route.method !== 'GET') assertSameOrigin(req, origins);
-    // A route without input (e.g. POST /cache/refresh) ignores whatever body a client sends.
+    // A route without input (e.g. POST /cache/refresh) ignores whatever body a client sends;
+    // GET and DELETE take the query string, the others a JSON body; path parameters join either.
+    const params = pathParams(route, path);
     const input = !route.takesInput
       ? undefined
-      : route.method === 'GET'
-        ? queryInput(req)
-        : await readBody(req, route.maxBody);
+      : route.method === 'GET' || route.method === 'DELETE'
+        ? { ...queryInput(req), ...params }
+        : withParams(await readBody(req, route.maxBody), params);
     sendJson(res, 200, await call(ctx, route.procedure, input));
   } catch (err) {
     sendError(d, res, err);
   }
   return true;
 }
+
+/** A JSON body with the path parameters set on it (a body that is no object is left to the input's validation). */
+const withParams = (body: unknown, params: Record<string, string>): unknown =>
+  Object.keys(params).length > 0 && typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? { ...body, ...params }
+    : body;
 
 /**
  * The query string as the procedure's input object: `{}` without one (every parameter of

@@ -1,4 +1,6 @@
+import { NODATA_POLICIES } from '@sla/shared';
 import { z } from 'zod';
+import { isIanaZone } from './time-zone.js';
 
 /**
  * The service's whole configuration, read from the environment once at start-up.
@@ -178,6 +180,24 @@ export const ENV_SCHEMA = z.object({
   INGEST_IDEMPOTENCY_TTL_HOURS: positive(24).describe(
     'How long an `Idempotency-Key` is remembered (per token): a retry within this time gets the first answer instead of writing again.',
   ),
+  BUDGET_WINDOW_DAYS: int(30, 1, 400).describe(
+    'Length of the rolling error-budget window in days (per-tenant override: `budgets.setSettings`).',
+  ),
+  BUDGET_NODATA_POLICY: z
+    .preprocess(emptyAsUnset, z.enum(NODATA_POLICIES).default('exclude'))
+    .describe(
+      'How time without data (NoData, stale) counts in budgets and reports: not counted, as breach, or as met (per-tenant override; docs/budgets.md).',
+    ),
+  DEFAULT_TIME_ZONE: z
+    .preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .refine(isIanaZone, 'expected an IANA time zone such as UTC or Europe/Berlin')
+        .default('UTC')
+        .meta({ accepts: 'an IANA time zone' }),
+    )
+    .describe("Tenants' time zone for calendar budget windows and report periods, unless a tenant sets its own."),
   READ_TOKEN: str().describe('When set, REST reads and the dashboard require this token.'),
   INGEST_RATE_LIMIT: int(20_000, 0, 10_000_000).describe(
     'Ingest requests per second per token per pod (0 = unlimited).',

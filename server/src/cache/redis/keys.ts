@@ -51,6 +51,9 @@ export function cacheKeys(prefix: string = DEFAULT_KEY_PREFIX): CacheKeys {
 /** Channel announcing a finished full refresh. */
 export const refreshChannel = (prefix: string = DEFAULT_KEY_PREFIX): string => `${prefix}refresh`;
 
+/** Channel announcing a change of maintenance windows or tenant settings (policy/store.ts re-reads them). */
+export const policyChannel = (prefix: string = DEFAULT_KEY_PREFIX): string => `${prefix}policy`;
+
 /** Channel carrying each accepted update. */
 export const changesChannel = (prefix: string = DEFAULT_KEY_PREFIX): string => `${prefix}changes`;
 

@@ -2,7 +2,7 @@ import { Cluster } from 'ioredis';
 import type { Logger } from 'pino';
 import { throttleFor } from '../../platform/log-throttle.js';
 import { connectRedis, describeTarget, type RedisClient, type RedisTarget } from './client.js';
-import { changesChannel, refreshChannel } from './keys.js';
+import { changesChannel, policyChannel, refreshChannel } from './keys.js';
 import { RedisStore } from './store.js';
 
 export type RedisLinkEvents = {
@@ -19,6 +19,8 @@ export type RedisLinkEvents = {
   onChanges: (message: string) => void;
   /** A raw message on the refresh channel (parsed and validated by the receiver). */
   onRefresh: (message: string) => void;
+  /** A raw message on the policy channel (parsed and validated by the receiver). */
+  onPolicy?: (message: string) => void;
 };
 
 /** A refresh batch may queue behind others on a busy server; a dead server is still noticed by the probe. */
@@ -80,7 +82,11 @@ export class RedisLink {
     });
     this.bulk.on('error', () => undefined);
     this.bulkStore = new RedisStore(this.bulk, opts.prefix);
-    const channels = { changes: changesChannel(opts.prefix), refresh: refreshChannel(opts.prefix) };
+    const channels = {
+      changes: changesChannel(opts.prefix),
+      refresh: refreshChannel(opts.prefix),
+      policy: policyChannel(opts.prefix),
+    };
     this.changes = channels.changes;
     this.pointerKey = this.store.keys.current;
     this.sentinel = target.kind === 'sentinel';
@@ -88,11 +94,12 @@ export class RedisLink {
       this.unheardSince = null;
       if (channel === channels.changes) this.events.onChanges(message);
       else if (channel === channels.refresh) this.events.onRefresh(message);
+      else if (channel === channels.policy) this.events.onPolicy?.(message);
     });
     // Subscribing needs a connected socket (there is no offline queue), so it happens on
     // every 'ready'; ioredis would also re-subscribe by itself, and a repeat is harmless.
     this.sub.on('ready', () => {
-      this.sub.subscribe(channels.changes, channels.refresh).then(
+      this.sub.subscribe(channels.changes, channels.refresh, channels.policy).then(
         () => {
           this.subscribed = true;
           this.events.onResubscribed();

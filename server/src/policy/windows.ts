@@ -1,0 +1,141 @@
+import type { MaintenanceWindow } from '@sla/shared';
+import { recordAudit } from '../audit/record.js';
+import type { Db, Sql } from '../db/sql.js';
+import { AppError } from '../platform/errors.js';
+import { assertAdminOf } from '../trpc/admin-of.js';
+import type { Admin } from '../trpc/context.js';
+import { readWindow, WINDOW_COLUMNS, windowOf } from './pg-policy.js';
+import { type ScopeView, validateWindow, type WindowDraft } from './scope.js';
+import type { PolicyStore } from './store.js';
+import type { WindowRecord } from './types.js';
+import type { WindowCreate, WindowUpdate } from './window-input.js';
+import { windowToWire } from './wire.js';
+
+export type WindowDeps = {
+  db: Pick<Db, 'tx'>;
+  view: ScopeView;
+  store: PolicyStore;
+  /** False until the pod's view is loaded: scopes cannot be checked before. */
+  loaded: () => boolean;
+};
+
+const ms = (iso: string) => Date.parse(iso);
+
+function assertLoaded(d: WindowDeps): void {
+  if (!d.loaded()) throw new AppError('UNAVAILABLE', 'The cache is still loading; retry shortly', 2);
+}
+
+const notFound = (id: number) => new AppError('NOT_FOUND', `id: no maintenance window ${id}`);
+
+async function audit(sql: Sql, admin: Admin, action: string, before: WindowRecord | null, after: WindowRecord | null) {
+  const w = (after ?? before) as WindowRecord;
+  await recordAudit(sql, {
+    actor: admin.label,
+    action,
+    objectType: 'window',
+    objectId: String(w.id),
+    tenantName: w.tenantName,
+    before: before && windowToWire(before),
+    after: after && windowToWire(after),
+  });
+}
+
+const PARAMS = (w: WindowDraft) => [
+  w.tenantName,
+  w.teamName,
+  w.entityType,
+  w.entityId,
+  w.category,
+  w.reason,
+  new Date(w.start),
+  new Date(w.end),
+  w.rrule,
+  w.timeZone,
+  w.until === null ? null : new Date(w.until),
+];
+
+/**
+ * Creates a window (audited in the same transaction) and announces it to every pod.
+ * `timeZone` defaults to the tenant's.
+ * @throws AppError FORBIDDEN (not an admin of the tenant), BAD_INPUT naming the field, UNAVAILABLE.
+ */
+export async function createWindow(d: WindowDeps, admin: Admin, input: WindowCreate): Promise<MaintenanceWindow> {
+  assertAdminOf(admin, input.tenantName);
+  assertLoaded(d);
+  const draft: WindowDraft = {
+    ...input,
+    rrule: input.rrule?.trim() || null,
+    timeZone: input.timeZone ?? d.store.settingsOf(input.tenantName).timeZone,
+    start: ms(input.start),
+    end: ms(input.end),
+    until: input.until === null ? null : ms(input.until),
+  };
+  validateWindow(d.view, draft);
+  const created = await d.db.tx(async (sql) => {
+    const [row] = await sql<Parameters<typeof windowOf>[0]>(
+      `INSERT INTO sla_maintenance_window (tenant_name, team_name, entity_type, entity_id, category, reason, start, "end",
+         rrule, time_zone, until, created_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now()) RETURNING ${WINDOW_COLUMNS}`,
+      [...PARAMS(draft), admin.label],
+    );
+    const w = windowOf(row as Parameters<typeof windowOf>[0]);
+    await audit(sql, admin, 'create', null, w);
+    return w;
+  });
+  await d.store.changed();
+  return windowToWire(created);
+}
+
+/**
+ * Changes the fields given of window `id` (audited with before and after). Moving a window to
+ * another tenant needs admin of both.
+ * @throws AppError NOT_FOUND, FORBIDDEN, BAD_INPUT naming the field, UNAVAILABLE.
+ */
+export async function updateWindow(d: WindowDeps, admin: Admin, input: WindowUpdate): Promise<MaintenanceWindow> {
+  assertLoaded(d);
+  const { id, ...given } = input;
+  const updated = await d.db.tx(async (sql) => {
+    const before = await readWindow(sql, id, true);
+    if (!before) throw notFound(id);
+    assertAdminOf(admin, before.tenantName);
+    if (given.tenantName !== undefined) assertAdminOf(admin, given.tenantName);
+    const draft: WindowDraft = {
+      ...before,
+      ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+      rrule: given.rrule === undefined ? before.rrule : given.rrule?.trim() || null,
+      start: given.start === undefined ? before.start : ms(given.start),
+      end: given.end === undefined ? before.end : ms(given.end),
+      until: given.until === undefined ? before.until : given.until === null ? null : ms(given.until),
+    };
+    validateWindow(d.view, draft);
+    const [row] = await sql<Parameters<typeof windowOf>[0]>(
+      `UPDATE sla_maintenance_window SET tenant_name = ?, team_name = ?, entity_type = ?, entity_id = ?, category = ?,
+         reason = ?, start = ?, "end" = ?, rrule = ?, time_zone = ?, until = ?, updated_at = now()
+       WHERE id = ? RETURNING ${WINDOW_COLUMNS}`,
+      [...PARAMS(draft), id],
+    );
+    const after = windowOf(row as Parameters<typeof windowOf>[0]);
+    await audit(sql, admin, 'update', before, after);
+    return after;
+  });
+  await d.store.changed();
+  return windowToWire(updated);
+}
+
+/**
+ * Deletes window `id`: its row is kept with `deleted_at` set (so the audit log's ids stay
+ * resolvable), and the audit entry holds the window as it was.
+ * @throws AppError NOT_FOUND, FORBIDDEN, UNAVAILABLE.
+ */
+export async function deleteWindow(d: WindowDeps, admin: Admin, id: number): Promise<MaintenanceWindow> {
+  const deleted = await d.db.tx(async (sql) => {
+    const before = await readWindow(sql, id, true);
+    if (!before) throw notFound(id);
+    assertAdminOf(admin, before.tenantName);
+    await sql('UPDATE sla_maintenance_window SET deleted_at = now(), updated_at = now() WHERE id = ?', [id]);
+    await audit(sql, admin, 'delete', before, null);
+    return before;
+  });
+  await d.store.changed();
+  return windowToWire(deleted);
+}
