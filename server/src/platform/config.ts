@@ -155,12 +155,6 @@ export const ENV_SCHEMA = z.object({
     'Changes kept in the Redis change tail (about; catch-up reads older ones from PostgreSQL).',
   ),
   STALE_AFTER_MINUTES: positive(60).describe('An entity with no observation for this long is shown as stale.'),
-  BUDGET_WINDOW_DAYS: int(30, 1, 400).describe(
-    'Default rolling error-budget window in days (tenants may override it; docs/budgets.md).',
-  ),
-  BUDGET_NODATA_POLICY: z
-    .preprocess(emptyAsUnset, z.enum(['exclude', 'bad', 'good']).default('exclude'))
-    .describe('Default NoData policy of error budgets: `exclude`, `bad` or `good` (docs/budgets.md).'),
   BUDGET_TIME_ZONE: z
     .preprocess(
       emptyAsUnset,
