@@ -5,13 +5,15 @@ import type { PlannedChange, StoredState } from '../ingest/plan.js';
 import { insertChanges, lockChangeOrder, upsertEntities } from '../ingest/repository.js';
 import { demoEntities, demoSla, prng, statusFor } from './dataset.js';
 import { historyOffsets, inIncident } from './history.js';
+import { insertDemoWindows } from './windows.js';
 
 const HOUR = 3_600_000;
 const CHUNK = 5_000;
 
 /**
  * Seeds the demo organisation with 36 days of history (see history.ts: every 6 hours for
- * the last 14 days, every 12 hours before, plus a few team-wide incidents), in one transaction under the
+ * the last 14 days, every 12 hours before, plus a few team-wide incidents) and three
+ * maintenance windows (windows.ts), in one transaction under the
  * change-order lock (so change ids stay gapless commit order), only into an empty database.
  * It writes through the ingest path's own statements (upsertEntities, insertChanges).
  */
@@ -72,6 +74,7 @@ export async function seedIfEmpty(db: Db, log: Logger): Promise<void> {
         sql,
         changes.slice(i, i + CHUNK).map((c) => ({ ...c, entityId: ids.get(c.key) ?? 0 })),
       );
+    await insertDemoWindows(sql, now);
     return changes.length;
   });
   if (seeded > 0) log.info({ entities: 500, changes: seeded, ms: Date.now() - started }, 'demo data seeded');

@@ -1,15 +1,13 @@
-import type { BudgetSeries, MaintenanceWindow, WindowCategory } from '@sla/shared';
+import type { BudgetSeries, MaintenanceWindow } from '@sla/shared';
 
 /** Inputs and answers of the budget and window procedures, as the pages use them. */
 export type Series = BudgetSeries;
 export type SeriesDay = Series['days'][number];
 export type SeriesInput = { entityId?: number; tenantName?: string; days: number };
 
-export type Occurrence = { windowId: number; start: string; end: string; category: WindowCategory };
-export type OccurrencesInput = { tenantName?: string; entityId?: number; from: string; to: string };
-
-/** What an admin writes: a window without its id and bookkeeping. */
-export type WindowInput = Omit<MaintenanceWindow, 'id' | 'createdBy' | 'updatedAt'>;
+/** What an admin writes (`windows.create`): the scope's fields flat beside the window's. */
+export type WindowInput = MaintenanceWindow['scope'] &
+  Pick<MaintenanceWindow, 'category' | 'reason' | 'start' | 'end' | 'rrule' | 'timeZone' | 'until'>;
 
 /** `auth.session`: `admin` is the signed-in admin (tenants null = every tenant), null for a reader. */
 export type Session = { admin?: { name: string; tenants: string[] | null } | null };

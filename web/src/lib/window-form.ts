@@ -74,12 +74,10 @@ export function toInput(f: WindowForm): WindowInput {
   const trimmed = f.entityId.trim();
   const id = trimmed === '' ? null : Number(trimmed);
   return {
-    scope: {
-      tenantName: f.tenantName,
-      teamName: f.teamName.trim() || null,
-      entityType: f.entityType.trim() || null,
-      entityId: id == null ? null : Number.isInteger(id) ? id : (trimmed as unknown as number),
-    },
+    tenantName: f.tenantName,
+    teamName: f.teamName.trim() || null,
+    entityType: f.entityType.trim() || null,
+    entityId: id == null ? null : Number.isInteger(id) ? id : (trimmed as unknown as number),
     category: f.category,
     reason: f.reason.trim(),
     start: fromLocalInput(f.start),

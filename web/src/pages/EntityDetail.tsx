@@ -1,6 +1,5 @@
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'wouter';
-import { api } from '../api';
 import { EntityBudgetPanel, MaintenanceBadge } from '../budget/EntityBudgetPanel';
 import { QueryState } from '../components/QueryState';
 import { RelativeTime } from '../components/RelativeTime';
@@ -43,7 +42,7 @@ export default function EntityDetail({ id }: { id: number }) {
     const start = Math.floor((end - Math.max(days, 32) * 86_400_000) / HOUR) * HOUR;
     return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
   }, [days]);
-  const occurrences = api.windows.occurrences.useQuery({ entityId: id, ...span });
+  const occurrences = trpc.windows.occurrences.useQuery({ entityId: id, ...span });
   const items = occurrences.data?.items;
   const chartWindows = useMemo(() => windowSpans(items ?? [], from, to), [items, from, to]);
   const allWindows = useMemo(() => windowSpans(items ?? [], Date.parse(span.from), Date.parse(span.to)), [items, span]);

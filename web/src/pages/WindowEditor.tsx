@@ -1,9 +1,9 @@
 import type { MaintenanceWindow } from '@sla/shared';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
-import { api } from '../api';
 import { fieldErrors } from '../lib/field-errors';
 import { emptyForm, formOf, toInput, WINDOW_FIELDS, type WindowForm } from '../lib/window-form';
 import { WINDOW_CATEGORIES, WINDOW_CATEGORY_LABEL } from '../lib/windows';
+import { trpc } from '../trpc';
 
 type FieldProps = { id: string; label: string; error?: string; hint?: string; children: (a: object) => ReactNode };
 
@@ -34,8 +34,8 @@ type Props = { tenants: string[]; editing: MaintenanceWindow | null; defaultTena
 export function WindowEditor({ tenants, editing, defaultTenant, onDone }: Props) {
   const id = useId();
   const [form, setForm] = useState<WindowForm>(() => (editing ? formOf(editing) : emptyForm(defaultTenant)));
-  const create = api.windows.create.useMutation({ onSuccess: onDone });
-  const update = api.windows.update.useMutation({ onSuccess: onDone });
+  const create = trpc.windows.create.useMutation({ onSuccess: onDone });
+  const update = trpc.windows.update.useMutation({ onSuccess: onDone });
   const pending = create.isPending || update.isPending;
   const { byField, general } = fieldErrors(editing ? update.error : create.error, WINDOW_FIELDS);
   const set = (k: keyof WindowForm) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });

@@ -1,7 +1,6 @@
 import type { MaintenanceWindow } from '@sla/shared';
 import { type FormEvent, useId, useState } from 'react';
 import { useSearchParams } from 'wouter';
-import { api } from '../api';
 import { QueryState } from '../components/QueryState';
 import { ScrollRegion } from '../components/ScrollRegion';
 import { useTitle } from '../components/useTitle';
@@ -93,9 +92,9 @@ export default function Windows() {
   const tenantFilter = params.get('tenant') ?? '';
   const facets = trpc.entities.facets.useQuery(undefined, { staleTime: 60_000 });
   const session = trpc.auth.session.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
-  const list = api.windows.list.useQuery(tenantFilter ? { tenantName: tenantFilter } : {});
+  const list = trpc.windows.list.useQuery(tenantFilter ? { tenantName: tenantFilter } : {});
   const utils = trpc.useUtils();
-  const remove = api.windows.delete.useMutation({ onSuccess: () => void utils.invalidate() });
+  const remove = trpc.windows.delete.useMutation({ onSuccess: () => void utils.invalidate() });
   const [editing, setEditing] = useState<MaintenanceWindow | 'new' | null>(null);
   const tenants = facets.data?.tenants.map((t) => t.tenantName) ?? [];
   const admin = isAdminFor(session.data);

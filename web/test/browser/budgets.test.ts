@@ -162,14 +162,13 @@ describe('budgets, reports and maintenance windows against the real server', () 
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
-            scope: { tenantName, teamName: null, entityType: null, entityId: Number(id) },
+            tenantName,
+            entityId: Number(id),
             category: 'maintenance',
             reason: 'badge test',
             start,
             end,
-            rrule: null,
             timeZone: 'UTC',
-            until: null,
           }),
         });
         return r.status;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoEntities } from '../../../src/demo/dataset.js';
 import { DEMO_INCIDENTS, HISTORY_DAYS, historyOffsets, inIncident } from '../../../src/demo/history.js';
+import { demoWindows } from '../../../src/demo/windows.js';
 
 const HOUR = 3_600_000;
 
@@ -24,5 +25,22 @@ describe('demo history', () => {
       expect(offsets.some((h) => inIncident(e, h * HOUR))).toBe(true);
       expect(inIncident({ ...e, teamName: 'elsewhere' }, i.daysAgo * 24 * HOUR)).toBe(false);
     }
+  });
+});
+
+describe('demo windows', () => {
+  it('has a weekly Sunday window since before the history, a one-off over the Billing incident and one running now', () => {
+    const now = Date.parse('2026-12-01T10:20:00Z');
+    const [weekly, billing, current] = demoWindows(now);
+    expect(weekly?.rrule).toBe('FREQ=WEEKLY;BYDAY=SU');
+    expect(weekly?.start.getUTCDay()).toBe(0);
+    expect(weekly?.start.getUTCHours()).toBe(2);
+    expect(now - (weekly?.start.getTime() ?? now)).toBeGreaterThan(HISTORY_DAYS * 24 * HOUR);
+    const incident = DEMO_INCIDENTS.find((i) => i.teamName === 'Billing');
+    const incidentStart = now - (incident?.daysAgo ?? 0) * 24 * HOUR;
+    expect(billing?.start.getTime()).toBeLessThan(incidentStart);
+    expect(billing?.end.getTime()).toBeGreaterThan(incidentStart);
+    expect(current?.start.getTime()).toBeLessThanOrEqual(now);
+    expect(current?.end.getTime()).toBeGreaterThan(now);
   });
 });
