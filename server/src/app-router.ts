@@ -2,6 +2,8 @@ import type { CacheStatus, RefreshResult } from '@sla/shared';
 import { auditRouter } from './audit/router.js';
 import { authRouter } from './auth/router.js';
 import type { SessionSigner } from './auth/session.js';
+import type { BudgetReadDeps } from './budget/queries.js';
+import { budgetsRouter } from './budget/router.js';
 import { cacheRouter } from './cache/router.js';
 import type { Sql } from './db/sql.js';
 import type { IngestDeps } from './ingest/ingest.js';
@@ -27,6 +29,7 @@ export type RouterDeps = {
   reports: ReportsDeps;
   /** Windows and tenant settings (policy/): the PolicyStore, the view for scopes, the database for writes. */
   policy: WindowDeps;
+  budgets: BudgetReadDeps;
 };
 
 /**
@@ -41,8 +44,8 @@ export function createAppRouter(d: RouterDeps) {
     audit: auditRouter(d.audit),
     reports: reportsRouter(d.reports),
     windows: windowsRouter(d.policy),
-    // The budget procedures (budget/) join these under `budgets` with mergeRouters.
-    budgets: settingsRouter(d.policy),
+    // The budget reads and the tenant settings' procedures, under one `budgets` key.
+    budgets: mergeRouters(budgetsRouter({ ...d.budgets, metrics: d.readModel.metrics }), settingsRouter(d.policy)),
   });
 }
 

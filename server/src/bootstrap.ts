@@ -5,6 +5,9 @@ import { type AppRouter, createAppRouter } from './app-router.js';
 import { adminGuard } from './auth/admin.js';
 import { readGuard } from './auth/read-guard.js';
 import { SessionSigner } from './auth/session.js';
+import type { BudgetBook } from './budget/book.js';
+import { type BudgetPolicy, defaultPolicy } from './budget/policy.js';
+import { BudgetState } from './budget/state.js';
 import { CacheCoordinator } from './cache/coordinator.js';
 import { collectRedisMetrics } from './cache/status.js';
 import { connectDatabase } from './db/connect.js';
@@ -40,6 +43,7 @@ type Services = {
   metrics: Metrics;
   router: AppRouter;
   policy: PolicyStore;
+  budgets: BudgetState;
 };
 
 export type App = { url: string; close: () => Promise<void>; deps: Services };
@@ -89,6 +93,8 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     cleanups.push(connection.close);
     const db = connection.gate;
     const metrics = createMetrics();
+    // Built after the cache (it follows the cache's feed); a refresh the cache ran checkpoints it.
+    let budgets: BudgetState | null = null;
     const cache = new CacheCoordinator({
       config,
       db,
@@ -99,8 +105,17 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       databaseAvailable: () => db.available,
       databaseMisconfigured: () => db.misconfigured,
       schema: dbCfg.schema,
+      onRefreshed: () => void budgets?.writeCheckpoint(),
     });
     cleanups.push(() => cache.close());
+    // The global defaults for every tenant until the policy store is wired in.
+    const budgetPolicy: BudgetPolicy = defaultPolicy({
+      timeZone: config.BUDGET_TIME_ZONE,
+      windowDays: config.BUDGET_WINDOW_DAYS,
+      noDataPolicy: config.BUDGET_NODATA_POLICY,
+    });
+    budgets = budgetState(config, { db, log, metrics, cache }, budgetPolicy);
+    cleanups.push(() => budgets?.close());
     let draining = false;
     const idempotencyTtlMs = config.INGEST_IDEMPOTENCY_TTL_HOURS * 3_600_000;
     const writer = new IngestWriter(db, commitHook(config, cache), log, idempotencyTtlMs);
@@ -146,6 +161,13 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       audit: { sql: db.sql },
       reports,
       policy: policyDeps,
+      budgets: {
+        book: budgets.book,
+        view: cache.view,
+        policy: () => budgetPolicy,
+        staleAfterMs: config.STALE_AFTER_MINUTES * 60_000,
+        assertLoaded: () => budgets?.assertLoaded(),
+      },
     });
     const http: HttpDeps = {
       config,
@@ -176,7 +198,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
           lastChangeId: cache.follower.applied,
         }),
       },
-      readVersion: hotReadVersion(cache, cache.databaseAvailable),
+      readVersion: hotReadVersion(cache, cache.databaseAvailable, budgets.book, () => budgetPolicy.version),
       collectMetrics: () => collectRedisMetrics(cache.redis, metrics),
       reportCsv,
     };
@@ -202,6 +224,8 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     if (!config.DATABASE_URL) await connection.opened;
     await cache.start();
     await policy.start();
+    // Not awaited: budgets answer 503 until loaded, the rest of the pod serves meanwhile.
+    void budgets.start();
     if (config.demo) cleanups.push(startDemo(url, demoPollerToken, config, cache.view, log));
     const closer = new ReportCloser({
       ...reports,
@@ -211,7 +235,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     cleanups.push(closer.start(config.REPORT_CLOSE_INTERVAL_SECONDS * 1_000));
     log.info({ url, mode: cache.mode }, 'ready');
     let closing: Promise<void> | null = null;
-    const deps: Services = { config, log, db, cache, writer, metrics, router, policy };
+    const deps: Services = { config, log, db, cache, writer, metrics, router, policy, budgets };
     return { url, deps, close: () => (closing ??= closeAll()) };
   } catch (err) {
     await closeAll();
@@ -262,15 +286,23 @@ function commitHook(config: Config, cache: CacheCoordinator): (run: LogRun) => P
  * The read versions of the hot read procedures (http/hot-reads.ts): the view's revision for
  * `entities.*`, the change log's position for `cache.recentChanges`, and for `cache.status`
  * both plus the pod's mode, connections and PostgreSQL reachability (its other fields,
- * among them the hit/miss counters, may then be up to 1 s old).
+ * among them the hit/miss counters, may then be up to 1 s old); for `budgets.*` the budget
+ * book's revision, the view's and the policy's version.
  */
-function hotReadVersion(cache: CacheCoordinator, databaseAvailable: () => boolean): HttpDeps['readVersion'] {
+function hotReadVersion(
+  cache: CacheCoordinator,
+  databaseAvailable: () => boolean,
+  book: BudgetBook,
+  policyVersion: () => number,
+): HttpDeps['readVersion'] {
   const v = readVersions({
     view: cache.view,
     feed: cache.feed,
     follower: cache.follower,
     epoch: () => cache.identity.epoch,
   });
+  // Budget answers change with the book, the view (names, membership) and the policy; the clock's second is in the key anyway.
+  const budgets = () => `${book.revision}|${v.entities()}|${policyVersion()}`;
   const status = () =>
     `${v.entities()}|${v.changes()}|${cache.mode}|${cache.isInitialized}|${databaseAvailable()}|${cache.redis?.cmd.status ?? '-'}|${cache.redis?.sub.status ?? '-'}`;
   const byProcedure: Record<string, () => string> = {
@@ -279,6 +311,39 @@ function hotReadVersion(cache: CacheCoordinator, databaseAvailable: () => boolea
     'entities.facets': v.entities,
     'cache.recentChanges': v.changes,
     'cache.status': status,
+    'budgets.overview': budgets,
+    'budgets.tenant': budgets,
+    'budgets.team': budgets,
+    'budgets.entity': budgets,
+    'budgets.series': budgets,
   };
   return (procedure) => byProcedure[procedure]?.() ?? null;
+}
+
+/**
+ * The budget state of this pod: follows the cache's feed, loads from the Redis checkpoint
+ * (bulk connection) or PostgreSQL, reads the tenants' settings through `policy` (the
+ * global defaults until a policy store is wired).
+ */
+function budgetState(
+  config: Config,
+  d: { db: Db; log: Logger; metrics: Metrics; cache: CacheCoordinator },
+  policy: BudgetPolicy,
+): BudgetState {
+  const { cache } = d;
+  return new BudgetState({
+    ...d,
+    feed: cache.feed,
+    position: () => cache.follower.applied,
+    epoch: () => cache.identity.epoch,
+    whenLoaded: () => cache.whenLoaded(),
+    tail: () => cache.readableTail(),
+    redis: () => (cache.redis?.isUp ? cache.redis.bulk : null),
+    prefix: config.REDIS_KEY_PREFIX,
+    podId: config.podId,
+    policy: () => policy,
+    tenants: () => cache.view.tenants.keys(),
+    staleAfterMs: config.STALE_AFTER_MINUTES * 60_000,
+    checkpointIntervalMs: config.BUDGET_CHECKPOINT_INTERVAL_SECONDS * 1_000,
+  });
 }

@@ -1,6 +1,6 @@
+import { appendResult, pruneBefore } from '../domain/budget/index.js';
 import type { Timeline } from '../domain/budget/types.js';
 import type { LogChange } from '../domain/change.js';
-import { appendResult, pruneBefore } from './math.js';
 
 /**
  * Every entity's budget timeline in memory (entity id → Timeline), built from the applied

@@ -23,7 +23,8 @@ const CLASSES: readonly SegmentClass[] = ['good', 'bad', 'nodata', 'stale'];
  * the class or target changes or the previous result went stale), islands ending before
  * the range dropped. `[id, firstAt, openAt, openCls, openTarget, openSla,
  * [[start, goodEnd, cls, target, slaMs, nextAt], …]]`; an island is followed by stale
- * time `[goodEnd, nextAt)` when its last result went stale.
+ * time `[goodEnd, nextAt)` when its last result went stale. One sort (entity, id) serves
+ * every window; the open result is its island's row without a successor.
  */
 function timelineSql(filter: TimelineFilter): string {
   const where = ['applied', 'observed_at < ?'];
@@ -34,35 +35,33 @@ WITH r AS (
   SELECT entity_id, id, observed_at, status, current_sla, sla_target,
     max(observed_at) OVER (PARTITION BY entity_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS seen
   FROM sla_change WHERE ${where.join(' AND ')}
-), c AS (
-  SELECT entity_id, id, (extract(epoch FROM observed_at) * 1000)::float8 AS at,
-    CASE WHEN status = 'NoData' THEN 2 WHEN status = 'Failed' OR current_sla < sla_target THEN 1 ELSE 0 END AS cls,
-    sla_target AS target, current_sla AS sla
-  FROM r WHERE seen IS NULL OR observed_at > seen
 ), w AS (
-  SELECT c.*, lead(at) OVER e AS next_at, lag(at) OVER e AS prev_at, lag(cls) OVER e AS prev_cls,
-    lag(target) OVER e AS prev_target
-  FROM c WINDOW e AS (PARTITION BY entity_id ORDER BY id)
-), p AS (
-  SELECT entity_id, id, at, cls, target, next_at, least(next_at, at + ?::float8) AS good_end,
-    sla * (least(next_at, at + ?::float8) - at) AS sla_ms,
-    CASE WHEN prev_at IS NULL OR cls <> prev_cls OR target <> prev_target OR at - prev_at > ?::float8
-      THEN 1 ELSE 0 END AS brk
-  FROM w WHERE next_at IS NOT NULL
+  SELECT entity_id, id, at, cls, target, sla, lead(at) OVER e AS next_at, lag(at) OVER e AS prev_at,
+    lag(cls) OVER e AS prev_cls, lag(target) OVER e AS prev_target, first_value(at) OVER e AS first_at
+  FROM (
+    SELECT entity_id, id, (extract(epoch FROM observed_at) * 1000)::float8 AS at,
+      CASE WHEN status = 'NoData' THEN 2 WHEN status = 'Failed' OR current_sla < sla_target THEN 1 ELSE 0 END AS cls,
+      sla_target AS target, current_sla AS sla
+    FROM r WHERE seen IS NULL OR observed_at > seen
+  ) c
+  WINDOW e AS (PARTITION BY entity_id ORDER BY id)
 ), g AS (
-  SELECT p.*, sum(brk) OVER (PARTITION BY entity_id ORDER BY id ROWS UNBOUNDED PRECEDING) AS grp FROM p
+  SELECT w.*, CASE WHEN next_at IS NOT NULL THEN least(next_at, at + ?::float8) END AS good_end,
+    sum(CASE WHEN prev_at IS NULL OR cls <> prev_cls OR target <> prev_target OR at - prev_at > ?::float8
+      THEN 1 ELSE 0 END) OVER (PARTITION BY entity_id ORDER BY id ROWS UNBOUNDED PRECEDING) AS grp
+  FROM w
 ), s AS (
-  SELECT entity_id, min(at) AS start, max(good_end) AS good_end, max(next_at) AS next_at, min(cls) AS cls,
-    min(target) AS target, sum(sla_ms) AS sla_ms
-  FROM g GROUP BY entity_id, grp HAVING max(next_at) > ?::float8
-), segs AS (
-  SELECT entity_id, json_agg(json_build_array(start, good_end, cls, target, sla_ms, next_at) ORDER BY start) AS segs
-  FROM s GROUP BY entity_id
+  SELECT entity_id, min(at) FILTER (WHERE next_at IS NOT NULL) AS start, max(good_end) AS good_end,
+    max(next_at) AS next_at, min(cls) AS cls, min(target) AS target,
+    sum(sla * (good_end - at)) FILTER (WHERE next_at IS NOT NULL) AS sla_ms, max(first_at) AS first_at,
+    max(at) FILTER (WHERE next_at IS NULL) AS open_at, max(cls) FILTER (WHERE next_at IS NULL) AS open_cls,
+    max(target) FILTER (WHERE next_at IS NULL) AS open_target, max(sla) FILTER (WHERE next_at IS NULL) AS open_sla
+  FROM g GROUP BY entity_id, grp
 )
-SELECT json_build_array(o.entity_id, f.at, o.at, o.cls, o.target, o.sla, coalesce(segs.segs, '[]'::json))::text AS t
-FROM w o JOIN w f ON f.entity_id = o.entity_id AND f.prev_at IS NULL
-LEFT JOIN segs ON segs.entity_id = o.entity_id
-WHERE o.next_at IS NULL`;
+SELECT json_build_array(entity_id, max(first_at), max(open_at), max(open_cls), max(open_target), max(open_sla),
+  coalesce(json_agg(json_build_array(start, good_end, cls, target, sla_ms, next_at) ORDER BY start)
+    FILTER (WHERE start IS NOT NULL AND next_at > ?::float8), '[]'::json))::text AS t
+FROM s GROUP BY entity_id`;
 }
 
 type Row = [number, number, number, number, number, number, [number, number, number, number, number, number][]];
@@ -108,8 +107,12 @@ export async function timelinesFromLog(
   if (filter.tenantName !== undefined) params.push(filter.tenantName);
   if (filter.entityIds !== undefined) params.push(`{${filter.entityIds.map((n) => Math.trunc(n)).join(',')}}`);
   const stale = opts.staleAfterMs;
-  params.push(stale, stale, stale, range.from);
+  params.push(stale, stale, range.from);
   const cursor = `sla_budget_${Math.random().toString(36).slice(2, 10)}`;
+  // The whole result is read: plan for all of it (a cursor's default favours the first rows, with nested
+  // loops), and sort in memory rather than on disk.
+  await sql(`SET LOCAL cursor_tuple_fraction = 1.0`);
+  await sql(`SET LOCAL work_mem = '256MB'`);
   await sql(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${timelineSql(filter)}`, params);
   const out = new Map<number, Timeline>();
   try {

@@ -19,11 +19,21 @@ const HOT_PROCEDURES = new Set([
   'entities.summary',
   'entities.list',
   'entities.facets',
+  'budgets.overview',
+  'budgets.tenant',
+  'budgets.team',
+  'budgets.entity',
+  'budgets.series',
 ]);
 /** The REST routes served by this path (path below /api → procedure). */
 const HOT_REST: Record<string, string> = {
   '/cache/status': 'cache.status',
   '/cache/recent-changes': 'cache.recentChanges',
+  '/budgets/overview': 'budgets.overview',
+  '/budgets/tenant': 'budgets.tenant',
+  '/budgets/team': 'budgets.team',
+  '/budgets/entity': 'budgets.entity',
+  '/budgets/series': 'budgets.series',
 };
 
 type Call = { procedure: string; input: unknown };

@@ -84,14 +84,17 @@ export function periodContaining(now: number, kind: PeriodKind, zone: string): P
 /** The calendar budget window: the month in `zone` containing `now`. Throws `PeriodError` (`zone`). */
 export const calendarMonth = (now: number, zone: string): Period => periodContaining(now, 'month', zone);
 
+/** Where a period stands at an instant (see `periodState`). */
+export type PeriodState = 'future' | 'provisional' | 'closable';
+
 /**
  * `future` before the period starts; `provisional` until `graceMs` after it ends;
  * `closable` from then on (the closer may snapshot it).
  */
-export function periodState(period: { from: number; to: number }, now: number, graceMs: number) {
-  if (now < period.from) return 'future' as const;
-  if (now < period.to + graceMs) return 'provisional' as const;
-  return 'closable' as const;
+export function periodState(period: { from: number; to: number }, now: number, graceMs: number): PeriodState {
+  if (now < period.from) return 'future';
+  if (now < period.to + graceMs) return 'provisional';
+  return 'closable';
 }
 
 /** The rolling budget window: the `days` days (of 24 h) ending at `now`, `[now − days × 24 h, now)`. */

@@ -6,7 +6,9 @@
  */
 import { RRule } from './rrule-lib.js';
 
-const FREQS = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY', 'MINUTELY'];
+// MINUTELY and SECONDLY are refused: rrule walks every occurrence from the start on each query,
+// so a minutely rule running for a year would cost half a million steps per expansion.
+const FREQS = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY'];
 const WEEKDAY = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/;
 const NUMBERS = /^[+-]?\d{1,3}(,[+-]?\d{1,3})*$/;
 const PART_CHECKS: Record<string, (v: string) => string | null> = {
@@ -32,8 +34,8 @@ export const normalizeRrule = (text: string): string =>
 /**
  * Null when `text` is a usable recurrence rule, else a message naming the problem (for a 400
  * on the `rrule` field): not one line, a DTSTART or TZID given, a part not `NAME=VALUE`, an
- * unknown or repeated part, FREQ missing or unsupported (SECONDLY is refused: a window repeats
- * at most every minute), a malformed value, COUNT with UNTIL, or a rule rrule cannot expand.
+ * unknown or repeated part, FREQ missing or unsupported (MINUTELY and SECONDLY are refused: a
+ * window repeats at most hourly), a malformed value, COUNT with UNTIL, or a rule rrule cannot expand.
  */
 export function validateRrule(text: string): string | null {
   if (/[\r\n]/.test(text.trim())) return 'rrule must be a single RRULE line (no DTSTART, RDATE or EXDATE lines)';

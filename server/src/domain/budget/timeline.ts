@@ -110,7 +110,7 @@ export function closedSegments(t: Timeline, now: number, staleAfterMs: number): 
   for (const s of t.segments) {
     if (s.start >= now) return out;
     const end = Math.min(s.end, now);
-    out.push({ ...s, end, slaMs: (s.slaMs * (end - s.start)) / (s.end - s.start) });
+    out.push(end === s.end ? { ...s } : { ...s, end, slaMs: (s.slaMs * (end - s.start)) / (s.end - s.start) });
   }
   for (const s of openSegments(t.open, now, staleAfterMs)) out.push(s);
   return out;
@@ -140,7 +140,10 @@ export function forEachPart(
   const visit = (s: Segment) => {
     const a = Math.max(s.start, from);
     const b = Math.min(s.end, to);
-    if (b > a) fn(a, b, s.cls, s.target, s.slaMs === 0 ? 0 : (s.slaMs * (b - a)) / (s.end - s.start));
+    if (b <= a) return;
+    // A whole segment passes its SLA-ms as is (exact); a part gets its share.
+    const whole = a === s.start && b === s.end;
+    fn(a, b, s.cls, s.target, whole || s.slaMs === 0 ? s.slaMs : (s.slaMs * (b - a)) / (s.end - s.start));
   };
   for (let i = lo; i < segs.length; i++) {
     const s = segs[i] as Segment;

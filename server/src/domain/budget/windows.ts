@@ -61,7 +61,8 @@ function ruleOf(text: string, start: number, zone: string): RRule {
     // is a wall time already.
     if (options.until && /UNTIL=\d{8}T\d{6}Z/.test(rule))
       options.until = new Date(toFloating(options.until.getTime(), zone));
-    return new RRule({ ...options, dtstart: new Date(toFloating(start, zone)), tzid: null });
+    // noCache: rrule would otherwise keep every answered range in the memoised rule forever.
+    return new RRule({ ...options, dtstart: new Date(toFloating(start, zone)), tzid: null }, true);
   });
 }
 

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendResult, pruneBefore } from '../../../src/budget/math.js';
 import { timelinesFromLog } from '../../../src/budget/pg-timelines.js';
 import type { Sql } from '../../../src/db/sql.js';
+import { appendResult, pruneBefore } from '../../../src/domain/budget/index.js';
 import type { Timeline } from '../../../src/domain/budget/types.js';
 import { PG_URL, uniqueSchema } from '../../support/app.js';
 

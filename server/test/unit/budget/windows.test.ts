@@ -136,6 +136,9 @@ describe('validateRrule', () => {
     expect(validateRrule('BYDAY=SU')).toBe('rrule must have FREQ (e.g. FREQ=WEEKLY;BYDAY=SU)');
     expect(validateRrule('FREQ=FORTNIGHTLY')).toMatch(/^rrule FREQ must be one of YEARLY, .* \(got FORTNIGHTLY\)$/);
     expect(validateRrule('FREQ=SECONDLY')).toMatch(/FREQ must be one of/);
+    expect(validateRrule('FREQ=MINUTELY;INTERVAL=30')).toMatch(
+      /FREQ must be one of YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY/,
+    );
     expect(validateRrule('DTSTART:20260101T000000Z\nRRULE:FREQ=DAILY')).toMatch(/single RRULE line/);
     expect(validateRrule('FREQ=DAILY;DTSTART=20260101T000000Z')).toMatch(/must not contain DTSTART/);
     expect(validateRrule('FREQ=DAILY;TZID=Europe/Berlin')).toMatch(/must not contain TZID/);

@@ -1,0 +1,291 @@
+/**
+ * The budget state at scale: N entities (100,000; 10,000 with --quick) with 30 days of
+ * history, one result a day each (≈ 3,000,000 changes), written straight into a PostgreSQL
+ * schema with `generate_series`. Part of `pnpm bench`; alone:
+ *
+ *   cd server && npx tsx bench/budget-state.bench.ts [--quick]
+ *
+ * Measured in this process: the book built from PostgreSQL (`timelinesFromLog`, one
+ * REPEATABLE READ transaction), the checkpoint written to and read back from Redis, and
+ * the heap and RSS the timelines hold per entity (after a forced GC). Then a pod (the
+ * production bundle) started on that data: the time until `budgets.overview` answers
+ * (from the checkpoint, and on a prefix without one: from PostgreSQL), and req/s of
+ * `GET /api/budgets/overview` and `/api/budgets/tenant` under autocannon beside a bare
+ * `node:http` server answering the same bytes (bench/bare-server.ts). Results arrive once a
+ * day, so the pods run with STALE_AFTER_MINUTES=1500 (a day's gap is not stale time).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { CheckpointStore } from '../src/budget/checkpoint.js';
+import { timelinesFromLog } from '../src/budget/pg-timelines.js';
+import type { Sql } from '../src/db/sql.js';
+import type { Timeline } from '../src/domain/budget/types.js';
+import { dropSchema, PG_URL, spawnPod, uniqueSchema } from '../test/support/app.js';
+import { uniquePrefix } from '../test/support/ids.js';
+import { migratedSchema } from '../test/support/seed.js';
+import { isEntry, mdTable } from './util.js';
+
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DAYS = 30;
+const STALE_MINUTES = 1_500;
+const DAY_MS = 86_400_000;
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** 30 days of one result a day per entity (3 % Failed, a few below target), ids in commit (time) order. */
+async function seed(client: pg.Client, entities: number): Promise<number> {
+  await client.query('BEGIN');
+  await client.query(
+    `INSERT INTO sla_change (id, entity_id, tenant_name, team_name, entity_type, entity_name, current_sla, status,
+                             sla_target, status_since, observed_at, received_at, applied, source)
+     SELECT (d * $1 + e)::bigint, e, 'tenant-' || (e % 10), 'team-' || ((e / 10) % 20), 'table', 'entity_' || e,
+            CASE WHEN h < 30 THEN 80 WHEN h < 60 THEN 98.5 ELSE 99.5 END,
+            CASE WHEN h < 30 THEN 'Failed' ELSE 'Passed' END, 99, at, at, at, true, 'bench'
+       FROM (SELECT d, e, abs(hashint4(d * 7919 + e)) % 1000 AS h,
+                    now() - interval '${DAYS} days' + d * interval '1 day' + (e * (86400000 / $1)) * interval '1 ms' AS at
+               FROM generate_series(0, ${DAYS - 1}) d, generate_series(1, $1::int) e) s`,
+    [entities],
+  );
+  await client.query(
+    `INSERT INTO sla_entity (id, tenant_name, team_name, entity_type, entity_name, sla_target, current_sla, status,
+                             status_since, observed_at, updated_at, version)
+     SELECT DISTINCT ON (entity_id) entity_id, tenant_name, team_name, entity_type, entity_name, sla_target,
+            current_sla, status, status_since, observed_at, received_at, id
+       FROM sla_change ORDER BY entity_id, id DESC`,
+  );
+  await client.query(`SELECT setval(pg_get_serial_sequence('sla_entity', 'id'), (SELECT max(id) FROM sla_entity))`);
+  await client.query('COMMIT');
+  await client.query('ANALYZE sla_change');
+  await client.query('ANALYZE sla_entity');
+  return Number((await client.query('SELECT count(*) AS n FROM sla_change')).rows[0].n);
+}
+
+/** knex-style `?` placeholders on a plain client. */
+const sqlOf =
+  (client: pg.Client): Sql =>
+  async <T>(q: string, params: unknown[] = []) => {
+    let n = 0;
+    return (
+      await client.query(
+        q.replace(/\?/g, () => `$${++n}`),
+        params,
+      )
+    ).rows as T[];
+  };
+
+const memory = () => {
+  gc();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed + m.arrayBuffers, rss: m.rss };
+};
+
+/** req/s (mean) of `seconds` of GETs on `url` with 20 connections. */
+async function load(url: string, seconds: number, headers: Record<string, string> = {}) {
+  const r = await autocannon({ url, connections: 20, duration: seconds, headers, pipelining: 1 });
+  return { rps: Math.round(r.requests.average), p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
+}
+
+async function startBare(answers: Record<string, { identity: string; gzip?: string }>, dir: string) {
+  const file = join(dir, 'answers.json');
+  writeFileSync(file, JSON.stringify(answers));
+  const script = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.once('data', (d) => resolve(Number(String(d).trim())));
+    child.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, close: () => child.kill('SIGTERM') };
+}
+
+/** Starts a pod on the schema and returns it with the seconds until budgets answered. */
+async function podWithBudgets(env: Record<string, string>) {
+  const t0 = Date.now();
+  const pod = await spawnPod(env, 600_000, { bundle: true });
+  for (;;) {
+    const res = await fetch(`${pod.url}/api/budgets/overview`);
+    await res.arrayBuffer();
+    if (res.status === 200) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { pod, seconds: (Date.now() - t0) / 1000 };
+}
+
+export async function run(opts: { quick?: boolean } = {}) {
+  const entities = Number(process.env.BENCH_ENTITIES ?? (opts.quick ? 10_000 : 100_000));
+  const seconds = opts.quick ? 2 : 5;
+  const schema = uniqueSchema('bench_budget');
+  const prefix = uniquePrefix('bench_budget');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-budget-'));
+  const client = new pg.Client({ connectionString: PG_URL });
+  const redis = new Redis(REDIS_URL);
+  const pods: { kill: (s?: NodeJS.Signals) => void; exited: Promise<unknown> }[] = [];
+  try {
+    await migratedSchema(schema);
+    await client.connect();
+    await client.query(`SET search_path TO "${schema}"`);
+    let t = Date.now();
+    const changes = await seed(client, entities);
+    const seedSeconds = (Date.now() - t) / 1000;
+    console.log(`seeded ${entities} entities, ${changes} changes in ${seedSeconds} s`);
+    const epoch = (await client.query('SELECT epoch FROM sla_log_epoch')).rows[0].epoch as string;
+    const head = Number((await client.query('SELECT max(id) AS h FROM sla_change')).rows[0].h);
+
+    // 1. The book from PostgreSQL, in this process.
+    const before = memory();
+    t = Date.now();
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    let book: Map<number, Timeline> | null = await timelinesFromLog(
+      sqlOf(client),
+      {},
+      { from: Date.now() - 94 * DAY_MS, to: Date.UTC(9999, 11, 31) },
+      { staleAfterMs: STALE_MINUTES * 60_000 },
+    );
+    await client.query('COMMIT');
+    const pgSeconds = (Date.now() - t) / 1000;
+    const after = memory();
+    const segments = [...book.values()].reduce((n, x) => n + x.segments.length, 0);
+
+    // 2. The checkpoint: written, then read back.
+    const store = new CheckpointStore(redis, prefix);
+    t = Date.now();
+    const meta = await store.write(book.entries(), { epoch, watermark: head, podId: 'bench' });
+    const writeSeconds = (Date.now() - t) / 1000;
+    book = null;
+    t = Date.now();
+    const read = await store.read(epoch);
+    const readSeconds = (Date.now() - t) / 1000;
+    if (read?.timelines.size !== entities) throw new Error(`checkpoint read ${read?.timelines.size} timelines`);
+
+    // 3. Pods: start from the checkpoint, and from PostgreSQL (a prefix without one); then rollups under load.
+    const env = {
+      DATABASE_URL: PG_URL,
+      DATABASE_SCHEMA: schema,
+      REDIS_URL,
+      LOG_LEVEL: 'warn',
+      STALE_AFTER_MINUTES: String(STALE_MINUTES),
+    };
+    const fromPg = await podWithBudgets({ ...env, REDIS_KEY_PREFIX: uniquePrefix('bench_budget_pg') });
+    fromPg.pod.kill('SIGTERM');
+    await fromPg.pod.exited;
+    const fromCheckpoint = await podWithBudgets({ ...env, REDIS_KEY_PREFIX: prefix });
+    pods.push(fromCheckpoint.pod);
+    const url = fromCheckpoint.pod.url;
+    const routes = ['/api/budgets/overview', '/api/budgets/tenant?tenantName=tenant-0'];
+    const answers: Record<string, { identity: string }> = {};
+    for (const r of routes) {
+      const res = await fetch(`${url}${r}`);
+      if (res.status !== 200) throw new Error(`${r}: ${res.status}`);
+      answers[r] = { identity: Buffer.from(await res.arrayBuffer()).toString('base64') };
+    }
+    const bare = await startBare(answers, dir);
+    const rows: { route: string; bytes: number; podRps: number; bareRps: number; podP99Ms: number; errors: number }[] =
+      [];
+    try {
+      for (const r of routes) {
+        const p = await load(`${url}${r}`, seconds);
+        const b = await load(`${bare.url}${r}`, seconds);
+        rows.push({
+          route: r,
+          bytes: Buffer.from((answers[r] as { identity: string }).identity, 'base64').length,
+          podRps: p.rps,
+          bareRps: b.rps,
+          podP99Ms: p.p99,
+          errors: p.errors,
+        });
+      }
+    } finally {
+      bare.close();
+    }
+    const result = {
+      entities,
+      changes,
+      segments,
+      seedSeconds,
+      loadFromPostgresSeconds: pgSeconds,
+      checkpointWriteSeconds: writeSeconds,
+      checkpointReadSeconds: readSeconds,
+      checkpointBytes: meta.bytes,
+      checkpointChunks: meta.chunks,
+      heapBytesPerEntity: Math.round((after.heap - before.heap) / entities),
+      rssBytesPerEntity: Math.round((after.rss - before.rss) / entities),
+      podReadySecondsFromPostgres: fromPg.seconds,
+      podReadySecondsFromCheckpoint: fromCheckpoint.seconds,
+      rollups: rows,
+    };
+    console.log(JSON.stringify(result, null, 2));
+    return { ...result, table: table(result, rows) };
+  } finally {
+    for (const p of pods) {
+      p.kill('SIGTERM');
+      await p.exited;
+    }
+    await client.end().catch(() => undefined);
+    const keys = await redis.keys(`${prefix.replace(/[*?[\]]/g, '\\$&')}*`);
+    if (keys.length) await redis.unlink(...keys);
+    redis.disconnect();
+    await dropSchema(schema);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function table(
+  r: Record<string, unknown>,
+  rows: { route: string; bytes: number; podRps: number; bareRps: number; podP99Ms: number }[],
+): string {
+  const f = (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-US') : String(n));
+  return [
+    mdTable(
+      [
+        'entities',
+        'changes',
+        'segments',
+        'from PostgreSQL s',
+        'checkpoint write s',
+        'checkpoint read s',
+        'checkpoint MB',
+        'heap B/entity',
+        'RSS B/entity',
+        'pod ready (PostgreSQL) s',
+        'pod ready (checkpoint) s',
+      ],
+      [
+        [
+          f(r.entities),
+          f(r.changes),
+          f(r.segments),
+          f(r.loadFromPostgresSeconds),
+          f(r.checkpointWriteSeconds),
+          f(r.checkpointReadSeconds),
+          ((r.checkpointBytes as number) / 2 ** 20).toFixed(1),
+          f(r.heapBytesPerEntity),
+          f(r.rssBytesPerEntity),
+          f(r.podReadySecondsFromPostgres),
+          f(r.podReadySecondsFromCheckpoint),
+        ],
+      ],
+    ),
+    '',
+    mdTable(
+      ['route', 'bytes', 'pod req/s', 'bare req/s', 'ratio', 'pod p99 ms'],
+      rows.map((x) => [
+        x.route,
+        f(x.bytes),
+        f(x.podRps),
+        f(x.bareRps),
+        (x.podRps / x.bareRps).toFixed(2),
+        f(x.podP99Ms),
+      ]),
+    ),
+  ].join('\n');
+}
+
+if (isEntry(import.meta.url)) await run({ quick: process.argv.includes('--quick') });
