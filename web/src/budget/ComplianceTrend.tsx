@@ -1,13 +1,13 @@
-import { api } from '../api';
 import { formatPercent } from '../lib/format';
 import { complianceRange } from '../lib/sparkline';
+import { trpc } from '../trpc';
 import { Sparkline } from './Sparkline';
 
 export const TREND_DAYS = 30;
 
 /** A tenant's daily compliance over the last 30 days, with its range labelled on the side. */
 export function ComplianceTrend({ tenantName }: { tenantName: string }) {
-  const series = api.budgets.series.useQuery({ tenantName, days: TREND_DAYS });
+  const series = trpc.budgets.series.useQuery({ tenantName, days: TREND_DAYS });
   if (series.error) return <p className="muted">Compliance trend unavailable: {series.error.message}</p>;
   if (!series.data) return <p className="muted trend-loading">Loading the compliance trend…</p>;
   const values = series.data.days.map((d) => d.compliance);

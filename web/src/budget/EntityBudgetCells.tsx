@@ -1,5 +1,5 @@
 import type { EntityBudget } from '@sla/shared';
-import { api } from '../api';
+import { trpc } from '../trpc';
 import { BudgetBar } from './BudgetBar';
 import { Sparkline } from './Sparkline';
 
@@ -10,7 +10,7 @@ type WithSparkline = EntityBudget & { sparkline?: (number | null)[] };
 
 /** The 7-day compliance sparkline of one row: from the budget when it carries one, else one series read. */
 function RowSparkline({ id, given }: { id: number; given: (number | null)[] | undefined }) {
-  const series = api.budgets.series.useQuery({ entityId: id, days: SPARK_DAYS }, { enabled: given === undefined });
+  const series = trpc.budgets.series.useQuery({ entityId: id, days: SPARK_DAYS }, { enabled: given === undefined });
   const values = given ?? series.data?.days.map((d) => d.compliance);
   if (!values) return <span className="muted">…</span>;
   return <Sparkline values={values} days={SPARK_DAYS} />;

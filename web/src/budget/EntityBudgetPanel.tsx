@@ -1,10 +1,10 @@
 import type { EntityBudget } from '@sla/shared';
 import { lazy, Suspense } from 'react';
-import { api } from '../api';
 import { QueryState } from '../components/QueryState';
 import { formatDuration } from '../lib/duration';
 import { formatPercent } from '../lib/format';
 import type { Span } from '../lib/intervals';
+import { trpc } from '../trpc';
 import { BudgetBar } from './BudgetBar';
 import { BurnRateTiles } from './BurnRateTiles';
 import { Heatmap } from './Heatmap';
@@ -60,9 +60,9 @@ function Figures({ b }: { b: EntityBudget }) {
 
 /** The entity's error budget: figures, burn rates, the month's burn-down and a 90-day calendar. */
 export function EntityBudgetPanel({ id, windows }: { id: number; windows: readonly Span[] }) {
-  const budget = api.budgets.entity.useQuery({ id });
-  const burndown = api.budgets.burndown.useQuery({ entityId: id });
-  const series = api.budgets.series.useQuery({ entityId: id, days: HEATMAP_DAYS });
+  const budget = trpc.budgets.entity.useQuery({ id });
+  const burndown = trpc.budgets.burndown.useQuery({ entityId: id });
+  const series = trpc.budgets.series.useQuery({ entityId: id, days: HEATMAP_DAYS });
   return (
     <section aria-labelledby="budget-title" className="budget-panel">
       <h2 id="budget-title">Error budget</h2>
@@ -111,7 +111,7 @@ export function EntityBudgetPanel({ id, windows }: { id: number; windows: readon
 
 /** "In maintenance" next to the entity's name while a window applies to it now. */
 export function MaintenanceBadge({ id }: { id: number }) {
-  const budget = api.budgets.entity.useQuery({ id });
+  const budget = trpc.budgets.entity.useQuery({ id });
   if (!budget.data?.inMaintenance) return null;
   return (
     <span className="badge badge-maint" data-testid="in-maintenance">

@@ -1,8 +1,8 @@
 import type { TenantBudget } from '@sla/shared';
 import { useId } from 'react';
 import { Link } from 'wouter';
-import { api } from '../api';
 import { tableHref } from '../lib/table-url';
+import { trpc } from '../trpc';
 import { BudgetBar } from './BudgetBar';
 import { ComplianceTrend } from './ComplianceTrend';
 
@@ -37,7 +37,7 @@ function Teams({ tenant }: { tenant: TenantBudget }) {
  */
 export function TenantBudgets({ tenantName }: { tenantName: string }) {
   const id = useId();
-  const overview = api.budgets.overview.useQuery();
+  const overview = trpc.budgets.overview.useQuery();
   const tenant = overview.data?.tenants.find((t) => t.tenantName === tenantName);
   if (overview.error) return <p className="muted">Error budgets unavailable: {overview.error.message}</p>;
   if (!tenant) return null;

@@ -1,7 +1,6 @@
 import { keepPreviousData } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link } from 'wouter';
-import { api } from '../api';
 import { EmptyState } from '../components/EmptyState';
 import { Pager } from '../components/Pager';
 import { QueryState } from '../components/QueryState';
@@ -21,7 +20,7 @@ export default function Entities() {
   const data = list.data;
   // One budgets read per page of rows (not one per row); its key follows the page's ids.
   const ids = useMemo(() => (data?.items ?? []).map((e) => e.id), [data]);
-  const budgets = api.budgets.entities.useQuery(
+  const budgets = trpc.budgets.entities.useQuery(
     { ids },
     { enabled: ids.length > 0, placeholderData: keepPreviousData },
   );

@@ -2,7 +2,6 @@ import type { Report } from '@sla/shared';
 import { keepPreviousData } from '@tanstack/react-query';
 import { useId, useMemo } from 'react';
 import { useSearchParams } from 'wouter';
-import { api } from '../api';
 import { QueryState } from '../components/QueryState';
 import { useTitle } from '../components/useTitle';
 import { defaultPeriod, isPeriod, periodOptions } from '../lib/periods';
@@ -50,7 +49,7 @@ export default function Reports() {
   const id = useId();
   const [params, setParams] = useSearchParams();
   const facets = trpc.entities.facets.useQuery(undefined, { staleTime: 60_000 });
-  const overview = api.budgets.overview.useQuery();
+  const overview = trpc.budgets.overview.useQuery();
   const tenants = facets.data?.tenants ?? [];
   const tenantName = params.get('tenant') ?? tenants[0]?.tenantName ?? '';
   const timeZone = overview.data?.tenants.find((t) => t.tenantName === tenantName)?.timeZone ?? 'UTC';
