@@ -6,7 +6,7 @@ import { adminGuard } from './auth/admin.js';
 import { readGuard } from './auth/read-guard.js';
 import { SessionSigner } from './auth/session.js';
 import type { BudgetBook } from './budget/book.js';
-import { type BudgetPolicy, defaultPolicy } from './budget/policy.js';
+import type { BudgetPolicy, BudgetWindow } from './budget/policy.js';
 import { BudgetState } from './budget/state.js';
 import { CacheCoordinator } from './cache/coordinator.js';
 import { collectRedisMetrics } from './cache/status.js';
@@ -108,12 +108,9 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       onRefreshed: () => void budgets?.writeCheckpoint(),
     });
     cleanups.push(() => cache.close());
-    // The global defaults for every tenant until the policy store is wired in.
-    const budgetPolicy: BudgetPolicy = defaultPolicy({
-      timeZone: config.BUDGET_TIME_ZONE,
-      windowDays: config.BUDGET_WINDOW_DAYS,
-      noDataPolicy: config.BUDGET_NODATA_POLICY,
-    });
+    // Budgets read tenant settings and maintenance windows from the policy store's copy.
+    const policy = policyStore(config, db, cache, log);
+    const budgetPolicy: BudgetPolicy = budgetPolicyOf(policy);
     budgets = budgetState(config, { db, log, metrics, cache }, budgetPolicy);
     cleanups.push(() => budgets?.close());
     let draining = false;
@@ -129,7 +126,6 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       sql: db.sql,
       graceMs: config.REPORT_GRACE_HOURS * 3_600_000,
     };
-    const policy = policyStore(config, db, cache, log);
     cleanups.push(() => policy.close());
     const policyDeps = { db, view: cache.view, store: policy, loaded: () => cache.isInitialized };
     const router = createAppRouter({
@@ -247,6 +243,37 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
  * The pod's PolicyStore: announced and mirrored through the cache's Redis (when configured),
  * hearing the policy channel through the cache's subscriber.
  */
+/**
+ * The policy store as budgets read it: the store's settings, and its windows in the
+ * budget's shape, converted once per store version (budgets memoise by that version).
+ */
+function budgetPolicyOf(store: PolicyStore): BudgetPolicy {
+  let seen = -1;
+  let windows: BudgetWindow[] = [];
+  return {
+    settingsOf: (tenantName) => store.settingsOf(tenantName),
+    windows() {
+      if (seen !== store.version) {
+        seen = store.version;
+        windows = store.windows().map((w) => ({
+          id: w.id,
+          scope: { tenantName: w.tenantName, teamName: w.teamName, entityType: w.entityType, entityId: w.entityId },
+          category: w.category,
+          start: w.start,
+          end: w.end,
+          rrule: w.rrule,
+          timeZone: w.timeZone,
+          until: w.until,
+        }));
+      }
+      return windows;
+    },
+    get version() {
+      return store.version;
+    },
+  };
+}
+
 function policyStore(config: Config, db: Db, cache: CacheCoordinator, log: Logger): PolicyStore {
   const redis = cache.redis;
   const store = new PolicyStore({

@@ -3,11 +3,17 @@ import { keepPreviousData } from '@tanstack/react-query';
 import { useId, useMemo } from 'react';
 import { useSearchParams } from 'wouter';
 import { QueryState } from '../components/QueryState';
+import { SelectField } from '../components/SelectField';
 import { useTitle } from '../components/useTitle';
 import { defaultPeriod, isPeriod, periodOptions } from '../lib/periods';
 import { reportCsvHref } from '../lib/report';
 import { trpc } from '../trpc';
 import { ReportTable } from './ReportTable';
+
+const GROUPS = [
+  ['Months', 'month'],
+  ['Quarters', 'quarter'],
+] as const;
 
 function ReportHead({ r }: { r: Report }) {
   return (
@@ -70,22 +76,22 @@ export default function Reports() {
     <>
       <h1 tabIndex={-1}>Compliance reports</h1>
       <form className="filters" aria-label="Choose a report" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor={`${id}-tenant`}>Tenant</label>
-          <select id={`${id}-tenant`} value={tenantName} onChange={(e) => set({ tenant: e.target.value, team: '' })}>
-            {tenants.map((t) => (
-              <option key={t.tenantName} value={t.tenantName}>
-                {t.tenantName}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-period`}>Period</label>
-          <select id={`${id}-period`} value={period} onChange={(e) => set({ period: e.target.value })}>
-            <optgroup label="Months">
+        <SelectField
+          id={`${id}-tenant`}
+          label="Tenant"
+          value={tenantName}
+          onChange={(v) => set({ tenant: v, team: '' })}
+          options={tenants.map((t) => t.tenantName)}
+        />
+        <SelectField
+          id={`${id}-period`}
+          label="Period"
+          value={period}
+          onChange={(v) => set({ period: v })}
+          options={GROUPS.map(([label, kind]) => (
+            <optgroup key={kind} label={label}>
               {options
-                .filter((o) => o.kind === 'month')
+                .filter((o) => o.kind === kind)
                 .map((o) => (
                   <option key={o.value} value={o.value}>
                     {o.label}
@@ -93,29 +99,16 @@ export default function Reports() {
                   </option>
                 ))}
             </optgroup>
-            <optgroup label="Quarters">
-              {options
-                .filter((o) => o.kind === 'quarter')
-                .map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                    {o.current ? ' (provisional)' : ''}
-                  </option>
-                ))}
-            </optgroup>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-team`}>Team</label>
-          <select id={`${id}-team`} value={teamName} onChange={(e) => set({ team: e.target.value })}>
-            <option value="">All teams</option>
-            {teams.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </div>
+          ))}
+        />
+        <SelectField
+          id={`${id}-team`}
+          label="Team"
+          all="All teams"
+          value={teamName}
+          onChange={(v) => set({ team: v })}
+          options={teams}
+        />
         {tenantName ? (
           <a className="button" href={reportCsvHref(input)} download>
             Download CSV

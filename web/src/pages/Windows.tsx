@@ -1,44 +1,30 @@
 import type { MaintenanceWindow } from '@sla/shared';
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useSearchParams } from 'wouter';
 import { QueryState } from '../components/QueryState';
 import { ScrollRegion } from '../components/ScrollRegion';
+import { SelectField } from '../components/SelectField';
 import { useTitle } from '../components/useTitle';
 import { isAdminFor } from '../lib/api-types';
 import { formatDateTime } from '../lib/format';
 import { describeRrule, scopeLabel, WINDOW_CATEGORY_LABEL } from '../lib/windows';
 import { trpc } from '../trpc';
+import { TokenInput, useTokenSignIn } from './SignIn';
 import { WindowEditor } from './WindowEditor';
 
 /** A compact admin sign-in: an admin token from INGEST_TOKENS becomes the session's role. */
 function AdminSignIn() {
   const id = useId();
-  const [token, setToken] = useState('');
-  const utils = trpc.useUtils();
-  const signIn = trpc.auth.signIn.useMutation({ onSuccess: () => utils.invalidate() });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    signIn.mutate({ token });
-  };
+  const s = useTokenSignIn();
   return (
-    <form className="filters admin-signin" onSubmit={submit} aria-label="Admin sign-in">
-      <div className="field">
-        <label htmlFor={`${id}-token`}>Admin token</label>
-        <input
-          id={`${id}-token`}
-          type="password"
-          autoComplete="current-password"
-          value={token}
-          onChange={(e) => setToken(e.target.value)}
-          aria-describedby={signIn.error ? `${id}-err` : undefined}
-        />
-      </div>
-      <button type="submit" disabled={signIn.isPending || token === ''}>
+    <form className="filters admin-signin" onSubmit={s.submit} aria-label="Admin sign-in">
+      <TokenInput id={id} label="Admin token" s={s} />
+      <button type="submit" disabled={s.signIn.isPending || s.token === ''}>
         Sign in as admin
       </button>
-      {signIn.error ? (
+      {s.signIn.error ? (
         <p id={`${id}-err`} className="field-error" role="alert">
-          {signIn.error.message}
+          {s.signIn.error.message}
         </p>
       ) : null}
     </form>
@@ -113,19 +99,14 @@ export default function Windows() {
         nor breached). Changes apply to past figures too and are kept in the audit log.
       </p>
       <div className="filters">
-        <div className="field">
-          <label htmlFor={`${id}-tenant`}>Tenant</label>
-          <select
-            id={`${id}-tenant`}
-            value={tenantFilter}
-            onChange={(e) => setParams(e.target.value ? { tenant: e.target.value } : {})}
-          >
-            <option value="">All tenants</option>
-            {tenants.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id={`${id}-tenant`}
+          label="Tenant"
+          all="All tenants"
+          value={tenantFilter}
+          onChange={(v) => setParams(v ? { tenant: v } : {})}
+          options={tenants}
+        />
         {admin && editing === null ? (
           <button type="button" onClick={() => setEditing('new')}>
             New window
