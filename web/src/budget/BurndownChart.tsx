@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { axis, followWidth, shadePlugin, usePalette } from '../components/chart-kit';
+import { axis, followWidth, shadePlugin, useChartFeed, usePalette } from '../components/chart-kit';
 import { type Burndown, burndownData, describeBurndown } from '../lib/burndown';
 import { formatDuration } from '../lib/duration';
 import type { Span } from '../lib/intervals';
@@ -49,12 +49,7 @@ export default function BurndownChart({ burndown, windows }: { burndown: Burndow
     };
   }, [palette]);
 
-  useEffect(() => {
-    chart?.setData(data);
-  }, [chart, data]);
-  useEffect(() => {
-    if (windows.length >= 0) chart?.redraw(false);
-  }, [chart, windows]);
+  useChartFeed(chart, data, windows);
 
   return (
     <figure className="chart">

@@ -68,3 +68,16 @@ export function followWidth(u: uPlot, el: HTMLElement, height: number): () => vo
   ro.observe(el);
   return () => ro.disconnect();
 }
+
+/**
+ * Feeds a chart its data (a rebuilt chart starts empty, so this follows the instance too),
+ * and only redraws when nothing but the shaded spans changed: no new data, no rebuild.
+ */
+export function useChartFeed(chart: uPlot | null, data: uPlot.AlignedData, shading: unknown): void {
+  useEffect(() => {
+    chart?.setData(data);
+  }, [chart, data]);
+  useEffect(() => {
+    if (shading !== undefined) chart?.redraw(false);
+  }, [chart, shading]);
+}

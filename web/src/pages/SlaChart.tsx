@@ -2,7 +2,7 @@ import type { History } from '@sla/shared';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { axis, followWidth, shadePlugin, usePalette } from '../components/chart-kit';
+import { axis, followWidth, shadePlugin, useChartFeed, usePalette } from '../components/chart-kit';
 import { breachIntervals, breachShare, type SlaPoint } from '../lib/breaches';
 import { formatDuration } from '../lib/duration';
 import { formatPercent } from '../lib/format';
@@ -63,14 +63,8 @@ export default function SlaChart({ history, from, to, windows = NO_SPANS }: Prop
     };
   }, [target, from, to, palette]);
 
-  // A rebuilt chart (new theme or window) starts empty, so it depends on the instance too.
-  // New windows only change the shading: a redraw, not new data.
-  useEffect(() => {
-    chart?.setData(chartData(points, target, from, to));
-  }, [chart, points, target, from, to]);
-  useEffect(() => {
-    if (windows.length >= 0) chart?.redraw(false);
-  }, [chart, windows]);
+  const data = useMemo(() => chartData(points, target, from, to), [points, target, from, to]);
+  useChartFeed(chart, data, windows);
 
   const slas = points.map((p) => p.sla);
   const label =
