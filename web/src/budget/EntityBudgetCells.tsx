@@ -10,7 +10,10 @@ type WithSparkline = EntityBudget & { sparkline?: (number | null)[] };
 
 /** The 7-day compliance sparkline of one row: from the budget when it carries one, else one series read. */
 function RowSparkline({ id, given }: { id: number; given: (number | null)[] | undefined }) {
-  const series = trpc.budgets.series.useQuery({ entityId: id, days: SPARK_DAYS }, { enabled: given === undefined });
+  const series = trpc.budgets.series.useQuery(
+    { entityId: id, days: SPARK_DAYS },
+    { enabled: given === undefined, staleTime: 60_000, trpc: { context: { batch: true } } },
+  );
   const values = given ?? series.data?.days.map((d) => d.compliance);
   if (!values) return <span className="muted">…</span>;
   return <Sparkline values={values} days={SPARK_DAYS} />;

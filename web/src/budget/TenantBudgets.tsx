@@ -1,7 +1,5 @@
 import type { TenantBudget } from '@sla/shared';
 import { useId } from 'react';
-import { Link } from 'wouter';
-import { tableHref } from '../lib/table-url';
 import { trpc } from '../trpc';
 import { BudgetBar } from './BudgetBar';
 import { ComplianceTrend } from './ComplianceTrend';
@@ -16,9 +14,8 @@ function Teams({ tenant }: { tenant: TenantBudget }) {
     <ul className="team-budgets">
       {teams.map((t) => (
         <li key={t.teamName} data-team={t.teamName}>
-          <Link href={tableHref({ tenant: tenant.tenantName, team: t.teamName })} className="team-budget-name">
-            {t.teamName}
-          </Link>
+          {/* The team table below links each team; a second link of the same name would only repeat it. */}
+          <span className="team-budget-name">{t.teamName}</span>
           <BudgetBar
             label={`${t.teamName} budget left`}
             remainingPct={t.rolling.remainingPct}

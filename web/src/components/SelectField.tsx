@@ -5,20 +5,25 @@ type Props = {
   label: string;
   value: string;
   onChange(value: string): void;
-  /** Plain values (shown as themselves), or the `<option>`s / `<optgroup>`s to show. */
-  options: readonly string[] | ReactNode;
+  /** Plain values, shown as themselves. */
+  options?: readonly string[];
+  /** Or the `<option>`s / `<optgroup>`s to show. */
+  children?: ReactNode;
   /** A first option with the value "" (e.g. "All tenants"). */
   all?: string;
 };
 
 /** A labelled `<select>` of the filter bars. */
-export function SelectField({ id, label, value, onChange, options, all }: Props) {
+export function SelectField({ id, label, value, onChange, options, children, all }: Props) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
         {all === undefined ? null : <option value="">{all}</option>}
-        {Array.isArray(options) ? options.map((o: string) => <option key={o}>{o}</option>) : options}
+        {options?.map((o) => (
+          <option key={o}>{o}</option>
+        ))}
+        {children}
       </select>
     </div>
   );

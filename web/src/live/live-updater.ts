@@ -50,7 +50,11 @@ export function createLiveUpdater(qc: QueryClient, schedule: Scheduler = frameSc
   const refreshBudgets = throttle(
     () =>
       void qc.invalidateQueries({
-        predicate: (q) => BUDGET_PATHS.has(String((q.queryKey[0] as unknown[] | undefined)?.[0])),
+        predicate: (q) => {
+          const path = (q.queryKey[0] as unknown[] | undefined) ?? [];
+          // Daily series (trend, sparklines, heatmap) move little with one result: their own staleTime refreshes them.
+          return BUDGET_PATHS.has(String(path[0])) && path[1] !== 'series';
+        },
       }),
     BUDGET_REFETCH_MS,
   );

@@ -83,12 +83,8 @@ export default function Reports() {
           onChange={(v) => set({ tenant: v, team: '' })}
           options={tenants.map((t) => t.tenantName)}
         />
-        <SelectField
-          id={`${id}-period`}
-          label="Period"
-          value={period}
-          onChange={(v) => set({ period: v })}
-          options={GROUPS.map(([label, kind]) => (
+        <SelectField id={`${id}-period`} label="Period" value={period} onChange={(v) => set({ period: v })}>
+          {GROUPS.map(([label, kind]) => (
             <optgroup key={kind} label={label}>
               {options
                 .filter((o) => o.kind === kind)
@@ -100,7 +96,7 @@ export default function Reports() {
                 ))}
             </optgroup>
           ))}
-        />
+        </SelectField>
         <SelectField
           id={`${id}-team`}
           label="Team"
