@@ -30,7 +30,7 @@ export default function BurndownChart({ burndown, windows }: { burndown: Burndow
         height: HEIGHT,
         plugins: [shadePlugin(layers)],
         scales: { x: { time: true } },
-        axes: [axis(palette), axis(palette, (_u, v) => v.map((m) => formatDuration(m * 60_000)))],
+        axes: [axis(palette), axis(palette, (_u, v) => v.map((m) => `${Math.round(m)} min`))],
         series: [
           {},
           { label: 'Remaining', stroke: palette.accent, width: 2, spanGaps: true, points: { show: false } },
