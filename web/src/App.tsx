@@ -7,8 +7,10 @@ import { LiveChanges } from './live/LiveChanges';
 import Changes from './pages/Changes';
 import Entities from './pages/Entities';
 import Overview from './pages/Overview';
+import Reports from './pages/Reports';
 import { SignIn } from './pages/SignIn';
 import System from './pages/System';
+import Windows from './pages/Windows';
 import { trpc } from './trpc';
 
 // The chart library only loads when someone opens an entity.
@@ -42,6 +44,8 @@ function Routes() {
         }}
       </Route>
       <Route path="/changes" component={Changes} />
+      <Route path="/reports" component={Reports} />
+      <Route path="/windows" component={Windows} />
       <Route path="/system" component={System} />
       <Route component={NotFound} />
     </Switch>

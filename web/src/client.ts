@@ -18,9 +18,15 @@ export const batchLink = (origin: string) => httpBatchLink({ url: `${origin}/trp
  */
 export const queryLink = (origin: string) => httpLink({ url: `${origin}/trpc` });
 
-/** Everything but subscriptions: queries unbatched (`queryLink`), mutations batched (`batchLink`). */
+/** Everything but subscriptions: queries unbatched (`queryLink`) unless they ask, mutations batched (`batchLink`). */
 export const httpLinks = (origin: string) =>
-  splitLink({ condition: (op) => op.type === 'query', true: queryLink(origin), false: batchLink(origin) });
+  splitLink({
+    // A query may ask to be batched (`trpc: { context: { batch: true } }`): many small reads of
+    // one view (a sparkline per table row) then share a request instead of queueing dozens.
+    condition: (op) => op.type === 'query' && op.context.batch !== true,
+    true: queryLink(origin),
+    false: batchLink(origin),
+  });
 
 /** Quick first retries, then at most every 5 s: a pod restart should look like a blip. */
 export const retryDelayMs = (attempt: number): number => Math.min(250 * 2 ** attempt, 5000);

@@ -9,6 +9,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/tables.css';
 import './styles/pages.css';
+import './styles/budgets.css';
 import './styles/narrow.css';
 import { trpc } from './trpc';
 

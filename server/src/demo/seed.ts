@@ -4,14 +4,16 @@ import { identityKey } from '../domain/entity.js';
 import type { PlannedChange, StoredState } from '../ingest/plan.js';
 import { insertChanges, lockChangeOrder, upsertEntities } from '../ingest/repository.js';
 import { demoEntities, demoSla, prng, statusFor } from './dataset.js';
+import { historyOffsets, inIncident } from './history.js';
+import { insertDemoWindows } from './windows.js';
 
 const HOUR = 3_600_000;
-const HISTORY_DAYS = 14;
-const STEP_HOURS = 6;
 const CHUNK = 5_000;
 
 /**
- * Seeds the demo organisation with 14 days of history, in one transaction under the
+ * Seeds the demo organisation with 36 days of history (see history.ts: every 6 hours for
+ * the last 14 days, every 12 hours before, plus a few team-wide incidents) and three
+ * maintenance windows (windows.ts), in one transaction under the
  * change-order lock (so change ids stay gapless commit order), only into an empty database.
  * It writes through the ingest path's own statements (upsertEntities, insertChanges).
  */
@@ -30,12 +32,13 @@ export async function seedIfEmpty(db: Db, log: Logger): Promise<void> {
       const key = identityKey(e);
       // Stale entities stopped reporting 2 to 30 hours ago; the rest reported within the last few minutes.
       const last = e.profile === 'stale' ? now - (2 + rnd() * 28) * HOUR : now - rnd() * 5 * 60_000;
-      // One step more than 14 days, so a 14-day window always starts with a point.
-      const steps = Math.floor((HISTORY_DAYS * 24) / STEP_HOURS) + 1;
       let prev: Point | null = null;
-      for (let p = steps; p >= 0; p--) {
-        const at = last - p * STEP_HOURS * HOUR;
-        const sla = demoSla(e, rnd(), p < 8);
+      for (const offset of historyOffsets()) {
+        const at = last - offset * HOUR;
+        const incident = inIncident(e, now - at);
+        const normal = demoSla(e, rnd(), offset < 48);
+        // An incident takes the whole team well below target for a few hours.
+        const sla = incident ? Math.round(Math.max(0, e.slaTarget - 8 - rnd() * 20) * 100) / 100 : normal;
         const status = statusFor(sla, e.slaTarget);
         const point: Point = {
           entityId: 0,
@@ -71,6 +74,7 @@ export async function seedIfEmpty(db: Db, log: Logger): Promise<void> {
         sql,
         changes.slice(i, i + CHUNK).map((c) => ({ ...c, entityId: ids.get(c.key) ?? 0 })),
       );
+    await insertDemoWindows(sql, now);
     return changes.length;
   });
   if (seeded > 0) log.info({ entities: 500, changes: seeded, ms: Date.now() - started }, 'demo data seeded');

@@ -56,6 +56,8 @@ export function Layout({ connection, children }: { connection: ConnectionStore; 
             Entities
           </NavLink>
           <NavLink href="/changes">Recent changes</NavLink>
+          <NavLink href="/reports">Reports</NavLink>
+          <NavLink href="/windows">Windows</NavLink>
           <NavLink href="/system">System</NavLink>
         </nav>
         <div className="header-tools">

@@ -11,6 +11,10 @@ import { noteChanges } from './flash-budget';
 
 /** How often server-side ordering, paging and stale flags are re-read while changes flow. */
 export const RECONCILE_MS = 2000;
+/** Budgets, reports and window occurrences are recomputed on the server: re-read at most this often while changes flow. */
+export const BUDGET_REFETCH_MS = 2000;
+/** Query paths (the first part of a tRPC query key) whose answers a change can move. */
+const BUDGET_PATHS: ReadonlySet<string> = new Set(['budgets', 'reports']);
 /** At most ten renders a second under a burst; see createFrameBatcher. */
 const MIN_FLUSH_INTERVAL_MS = 100;
 
@@ -41,6 +45,19 @@ export function createLiveUpdater(qc: QueryClient, schedule: Scheduler = frameSc
   const reconcile = throttle(() => {
     for (const queryKey of [keys.list, keys.summary, keys.status]) void qc.invalidateQueries({ queryKey });
   }, RECONCILE_MS);
+  // Budget figures cannot be patched in place (windows, policy and rollups live on the
+  // server): refetch the ones on screen, leading and trailing, at most every 2 s.
+  const refreshBudgets = throttle(
+    () =>
+      void qc.invalidateQueries({
+        predicate: (q) => {
+          const path = (q.queryKey[0] as unknown[] | undefined) ?? [];
+          // Daily series (trend, sparklines, heatmap) move little with one result: their own staleTime refreshes them.
+          return BUDGET_PATHS.has(String(path[0])) && path[1] !== 'series';
+        },
+      }),
+    BUDGET_REFETCH_MS,
+  );
   const refreshFacets = throttle(() => void qc.invalidateQueries({ queryKey: keys.facets }), RECONCILE_MS);
 
   const apply = (changes: Change[], overflowed: boolean) => {
@@ -71,6 +88,7 @@ export function createLiveUpdater(qc: QueryClient, schedule: Scheduler = frameSc
     }
     if (unknownGroup) refreshFacets();
     reconcile();
+    refreshBudgets();
   };
 
   const batcher = createFrameBatcher(apply, schedule, { minIntervalMs: MIN_FLUSH_INTERVAL_MS });

@@ -4,6 +4,7 @@ import { Link, useSearchParams } from 'wouter';
 import { QueryState } from '../components/QueryState';
 import { RelativeTime } from '../components/RelativeTime';
 import { ScrollRegion } from '../components/ScrollRegion';
+import { SelectField } from '../components/SelectField';
 import { StatusBadge } from '../components/StatusBadge';
 import { useTitle } from '../components/useTitle';
 import { STATUS_LABEL } from '../lib/constants';
@@ -56,19 +57,14 @@ export default function Changes() {
     <>
       <h1 tabIndex={-1}>Recent changes</h1>
       <form className="filters" aria-label="Filter changes" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor={`${id}-tenant`}>Tenant</label>
-          <select
-            id={`${id}-tenant`}
-            value={tenant}
-            onChange={(e) => setParams(e.target.value ? { tenant: e.target.value } : {})}
-          >
-            <option value="">All tenants</option>
-            {(tenant && !tenants.includes(tenant) ? [tenant, ...tenants] : tenants).map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          id={`${id}-tenant`}
+          label="Tenant"
+          all="All tenants"
+          value={tenant}
+          onChange={(v) => setParams(v ? { tenant: v } : {})}
+          options={tenant && !tenants.includes(tenant) ? [tenant, ...tenants] : tenants}
+        />
       </form>
       <QueryState
         isPending={recent.isPending}

@@ -1,4 +1,5 @@
 import { keepPreviousData } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { Link } from 'wouter';
 import { EmptyState } from '../components/EmptyState';
 import { Pager } from '../components/Pager';
@@ -17,6 +18,13 @@ export default function Entities() {
   const list = trpc.entities.list.useQuery(toListInput(state), { placeholderData: keepPreviousData });
   const filtered = Boolean(state.tenant || state.team || state.type || state.status || state.stale || state.q);
   const data = list.data;
+  // One budgets read per page of rows (not one per row); its key follows the page's ids.
+  const ids = useMemo(() => (data?.items ?? []).map((e) => e.id), [data]);
+  const budgets = trpc.budgets.entities.useQuery(
+    { ids },
+    { enabled: ids.length > 0, placeholderData: keepPreviousData },
+  );
+  const budgetById = useMemo(() => new Map((budgets.data?.items ?? []).map((b) => [b.entityId, b])), [budgets.data]);
   return (
     <>
       <h1 tabIndex={-1}>Entities</h1>
@@ -33,6 +41,7 @@ export default function Entities() {
           <>
             <EntityTable
               items={data.items}
+              budgets={budgetById}
               state={state}
               busy={list.isPlaceholderData}
               onSort={(f) => setState(toggleSort(state, f))}

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'wouter';
+import { EntityBudgetPanel, MaintenanceBadge } from '../budget/EntityBudgetPanel';
 import { QueryState } from '../components/QueryState';
 import { RelativeTime } from '../components/RelativeTime';
 import { ScrollRegion } from '../components/ScrollRegion';
@@ -7,12 +8,14 @@ import { StatusBadge } from '../components/StatusBadge';
 import { useTitle } from '../components/useTitle';
 import { STATUS_LABEL } from '../lib/constants';
 import { formatDateTime, formatGap, formatPercent } from '../lib/format';
+import { windowSpans } from '../lib/intervals';
 import { tableHref } from '../lib/table-url';
 import { trpc } from '../trpc';
 import SlaChart from './SlaChart';
 
 export const RANGES = [1, 7, 14, 30, 90] as const;
 const DEFAULT_DAYS = 14;
+const HOUR = 3_600_000;
 
 export function parseDays(v: string | null): number {
   const n = Number(v);
@@ -32,6 +35,17 @@ export default function EntityDetail({ id }: { id: number }) {
     const end = updatedAt || Date.now();
     return [end - days * 86_400_000, end];
   }, [days, updatedAt]);
+  // One occurrences read covers both the SLA chart and this month's burn-down; whole hours
+  // keep its key (and so its cache entry) steady while live updates move the chart's end.
+  const span = useMemo(() => {
+    const end = Math.ceil(Date.now() / HOUR) * HOUR + HOUR;
+    const start = Math.floor((end - Math.max(days, 32) * 86_400_000) / HOUR) * HOUR;
+    return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
+  }, [days]);
+  const occurrences = trpc.windows.occurrences.useQuery({ entityId: id, ...span });
+  const items = occurrences.data?.items;
+  const chartWindows = useMemo(() => windowSpans(items ?? [], from, to), [items, from, to]);
+  const allWindows = useMemo(() => windowSpans(items ?? [], Date.parse(span.from), Date.parse(span.to)), [items, span]);
 
   return (
     <>
@@ -47,6 +61,7 @@ export default function EntityDetail({ id }: { id: number }) {
         ) : null}
       </nav>
       <h1 tabIndex={-1}>{e ? e.entityName : 'Entity'}</h1>
+      <MaintenanceBadge id={id} />
       <QueryState
         isPending={history.isPending}
         error={history.error}
@@ -110,8 +125,9 @@ export default function EntityDetail({ id }: { id: number }) {
                   </select>
                 </div>
               </div>
-              <SlaChart history={history.data} from={from} to={to} />
+              <SlaChart history={history.data} from={from} to={to} windows={chartWindows} />
             </section>
+            <EntityBudgetPanel id={id} windows={allWindows} />
             <section aria-labelledby="transitions-title">
               <h2 id="transitions-title">Status transitions</h2>
               {history.data.transitions.length === 0 ? (

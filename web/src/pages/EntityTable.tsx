@@ -1,6 +1,7 @@
-import type { Entity } from '@sla/shared';
+import type { Entity, EntityBudget } from '@sla/shared';
 import { memo } from 'react';
 import { Link } from 'wouter';
+import { EntityBudgetCells } from '../budget/EntityBudgetCells';
 import { RelativeTime } from '../components/RelativeTime';
 import { ScrollRegion } from '../components/ScrollRegion';
 import { StatusBadge } from '../components/StatusBadge';
@@ -9,7 +10,7 @@ import { SORT_LABEL, type SortField } from '../lib/constants';
 import { formatGap, formatPercent } from '../lib/format';
 import type { TableState } from '../lib/table-url';
 
-const Row = memo(function Row({ e }: { e: Entity }) {
+const Row = memo(function Row({ e, budget }: { e: Entity; budget: EntityBudget | undefined }) {
   // A new version means a live change landed on this row: flash it. Columns run from the
   // most to the least telling, so a phone shows name, status and SLA before it scrolls.
   const ref = useFlash<HTMLTableRowElement>(e.version);
@@ -25,6 +26,7 @@ const Row = memo(function Row({ e }: { e: Entity }) {
       <td className="num sla">{formatPercent(e.currentSla)}</td>
       <td className="num">{formatPercent(e.slaTarget)}</td>
       <td className={`num ${e.currentSla < e.slaTarget ? 'gap-below' : ''}`}>{formatGap(e.currentSla, e.slaTarget)}</td>
+      <EntityBudgetCells id={e.id} budget={budget} />
       <td>
         <RelativeTime iso={e.observedAt} />
       </td>
@@ -52,9 +54,16 @@ function SortHeader({ field, label, state, onSort, num }: SortProps) {
   );
 }
 
-type Props = { items: Entity[]; state: TableState; onSort(f: SortField): void; busy: boolean };
+type Props = {
+  items: Entity[];
+  /** Budgets of the rows on this page, by entity id (absent while loading). */
+  budgets: ReadonlyMap<number, EntityBudget>;
+  state: TableState;
+  onSort(f: SortField): void;
+  busy: boolean;
+};
 
-export function EntityTable({ items, state, onSort, busy }: Props) {
+export function EntityTable({ items, budgets, state, onSort, busy }: Props) {
   const h = { state, onSort };
   return (
     <ScrollRegion label="Entities" busy={busy}>
@@ -68,6 +77,8 @@ export function EntityTable({ items, state, onSort, busy }: Props) {
               Target
             </th>
             <SortHeader field="slaGap" label="Gap" {...h} num />
+            <th scope="col">Budget left</th>
+            <th scope="col">Last 7 days</th>
             <SortHeader field="observedAt" label="Last observed" {...h} />
             <th scope="col">Tenant</th>
             <th scope="col">Team</th>
@@ -75,7 +86,7 @@ export function EntityTable({ items, state, onSort, busy }: Props) {
         </thead>
         <tbody>
           {items.map((e) => (
-            <Row key={e.id} e={e} />
+            <Row key={e.id} e={e} budget={budgets.get(e.id)} />
           ))}
         </tbody>
       </table>

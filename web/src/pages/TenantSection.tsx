@@ -1,6 +1,7 @@
 import type { Entity, TeamSummary, TenantSummary } from '@sla/shared';
 import { memo, useId, useMemo } from 'react';
 import { Link } from 'wouter';
+import { TenantBudgets } from '../budget/TenantBudgets';
 import { ScrollRegion } from '../components/ScrollRegion';
 import { StatusBadge } from '../components/StatusBadge';
 import { useFlash } from '../components/useFlash';
@@ -96,6 +97,7 @@ export const TenantSection = memo(function TenantSection({ tenant }: { tenant: T
         </p>
         <ComplianceBar compliant={tenant.compliant} total={tenant.total} />
       </div>
+      <TenantBudgets tenantName={tenant.tenantName} />
       <ScrollRegion label={`Teams of ${tenant.tenantName}`}>
         <table className="teams">
           <caption className="visually-hidden">Teams of {tenant.tenantName}, worst first</caption>

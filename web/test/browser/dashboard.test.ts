@@ -165,7 +165,7 @@ describe('dashboard against the real server', () => {
   });
 
   const pages = async () => {
-    // An entity from the seed (14 days of history), not one a test above created.
+    // An entity from the seed (36 days of history), not one a test above created.
     const list = await query<{ items: { id: number; entityName: string }[] }>(server.url, 'entities.list', {
       tenantName: TENANT,
       limit: 20,

@@ -1,6 +1,6 @@
 import type { EntityList, History, Summary } from '@sla/shared';
 import { QueryClient } from '@tanstack/react-query';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLiveUpdater } from '../../src/live/live-updater';
 import { change, entity, summaryOf } from '../support/fixtures';
 
@@ -63,5 +63,31 @@ describe('live updater', () => {
     frames[0]?.();
     expect(qc.getQueryState(listKey)?.isInvalidated).toBe(true);
     expect(qc.getQueryState(summaryKey)?.isInvalidated).toBe(true);
+  });
+
+  it('re-reads budgets and reports on changes, at most every 2 s, and leaves windows alone', () => {
+    vi.useFakeTimers();
+    try {
+      const { qc, frames, updater } = setup();
+      const overviewKey = [['budgets', 'overview'], { type: 'query' }];
+      const reportKey = [['reports', 'get'], { input: { tenantName: 'T', period: '2026-11' }, type: 'query' }];
+      const windowsKey = [['windows', 'list'], { input: {}, type: 'query' }];
+      for (const key of [overviewKey, reportKey, windowsKey]) qc.setQueryData(key, {});
+      const invalidated = () =>
+        [overviewKey, reportKey, windowsKey].map((k) => qc.getQueryState(k)?.isInvalidated ?? false);
+      updater.push(change({ id: 11 }));
+      frames.shift()?.();
+      expect(invalidated()).toEqual([true, true, false]);
+
+      for (const key of [overviewKey, reportKey]) qc.setQueryData(key, {});
+      vi.advanceTimersByTime(500);
+      updater.push(change({ id: 12 }));
+      frames.shift()?.();
+      expect(invalidated()).toEqual([false, false, false]);
+      vi.advanceTimersByTime(1500);
+      expect(invalidated()).toEqual([true, true, false]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
