@@ -26,6 +26,7 @@ import { throttleFor } from './platform/log-throttle.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
 import { PolicyStore } from './policy/store.js';
 import { readVersions } from './readmodel/read-versions.js';
+import { withBookTimelines } from './reports/book-sources.js';
 import { ReportCloser } from './reports/closer.js';
 import { reportCsv } from './reports/csv.js';
 import { localRunLock, pgRunLock } from './reports/lease.js';
@@ -120,8 +121,10 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     const writer = new IngestWriter(db, commitHook(config, cache), log, idempotencyTtlMs);
     cleanups.push(forgetExpiredKeys(db, idempotencyTtlMs, log));
     const sessions = new SessionSigner(config.SESSION_SECRET, config.NODE_ENV === 'production');
+    const reportSources = policyReportSources(db, policy, config.STALE_AFTER_MINUTES * 60_000);
     const reports: ReportsDeps = {
-      sources: policyReportSources(db, policy, config.STALE_AFTER_MINUTES * 60_000),
+      sources: reportSources,
+      provisionalSources: withBookTimelines(reportSources, cache.view, budgets),
       sql: db.sql,
       graceMs: config.REPORT_GRACE_HOURS * 3_600_000,
     };

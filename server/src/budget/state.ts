@@ -85,6 +85,14 @@ export class BudgetState {
     return this.loadedFlag;
   }
 
+  /**
+   * Epoch ms from which the book holds every entity's whole timeline: segments before it
+   * may have been pruned (they are pruned up to the memory horizon, never beyond it).
+   */
+  get heldFrom(): number {
+    return this.now() - this.horizonMs();
+  }
+
   /** @throws AppError UNAVAILABLE (503, retry in 2 s) until the book is loaded. */
   assertLoaded(): void {
     if (!this.loadedFlag) throw new AppError('UNAVAILABLE', 'Budgets are still loading; retry shortly', 2);

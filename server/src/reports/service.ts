@@ -11,6 +11,8 @@ import type { ReportSources } from './sources.js';
 /** What serving reports needs. */
 export type ReportsDeps = {
   sources: ReportSources;
+  /** Sources for provisional reports (the in-memory budget book where it holds the period); `sources` when unset. */
+  provisionalSources?: ReportSources;
   sql: Sql;
   /** REPORT_GRACE_HOURS in ms: how long after its end a period stays provisional. */
   graceMs: number;
@@ -42,7 +44,7 @@ export async function getReport(d: ReportsDeps, input: ReportInput): Promise<Rep
         'BAD_INPUT',
         `revision: period ${period.label} is still provisional (it closes ${new Date(period.to + d.graceMs).toISOString()}); leave revision out`,
       );
-    return buildReport(d.sources, { ...scope, period: period.label }, now);
+    return buildReport(d.provisionalSources ?? d.sources, { ...scope, period: period.label }, now);
   }
   const key = { tenantName: input.tenantName, scope: scopeKey({}), period: period.label };
   const snap =
