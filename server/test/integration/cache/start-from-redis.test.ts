@@ -56,6 +56,10 @@ describe('a pod starting while Redis holds a current cache', () => {
     const builder = await startPod({ ...env(), POD_ID: 'builder-2' });
     await eventually(async () => (await builder.deps.cache.status()).mode === 'redis', 30_000, 'redis mode');
     expect(builder.deps.cache.view.size).toBe(ENTITIES);
+    // A fleet that has a current Redis cache has a budget checkpoint beside it (the budget
+    // state is the other thing a starting pod loads): written here before the builder stops.
+    await eventually(async () => builder.deps.budgets.loaded, 30_000, 'budgets loaded');
+    expect(await builder.deps.budgets.writeCheckpoint()).toBe(true);
     await builder.close();
   }, 120_000);
 
