@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type StallProxy, startStallProxy } from '../../../test/support/stall-proxy.js';
 import type { App } from '../../src/bootstrap.js';
 import { query } from '../integration/ingest/helpers.js';
-import { dropSchema, PG_URL, post, startPod, UPDATE, uniqueSchema } from '../support/app.js';
+import { dropSchema, eventually, PG_URL, post, startPod, UPDATE, uniqueSchema } from '../support/app.js';
 import { PG_PORT, proxiedUrl } from './pg-fault.js';
 
 const ONE = '/api/cache/incremental-update';
@@ -28,6 +28,8 @@ describe('ingest when the connection fails around COMMIT', () => {
       POD_ID: 'commit-lost',
     });
     expect((await post(app.url, ONE, { ...UPDATE, entityName: 'warm_up' })).status).toBe(200);
+    // The pod's own start-up transactions (budget state, policy store) done: the next COMMIT is an ingest's.
+    await eventually(async () => app.deps.budgets.loaded && app.deps.policy.source === 'postgres', 20_000, 'loaded');
   });
   // A failed test must not leave the link cut for the next one.
   afterEach(() => proxy.heal());
