@@ -31,8 +31,12 @@ const isCopy = (v: unknown): v is PolicyCopy =>
   Array.isArray((v as PolicyCopy).settings) &&
   Array.isArray((v as PolicyCopy).windows);
 
-/** The safety net: a missed announcement is caught up within this. */
-const RELOAD_MS = 30_000;
+/**
+ * The safety net: a missed announcement is caught up within this. Without Redis nothing is
+ * announced between pods, so they re-read often; with Redis every write is announced (and a
+ * reconnected subscriber re-reads), so idle pods stay off PostgreSQL (docs/budgets.md).
+ */
+const RELOAD_MS = { announced: 300_000, unannounced: 30_000 };
 /** Until the first PostgreSQL read succeeded (the copy came from Redis, or nothing yet), it is retried this often. */
 const RETRY_MS = 2_000;
 
@@ -197,7 +201,7 @@ export class PolicyStore {
           .catch((err: Error) => this.d.log.debug({ err: err.message }, 'policy re-read failed'))
           .finally(() => this.schedule());
       },
-      this.loadedFromPostgres ? RELOAD_MS : RETRY_MS,
+      this.loadedFromPostgres ? (this.d.redis ? RELOAD_MS.announced : RELOAD_MS.unannounced) : RETRY_MS,
     );
     this.timer.unref();
   }

@@ -26,7 +26,8 @@ describe('soak fault scheduler', () => {
     const [first, second] = (await Promise.all(runs)) as { waitedMs: number }[];
     expect(mostDown).toBe(1);
     expect(first?.waitedMs).toBeLessThan(20);
-    expect(second?.waitedMs).toBeGreaterThanOrEqual(40);
+    // Due at 10 ms, it waits for the first (done at 60 ms): about 50 ms; timers may fire a few ms early.
+    expect(second?.waitedMs).toBeGreaterThanOrEqual(35);
   });
 
   it('plans pod faults at least 15 s apart and replays the same schedule for a seed', () => {
