@@ -1,4 +1,4 @@
-import { validateRrule } from '../domain/budget/index.js';
+import { toFloating, validateRrule } from '../domain/budget/index.js';
 import { AppError } from '../platform/errors.js';
 import { isIanaZone } from '../platform/time-zone.js';
 import type { EntityView } from '../readmodel/view.js';
@@ -52,7 +52,7 @@ export function validateWindow(view: ScopeView, w: WindowDraft): void {
   assertZone(w.timeZone);
   if (!(w.end > w.start)) throw bad('end: must be after start');
   if (w.rrule !== null) {
-    const problem = validateRrule(w.rrule);
+    const problem = validateRrule(w.rrule, toFloating(w.start, w.timeZone));
     if (problem) throw bad(problem.startsWith('rrule') ? problem : `rrule: ${problem}`);
   }
   if (w.until !== null && w.rrule === null) throw bad('until: only a recurring window (with rrule) has an until');

@@ -26,8 +26,8 @@ export type ScopedWindow = WindowTiming & { scope: WindowScope; category: Window
 /** The entity fields a window scope is matched against. */
 export type ScopedEntity = { id: number; tenantName: string; teamName: string; entityType: string };
 
-/** Epoch ms of the wall-clock time of `ms` in `zone`, read as if it were UTC. */
-const toFloating = (ms: number, zone: string): number =>
+/** Epoch ms of the wall-clock time of `ms` in `zone`, read as if it were UTC (how rules are expanded). */
+export const toFloating = (ms: number, zone: string): number =>
   DateTime.fromMillis(ms, { zone }).setZone('UTC', { keepLocalTime: true }).toMillis();
 
 /** The instant at which the wall-clock time `floating` (fields read in UTC) occurs in `zone`. */

@@ -149,6 +149,28 @@ describe('validateRrule', () => {
     expect(validateRrule('FREQ=DAILY;EXDATE=20270101')).toBe('rrule part EXDATE is not supported');
     expect(validateRrule('  ')).toMatch(/must not be empty/);
   });
+
+  it('refuses values outside their RFC 5545 range and rules that never occur, without hanging', () => {
+    const start = Date.parse('2026-12-05T02:00:00Z');
+    // rrule itself searches forever for an hour 25 (an HOURLY rule with BYHOUR=25 hung the pod).
+    expect(validateRrule('FREQ=HOURLY;INTERVAL=1;BYHOUR=25', start)).toBe(
+      'rrule BYHOUR values must be in 0..23 (got 25)',
+    );
+    expect(validateRrule('FREQ=DAILY;BYHOUR=24')).toBe('rrule BYHOUR values must be in 0..23 (got 24)');
+    expect(validateRrule('FREQ=DAILY;BYMINUTE=-5')).toBe('rrule BYMINUTE values must be in 0..59 (got -5)');
+    expect(validateRrule('FREQ=MONTHLY;BYMONTHDAY=0')).toBe(
+      'rrule BYMONTHDAY values must be in 1..31 or -31..-1 (got 0)',
+    );
+    expect(validateRrule('FREQ=YEARLY;BYMONTH=13')).toBe('rrule BYMONTH values must be in 1..12 (got 13)');
+    expect(validateRrule('FREQ=MONTHLY;BYDAY=60MO')).toBe('rrule BYDAY ordinals must be 1..53 or -53..-1 (got 60MO)');
+    expect(validateRrule('FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30', start)).toMatch(/BYMONTH=2 has no day 30/);
+    expect(validateRrule('FREQ=HOURLY;BYYEARDAY=366')).toMatch(/FREQ=HOURLY cannot be combined with BYYEARDAY/);
+    expect(validateRrule('FREQ=DAILY;UNTIL=20200101T000000Z', start)).toMatch(/never occurs from the window's start/);
+    // Valid edges stay valid: Feb 29, the last day of the month, the last Sunday.
+    expect(validateRrule('FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29', start)).toBeNull();
+    expect(validateRrule('FREQ=MONTHLY;BYMONTHDAY=-1', start)).toBeNull();
+    expect(validateRrule('FREQ=MONTHLY;BYDAY=-1SU;BYHOUR=0,23', start)).toBeNull();
+  });
 });
 
 describe('windowApplies and exclusionsFor', () => {
