@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_ENTITY_ID, ZEntityNames } from './entity.js';
-import { cleanText, instant, MAX_FILTER_LENGTH } from './text.js';
+import { cleanText, instant, MAX_FILTER_LENGTH, wholeNumber } from './text.js';
 
 /**
  * Wire shapes of error budgets, maintenance windows, tenant settings, compliance reports and
@@ -100,12 +100,7 @@ const requiredName = (field: string) =>
       .min(1, `${field} is required`)
       .max(MAX_FILTER_LENGTH, `${field} must be at most ${MAX_FILTER_LENGTH} characters`),
   );
-const entityId = (field: string) =>
-  z.coerce
-    .number({ error: `${field} must be a whole number` })
-    .int(`${field} must be a whole number`)
-    .min(1, `${field} must be at least 1`)
-    .max(2_147_483_647, `${field} must fit a 32-bit integer`);
+const entityId = (field: string) => wholeNumber(field, 1, 2_147_483_647);
 
 export const ZBudgetAtInput = z.object({ at: at() }).default({});
 export const ZEntityBudgetInput = z.object({ id: entityId('id'), at: at() });
@@ -125,12 +120,7 @@ export const ZBudgetSeriesInput = z
   .object({
     entityId: entityId('entityId').optional(),
     tenantName: requiredName('tenantName').optional(),
-    days: z.coerce
-      .number({ error: 'days must be a whole number' })
-      .int('days must be a whole number')
-      .min(1, 'days must be at least 1')
-      .max(90, 'days must be at most 90')
-      .default(30),
+    days: wholeNumber('days', 1, 90).default(30),
     at: at(),
   })
   .refine((i) => (i.entityId === undefined) !== (i.tenantName === undefined), {
@@ -249,19 +239,9 @@ export const ZReportInput = z.object({
   ),
   period: ZPeriod,
   teamName: cleanText('teamName', z.string().min(1, 'teamName must not be empty').max(MAX_FILTER_LENGTH)).optional(),
-  entityId: z.coerce
-    .number({ error: 'entityId must be an entity id' })
-    .int('entityId must be an entity id')
-    .min(1, 'entityId must be a positive entity id')
-    .max(MAX_ENTITY_ID, 'entityId is not an entity id')
-    .optional(),
+  entityId: wholeNumber('entityId', 1, MAX_ENTITY_ID).optional(),
   /** A closed period's revision (default: the latest). */
-  revision: z.coerce
-    .number({ error: 'revision must be a whole number' })
-    .int('revision must be a whole number')
-    .min(1, 'revision must be 1 or more')
-    .max(1_000_000, 'revision must be at most 1000000')
-    .optional(),
+  revision: wholeNumber('revision', 1, 1_000_000).optional(),
 });
 export type ReportInput = z.infer<typeof ZReportInput>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ZEntityNames } from './entity.js';
 import { ZStatus } from './status.js';
-import { filterText } from './text.js';
+import { filterText, wholeNumber } from './text.js';
 
 /** One accepted poller result, as recorded in the append-only change log. */
 export const ZChange = z.object({
@@ -26,9 +26,9 @@ export const ZRecentChangesInput = z.object({
   tenantName: filterText('tenantName'),
   teamName: filterText('teamName'),
   status: ZStatus.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: wholeNumber('limit', 1, 500).default(50),
   /** Return changes older than this change id (the previous page's nextCursor). */
-  cursor: z.coerce.number().int().min(1).optional(),
+  cursor: wholeNumber('cursor', 1, Number.MAX_SAFE_INTEGER).optional(),
 });
 export type RecentChangesInput = z.input<typeof ZRecentChangesInput>;
 

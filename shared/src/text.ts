@@ -74,3 +74,29 @@ export const instant = (field: string) =>
     const t = Date.parse(s);
     return t >= MIN_INSTANT_MS && t <= MAX_INSTANT_MS;
   }, `${field} must lie between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z once converted to UTC`);
+
+/**
+ * A whole number in `[min, max]`, given as a JSON number or — from a query string or a path —
+ * as decimal digits only. `z.coerce.number()` would also take `0x10`, `1e1`, `+11` or ` 7`
+ * and act on another id than the one the caller meant (a PATCH of `/api/windows/0x10`
+ * changed window 16).
+ */
+export const wholeNumber = (field: string, min: number, max: number) =>
+  z
+    .union(
+      [
+        z.number(),
+        z
+          .string()
+          .regex(/^-?\d{1,16}$/)
+          .transform(Number),
+      ],
+      { error: `${field} must be a whole number` },
+    )
+    .pipe(
+      z
+        .number()
+        .int(`${field} must be a whole number`)
+        .min(min, `${field} must be at least ${min}`)
+        .max(max, `${field} must be at most ${max}`),
+    );

@@ -1,4 +1,4 @@
-import type { AuditEntry } from '@sla/shared';
+import { type AuditEntry, wholeNumber } from '@sla/shared';
 import { z } from 'zod';
 import { textArray } from '../db/pg-array.js';
 import type { Sql } from '../db/sql.js';
@@ -10,8 +10,8 @@ export const ZAuditListInput = z.object({
   tenantName: z.string().min(1).max(256).optional(),
   objectType: z.string().min(1).max(32).optional(),
   objectId: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.coerce.number().int().positive().optional(),
+  limit: wholeNumber('limit', 1, 500).default(100),
+  cursor: wholeNumber('cursor', 1, Number.MAX_SAFE_INTEGER).optional(),
 });
 export type AuditListInput = z.infer<typeof ZAuditListInput>;
 

@@ -8,3 +8,13 @@ import { IANAZone } from 'luxon';
 export function isIanaZone(zone: string): boolean {
   return zone.length <= 64 && /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone) && IANAZone.isValidZone(zone);
 }
+
+/**
+ * The zone's name as the IANA database spells it (`europe/berlin` → `Europe/Berlin`), or null
+ * when it is not a zone (`isIanaZone`). Stored names are canonical, so two spellings of one
+ * zone never make two settings.
+ */
+export function canonicalZone(zone: string): string | null {
+  if (!isIanaZone(zone)) return null;
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+}

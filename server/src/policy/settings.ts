@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/record.js';
 import type { Db } from '../db/sql.js';
 import { AppError } from '../platform/errors.js';
+import { canonicalZone } from '../platform/time-zone.js';
 import { assertAdminOf } from '../trpc/admin-of.js';
 import type { Admin } from '../trpc/context.js';
 import { readTenantSettings } from './pg-policy.js';
@@ -13,7 +14,14 @@ import type { SettingsOverride } from './types.js';
 /** `budgets.setSettings`: each field given replaces the tenant's override; null goes back to the global default. */
 export const ZSetSettings = z.object({
   tenantName: z.string().min(1).max(256),
-  timeZone: z.string().min(1).max(64).nullable().optional(),
+  // Stored as the IANA database spells it; an unknown zone is refused later, naming the field.
+  timeZone: z
+    .string()
+    .min(1)
+    .max(64)
+    .transform((zone) => canonicalZone(zone) ?? zone)
+    .nullable()
+    .optional(),
   windowDays: z
     .number()
     .int('windowDays: expected a whole number of days')

@@ -1,36 +1,36 @@
-import { ZWindowCategory } from '@sla/shared';
+import { cleanText, instant, wholeNumber, ZWindowCategory } from '@sla/shared';
 import { z } from 'zod';
+import { canonicalZone } from '../platform/time-zone.js';
 
 /** Longest reason kept with a window. */
 export const MAX_REASON = 500;
 /** Longest range `windows.occurrences` expands. */
 export const MAX_OCCURRENCE_DAYS = 400;
 
-const instant = (field: string) =>
-  z.iso.datetime({
-    offset: true,
-    error: `${field}: expected an ISO 8601 date-time with a zone, e.g. 2026-12-05T02:00:00Z`,
-  });
+/** Text without control characters or lone surrogates (shared `cleanText`), naming the field. */
+const text = (field: string, min: number, max: number) =>
+  cleanText(field, z.string().min(min, `${field} must not be empty`).max(max, `${field}: at most ${max} characters`));
 
 /** The fields a window is written with (create; update takes any of them). */
 const windowFields = {
-  tenantName: z.string().min(1).max(256),
-  teamName: z.string().min(1).max(256).nullable(),
-  entityType: z.string().min(1).max(64).nullable(),
+  tenantName: text('tenantName', 1, 256),
+  teamName: text('teamName', 1, 256).nullable(),
+  entityType: text('entityType', 1, 64).nullable(),
   entityId: z.number().int().positive().nullable(),
   category: ZWindowCategory,
-  reason: z.string().max(MAX_REASON, `reason: at most ${MAX_REASON} characters`),
+  reason: text('reason', 0, MAX_REASON),
   start: instant('start'),
   end: instant('end'),
   /** RFC 5545 RRULE value (e.g. `FREQ=WEEKLY;BYDAY=SA`), repeating from `start` in `timeZone`. */
-  rrule: z.string().max(1000).nullable(),
+  rrule: text('rrule', 1, 1000).nullable(),
   /** IANA zone of `rrule`'s local times; default: the tenant's time zone. */
-  timeZone: z.string().min(1).max(64),
+  // Stored as the IANA database spells it (`europe/berlin` → `Europe/Berlin`); an unknown zone is refused later, naming the field.
+  timeZone: text('timeZone', 1, 64).transform((zone) => canonicalZone(zone) ?? zone),
   until: instant('until').nullable(),
 };
 
 /** `windows.create` / `POST /api/windows`. */
-export const ZWindowCreate = z.object({
+export const ZWindowCreate = z.strictObject({
   ...windowFields,
   teamName: windowFields.teamName.default(null),
   entityType: windowFields.entityType.default(null),
@@ -42,10 +42,10 @@ export const ZWindowCreate = z.object({
 });
 export type WindowCreate = z.infer<typeof ZWindowCreate>;
 
-const id = z.coerce.number().int().positive();
+const id = wholeNumber('id', 1, 2_147_483_647);
 
 /** `windows.update` / `PATCH /api/windows/{id}`: the fields given replace the window's. */
-export const ZWindowUpdate = z.object({ id, ...z.object(windowFields).partial().shape });
+export const ZWindowUpdate = z.strictObject({ id, ...z.object(windowFields).partial().shape });
 export type WindowUpdate = z.infer<typeof ZWindowUpdate>;
 
 export const ZWindowId = z.object({ id });
@@ -66,7 +66,7 @@ export const ZWindowList = z.object({
 /** `windows.occurrences` / `GET /api/windows/occurrences`; `from`/`to` default to 30 days either side of now. */
 export const ZOccurrencesInput = z.object({
   tenantName: z.string().min(1).max(256).optional(),
-  entityId: z.coerce.number().int().positive().optional(),
+  entityId: wholeNumber('entityId', 1, 2_147_483_647).optional(),
   from: instant('from').optional(),
   to: instant('to').optional(),
 });
