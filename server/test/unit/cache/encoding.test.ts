@@ -99,7 +99,9 @@ describe('one source for the entity encoding', () => {
     const all = sources('');
     const holders = (pattern: RegExp) => all.filter(([, text]) => pattern.test(text)).map(([f]) => f);
     // budget/pg-timelines.ts builds timelines (segments), not entity states: its arrays are its own.
-    expect(holders(/json_build_array/).filter((f) => f !== 'budget/pg-timelines.ts')).toEqual(['cache/store/encoding.ts']);
+    expect(holders(/json_build_array/).filter((f) => f !== 'budget/pg-timelines.ts')).toEqual([
+      'cache/store/encoding.ts',
+    ]);
     // The scripts read only the packed encoding (store/packed.ts), whose version match is in one script.
     expect(holders(/string\.match\(\w+, '\^%\[/)).toEqual([]);
     expect(holders(/string\.match\(\w+, '\^\[0-9a-z\]\+'\)/)).toEqual([
