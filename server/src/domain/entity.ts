@@ -25,3 +25,12 @@ export const identityKey = (e: Identity): string =>
 
 /** The caller of a write: its token's label and the tenants it may write (null = all). */
 export type Caller = { label: string; tenants: ReadonlySet<string> | null };
+
+/** An entity's id and the four names that identify it, as readers list it. */
+export const namedIdOf = (e: Identity & { id: number }): Identity & { id: number } => ({
+  id: e.id,
+  tenantName: e.tenantName,
+  teamName: e.teamName,
+  entityType: e.entityType,
+  entityName: e.entityName,
+});

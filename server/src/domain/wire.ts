@@ -1,16 +1,12 @@
 import type { Change, Entity } from '@sla/shared';
 import { type LogChange, toLogChange } from './change.js';
-import type { EntityState } from './entity.js';
+import { type EntityState, namedIdOf } from './entity.js';
 
 const iso = (t: number) => new Date(t).toISOString();
 
 /** The wire form of an entity; `stale` is derived from the time since its last observation. */
 export const toWireEntity = (e: EntityState, staleBefore: number): Entity => ({
-  id: e.id,
-  tenantName: e.tenantName,
-  teamName: e.teamName,
-  entityType: e.entityType,
-  entityName: e.entityName,
+  ...namedIdOf(e),
   slaTarget: e.slaTarget,
   currentSla: e.currentSla,
   status: e.status,

@@ -1,5 +1,6 @@
 import type { BudgetBook } from '../budget/book.js';
 import type { Interval, Timeline } from '../domain/budget/index.js';
+import { namedIdOf } from '../domain/entity.js';
 import type { EntityView } from '../readmodel/view.js';
 import type { ReportEntity, ReportScope, ReportSources } from './sources.js';
 
@@ -27,14 +28,7 @@ export function withBookTimelines(base: ReportSources, view: EntityView, budgets
         for (const slot of team.slots) {
           const e = view.entity(slot);
           if (scope.entityId !== undefined && e.id !== scope.entityId) continue;
-          const entity = {
-            id: e.id,
-            tenantName: e.tenantName,
-            teamName: e.teamName,
-            entityType: e.entityType,
-            entityName: e.entityName,
-          };
-          out.push({ entity, timeline: budgets.book.get(e.id) ?? null });
+          out.push({ entity: namedIdOf(e), timeline: budgets.book.get(e.id) ?? null });
         }
       }
       return out;
