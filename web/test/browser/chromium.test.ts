@@ -52,7 +52,7 @@ describe('the Chromium the browser tests drive', () => {
         // A valid language tag whatever the machine's locale (uPlot's Intl.NumberFormat rejects others).
         expect(await page.evaluate(() => navigator.language)).toBe('en-US');
         await page.goto(`${server.url}/entities/${list.items[0]?.id}`);
-        await page.locator('.chart-canvas canvas').waitFor();
+        await page.locator('.chart-canvas canvas').first().waitFor();
         await page.goto(`${server.url}/system`);
         await page.locator('dl.system').waitFor();
         expect(errors).toEqual([]);

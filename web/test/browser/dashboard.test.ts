@@ -154,7 +154,7 @@ describe('dashboard against the real server', () => {
     await tabTo(page, 'table.entities tbody th a');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/entities\/\d+/);
-    await page.locator('.chart-canvas canvas').waitFor();
+    await page.locator('.chart-canvas canvas').first().waitFor();
     await tabTo(page, 'button.theme-toggle');
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
