@@ -31,6 +31,7 @@ import type { Timeline } from '../src/domain/budget/types.js';
 import { dropSchema, PG_URL, spawnPod, uniqueSchema } from '../test/support/app.js';
 import { uniquePrefix } from '../test/support/ids.js';
 import { migratedSchema } from '../test/support/seed.js';
+import type { StoredAnswer } from './bare-server.js';
 import { isEntry, mdTable } from './util.js';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -94,7 +95,10 @@ async function load(url: string, seconds: number, headers: Record<string, string
   return { rps: Math.round(r.requests.average), p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
 }
 
-async function startBare(answers: Record<string, { identity: string; gzip?: string }>, dir: string) {
+/** Header fields Node's server adds itself (the bare server's too). */
+const NODE_ADDS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
+async function startBare(answers: Record<string, { identity: StoredAnswer }>, dir: string) {
   const file = join(dir, 'answers.json');
   writeFileSync(file, JSON.stringify(answers));
   const script = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
@@ -181,11 +185,16 @@ export async function run(opts: { quick?: boolean } = {}) {
     pods.push(fromCheckpoint.pod);
     const url = fromCheckpoint.pod.url;
     const routes = ['/api/budgets/overview', '/api/budgets/tenant?tenantName=tenant-0'];
-    const answers: Record<string, { identity: string }> = {};
+    const answers: Record<string, { identity: StoredAnswer }> = {};
     for (const r of routes) {
-      const res = await fetch(`${url}${r}`);
+      // Uncompressed, as autocannon asks; the bare server replays the body and the header fields.
+      const res = await fetch(`${url}${r}`, { headers: { 'accept-encoding': 'identity' } });
       if (res.status !== 200) throw new Error(`${r}: ${res.status}`);
-      answers[r] = { identity: Buffer.from(await res.arrayBuffer()).toString('base64') };
+      const headers: string[] = [];
+      res.headers.forEach((value, name) => {
+        if (!NODE_ADDS.has(name)) headers.push(name, value);
+      });
+      answers[r] = { identity: { body: Buffer.from(await res.arrayBuffer()).toString('base64'), headers } };
     }
     const bare = await startBare(answers, dir);
     const rows: { route: string; bytes: number; podRps: number; bareRps: number; podP99Ms: number; errors: number }[] =
@@ -196,7 +205,7 @@ export async function run(opts: { quick?: boolean } = {}) {
         const b = await load(`${bare.url}${r}`, seconds);
         rows.push({
           route: r,
-          bytes: Buffer.from((answers[r] as { identity: string }).identity, 'base64').length,
+          bytes: Buffer.from((answers[r] as { identity: StoredAnswer }).identity.body, 'base64').length,
           podRps: p.rps,
           bareRps: b.rps,
           podP99Ms: p.p99,
