@@ -1,24 +1,6 @@
-/**
- * The budget state at scale: N entities (100,000; 10,000 with --quick) with 30 days of
- * history, one result a day each (≈ 3,000,000 changes), written straight into a PostgreSQL
- * schema with `generate_series`. Part of `pnpm bench`; alone:
- *
- *   cd server && npx tsx bench/budget-state.bench.ts [--quick]
- *
- * Measured in this process: the book built from PostgreSQL (`timelinesFromLog`, one
- * REPEATABLE READ transaction), the checkpoint written to and read back from Redis, and
- * the heap and RSS the timelines hold per entity (after a forced GC). Then a pod (the
- * production bundle) started on that data: the time until `budgets.overview` answers
- * (from the checkpoint, and on a prefix without one: from PostgreSQL), and req/s of
- * `GET /api/budgets/overview` and `/api/budgets/tenant` under autocannon beside a bare
- * `node:http` server answering the same bytes (bench/bare-server.ts). Results arrive once a
- * day, so the pods run with STALE_AFTER_MINUTES=1500 (a day's gap is not stale time).
- */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import autocannon from 'autocannon';
@@ -32,6 +14,7 @@ import { dropSchema, PG_URL, spawnPod, uniqueSchema } from '../test/support/app.
 import { uniquePrefix } from '../test/support/ids.js';
 import { migratedSchema } from '../test/support/seed.js';
 import type { StoredAnswer } from './bare-server.js';
+import { NODE_ADDS, startBare } from './bare-start.js';
 import { isEntry, mdTable } from './util.js';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -93,21 +76,6 @@ const memory = () => {
 async function load(url: string, seconds: number, headers: Record<string, string> = {}) {
   const r = await autocannon({ url, connections: 20, duration: seconds, headers, pipelining: 1 });
   return { rps: Math.round(r.requests.average), p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
-}
-
-/** Header fields Node's server adds itself (the bare server's too). */
-const NODE_ADDS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
-
-async function startBare(answers: Record<string, { identity: StoredAnswer }>, dir: string) {
-  const file = join(dir, 'answers.json');
-  writeFileSync(file, JSON.stringify(answers));
-  const script = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.once('data', (d) => resolve(Number(String(d).trim())));
-    child.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, close: () => child.kill('SIGTERM') };
 }
 
 /** Starts a pod on the schema and returns it with the seconds until budgets answered. */

@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { spawnPod } from '../test/support/app.js';
 import type { StoredAnswer } from './bare-server.js';
+import { stored } from './bare-start.js';
 import { mdTable, procCpuUs } from './util.js';
 
 type Frame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
@@ -62,15 +63,6 @@ function fetchRaw(url: string, headers: Record<string, string>) {
       .on('error', reject)
       .end();
   });
-}
-
-const NODE_ADDS = new Set(['date', 'connection', 'keep-alive']);
-function stored(r: { body: Buffer; rawHeaders: string[] }): StoredAnswer {
-  const headers: string[] = [];
-  for (let i = 0; i < r.rawHeaders.length; i += 2)
-    if (!NODE_ADDS.has((r.rawHeaders[i] as string).toLowerCase()))
-      headers.push(r.rawHeaders[i] as string, r.rawHeaders[i + 1] as string);
-  return { body: r.body.toString('base64'), headers };
 }
 
 /** Source positions of the bundle (dist/main.js) mapped back to src files. */
@@ -207,8 +199,8 @@ async function main() {
   const answers: Record<string, { identity: StoredAnswer; gzip: StoredAnswer }> = {};
   for (const r of routes)
     answers[r] = {
-      identity: stored(await fetchRaw(`${pod.url}${r}`, {})),
-      gzip: stored(await fetchRaw(`${pod.url}${r}`, { 'accept-encoding': 'gzip' })),
+      identity: stored(await fetchRaw(`${pod.url}${r}`, {}), false),
+      gzip: stored(await fetchRaw(`${pod.url}${r}`, { 'accept-encoding': 'gzip' }), false),
     };
   writeFileSync(join(dir, 'answers.json'), JSON.stringify(answers));
   const bare = spawn(

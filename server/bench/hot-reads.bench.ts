@@ -1,23 +1,4 @@
-/**
- * Hot reads against a bare server answering the same bytes, in the same run:
- * `cd server && npx tsx bench/hot-reads.bench.ts [--quick]` (part of `pnpm bench`).
- *
- * A pod (the production bundle, dist/main.js; build it first) on the embedded database with
- * demo data and the demo poller on, as `pnpm start` runs; each hot GET route is loaded with
- * autocannon (50 connections, keep-alive, one request in flight per connection) for
- * BENCH_SECONDS (4; 1 with --quick), plain and with `Accept-Encoding: gzip`, alternating with
- * the same against a bare `node:http` process (bench/bare-server.ts) answering the bytes the
- * pod sent for that URL (gzip bytes for gzip requests) with the header fields the pod sent
- * (`BENCH_BARE_HEADERS=minimal`: only Content-Type, Content-Encoding and Content-Length, the
- * baseline of earlier runs), BENCH_ROUNDS times (2; 1 with
- * --quick), the pod first in odd rounds and the bare server first in even ones; each side's
- * best round counts (the machine is shared: the best round is the least disturbed).
- * Ratio = pod req/s ÷ bare req/s. Beside it, the CPU time (user + system, /proc) each server
- * process used per request, and bare ÷ pod of it: on a shared machine the server under test
- * does not get a core to itself, and its CPU per request is the steadier measure of its cost.
- */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { spawnPod } from '../test/support/app.js';
 import type { StoredAnswer } from './bare-server.js';
+import { startBare, stored } from './bare-start.js';
 import { procCpuUs } from './util.js';
 
 export type HotReadRow = {
@@ -76,34 +58,6 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
   const after = procCpuUs(pid);
   const cpuUs = (after.user + after.system - before.user - before.system) / Math.max(1, r.requests.total);
   return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts, cpuUs };
-}
-
-/** Fields Node's http server adds to every response itself (the bare server's too). */
-const NODE_ADDS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
-/** Fields the bare server sends under BENCH_BARE_HEADERS=minimal. */
-const MINIMAL = new Set(['content-type', 'content-encoding', 'content-length']);
-
-/** What the bare server replays of a pod response: its body and header fields (as a flat name/value list). */
-function stored(r: { body: Buffer; rawHeaders: string[] }, minimal: boolean): StoredAnswer {
-  const headers: string[] = [];
-  for (let i = 0; i < r.rawHeaders.length; i += 2) {
-    const name = (r.rawHeaders[i] as string).toLowerCase();
-    if (NODE_ADDS.has(name) || (minimal && !MINIMAL.has(name))) continue;
-    headers.push(r.rawHeaders[i] as string, r.rawHeaders[i + 1] as string);
-  }
-  return { body: r.body.toString('base64'), headers };
-}
-
-async function startBare(answers: Record<string, { identity: StoredAnswer; gzip?: StoredAnswer }>, dir: string) {
-  const file = join(dir, 'answers.json');
-  writeFileSync(file, JSON.stringify(answers));
-  const script = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.once('data', (d) => resolve(Number(String(d).trim())));
-    child.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid as number, close: () => child.kill('SIGTERM') };
 }
 
 /** Runs the bench; `quick`: 1 s per measurement instead of 5. */
