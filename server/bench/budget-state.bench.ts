@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { CheckpointStore } from '../src/budget/checkpoint.js';
 import { timelinesFromLog } from '../src/budget/pg-timelines.js';
-import type { Sql } from '../src/db/sql.js';
+import { copyOutOn } from '../src/db/copy-out.js';
 import type { Timeline } from '../src/domain/budget/types.js';
 import { dropSchema, PG_URL, spawnPod, uniqueSchema } from '../test/support/app.js';
 import { uniquePrefix } from '../test/support/ids.js';
@@ -52,19 +52,6 @@ async function seed(client: pg.Client, entities: number): Promise<number> {
   await client.query('ANALYZE sla_entity');
   return Number((await client.query('SELECT count(*) AS n FROM sla_change')).rows[0].n);
 }
-
-/** knex-style `?` placeholders on a plain client. */
-const sqlOf =
-  (client: pg.Client): Sql =>
-  async <T>(q: string, params: unknown[] = []) => {
-    let n = 0;
-    return (
-      await client.query(
-        q.replace(/\?/g, () => `$${++n}`),
-        params,
-      )
-    ).rows as T[];
-  };
 
 const memory = () => {
   gc();
@@ -117,7 +104,7 @@ export async function run(opts: { quick?: boolean } = {}) {
     t = Date.now();
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     let book: Map<number, Timeline> | null = await timelinesFromLog(
-      sqlOf(client),
+      copyOutOn(client),
       {},
       { from: Date.now() - 94 * DAY_MS, to: Date.UTC(9999, 11, 31) },
       { staleAfterMs: STALE_MINUTES * 60_000 },

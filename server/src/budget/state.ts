@@ -4,6 +4,7 @@ import type { RedisClient } from '../cache/redis/client.js';
 import { readEpoch } from '../changelog/epoch.js';
 import type { ChangeFeed } from '../changelog/feed.js';
 import { logHead, readChanges } from '../changelog/log.js';
+import { rowReader } from '../db/copy-out.js';
 import type { Db } from '../db/sql.js';
 import type { LogChange } from '../domain/change.js';
 import { backoffMs, sleep } from '../platform/backoff.js';
@@ -273,16 +274,14 @@ export class BudgetState {
     }
     try {
       const from = this.now() - this.horizonMs();
-      const loaded = await this.d.db.snapshotTx(async (sql) => {
+      const loaded = await this.d.db.snapshotTx(async (sql, copy) => {
         const head = await logHead(sql);
         const logEpoch = await readEpoch(sql);
         const timelines = await timelinesFromLog(
-          sql,
+          rowReader(sql, copy),
           {},
           { from, to: END_OF_TIME },
-          {
-            staleAfterMs: this.d.staleAfterMs,
-          },
+          { staleAfterMs: this.d.staleAfterMs },
         );
         return { head, logEpoch, timelines };
       });

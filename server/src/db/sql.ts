@@ -1,11 +1,17 @@
 import { IsolationLevel, type Transaction } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { AppError, DatabaseUnavailable, databaseTrouble, isPoolTimeout } from '../platform/errors.js';
+import { type CopyOut, copyOutOn, cursorRows } from './copy-out.js';
 import type { Orm } from './orm.js';
 
 /** A raw SQL runner with `?` placeholders (knex style), bound to a transaction or not. */
 export type Sql = <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
-export type Tx = <T>(fn: (sql: Sql) => Promise<T>) => Promise<T>;
+/**
+ * Runs `fn` in one transaction. `copy` is the transaction's streaming read (`COPY … TO STDOUT`,
+ * db/copy-out.ts) when its connection is node-postgres; absent on the embedded database.
+ */
+export type Tx = <T>(fn: (sql: Sql, copy?: CopyOut) => Promise<T>) => Promise<T>;
 export type Db = { sql: Sql; tx: Tx; snapshotTx: Tx };
 
 type RawResult = { rows?: unknown[] } | unknown[];
@@ -59,13 +65,28 @@ export function sqlRunner(orm: Orm): Db {
     (on: Knex | Knex.Transaction): Sql =>
     (query, params = []) =>
       guarded(async () => rowsOf(await on.raw(query, params as Knex.RawBinding[])));
+  // Inside a knex transaction, acquireConnection answers the transaction's own connection:
+  // node-postgres (COPY) on PostgreSQL, the embedded database's otherwise (a cursor instead).
+  const copyOf =
+    (trx: Knex.Transaction): CopyOut =>
+    async (query, params, onRow) => {
+      const client = await trx.client.acquireConnection();
+      const read = client instanceof pg.Client ? copyOutOn(client) : cursorRows(run(trx));
+      return read(query, params, onRow);
+    };
+  const inTx =
+    <T>(fn: (sql: Sql, copy?: CopyOut) => Promise<T>) =>
+    (trx: Transaction) => {
+      const t = trx as unknown as Knex.Transaction;
+      return fn(run(t), copyOf(t));
+    };
   return {
     sql: run(knex),
-    tx: (fn) => guarded(() => conn.transactional((trx: Transaction) => fn(run(trx as unknown as Knex.Transaction)))),
+    tx: (fn) => guarded(() => conn.transactional(inTx(fn))),
     /** One consistent, read-only view of the database for a multi-query read (refresh, view load). */
     snapshotTx: (fn) =>
       guarded(() =>
-        conn.transactional((trx: Transaction) => fn(run(trx as unknown as Knex.Transaction)), {
+        conn.transactional(inTx(fn), {
           isolationLevel: IsolationLevel.REPEATABLE_READ,
           readOnly: true,
         }),

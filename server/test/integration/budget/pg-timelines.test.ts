@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timelinesFromLog } from '../../../src/budget/pg-timelines.js';
+import { copyOutOn, cursorRows } from '../../../src/db/copy-out.js';
 import type { Sql } from '../../../src/db/sql.js';
 import { appendResult, pruneBefore } from '../../../src/domain/budget/index.js';
 import type { Timeline } from '../../../src/domain/budget/types.js';
@@ -77,6 +78,13 @@ describe('timelinesFromLog', () => {
     await client.query(`create table sla_change (id bigint primary key, entity_id int not null, tenant_name text not null,
       team_name text not null, entity_type text not null, entity_name text not null, current_sla float8 not null,
       status text not null, sla_target float8 not null, observed_at timestamptz not null, applied boolean not null)`);
+    await client.query(
+      `create table sla_entity (id int primary key, tenant_name text not null, team_name text not null)`,
+    );
+    await client.query(`create index on sla_change (entity_id, observed_at)`);
+    // Entity 41 has no result at all: it gets no timeline.
+    for (let id = 1; id <= 41; id++)
+      await client.query(`insert into sla_entity values ($1, $2, 'team')`, [id, id % 2 ? 'A' : 'B']);
     for (const r of rows)
       await client.query(
         `insert into sla_change values ($1, $2::int, $3, 'team', 'table', 'e' || $2::text, $4, $5, $6, $7, $8)`,
@@ -100,27 +108,46 @@ describe('timelinesFromLog', () => {
     return out;
   }
 
+  /** Through COPY (PostgreSQL) and through a cursor (the embedded database's path): both must agree. */
   const read = async (filter: Parameters<typeof timelinesFromLog>[1], from: number, to: number) => {
-    await client.query('BEGIN');
-    try {
-      return await timelinesFromLog(sql, filter, { from, to }, { staleAfterMs: STALE });
-    } finally {
-      await client.query('COMMIT');
+    const got: Map<number, Timeline>[] = [];
+    for (const reader of [copyOutOn(client), cursorRows(sql)]) {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        got.push(await timelinesFromLog(reader, filter, { from, to }, { staleAfterMs: STALE }));
+      } finally {
+        await client.query('COMMIT');
+      }
     }
+    expect(got[1]).toEqual(got[0]);
+    return got[0] as Map<number, Timeline>;
   };
 
-  function expectSame(got: Map<number, Timeline>, want: Map<number, Timeline>) {
+  /**
+   * Equal from `from` on: the read starts each entity at its last result before `from`, so the
+   * first segment may start later than the full fold's (which merged older results into it) and
+   * its SLA-ms covers less; and the first observation before `from` stands in for the first.
+   * What figures read — every instant from `from` on, its class, target, and the open result —
+   * must be the same.
+   */
+  function expectSame(got: Map<number, Timeline>, want: Map<number, Timeline>, from = 0) {
     expect([...got.keys()].sort((a, b) => a - b)).toEqual([...want.keys()].sort((a, b) => a - b));
-    for (const [id, w] of want) {
-      const g = got.get(id) as Timeline;
-      expect({ ...g, segments: g.segments.map((s) => ({ ...s, slaMs: Math.round(s.slaMs) })) }).toEqual({
-        ...w,
-        segments: w.segments.map((s) => ({ ...s, slaMs: Math.round(s.slaMs) })),
-      });
-    }
+    const view = (t: Timeline) => ({
+      horizon: t.horizon,
+      firstObservedAt: t.firstObservedAt >= from ? t.firstObservedAt : 'before the range',
+      open: t.open,
+      segments: t.segments.map((s) => ({
+        start: Math.max(s.start, from),
+        end: s.end,
+        cls: s.cls,
+        target: s.target,
+        slaMs: s.start >= from ? Math.round(s.slaMs) : 'partial',
+      })),
+    });
+    for (const [id, w] of want) expect(view(got.get(id) as Timeline)).toEqual(view(w));
   }
 
-  it('builds in SQL exactly the timelines appendResult builds from the same log', async () => {
+  it('builds exactly the timelines appendResult builds from the same log, through COPY and through a cursor', async () => {
     const end = Math.max(...rows.map((r) => r.observedAt)) + 1;
     expectSame(
       await read({}, 0, end),
@@ -134,6 +161,7 @@ describe('timelinesFromLog', () => {
     expectSame(
       await read({}, from, to),
       folded(() => true, from, to),
+      from,
     );
   });
 
