@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_ENTITY_ID } from './entity.js';
+import { nameField } from './ingest.js';
 import { ZEntityType } from './status.js';
-import { cleanText } from './text.js';
 
 /**
  * Wire shapes of alerting (docs/alerting.md): alert rules, the state changes evaluation
@@ -17,21 +17,8 @@ export const ZAlertSeverity = z.enum(ALERT_SEVERITIES, {
 });
 export type AlertSeverity = z.infer<typeof ZAlertSeverity>;
 
-/** Longest rule, tier or channel name. */
-export const MAX_ALERT_NAME_LENGTH = 128;
 /** Longest burn-rate window: 30 days, the longest budget window the book holds. */
 export const MAX_BURN_WINDOW_MINUTES = 30 * 24 * 60;
-
-/** A required name: trimmed, 1–128 characters, no control characters or lone surrogates. */
-const alertName = (field: string) =>
-  cleanText(
-    field,
-    z
-      .string({ error: `${field} must be a string` })
-      .trim()
-      .min(1, `${field} must not be empty`)
-      .max(MAX_ALERT_NAME_LENGTH, `${field} must be at most ${MAX_ALERT_NAME_LENGTH} characters`),
-  );
 
 const minutes = (field: string, min: number) =>
   z
@@ -42,7 +29,7 @@ const minutes = (field: string, min: number) =>
 
 /** One burn-rate tier: fires when the burn rates over both windows exceed `factor`. */
 export const ZBurnTier = z.object({
-  name: alertName('name'),
+  name: nameField('name'),
   longWindowMinutes: minutes('longWindowMinutes', 1),
   shortWindowMinutes: minutes('shortWindowMinutes', 1),
   factor: z
@@ -90,7 +77,7 @@ const ZBurnTiers = z
 
 /** Which entities of the tenant a rule looks at: every field unset = the whole tenant. */
 export const ZAlertScope = z.object({
-  teamName: alertName('scope.teamName').optional(),
+  teamName: nameField('scope.teamName').optional(),
   entityType: ZEntityType.optional(),
   entityId: z
     .number({ error: 'scope.entityId must be an entity id' })
@@ -102,15 +89,19 @@ export const ZAlertScope = z.object({
 export type AlertScope = z.infer<typeof ZAlertScope>;
 
 const ZChannelNames = z
-  .array(alertName('channels'), { error: 'channels must be an array of channel names' })
+  .array(nameField('channels'), { error: 'channels must be an array of channel names' })
   .max(20, 'channels: at most 20')
   .refine((names) => new Set(names).size === names.length, 'channels must not name a channel twice')
   .default([]);
 
-/** What every rule has; `name` is unique per tenant (the store enforces it). */
+/**
+ * What every rule has. Names (rule, tier, channel, tenant, team) follow the rules of entity
+ * names (`nameField`: trimmed, 1–256 characters, clean text); `name` is unique per tenant (the
+ * store enforces it).
+ */
 const ruleBase = {
-  name: alertName('name'),
-  tenantName: alertName('tenantName'),
+  name: nameField('name'),
+  tenantName: nameField('tenantName'),
   scope: ZAlertScope.default({}),
   channels: ZChannelNames,
 };

@@ -1,10 +1,16 @@
 /** Human text of alert summaries. */
 
-/** A window in minutes as people write it: "5 min", "1 h", "3 d", "90 min". */
+/** Units a window is written in, largest first. */
+const UNITS: readonly (readonly [minutes: number, label: string])[] = [
+  [1440, 'd'],
+  [60, 'h'],
+  [1, 'min'],
+];
+
+/** A whole number of minutes in the largest unit that divides it: "5 min", "1 h", "3 d", "90 min". */
 export function windowLabel(minutes: number): string {
-  if (minutes % 1440 === 0) return `${minutes / 1440} d`;
-  if (minutes % 60 === 0) return `${minutes / 60} h`;
-  return `${minutes} min`;
+  const [size, label] = UNITS.find(([size]) => minutes >= size && minutes % size === 0) ?? [1, 'min'];
+  return `${minutes / size} ${label}`;
 }
 
 /** A duration in ms as whole minutes, hours or days for a summary line: "45 min", "2 h", "3 d". */

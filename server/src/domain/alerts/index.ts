@@ -1,4 +1,6 @@
-/** The pure core of alerting (docs/alerting.md): evaluation, the alert state machine, suppression, grouping. No I/O.
+/**
+ * The pure core of alerting (docs/alerting.md): evaluation, the alert state machine, suppression,
+ * grouping. No I/O.
  * Imports of domain/budget are spelled `../../domain/budget/…`: the folder rule forbids `../budget/`
  * (server/src/budget, above domain/) by path text, and would otherwise mistake domain/budget for it.
  */
