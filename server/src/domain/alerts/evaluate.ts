@@ -86,8 +86,9 @@ function staleCondition(
  * outside the rule's scope are skipped), added to `into` (fingerprint → condition) and returned.
  * - burn_rate: per entity and enabled tier, both windows' burn rates over the factor
  *   (`holdingTiers`); slower tiers held back while a faster one holds.
- * - status: Failed (from `statusSince`), or below target (the timeline's unbroken `bad` run),
- *   for at least `forMinutes`.
+ * - status: Failed (the last known status, from `statusSince`; it stays Failed while the entity is
+ *   stale), or below target (the timeline's unbroken `bad` run, which staleness ends), for at
+ *   least `forMinutes`.
  * - stale: no observation for at least `forMinutes` before `now` (no poller traffic needed);
  *   held back per `staleHeldBack`.
  * Cost: O(entities) per rule — for burn rates × tiers × the segments in the windows — with no

@@ -58,6 +58,22 @@ describe('burn-rate rules on a golden history', () => {
     ]);
   });
 
+  it('says in one line which windows burn how fast against which threshold', () => {
+    const summaries: string[] = [];
+    simulate({
+      rules: [burnRule()],
+      entities: [new FakeEntity(1, incident, STALE_NEVER)],
+      from: 5003,
+      to: 5003,
+      each: (_, holding) => summaries.push(...[...holding.values()].map((c) => c.summary)),
+    });
+    // 3 breach minutes: of 60 = 50×, of 5 = 600×, of 360 = 8.3×, of 30 = 100×.
+    expect(summaries).toEqual([
+      't1: 1 h burn 50.0×, 5 min burn 600.0× (threshold 14.4)',
+      't1: 6 h burn 8.3×, 30 min burn 100.0× (threshold 6)',
+    ]);
+  });
+
   it('never fires a disabled tier; the next tier fires on its own thresholds instead', () => {
     const tiers = DEFAULT_BURN_TIERS.map((t) => ({ ...t, enabled: t.name !== 'page-1h' }));
     const lines = simulate({
