@@ -10,7 +10,7 @@ export const MAX_BATCH_UPDATES = 1000;
 export const MAX_DETAILS_DEPTH = 64;
 
 /** Names refuse control characters (PostgreSQL rejects NUL; the cache joins names with U+001F) and lone surrogates. */
-const name = (field: string) =>
+export const nameField = (field: string) =>
   cleanText(
     field,
     z
@@ -73,10 +73,10 @@ const ZDetails = z.record(z.string(), z.unknown(), { error: 'details must be a J
 /** One poller result: the body of POST /api/cache/incremental-update (the original contract). */
 export const ZIncrementalUpdate = z
   .object({
-    entityName: name('entityName'),
+    entityName: nameField('entityName'),
     entityType: ZEntityType,
-    teamName: name('teamName'),
-    tenantName: name('tenantName'),
+    teamName: nameField('teamName'),
+    tenantName: nameField('tenantName'),
     currentSla: percent('currentSla'),
     status: ZStatus,
     /** The poller's clock; default the server's. More than INGEST_MAX_FUTURE_SKEW_SECONDS ahead is refused. */
