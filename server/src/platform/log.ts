@@ -34,6 +34,7 @@ export function createLogger(
           'botToken',
           '*.botToken',
           '*.*.botToken',
+          '*.*.webhookUrl',
         ],
         censor: '[redacted]',
       },

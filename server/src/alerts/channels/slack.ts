@@ -35,9 +35,10 @@ export async function sendSlack(
   const payload = slackMessage(message);
   const botToken = channel.slack?.botToken ?? null;
   if (botToken === null) {
-    if (channel.url === null)
+    const url = channel.slack?.webhookUrl ?? null;
+    if (url === null)
       return { ok: false, status: null, error: 'the channel has no url', retryable: false, durationMs: 0 };
-    const result = await postJson(channel.url, JSON.stringify(payload), {}, deps);
+    const result = await postJson(url, JSON.stringify(payload), {}, deps);
     if (result.ok || result.status === null) return outcome(result);
     return { ...outcome(result), error: `Slack answered HTTP ${result.status}: ${slackText(result.body)}` };
   }

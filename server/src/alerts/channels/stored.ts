@@ -122,6 +122,9 @@ export function openChannel(stored: StoredChannel, box: SecretBox | null): Senda
     kind: stored.kind,
     url: stored.kind === 'webhook' ? stored.url : (secrets.url ?? null),
     secret: secrets.secret ?? null,
-    slack: stored.kind === 'slack' ? { botToken: secrets.botToken ?? null, channel: stored.slackChannel } : null,
+    slack:
+      stored.kind === 'slack'
+        ? { webhookUrl: secrets.url ?? null, botToken: secrets.botToken ?? null, channel: stored.slackChannel }
+        : null,
   };
 }

@@ -48,9 +48,13 @@ export type SendableChannel = {
   name: string;
   tenantName: string;
   kind: 'webhook' | 'slack';
-  /** Webhook target or Slack incoming-webhook URL; null for a Slack bot. */
+  /** The webhook's target; null for Slack. */
   url: string | null;
   /** Webhook HMAC-SHA256 key; null: the webhook is sent unsigned. */
   secret: string | null;
-  slack: { botToken: string | null; channel: string | null } | null;
+  /**
+   * Slack: an incoming-webhook URL (a credential: kept under this name, which the log
+   * redaction covers), or a bot token with the channel it posts to.
+   */
+  slack: { webhookUrl: string | null; botToken: string | null; channel: string | null } | null;
 };
