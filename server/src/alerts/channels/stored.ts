@@ -34,8 +34,8 @@ const bad = (message: string) => new AppError('BAD_INPUT', message);
 
 /**
  * Validates a channel write and gives its stored form: the schema with the configured Slack
- * host, then the target check (`checkTarget`: a refused address, or a name that does not
- * resolve, is a 400 on `url`), then the secrets sealed. On a replace, `previous` supplies a
+ * host, then the target check (`checkTarget`: a refused address, or a name resolving to
+ * one, is a 400 on `url`), then the secrets sealed. On a replace, `previous` supplies a
  * secret or bot token the input leaves out (secrets are write-only, so a client cannot send
  * them back). Writes nothing.
  * @throws AppError BAD_INPUT naming the field (`url`, `secret`, `slack.botToken`, …), or
@@ -80,14 +80,16 @@ export async function prepareChannel(
   };
 }
 
-/** The write-time target check as a 400 on `url`. */
+/**
+ * The write-time target check as a 400 on `url`. A name that does not resolve now is
+ * accepted: DNS may be down for a moment or the receiver not yet published, and the check
+ * runs again before every send, where such a target fails (retryably) without a connection.
+ */
 async function checkWriteTarget(url: string, deps: ChannelDeps): Promise<void> {
   try {
     await checkTarget(url, deps.guard);
   } catch (err) {
     if (err instanceof TargetRefused) throw bad(`url: ${err.message}`);
-    const code = (err as NodeJS.ErrnoException).code ?? 'no answer';
-    throw bad(`url: ${new URL(url).hostname} does not resolve (${code})`);
   }
 }
 
@@ -120,7 +122,7 @@ export function openChannel(stored: StoredChannel, box: SecretBox | null): Senda
     name: stored.name,
     tenantName: stored.tenantName,
     kind: stored.kind,
-    url: stored.kind === 'webhook' ? stored.url : (secrets.url ?? null),
+    url: stored.kind === 'webhook' ? stored.url : null,
     secret: secrets.secret ?? null,
     slack:
       stored.kind === 'slack'

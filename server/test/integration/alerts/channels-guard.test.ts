@@ -138,9 +138,16 @@ describe('target guard at write time', () => {
     }
   });
 
-  it('refuses a URL that is not http(s), or whose host does not resolve, naming url', async () => {
+  it('refuses a URL that is not http(s), naming url', async () => {
     await expect(write('ftp://example.com/x')).rejects.toThrow(/^url: url must use http or https/);
-    await expect(write('http://no-such-host.invalid/')).rejects.toThrow(/^url: no-such-host\.invalid does not resolve/);
+  });
+
+  it('accepts a name that does not resolve yet; sending to it fails retryably, checked again', async () => {
+    const stored = await write('http://no-such-host.invalid/hook');
+    expect(stored.url).toBe('http://no-such-host.invalid/hook');
+    const result = await sendTest(webhook('http://no-such-host.invalid/hook'), deps());
+    expect(result).toMatchObject({ ok: false, status: null, retryable: true });
+    expect(result.error).toMatch(/could not reach no-such-host\.invalid \((ENOTFOUND|EAI_AGAIN)\)/);
   });
 
   it('accepts an allow-listed target and a public address', async () => {
