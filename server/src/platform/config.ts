@@ -1,5 +1,6 @@
-import { NODATA_POLICIES } from '@sla/shared';
+import { DEFAULT_SLACK_WEBHOOK_HOST, NODATA_POLICIES } from '@sla/shared';
 import { z } from 'zod';
+import { parseAllowedTarget } from './allowed-targets.js';
 import { isIanaZone } from './time-zone.js';
 
 /**
@@ -43,6 +44,17 @@ const url = (protocols: RegExp, what: string) =>
       .optional()
       .meta({ accepts: `a ${what} URL` }),
   );
+
+/** True for the standard base64 of exactly 32 bytes (an AES-256 key). */
+const isBase64Key = (v: string) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32;
+/** A URL's protocol, or '' when it is no URL. */
+const safeProtocol = (v: string) => {
+  try {
+    return new URL(v).protocol;
+  } catch {
+    return '';
+  }
+};
 
 /** `host:port` with a port 1..65535; a host name, IPv4, or bracketed IPv6 address. */
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):([1-9][0-9]{0,4})$/;
@@ -206,6 +218,51 @@ export const ENV_SCHEMA = z.object({
   CHANGE_LOG_RETENTION_DAYS: int(400, 400, 36_500).describe(
     'Days of change log kept for budgets and reports (at least 400, so quarterly and yearly reports work). Nothing is pruned yet: this states the promise (docs/budgets.md "Retention").',
   ),
+  ALERT_ALLOWED_TARGETS: list(
+    (s) => parseAllowedTarget(s),
+    (t) => t !== null,
+    'host, host:port or CIDR,…',
+    'host, host:port ([v6]:port) or address/prefix, comma-separated',
+  ).describe(
+    'Alert channel targets allowed although they are private, loopback, link-local, unique-local, CGNAT, multicast or unspecified addresses (refused otherwise, also when a name resolves to one): `host`, `host:port` or a CIDR range, comma-separated.',
+  ),
+  ALERT_DELIVERY_TIMEOUT_MS: int(5_000, 100, 120_000).describe(
+    'Longest one alert delivery attempt (webhook or Slack request) may take; a timeout counts as a retryable failure.',
+  ),
+  ALERT_SECRET_KEY: z
+    .preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        // The message never quotes the value: it is a key.
+        .refine(isBase64Key, 'expected the base64 encoding of 32 random bytes (openssl rand -base64 32)')
+        .optional()
+        .meta({ accepts: 'base64 of 32 bytes' }),
+    )
+    .describe(
+      'AES-256-GCM key that encrypts alert channel secrets at rest. Unset: on the embedded database a key file `alert-secret.key` is created in `DATA_DIR` (mode 0600) on first use; with `DATABASE_URL`, channels with a secret are refused until it is set (every pod must share the key).',
+    ),
+  SLACK_WEBHOOK_HOST: z
+    .preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, 'expected a host name, optionally with :port')
+        .default(DEFAULT_SLACK_WEBHOOK_HOST),
+    )
+    .describe('Host of Slack incoming-webhook URLs: a Slack channel URL must be `https://<host>/services/...`.'),
+  SLACK_API_URL: z
+    .preprocess(
+      emptyAsUnset,
+      z
+        .string()
+        .refine((v) => /^https?:$/.test(safeProtocol(v)), 'expected an http(s) URL')
+        .default('https://slack.com/api')
+        .meta({ accepts: 'an http(s) URL' }),
+    )
+    .describe(
+      'Base URL of the Slack Web API (`chat.postMessage`, `chat.update`) for Slack channels with a bot token; tests point it at a local receiver.',
+    ),
   BUILD_VERSION: str().describe(
     'Version this pod shows in the fleet view (an image tag or commit). Unset: the package version.',
   ),
