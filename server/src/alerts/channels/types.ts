@@ -1,47 +1,13 @@
-/**
- * The alerting contract as channels see it (issue 15's shared contract). These have the same
- * shape as shared/src/alerts.ts's types; they are declared here until that file exists.
- */
+import type { AlertChange, AlertMessage, DeliveryResult as SharedDeliveryResult } from '@sla/shared';
 
-/** One alert state change. Same shape as shared/src/alerts.ts AlertChange. */
-export type AlertChange = {
-  fingerprint: string;
-  sequence: number;
-  state: 'firing' | 'resolved';
-  ruleName: string;
-  kind: 'burn_rate' | 'status' | 'stale';
-  tier: string | null;
-  severity: 'page' | 'ticket' | 'info';
-  tenantName: string;
-  teamName: string | null;
-  entity: { id: number; name: string; type: string } | null;
-  summary: string;
-  at: string;
-};
-
-/** What a channel is sent. Same shape as shared/src/alerts.ts AlertMessage. */
-export type AlertMessage = {
-  deliveryId: string;
-  channel: string;
-  tenantName: string;
-  teamName: string | null;
-  changes: AlertChange[];
-  sentAt: string;
-};
+export type { AlertChange, AlertMessage };
 
 /**
- * What a channel answers for one attempt. Same shape as shared/src/alerts.ts DeliveryResult,
- * plus `ref`: the Slack message a bot posted (`<channel id> <ts>`), to hand back on the
- * resolve send so that message is edited in place.
+ * What a channel answers for one attempt: shared/src/alerts.ts's DeliveryResult plus `ref`,
+ * the Slack message a bot posted (`<channel id> <ts>`), to hand back on the resolve send so
+ * that message is edited in place.
  */
-export type DeliveryResult = {
-  ok: boolean;
-  status: number | null;
-  error: string | null;
-  retryable: boolean;
-  durationMs: number;
-  ref?: string;
-};
+export type DeliveryResult = SharedDeliveryResult & { ref?: string };
 
 /** A channel ready to send: its secrets opened (never logged, never answered). */
 export type SendableChannel = {
