@@ -3,6 +3,7 @@ import { numberArray, textArray } from '../db/pg-array.js';
 import type { Db, Sql } from '../db/sql.js';
 import { assertFence, type LeaseFence } from './lease.js';
 import type { PendingRow } from './outbox.js';
+import { isoOrNull } from './time.js';
 import type { DeliveryResult } from './types.js';
 
 /** A message composed from outbox rows: its id and rows are fixed once created. */
@@ -163,10 +164,10 @@ export async function listDeliveries(
       last_status: number | null;
       last_error: string | null;
       attempt_log: DeliveryAttempt[];
-      created_at: Date;
-      updated_at: Date;
-      delivered_at: Date | null;
-      abandoned_at: Date | null;
+      created_at: Date | string;
+      updated_at: Date | string;
+      delivered_at: Date | string | null;
+      abandoned_at: Date | string | null;
     }
   >(
     `SELECT * FROM sla_alert_delivery
@@ -185,10 +186,10 @@ export async function listDeliveries(
     lastStatus: r.last_status,
     lastError: r.last_error,
     attemptLog: r.attempt_log,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
-    deliveredAt: r.delivered_at?.toISOString() ?? null,
-    abandonedAt: r.abandoned_at?.toISOString() ?? null,
+    createdAt: isoOrNull(r.created_at) as string,
+    updatedAt: isoOrNull(r.updated_at) as string,
+    deliveredAt: isoOrNull(r.delivered_at),
+    abandonedAt: isoOrNull(r.abandoned_at),
   }));
 }
 

@@ -2,6 +2,7 @@ import { recordAudit } from '../audit/record.js';
 import { textArray } from '../db/pg-array.js';
 import type { Db, Sql } from '../db/sql.js';
 import { AppError } from '../platform/errors.js';
+import { isoOrNull } from './time.js';
 import type { AlertChange } from './types.js';
 
 /** An alert as the API shows it. */
@@ -36,10 +37,10 @@ type AlertRow = {
   tenant_name: string;
   team_name: string | null;
   entity_id: number | null;
-  since: Date;
-  resolved_at: Date | null;
+  since: Date | string;
+  resolved_at: Date | string | null;
   acknowledged_by: string | null;
-  acknowledged_at: Date | null;
+  acknowledged_at: Date | string | null;
   last_change: AlertChange;
 };
 
@@ -54,10 +55,10 @@ const toView = (r: AlertRow): AlertView => ({
   tenantName: r.tenant_name,
   teamName: r.team_name,
   entityId: r.entity_id,
-  since: r.since.toISOString(),
-  resolvedAt: r.resolved_at?.toISOString() ?? null,
+  since: isoOrNull(r.since) as string,
+  resolvedAt: isoOrNull(r.resolved_at),
   acknowledgedBy: r.acknowledged_by,
-  acknowledgedAt: r.acknowledged_at?.toISOString() ?? null,
+  acknowledgedAt: isoOrNull(r.acknowledged_at),
   lastChange: r.last_change,
 });
 
