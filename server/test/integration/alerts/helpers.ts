@@ -18,7 +18,7 @@ export async function openDb(schema: string, poolSize = 4): Promise<{ db: Db; cl
 /** A state change of alert `fp` (firing on odd sequences, resolved on even ones), for channel `hook`. */
 export function change(fp: string, sequence: number, teamName = 'payments', channels = ['hook']): ChangeToRecord {
   const c: AlertChange = {
-    fingerprint: fp.padEnd(64, '0'),
+    fingerprint: `${fp}-`.padEnd(64, 'x'), // distinct for every fp: f5 and f50 differ
     sequence,
     state: sequence % 2 === 1 ? 'firing' : 'resolved',
     ruleName: 'fast burn',
@@ -35,3 +35,9 @@ export function change(fp: string, sequence: number, teamName = 'payments', chan
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The value, or a failed test when it is null/undefined (a lease not granted, a delivery not created). */
+export function must<T>(v: T | null | undefined, what = 'value'): T {
+  if (v === null || v === undefined) throw new Error(`expected a ${what}`);
+  return v;
+}
