@@ -29,6 +29,7 @@ export async function assertFence(sql: Sql, fence: LeaseFence): Promise<void> {
   if (rows.length === 0) throw new LeaseLost(fence);
 }
 
+/** A lease's identity and timing. */
 export type LeaseOptions = {
   /** The lease's name (one row of `sla_lease`), e.g. `alert-sender`. */
   name: string;

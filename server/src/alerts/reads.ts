@@ -62,6 +62,7 @@ const toView = (r: AlertRow): AlertView => ({
   lastChange: r.last_change,
 });
 
+/** Which alerts `listAlerts` answers. */
 export type AlertQuery = {
   /** Tenants the caller may read; null: every tenant. */
   tenantNames: readonly string[] | null;

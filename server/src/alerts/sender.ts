@@ -7,6 +7,7 @@ import type { AlertMetrics } from './metrics.js';
 import { changesOf, nextGroup, outboxDepth, type PendingRow, pendingRows } from './outbox.js';
 import type { DeliveryResult, SendFn } from './types.js';
 
+/** Timing and size of the sender's work; only `groupIntervalMs` has no default. */
 export type SenderOptions = {
   /** ALERT_GROUP_INTERVAL_MS (default 10,000): how long a team's first change waits for others to join its message. */
   groupIntervalMs: number;
@@ -19,6 +20,7 @@ export type SenderOptions = {
   maxChangesPerMessage?: number;
 };
 
+/** What the sender works with, handed in by the composition root. */
 export type SenderDeps = {
   db: Pick<Db, 'sql' | 'tx'>;
   /** The fleet's sender lease (e.g. name `alert-sender`, ttl 10 s); the sender works only while holding it. */
@@ -129,15 +131,18 @@ export class OutboxSender {
         sentAt: new Date().toISOString(),
       };
       const started = performance.now();
-      const result = await send(d.channel, message, lost).catch(
-        (err): DeliveryResult => ({
-          ok: false,
-          status: null,
-          error: err instanceof Error ? err.message : String(err),
-          retryable: true,
-          durationMs: performance.now() - started,
-        }),
-      );
+      const failed = (error: string): DeliveryResult => ({
+        ok: false,
+        status: null,
+        error,
+        retryable: true,
+        durationMs: performance.now() - started,
+      });
+      // A send that ignores the signal must not keep a lost lease's work alive.
+      const result = await Promise.race([
+        send(d.channel, message, lost).catch((err) => failed(err instanceof Error ? err.message : String(err))),
+        abortedWith(lost, () => failed('lease lost during the attempt')),
+      ]);
       const outcome = result.ok ? 'delivered' : result.retryable ? 'retry' : 'refused';
       const dropped = await recordAttempt(this.deps.db, fence, d, attempt, result, outcome);
       if (result.ok) {
@@ -177,6 +182,14 @@ export class OutboxSender {
     lost.removeEventListener('abort', onLost);
     this.wake = null;
   }
+}
+
+/** Resolves with `value()` when `signal` aborts (never otherwise). */
+function abortedWith<T>(signal: AbortSignal, value: () => T): Promise<T> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve(value());
+    else signal.addEventListener('abort', () => resolve(value()), { once: true });
+  });
 }
 
 function byChannel(rows: readonly PendingRow[]): Map<string, PendingRow[]> {

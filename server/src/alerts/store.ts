@@ -9,9 +9,10 @@ import type { AlertChange } from './types.js';
 /** A state change to record and the channels (by name) to report it to. */
 export type ChangeToRecord = { change: AlertChange; channels: readonly string[] };
 
-/** What `recordChanges` did: changes applied, changes skipped (not the stored sequence + 1), outbox rows dropped. */
+/** What `recordChanges` did: changes applied, changes skipped (not the stored sequence + 1), outbox rows added, outbox rows dropped by the bound. */
 export type RecordOutcome = { recorded: number; skipped: number; queued: number; dropped: number };
 
+/** The outbox bound and where a drop is reported. */
 export type RecordOptions = {
   /** Undelivered outbox rows kept at most (config ALERT_OUTBOX_MAX). */
   outboxMax: number;

@@ -8,8 +8,8 @@ import { PG_URL } from '../../support/app.js';
 export const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
 
 /** One "pod's" database: its own pool on the test's schema, migrated. */
-export async function openDb(schema: string, poolSize = 4): Promise<{ db: Db; close: () => Promise<void> }> {
-  const cfg = { databaseUrl: PG_URL, dataDir: '', poolSize, schema };
+export async function openDb(schema: string, url = PG_URL): Promise<{ db: Db; close: () => Promise<void> }> {
+  const cfg = { databaseUrl: url, dataDir: '', poolSize: 4, schema };
   const { orm, close } = await openOrm(cfg, log);
   await migrate(orm, cfg, log);
   return { db: sqlRunner(orm), close };
