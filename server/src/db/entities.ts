@@ -202,3 +202,96 @@ export const SlaReportSnapshot = defineEntity({
     createdAt: p.datetime(),
   },
 });
+
+/**
+ * One alert per fingerprint (alerts/store.ts): its current state, the sequence of its last
+ * state change (each change is the previous sequence + 1, which makes recording idempotent)
+ * and who acknowledged the current firing episode. Written with SQL under the evaluation lease.
+ */
+export const SlaAlert = defineEntity({
+  name: 'SlaAlert',
+  tableName: 'sla_alert',
+  indexes: [{ name: 'sla_alert_tenant_state_idx', properties: ['tenantName', 'state'] }],
+  properties: {
+    fingerprint: p.string().length(64).primary(),
+    state: p.string().length(16),
+    sequence: p.integer(),
+    ruleName: p.string().length(256),
+    kind: p.string().length(16),
+    tier: p.string().length(32).nullable(),
+    severity: p.string().length(16),
+    tenantName: p.string().length(256),
+    teamName: p.string().length(256).nullable(),
+    entityId: p.integer().nullable(),
+    since: p.datetime(),
+    resolvedAt: p.datetime().nullable(),
+    acknowledgedBy: p.string().length(64).nullable(),
+    acknowledgedAt: p.datetime().nullable(),
+    lastChange: p.json<Record<string, unknown>>(),
+    updatedAt: p.datetime(),
+  },
+});
+
+/**
+ * The alert outbox (alerts/outbox.ts): one row per state change and channel, ids in commit
+ * order; pending while neither delivered nor dropped; `deliveryId` once a delivery carries it.
+ */
+export const SlaAlertOutbox = defineEntity({
+  name: 'SlaAlertOutbox',
+  tableName: 'sla_alert_outbox',
+  indexes: [{ name: 'sla_alert_outbox_channel_idx', properties: ['channel', 'id'] }],
+  properties: {
+    id: p.bigint('number').primary(),
+    fingerprint: p.string().length(64),
+    sequence: p.integer(),
+    tenantName: p.string().length(256),
+    teamName: p.string().length(256).nullable(),
+    channel: p.string().length(256),
+    change: p.json<Record<string, unknown>>(),
+    createdAt: p.datetime(),
+    deliveryId: p.uuid().nullable(),
+    deliveredAt: p.datetime().nullable(),
+    droppedAt: p.datetime().nullable(),
+  },
+});
+
+/**
+ * The delivery log (alerts/deliveries.ts): one row per message, created before its first
+ * attempt so a resend after a crash reuses its id and outbox ids; `attemptLog` holds the
+ * latest attempts (status code, error, duration).
+ */
+export const SlaAlertDelivery = defineEntity({
+  name: 'SlaAlertDelivery',
+  tableName: 'sla_alert_delivery',
+  indexes: [
+    { name: 'sla_alert_delivery_created_idx', properties: ['createdAt'] },
+    { name: 'sla_alert_delivery_channel_idx', properties: ['channel', 'deliveredAt'] },
+  ],
+  properties: {
+    deliveryId: p.uuid().primary(),
+    channel: p.string().length(256),
+    tenantName: p.string().length(256),
+    teamName: p.string().length(256).nullable(),
+    outboxIds: p.type('bigint[]').columnType('bigint[]'),
+    attempts: p.integer(),
+    lastStatus: p.integer().nullable(),
+    lastError: p.string().length(1000).nullable(),
+    attemptLog: p.json<unknown[]>(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+    deliveredAt: p.datetime().nullable(),
+    abandonedAt: p.datetime().nullable(),
+  },
+});
+
+/** Fleet-wide leases with a fencing token (alerts/lease.ts): the alert sender's, the evaluator's. */
+export const SlaLease = defineEntity({
+  name: 'SlaLease',
+  tableName: 'sla_lease',
+  properties: {
+    name: p.string().length(64).primary(),
+    holder: p.string().length(256),
+    token: p.bigint('number'),
+    expiresAt: p.datetime(),
+  },
+});

@@ -6,10 +6,14 @@ import type { Logger } from 'pino';
 import { lockDataDir } from './data-dir-lock.js';
 import { driverLogs, stripSqlFromError } from './driver-logs.js';
 import {
+  SlaAlert,
+  SlaAlertDelivery,
+  SlaAlertOutbox,
   SlaAudit,
   SlaChange,
   SlaEntity,
   SlaIdempotency,
+  SlaLease,
   SlaLogEpoch,
   SlaMaintenanceWindow,
   SlaPodHeartbeat,
@@ -56,6 +60,10 @@ function baseOptions(logs: DriverLogs): Partial<Options> {
       SlaTenantSettings,
       SlaMaintenanceWindow,
       SlaReportSnapshot,
+      SlaAlert,
+      SlaAlertOutbox,
+      SlaAlertDelivery,
+      SlaLease,
     ],
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },

@@ -215,6 +215,12 @@ export const ENV_SCHEMA = z.object({
   REPORT_CLOSE_INTERVAL_SECONDS: int(300, 5, 86_400).describe(
     'How often one pod (under a PostgreSQL advisory lock) closes ended report periods and re-checks the last 13 months for corrections.',
   ),
+  ALERT_GROUP_INTERVAL_MS: int(10_000, 0, 600_000).describe(
+    "How long the alert sender waits after a team's first undelivered state change before sending, so changes of one channel, tenant and team within it go out as one message (0 = send each at once).",
+  ),
+  ALERT_OUTBOX_MAX: int(10_000, 10, 10_000_000).describe(
+    'Undelivered alert state changes kept at most; past it the oldest are dropped (counted in `sla_alert_outbox_dropped_total`, one log line), so a receiver that is down never blocks evaluation or ingest.',
+  ),
   CHANGE_LOG_RETENTION_DAYS: int(400, 400, 36_500).describe(
     'Days of change log kept for budgets and reports (at least 400, so quarterly and yearly reports work). Nothing is pruned yet: this states the promise (docs/budgets.md "Retention").',
   ),

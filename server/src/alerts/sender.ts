@@ -1,0 +1,203 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/sql.js';
+import { backoffMs, sleep } from '../platform/backoff.js';
+import { createDelivery, type Delivery, openDeliveries, recordAttempt } from './deliveries.js';
+import { type LeaseFence, LeaseLost, type PgLease } from './lease.js';
+import type { AlertMetrics } from './metrics.js';
+import { changesOf, nextGroup, outboxDepth, type PendingRow, pendingRows } from './outbox.js';
+import type { DeliveryResult, SendFn } from './types.js';
+
+/** Timing and size of the sender's work; only `groupIntervalMs` has no default. */
+export type SenderOptions = {
+  /** ALERT_GROUP_INTERVAL_MS (default 10,000): how long a team's first change waits for others to join its message. */
+  groupIntervalMs: number;
+  /** How often the outbox is read while nothing wakes the sender (ms, default 500). */
+  pollMs?: number;
+  /** First retry delay and its cap (ms; defaults 1,000 and 60,000), doubled per attempt with jitter (platform/backoff.ts). */
+  retryBaseMs?: number;
+  retryCapMs?: number;
+  /** Changes per message at most (default 100). */
+  maxChangesPerMessage?: number;
+};
+
+/** What the sender works with, handed in by the composition root. */
+export type SenderDeps = {
+  db: Pick<Db, 'sql' | 'tx'>;
+  /** The fleet's sender lease (e.g. name `alert-sender`, ttl 10 s); the sender works only while holding it. */
+  lease: PgLease;
+  send: SendFn;
+  metrics?: AlertMetrics | undefined;
+  log?: Logger | undefined;
+};
+
+/** Outbox rows read per pass: enough for every channel's next message. */
+const PENDING_READ = 2_000;
+
+/**
+ * Delivers the alert outbox, on one pod of the fleet at a time (the holder of `lease`).
+ * Each channel has at most one open delivery: it is created (fresh uuid, fixed outbox rows)
+ * before its first attempt and retried with backoff until the channel accepts or refuses
+ * it, so one fingerprint's changes reach a channel in sequence order, a resend after a
+ * crash or a takeover carries the same delivery id and changes, and a failing channel
+ * holds back only itself. Every write is fenced with the lease's token.
+ */
+export class OutboxSender {
+  private readonly stopper = new AbortController();
+  private running: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  /** A wake-up that came while no nap was running: the next nap returns at once. */
+  private woken = false;
+  private readonly opts: Required<SenderOptions>;
+
+  constructor(
+    private readonly deps: SenderDeps,
+    options: SenderOptions,
+  ) {
+    this.opts = { pollMs: 500, retryBaseMs: 1_000, retryCapMs: 60_000, maxChangesPerMessage: 100, ...options };
+  }
+
+  /** Starts waiting for the lease and, while held, sending. */
+  start(): void {
+    this.running ??= this.deps.lease.hold(this.stopper.signal, (fence, lost) => this.whileHeld(fence, lost));
+  }
+
+  /** Reads the outbox now rather than at the next poll (call after recording changes). */
+  poke(): void {
+    if (this.wake) this.wake();
+    else this.woken = true;
+  }
+
+  /** Stops sending (an attempt in flight is aborted; its delivery is resent by the next holder) and releases the lease. */
+  async stop(): Promise<void> {
+    this.stopper.abort();
+    await this.running;
+  }
+
+  private async whileHeld(fence: LeaseFence, lost: AbortSignal): Promise<void> {
+    const workers = new Map<string, Promise<void>>();
+    const finished = new Set<string>();
+    const spawn = (d: Delivery) => {
+      const work = this.deliver(fence, d, lost)
+        .catch(async (err) => {
+          if (!(err instanceof LeaseLost))
+            this.deps.log?.warn({ err, channel: d.channel }, 'alert delivery interrupted');
+          await sleep(this.opts.retryBaseMs, lost);
+        })
+        .finally(() => {
+          finished.add(d.deliveryId);
+          workers.delete(d.channel);
+          this.poke();
+        });
+      workers.set(d.channel, work);
+    };
+    try {
+      while (!lost.aborted) {
+        const open = await openDeliveries(this.deps.db.sql);
+        for (const d of open) if (!workers.has(d.channel) && !finished.has(d.deliveryId)) spawn(d);
+        const busy = new Set([...open.map((d) => d.channel), ...workers.keys()]);
+        let napMs = this.opts.pollMs;
+        for (const [channel, rows] of byChannel(await pendingRows(this.deps.db.sql, PENDING_READ))) {
+          if (busy.has(channel)) continue;
+          const group = nextGroup(rows, this.opts.groupIntervalMs, this.opts.maxChangesPerMessage);
+          if (!group) {
+            napMs = Math.min(napMs, this.opts.groupIntervalMs - (rows[0]?.ageMs ?? 0));
+            continue;
+          }
+          const d = await createDelivery(this.deps.db, fence, group);
+          if (d) spawn(d);
+        }
+        this.deps.metrics?.outboxDepth.set(await outboxDepth(this.deps.db.sql));
+        await this.nap(Math.max(5, napMs), lost);
+      }
+    } finally {
+      await Promise.allSettled([...workers.values()]);
+      this.deps.metrics?.outboxDepth.set(0);
+    }
+  }
+
+  /** Attempts one delivery until the channel accepts or refuses it, or the lease is lost. */
+  private async deliver(fence: LeaseFence, d: Delivery, lost: AbortSignal): Promise<void> {
+    const { send, metrics, log, lease } = this.deps;
+    const changes = await changesOf(this.deps.db.sql, d.outboxIds);
+    let attempt = d.attempts;
+    while (!lost.aborted && lease.fence?.token === fence.token) {
+      attempt += 1;
+      const message = {
+        deliveryId: d.deliveryId,
+        channel: d.channel,
+        tenantName: d.tenantName,
+        teamName: d.teamName,
+        changes,
+        sentAt: new Date().toISOString(),
+      };
+      const started = performance.now();
+      const failed = (error: string): DeliveryResult => ({
+        ok: false,
+        status: null,
+        error,
+        retryable: true,
+        durationMs: performance.now() - started,
+      });
+      // A send that ignores the signal must not keep a lost lease's work alive.
+      const result = await Promise.race([
+        send(d.channel, message, lost).catch((err) => failed(err instanceof Error ? err.message : String(err))),
+        abortedWith(lost, () => failed('lease lost during the attempt')),
+      ]);
+      const outcome = result.ok ? 'delivered' : result.retryable ? 'retry' : 'refused';
+      const dropped = await recordAttempt(this.deps.db, fence, d, attempt, result, outcome);
+      if (result.ok) {
+        metrics?.deliveries.inc({ channel: d.channel });
+        return;
+      }
+      metrics?.deliveryFailures.inc({ channel: d.channel, kind: result.retryable ? 'retryable' : 'permanent' });
+      const fields = {
+        channel: d.channel,
+        deliveryId: d.deliveryId,
+        attempt,
+        status: result.status,
+        error: result.error,
+      };
+      if (!result.retryable) {
+        metrics?.outboxDropped.inc({ reason: 'refused' }, dropped);
+        log?.warn({ ...fields, dropped }, 'alert delivery refused by the channel: given up');
+        return;
+      }
+      const delayMs = backoffMs(attempt, this.opts.retryBaseMs, this.opts.retryCapMs);
+      log?.warn({ ...fields, retryInMs: delayMs }, 'alert delivery failed: will retry');
+      await sleep(delayMs, lost);
+    }
+  }
+
+  /** Sleeps `ms`, cut short by `poke`, a finished delivery or the lease's loss. */
+  private async nap(ms: number, lost: AbortSignal): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return;
+    }
+    const cut = new AbortController();
+    const onLost = () => cut.abort();
+    lost.addEventListener('abort', onLost, { once: true });
+    this.wake = () => cut.abort();
+    await sleep(ms, cut.signal);
+    lost.removeEventListener('abort', onLost);
+    this.wake = null;
+  }
+}
+
+/** Resolves with `value()` when `signal` aborts (never otherwise). */
+function abortedWith<T>(signal: AbortSignal, value: () => T): Promise<T> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve(value());
+    else signal.addEventListener('abort', () => resolve(value()), { once: true });
+  });
+}
+
+function byChannel(rows: readonly PendingRow[]): Map<string, PendingRow[]> {
+  const out = new Map<string, PendingRow[]>();
+  for (const r of rows) {
+    const list = out.get(r.channel);
+    if (list) list.push(r);
+    else out.set(r.channel, [r]);
+  }
+  return out;
+}
