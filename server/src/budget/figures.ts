@@ -13,7 +13,7 @@ import {
   toWireFigures,
 } from '../domain/budget/index.js';
 import type { BudgetSums, Exclusion, Interval, Timeline } from '../domain/budget/types.js';
-import type { BudgetSettings, BudgetWindow } from './policy.js';
+import type { BudgetSettings } from './policy.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -41,7 +41,7 @@ export type SumsBundle = { rolling: BudgetSums; calendar: BudgetSums; burns: Bud
 export function contextOf(
   tenantName: string,
   settings: BudgetSettings,
-  windows: readonly BudgetWindow[],
+  windows: readonly ScopedWindow[],
   now: number,
   staleAfterMs: number,
 ): BudgetContext {

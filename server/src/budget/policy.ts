@@ -1,20 +1,8 @@
-import type { NoDataPolicy, WindowCategory } from '@sla/shared';
-import type { WindowRecord } from '../policy/types.js';
+import type { NoDataPolicy } from '@sla/shared';
+import type { ScopedWindow } from '../domain/budget/windows.js';
 
 /** A tenant's budget settings (docs/budgets.md "Budget windows"). */
 export type BudgetSettings = { timeZone: string; windowDays: number; noDataPolicy: NoDataPolicy };
-
-/** A maintenance window as the policy store keeps it (times epoch ms; recurring when `rrule` is set). */
-export type BudgetWindow = {
-  id: number;
-  scope: { tenantName: string; teamName: string | null; entityType: string | null; entityId: number | null };
-  category: WindowCategory;
-  start: number;
-  end: number;
-  rrule: string | null;
-  timeZone: string;
-  until: number | null;
-};
 
 /**
  * What budgets read of the tenant settings and maintenance windows, in memory (the
@@ -23,7 +11,7 @@ export type BudgetWindow = {
  */
 export type BudgetPolicy = {
   settingsOf(tenantName: string): BudgetSettings;
-  windows(): readonly BudgetWindow[];
+  windows(): readonly ScopedWindow[];
   readonly version: number;
 };
 
@@ -41,34 +29,17 @@ export function memoryHorizonDays(policy: BudgetPolicy, tenants: Iterable<string
 }
 
 /**
- * The policy store (`policy/store.ts`) as budgets read it: its settings as they are, its
- * window records in the scoped shape, re-shaped once per store version.
+ * The policy store (`policy/store.ts`) as budgets read it: its settings, and its windows in
+ * the scoped shape the domain expands (`scopedWindows`, re-shaped once per store version).
  */
 export function budgetPolicyOf(store: {
   settingsOf(tenantName: string): BudgetSettings;
-  windows(): readonly WindowRecord[];
+  scopedWindows(): readonly ScopedWindow[];
   readonly version: number;
 }): BudgetPolicy {
-  let shaped: { version: number; windows: BudgetWindow[] } | null = null;
   return {
     settingsOf: (tenantName) => store.settingsOf(tenantName),
-    windows: () => {
-      if (shaped?.version !== store.version)
-        shaped = {
-          version: store.version,
-          windows: store.windows().map((w) => ({
-            id: w.id,
-            scope: { tenantName: w.tenantName, teamName: w.teamName, entityType: w.entityType, entityId: w.entityId },
-            category: w.category,
-            start: w.start,
-            end: w.end,
-            rrule: w.rrule,
-            timeZone: w.timeZone,
-            until: w.until,
-          })),
-        };
-      return shaped.windows;
-    },
+    windows: () => store.scopedWindows(),
     get version() {
       return store.version;
     },

@@ -1,7 +1,7 @@
 import { DEFAULT_SLACK_WEBHOOK_HOST, NODATA_POLICIES } from '@sla/shared';
 import { z } from 'zod';
+import { isValidZone } from '../domain/budget/periods.js';
 import { parseAllowedTarget } from './allowed-targets.js';
-import { isIanaZone } from './time-zone.js';
 
 /**
  * The service's whole configuration, read from the environment once at start-up.
@@ -183,7 +183,7 @@ export const ENV_SCHEMA = z.object({
       emptyAsUnset,
       z
         .string()
-        .refine(isIanaZone, 'expected an IANA time zone such as UTC or Europe/Berlin')
+        .refine(isValidZone, 'expected an IANA time zone such as UTC or Europe/Berlin')
         .default('UTC')
         .meta({ accepts: 'an IANA time zone' }),
     )

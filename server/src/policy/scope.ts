@@ -1,6 +1,6 @@
 import { toFloating, validateRrule } from '../domain/budget/index.js';
+import { isValidZone } from '../domain/budget/periods.js';
 import { AppError } from '../platform/errors.js';
-import { isIanaZone } from '../platform/time-zone.js';
 import type { EntityView } from '../readmodel/view.js';
 import type { WindowRecord } from './types.js';
 
@@ -21,7 +21,7 @@ export function assertTenantExists(view: ScopeView, tenantName: string, field = 
 
 /** Refuses a time zone that is not an IANA zone. @throws AppError BAD_INPUT naming `field`. */
 export function assertZone(zone: string, field = 'timeZone'): void {
-  if (!isIanaZone(zone)) throw bad(`${field}: ${q(zone)} is not an IANA time zone (e.g. UTC, Europe/Berlin)`);
+  if (!isValidZone(zone)) throw bad(`${field}: ${q(zone)} is not an IANA time zone (e.g. UTC, Europe/Berlin)`);
 }
 
 /** A window's fields before it is stored. */

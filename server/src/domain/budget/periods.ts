@@ -27,8 +27,13 @@ export class PeriodError extends Error {
   }
 }
 
-/** Whether `zone` is an IANA time zone name this runtime knows (`UTC`, `Europe/Berlin`, …). */
-export const isValidZone = (zone: string): boolean => zone.length > 0 && IANAZone.isValidZone(zone);
+/**
+ * Whether `zone` is an IANA time-zone name this runtime knows (`Europe/Berlin`, `UTC`,
+ * `America/Argentina/Buenos_Aires`); offsets like `+02:00` and abbreviations like `CET` are not
+ * zones (a fixed offset has no DST rules, which is what calendar periods need).
+ */
+export const isValidZone = (zone: string): boolean =>
+  zone.length <= 64 && /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone) && IANAZone.isValidZone(zone);
 
 function zoneOrThrow(zone: string): string {
   if (!isValidZone(zone))
