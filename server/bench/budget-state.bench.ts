@@ -99,7 +99,16 @@ export async function run(opts: { quick?: boolean } = {}) {
     const epoch = (await client.query('SELECT epoch FROM sla_log_epoch')).rows[0].epoch as string;
     const head = Number((await client.query('SELECT max(id) AS h FROM sla_change')).rows[0].h);
 
-    // 1. The book from PostgreSQL, in this process.
+    // 1. The book from PostgreSQL, in this process; beside it the floor: the same change-log rows
+    // streamed with COPY in commit order and thrown away (what reading alone costs on this machine now).
+    t = Date.now();
+    await copyOutOn(client)(
+      `SELECT entity_id, (date_part('epoch', observed_at) * 1000)::int8, status, current_sla, sla_target
+         FROM sla_change WHERE applied ORDER BY id`,
+      [],
+      () => undefined,
+    );
+    const rawReadSeconds = (Date.now() - t) / 1000;
     const before = memory();
     t = Date.now();
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -176,6 +185,7 @@ export async function run(opts: { quick?: boolean } = {}) {
       segments,
       seedSeconds,
       loadFromPostgresSeconds: pgSeconds,
+      rawReadSeconds,
       checkpointWriteSeconds: writeSeconds,
       checkpointReadSeconds: readSeconds,
       checkpointBytes: meta.bytes,
@@ -216,6 +226,7 @@ function table(
         'changes',
         'segments',
         'from PostgreSQL s',
+        'raw read of the log s (baseline)',
         'checkpoint write s',
         'checkpoint read s',
         'checkpoint MB',
@@ -230,6 +241,7 @@ function table(
           f(r.changes),
           f(r.segments),
           f(r.loadFromPostgresSeconds),
+          f(r.rawReadSeconds),
           f(r.checkpointWriteSeconds),
           f(r.checkpointReadSeconds),
           ((r.checkpointBytes as number) / 2 ** 20).toFixed(1),

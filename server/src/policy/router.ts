@@ -24,7 +24,7 @@ export function windowsRouter(d: WindowDeps) {
       .meta({ openapi: { method: 'GET', path: '/windows', tags: TAGS, summary: 'Maintenance windows', protect: true } })
       .input(ZWindowList)
       .output(z.object({ items: z.array(ZMaintenanceWindow) }))
-      .query(({ input }) => listWindows(d.store, input)),
+      .query(({ input }) => listWindows(d.store, d.view, input)),
     occurrences: readProcedure
       .meta({
         openapi: {

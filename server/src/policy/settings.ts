@@ -41,7 +41,8 @@ const auditShape = (o: SettingsOverride | null) =>
 
 /**
  * Sets a tenant's budget settings (audited in the same transaction, announced to every pod)
- * and answers the effective settings.
+ * and answers the effective settings. Setting what is already stored writes nothing (no
+ * audit entry, no announcement).
  * @throws AppError FORBIDDEN (not an admin of the tenant), BAD_INPUT naming the field (an
  *   unknown tenant or time zone), UNAVAILABLE.
  */
@@ -50,10 +51,12 @@ export async function setTenantSettings(d: SettingsDeps, admin: Admin, input: Se
   if (!d.loaded()) throw new AppError('UNAVAILABLE', 'The cache is still loading; retry shortly', 2);
   assertTenantExists(d.view, input.tenantName);
   if (input.timeZone) assertZone(input.timeZone);
-  await d.db.tx(async (sql) => {
+  const changed = await d.db.tx(async (sql) => {
     const before = await readTenantSettings(sql, input.tenantName, true);
     const pick = <K extends 'timeZone' | 'windowDays' | 'noDataPolicy'>(k: K) =>
       input[k] === undefined ? (before?.[k] ?? null) : input[k];
+    const same = (['timeZone', 'windowDays', 'noDataPolicy'] as const).every((k) => before?.[k] === pick(k));
+    if (before && same) return false;
     const [row] = await sql<{ updated_at: Date }>(
       `INSERT INTO sla_tenant_settings (tenant_name, time_zone, window_days, nodata_policy, updated_at)
        VALUES (?, ?, ?, ?, now())
@@ -78,7 +81,8 @@ export async function setTenantSettings(d: SettingsDeps, admin: Admin, input: Se
       before: auditShape(before),
       after: auditShape(after),
     });
+    return true;
   });
-  await d.store.changed();
+  if (changed) await d.store.changed();
   return d.store.settingsOf(input.tenantName);
 }

@@ -13,12 +13,17 @@ const DAY = 86_400_000;
 /**
  * The live windows (of `tenantName`, or all), from the pod's PolicyStore, ascending id;
  * without `includeEnded`, windows whose last occurrence ended before `now` are left out.
+ * @throws AppError NOT_FOUND naming `tenantName` when the view knows no such tenant (as a
+ *   report or a tenant budget of it answers).
  */
 export function listWindows(
   store: PolicyStore,
+  view: ScopeView,
   input: z.infer<typeof ZWindowList>,
   now = Date.now(),
 ): { items: MaintenanceWindow[] } {
+  if (input.tenantName !== undefined && !view.tenants.has(input.tenantName))
+    throw new AppError('NOT_FOUND', `tenantName: no tenant ${JSON.stringify(input.tenantName)}`);
   const items = store
     .windows()
     .filter((w) => input.tenantName === undefined || w.tenantName === input.tenantName)

@@ -88,7 +88,8 @@ export async function createWindow(d: WindowDeps, admin: Admin, input: WindowCre
 
 /**
  * Changes the fields given of window `id` (audited with before and after). Moving a window to
- * another tenant needs admin of both.
+ * another tenant needs admin of both. An update that changes nothing writes nothing (no audit
+ * entry, no announcement) and answers the window as it is.
  * @throws AppError NOT_FOUND, FORBIDDEN, BAD_INPUT naming the field, UNAVAILABLE.
  */
 export async function updateWindow(d: WindowDeps, admin: Admin, input: WindowUpdate): Promise<MaintenanceWindow> {
@@ -108,6 +109,7 @@ export async function updateWindow(d: WindowDeps, admin: Admin, input: WindowUpd
       until: given.until === undefined ? before.until : given.until === null ? null : ms(given.until),
     };
     validateWindow(d.view, draft);
+    if (JSON.stringify(PARAMS(draft)) === JSON.stringify(PARAMS(before))) return { after: before, changed: false };
     const [row] = await sql<Parameters<typeof windowOf>[0]>(
       `UPDATE sla_maintenance_window SET tenant_name = ?, team_name = ?, entity_type = ?, entity_id = ?, category = ?,
          reason = ?, start = ?, "end" = ?, rrule = ?, time_zone = ?, until = ?, updated_at = now()
@@ -116,10 +118,10 @@ export async function updateWindow(d: WindowDeps, admin: Admin, input: WindowUpd
     );
     const after = windowOf(row as Parameters<typeof windowOf>[0]);
     await audit(sql, admin, 'update', before, after);
-    return after;
+    return { after, changed: true };
   });
-  await d.store.changed();
-  return windowToWire(updated);
+  if (updated.changed) await d.store.changed();
+  return windowToWire(updated.after);
 }
 
 /**

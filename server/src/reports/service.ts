@@ -59,11 +59,17 @@ export async function getReport(d: ReportsDeps, input: ReportInput): Promise<Rep
   return partOf(snap.report, scope);
 }
 
-/** The revisions of a closed period's tenant report, oldest first (empty while none was made). */
+/**
+ * The revisions of a closed period's tenant report, oldest first (empty while none was made).
+ * @throws AppError NOT_FOUND naming `tenantName` for a tenant with no entity (as the report
+ *   itself answers), BAD_INPUT naming `period`, UNAVAILABLE.
+ */
 export async function reportRevisions(
   d: ReportsDeps,
   input: Pick<ReportInput, 'tenantName' | 'period'>,
 ): Promise<ReportRevision[]> {
+  if (!(await d.sources.tenants()).includes(input.tenantName))
+    throw new AppError('NOT_FOUND', `tenantName: no tenant ${JSON.stringify(input.tenantName)}`);
   const now = (d.now ?? Date.now)();
   const period = reportPeriod(input.period, d.sources.settingsOf(input.tenantName).timeZone, now);
   return listRevisions(d.sql, { tenantName: input.tenantName, scope: scopeKey({}), period: period.label });

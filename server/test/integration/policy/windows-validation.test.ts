@@ -76,6 +76,14 @@ describe('a bad window is a 400 naming the field, and nothing is written', () =>
     expect(bad.json.message).toMatch(/^id\b/);
   });
 
+  it('listing the windows of an unknown tenant is a 404 naming tenantName, as its report is', async () => {
+    const unknown = await request(pod.url, 'GET', '/api/windows?tenantName=Nobody', undefined, root);
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.message).toMatch(/^tenantName: no tenant "Nobody"/);
+    const known = await request(pod.url, 'GET', '/api/windows?tenantName=Finance', undefined, root);
+    expect(known.status).toBe(200);
+  });
+
   it('occurrences refuse a range over 400 days or backwards, naming `to`', async () => {
     const long = await request(
       pod.url,
@@ -120,6 +128,15 @@ describe('every write is audited with the object before and after', () => {
     const id = created.id as number;
     const updated = (await request(pod.url, 'PATCH', `/api/windows/${id}`, { reason: 'moved' }, root)).json;
     expect(updated.reason).toBe('moved');
+    // Setting what is already there changes nothing, so it is not an entry of the log.
+    const same = await request(
+      pod.url,
+      'PATCH',
+      `/api/windows/${id}`,
+      { reason: 'moved', category: 'maintenance' },
+      root,
+    );
+    expect(same.json).toEqual(updated);
     expect((await request(pod.url, 'DELETE', `/api/windows/${id}`, undefined, root)).status).toBe(200);
     const entries = (await audit(`?objectType=window`)).filter((e) => e.objectId === String(id));
     expect(entries.map((e) => [e.action, e.actor])).toEqual([
@@ -156,6 +173,9 @@ describe('every write is audited with the object before and after', () => {
       root,
     );
     expect(reset.json.windowDays).toBe(30);
+    // The same settings again: no entry (the two below are all there is).
+    const again = { tenantName: 'Finance', windowDays: null };
+    expect((await request(pod.url, 'POST', '/api/budgets/settings', again, root)).json).toEqual(reset.json);
     const read = await trpc(pod.url, 'budgets.settings', { tenantName: 'Finance' }, {}, true);
     expect((read.json.result as { data: unknown }).data).toEqual(reset.json);
     const [second, first] = await audit('?objectType=tenant_settings&tenantName=Finance');

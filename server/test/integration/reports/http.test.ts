@@ -80,6 +80,9 @@ describe('reports over REST', () => {
     const unknown = await getJson(app.url, `/api/reports?tenantName=Nobody&period=${month}`);
     expect(unknown.status).toBe(404);
     expect(unknown.json.message).toMatch(/^tenantName/);
+    const revisions = await getJson(app.url, `/api/reports/revisions?tenantName=Nobody&period=${month}`);
+    expect(revisions.status).toBe(404);
+    expect(revisions.json.message).toMatch(/^tenantName: no tenant "Nobody"/);
     const post405 = await post(app.url, `/api/reports/csv?${q()}`, {});
     expect(post405.status).toBe(405);
   });
