@@ -79,8 +79,8 @@ async function podWithBudgets(env: Record<string, string>) {
 }
 
 export async function run(opts: { quick?: boolean } = {}) {
-  const entities = Number(process.env.BENCH_ENTITIES ?? (opts.quick ? 10_000 : 100_000));
-  const seconds = opts.quick ? 2 : 5;
+  const entities = Number(process.env.BENCH_ENTITIES ?? (opts.quick ? 5_000 : 100_000));
+  const seconds = opts.quick ? 1 : 5;
   const schema = uniqueSchema('bench_budget');
   const prefix = uniquePrefix('bench_budget');
   const pgPrefix = uniquePrefix('bench_budget_pg');

@@ -5,7 +5,7 @@
  *
  * Two pods (the production bundle, separate processes) in Redis mode with a key prefix and
  * a PostgreSQL schema of their own, and a redis-server of the bench's own. An outside client
- * process (bench/fanout-client.ts) opens BENCH_SUBSCRIBERS (1,000; 200 with --quick)
+ * process (bench/fanout-client.ts) opens BENCH_SUBSCRIBERS (1,000; 100 with --quick)
  * `cache.onChange` subscribers, half on each pod, then POSTs BENCH_CHANGES (20; 5) single
  * updates to pod A, one at a time, 100 ms apart; latency = arrival of the change at a
  * subscriber − the moment its POST was sent, over every delivery. The figures count only
@@ -134,9 +134,9 @@ async function pods(n: number, changes: number, idle: number): Promise<Side> {
 
 /** Runs the bench; `quick`: fewer subscribers and changes. */
 export async function run(opts: { quick?: boolean } = {}) {
-  const n = Number(process.env.BENCH_SUBSCRIBERS ?? (opts.quick ? 200 : 1_000));
+  const n = Number(process.env.BENCH_SUBSCRIBERS ?? (opts.quick ? 100 : 1_000));
   const changes = Number(process.env.BENCH_CHANGES ?? (opts.quick ? 5 : 20));
-  const idle = Number(process.env.BENCH_IDLE ?? (opts.quick ? 2_000 : 10_000));
+  const idle = Number(process.env.BENCH_IDLE ?? (opts.quick ? 1_000 : 10_000));
   const baseline = await bare(n, changes, idle);
   console.log(JSON.stringify({ bare: baseline }));
   const pod = await pods(n, changes, idle);

@@ -148,7 +148,7 @@ async function measure(sources: ReportSources, repeats: number, get?: () => Prom
 }
 
 export async function run(opts: { quick?: boolean } = {}) {
-  const n = Number(process.env.BENCH_ENTITIES ?? 10_000);
+  const n = Number(process.env.BENCH_ENTITIES ?? (opts.quick ? 2_000 : 10_000));
   const repeats = opts.quick ? 3 : 7;
   console.log(`# report benchmark, ${n.toLocaleString()} entities × 31 results, ${new Date().toISOString()}`);
   const memory = await measure(memorySources(n), repeats);
