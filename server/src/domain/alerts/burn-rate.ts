@@ -32,9 +32,13 @@ export type HoldingTier = { tier: BurnTier; longBurn: number; shortBurn: number;
 /**
  * Multi-window multi-burn-rate (Google SRE Workbook, "Alerting on SLOs", "Multiwindow,
  * multi-burn-rate alerts"): a tier holds when the burn rates over its long and its short window
- * both exceed its factor. `tiers` in `tierOrder`. Once a tier holds, every slower tier that
- * also holds is `heldBack` (it never starts an alert beside the faster one). The short window
- * is computed first, so an entity that is not burning costs one `sumsOver` per tier.
+ * both exceed its factor. `tiers` in `tierOrder`. A slower tier that holds is `heldBack` (it
+ * never starts an alert) while a faster tier holds, and also while a faster tier fired within
+ * the slower tier's long window (`firedSince(faster, since)`, when given): the slower window
+ * still holds the bad time the faster tier already paged on, so the same incident does not page
+ * again once the fast tier resolves (pyrra#1883); bad time the slower tier sees a full window
+ * after the faster tier last fired is a new problem and fires. The short window is computed
+ * first, so an entity that is not burning costs one `sumsOver` per tier.
  * Calls `emit` only for holding tiers. O(tiers × (log segments + segments in the long window)).
  */
 export function holdingTiers(
@@ -44,14 +48,18 @@ export function holdingTiers(
   counting: CountingPolicy,
   now: number,
   emit: (holding: HoldingTier) => void,
+  firedSince?: (faster: BurnTier, since: number) => boolean,
 ): void {
   let fasterHolds = false;
-  for (const tier of tiers) {
+  for (let i = 0; i < tiers.length; i++) {
+    const tier = tiers[i] as BurnTier;
     const shortBurn = burnOver(t, tier.shortWindowMinutes, exclusions, counting, now);
     if (shortBurn === null || shortBurn <= tier.factor) continue;
     const longBurn = burnOver(t, tier.longWindowMinutes, exclusions, counting, now);
     if (longBurn === null || longBurn <= tier.factor) continue;
-    emit({ tier, longBurn, shortBurn, heldBack: fasterHolds });
+    const since = now - tier.longWindowMinutes * MINUTE_MS;
+    const heldBack = fasterHolds || (firedSince !== undefined && tiers.slice(0, i).some((f) => firedSince(f, since)));
+    emit({ tier, longBurn, shortBurn, heldBack });
     fasterHolds = true;
   }
 }

@@ -85,7 +85,8 @@ function staleCondition(
  * The conditions of one rule that hold at `ctx.now` over `entities` (any iterable; entities
  * outside the rule's scope are skipped), added to `into` (fingerprint → condition) and returned.
  * - burn_rate: per entity and enabled tier, both windows' burn rates over the factor
- *   (`holdingTiers`); slower tiers held back while a faster one holds.
+ *   (`holdingTiers`); slower tiers held back while a faster one holds or fired within the
+ *   slower tier's long window (`ctx.lastFiringAt`).
  * - status: Failed (the last known status, from `statusSince`; it stays Failed while the entity is
  *   stale), or below target (the timeline's unbroken `bad` run, which staleness ends), for at
  *   least `forMinutes`.
@@ -111,12 +112,19 @@ export function evaluateRule(
     const c = condition(rule, at, h.tier.name, h.tier.severity, burnSummary(at.entityName, h), h.heldBack);
     into.set(fingerprint(rule, at.id, h.tier.name), c);
   };
+  const lastFiringAt = ctx.lastFiringAt;
+  const firedSince = lastFiringAt
+    ? (faster: { name: string }, since: number) => {
+        const at = lastFiringAt(fingerprint(rule, (e as AlertEntity).id, faster.name));
+        return at !== null && at >= since;
+      }
+    : undefined;
   for (e of entities) {
     if (!inScope(rule, e)) continue;
     if (rule.kind === 'burn_rate') {
       if (!e.timeline || tiers.length === 0) continue;
       const exclusions = ctx.exclusionsOf ? ctx.exclusionsOf(e) : NO_EXCLUSIONS;
-      holdingTiers(e.timeline, tiers, exclusions, ctx.counting, ctx.now, emit);
+      holdingTiers(e.timeline, tiers, exclusions, ctx.counting, ctx.now, emit, firedSince);
       continue;
     }
     const c = rule.kind === 'status' ? statusCondition(rule, e, ctx) : staleCondition(rule, e, ctx, heldBack);

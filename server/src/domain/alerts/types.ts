@@ -40,6 +40,12 @@ export type EvaluationContext = {
   ingestBackAt: number | null;
   /** How long after ingest returns stale rules stay held back (pollers need time to catch up). */
   graceMs: number;
+  /**
+   * When the alert of `fingerprint` was last firing (epoch ms): `now` while it fires, its resolve
+   * time once resolved, null when it never fired. Holds slower burn tiers back after a faster one
+   * fired (see `holdingTiers`); without it only a faster tier holding now holds them back.
+   */
+  lastFiringAt?: (fingerprint: string) => number | null;
 };
 
 /** What a firing alert is about: everything a change reports except its state, sequence and time. */

@@ -18,7 +18,7 @@ const burnRule = (tiers = DEFAULT_BURN_TIERS.map((t) => ({ ...t }))) =>
   rule({ kind: 'burn_rate', burnRate: { tiers } });
 
 describe('burn-rate rules on a golden history', () => {
-  it('fires each tier at the minute both its windows exceed the factor, fastest first, and resolves when the short window clears', () => {
+  it('pages once per incident: the fast tier fires and resolves; slower tiers that still hold stay held back', () => {
     const lines = simulate({
       rules: [burnRule()],
       entities: [new FakeEntity(1, incident, STALE_NEVER)],
@@ -28,15 +28,53 @@ describe('burn-rate rules on a golden history', () => {
     expect(lines).toEqual([
       // 1 h: 1 breach minute of 60 = 16.7× > 14.4; 5 min: 1 of 5 = 200×.
       '5001 firing page-1h t1',
-      // The 5 min window holds no breach from 5015; the 6 h tier (3 of 360 = 8.3× from 5003) was held back until then.
+      // The 5 min window holds no breach from 5015. The 6 h tier (3 of 360 = 8.3× from 5003) holds
+      // until 5040 and the 3 d tier (10 of 4320 = 2.3× since 5005) until 5370, but the 1 h tier fired
+      // within their long windows about this same bad time: neither pages again (pyrra#1883).
+      '5015 resolved page-1h t1',
+    ]);
+  });
+
+  it('without the record of the faster tier (no lastFiringAt), slower tiers fire as each faster one clears', () => {
+    const lines = simulate({
+      rules: [burnRule()],
+      entities: [new FakeEntity(1, incident, STALE_NEVER)],
+      from: 4990,
+      to: 5400,
+      ctx: () => ({ lastFiringAt: undefined }),
+    });
+    expect(lines).toEqual([
+      '5001 firing page-1h t1',
       '5015 resolved page-1h t1',
       '5015 firing page-6h t1',
-      // The 30 min window clears at 5040; the 3 d tier (10 of 4320 = 2.3× since 5005) takes over.
       '5040 resolved page-6h t1',
       '5040 firing ticket-3d t1',
       // Its 6 h short window clears 360 minutes after the incident ended.
       '5370 resolved ticket-3d t1',
     ]);
+  });
+
+  it('a slower tier fires for bad time a full long window after the faster tier last fired (a new problem)', () => {
+    // Target 99 %: the budget is 1 %. The incident pages the 1 h tier; from 5500 a slow burn (below
+    // target 5 of every 60 minutes: 8.3× over 1 h, under 14.4) passes 6× over 6 h, more than 6 h
+    // after the 1 h tier resolved, so the 6 h tier pages for it.
+    const slow: Obs[] = [
+      [0, 'Passed', 100, 99],
+      [5000, 'Failed', 0, 99],
+      [5010, 'Passed', 100, 99],
+    ];
+    for (let m = 5500; m < 6400; m += 60) slow.push([m, 'AtRisk', 98, 99], [m + 5, 'Passed', 100, 99]);
+    const lines = simulate({
+      rules: [burnRule()],
+      entities: [new FakeEntity(1, slow, STALE_NEVER)],
+      from: 4990,
+      to: 6400,
+    });
+    const [fired, resolved, next] = lines;
+    expect(fired).toMatch(/^50\d\d firing page-1h t1$/);
+    expect(resolved).toMatch(/^50\d\d resolved page-1h t1$/);
+    expect(next).toMatch(/^\d+ firing page-6h t1$/);
+    expect(Number(next?.split(' ')[0])).toBeGreaterThanOrEqual(Number(resolved?.split(' ')[0]) + 360);
   });
 
   it('holds slower tiers back while a faster one holds: only the fast tier fires though all three hold', () => {
@@ -82,12 +120,8 @@ describe('burn-rate rules on a golden history', () => {
       from: 4990,
       to: 5400,
     });
-    expect(lines).toEqual([
-      '5003 firing page-6h t1',
-      '5040 resolved page-6h t1',
-      '5040 firing ticket-3d t1',
-      '5370 resolved ticket-3d t1',
-    ]);
+    // The 3 d tier still holds at 5040 but the 6 h tier paged on this incident: held back.
+    expect(lines).toEqual(['5003 firing page-6h t1', '5040 resolved page-6h t1']);
   });
 
   it('does not count time inside a maintenance exclusion, so an incident inside a window burns nothing', () => {

@@ -83,6 +83,11 @@ export function simulate(run: Run): string[] {
       ingestUnavailableSince: null,
       ingestBackAt: null,
       graceMs: 0,
+      // As the evaluator answers it from the records: now while firing, the resolve time after.
+      lastFiringAt: (fp) => {
+        const r = records.get(fp);
+        return r ? (r.state === 'firing' ? minute * M : r.changedAt) : null;
+      },
       ...run.ctx?.(minute),
     };
     const holding = new Map<string, Condition>();
