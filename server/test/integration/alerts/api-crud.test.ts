@@ -18,7 +18,6 @@ import {
 } from './api-fixture.js';
 
 const schema = uniqueSchema('alerts_api_crud');
-const root = bearer(TOKENS.root);
 const admin = bearer(TOKENS.engineering);
 let pod: App;
 let receiver: Receiver;
