@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZChannel } from './alert-channels.js';
-import { ALERT_KINDS, ZAlertChange, ZAlertRule, ZAlertSeverity } from './alerts.js';
+import { ZAlertChange, ZAlertMessage, ZAlertRule } from './alerts.js';
 
 /**
  * Answer shapes of the alerting API (`alerts.*`, `/api/alerts…`): stored rules and channels
@@ -44,12 +44,8 @@ export const ZAlertView = z.object({
   fingerprint: z.string(),
   state: z.enum(['firing', 'resolved']),
   sequence: z.number().int(),
-  ruleName: z.string(),
-  kind: z.enum(ALERT_KINDS),
-  tier: z.string().nullable(),
-  severity: ZAlertSeverity,
-  tenantName: z.string(),
-  teamName: z.string().nullable(),
+  ...ZAlertChange.pick({ ruleName: true, kind: true, tier: true, severity: true, tenantName: true, teamName: true })
+    .shape,
   entityId: z.number().int().nullable(),
   /** When the current (or last) firing episode began. */
   since: z.string(),
@@ -72,10 +68,7 @@ export const ZDeliveryAttempt = z.object({
 
 /** One message of the delivery log: what it reports, its attempts, and how it ended. */
 export const ZDeliveryView = z.object({
-  deliveryId: z.string(),
-  channel: z.string(),
-  tenantName: z.string(),
-  teamName: z.string().nullable(),
+  ...ZAlertMessage.pick({ deliveryId: true, channel: true, tenantName: true, teamName: true }).shape,
   outboxIds: z.array(z.number().int()),
   attempts: z.number().int(),
   lastStatus: z.number().int().nullable(),

@@ -1,6 +1,8 @@
-import type { Db } from '../db/sql.js';
+import { recordAudit } from '../audit/record.js';
+import type { Db, Sql } from '../db/sql.js';
 import { AppError } from '../platform/errors.js';
 import type { ScopeView } from '../policy/scope.js';
+import type { Admin } from '../trpc/context.js';
 import type { ChannelDeps } from './channels/deps.js';
 import type { SecretBox } from './secrets.js';
 
@@ -58,4 +60,33 @@ export async function conflictOnDuplicate<T>(run: () => Promise<T>, message: str
     if (isUniqueViolation(err)) throw new AppError('CONFLICT', message, undefined, { cause: err });
     throw err;
   }
+}
+
+/** How one kind of configuration object enters the audit log. */
+type AuditedKind<T> = {
+  objectType: string;
+  idOf: (o: T) => string;
+  tenantOf: (o: T) => string;
+  /** The object as the API shows it (never a secret). */
+  show: (o: T) => unknown;
+};
+
+/**
+ * An audit writer for one kind of object: `(sql, admin, action, before, after)` appends the
+ * entry with the transaction's `sql` that makes the change (audit/record.ts), so both commit
+ * together. `before`/`after` null: the object did not exist.
+ */
+export function auditorOf<T>(kind: AuditedKind<T>) {
+  return async (sql: Sql, admin: Admin, action: string, before: T | null, after: T | null): Promise<void> => {
+    const o = (after ?? before) as T;
+    await recordAudit(sql, {
+      actor: admin.label,
+      action,
+      objectType: kind.objectType,
+      objectId: kind.idOf(o),
+      tenantName: kind.tenantOf(o),
+      before: before && kind.show(before),
+      after: after && kind.show(after),
+    });
+  };
 }

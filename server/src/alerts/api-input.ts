@@ -14,6 +14,7 @@ import {
   ZStatusCondition,
 } from '@sla/shared';
 import { z } from 'zod';
+import { flag } from '../policy/window-input.js';
 
 /** Input schemas of `alerts.*` (REST and tRPC). Strict: an unknown field is a 400 naming it. */
 
@@ -70,12 +71,6 @@ export const ZChannelRef = z.strictObject({
   tenantName: channelInputSchema().shape.tenantName,
   name: channelInputSchema().shape.name,
 });
-
-/** A boolean that a query string may also give as `true` / `false`. */
-const flag = z.preprocess(
-  (v) => (v === 'true' ? true : v === 'false' ? false : v),
-  z.boolean({ error: 'expected true or false' }),
-);
 
 /** Longest reason kept with a silence. */
 export const MAX_SILENCE_REASON = 500;

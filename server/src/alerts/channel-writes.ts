@@ -1,11 +1,9 @@
 import type { ChannelAnswer, ChannelInput, DeliveryResult } from '@sla/shared';
-import { recordAudit } from '../audit/record.js';
-import type { Sql } from '../db/sql.js';
 import { AppError } from '../platform/errors.js';
 import { assertTenantExists } from '../policy/scope.js';
 import { assertAdminOf } from '../trpc/admin-of.js';
 import type { Admin } from '../trpc/context.js';
-import { type AlertApiDeps, assertLoaded, assertNotManaged, conflictOnDuplicate } from './api-deps.js';
+import { type AlertApiDeps, assertLoaded, assertNotManaged, auditorOf, conflictOnDuplicate } from './api-deps.js';
 import { sendTest } from './channels/send.js';
 import { channelAnswer, openChannel, prepareChannel, type StoredChannel } from './channels/stored.js';
 import { type ChannelRecord, readChannel, readChannels } from './config-store.js';
@@ -33,25 +31,13 @@ export async function listChannels(d: Pick<AlertApiDeps, 'db'>, tenantName?: str
   return (await readChannels(d.db.sql, tenantName ?? null)).map(answer);
 }
 
-async function audit(
-  sql: Sql,
-  admin: Admin,
-  action: string,
-  before: ChannelRecord | null,
-  after: ChannelRecord | null,
-) {
-  const c = (after ?? before) as ChannelRecord;
-  await recordAudit(sql, {
-    actor: admin.label,
-    action,
-    objectType: 'alert_channel',
-    objectId: c.channel.name,
-    tenantName: c.channel.tenantName,
-    // channelAnswer: flags instead of secrets, so the audit log holds none either.
-    before: before && answer(before),
-    after: after && answer(after),
-  });
-}
+// channelAnswer: flags instead of secrets, so the audit log holds none either.
+const audit = auditorOf<ChannelRecord>({
+  objectType: 'alert_channel',
+  idOf: (c) => c.channel.name,
+  tenantOf: (c) => c.channel.tenantName,
+  show: answer,
+});
 
 const COLUMNS = (c: StoredChannel) => [c.kind, c.url, c.slackChannel, c.sealed, c.hasSecret, c.hasBotToken];
 

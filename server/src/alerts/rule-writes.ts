@@ -1,11 +1,10 @@
 import type { AlertRuleAnswer, AlertRuleInput } from '@sla/shared';
 import { ZAlertRuleInput } from '@sla/shared';
-import { recordAudit } from '../audit/record.js';
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../platform/errors.js';
 import { assertAdminOf } from '../trpc/admin-of.js';
 import type { Admin } from '../trpc/context.js';
-import { type AlertApiDeps, assertLoaded, assertNotManaged, conflictOnDuplicate } from './api-deps.js';
+import { type AlertApiDeps, assertLoaded, assertNotManaged, auditorOf, conflictOnDuplicate } from './api-deps.js';
 import { readRule, readRules, type StoredRule } from './config-store.js';
 import { assertChannelsExist, assertScope } from './scope-check.js';
 
@@ -26,18 +25,12 @@ export async function listRules(d: Pick<AlertApiDeps, 'db'>, tenantName?: string
   return (await readRules(d.db.sql, tenantName ?? null)).map(answer);
 }
 
-async function audit(sql: Sql, admin: Admin, action: string, before: StoredRule | null, after: StoredRule | null) {
-  const r = (after ?? before) as StoredRule;
-  await recordAudit(sql, {
-    actor: admin.label,
-    action,
-    objectType: 'alert_rule',
-    objectId: String(r.rule.id),
-    tenantName: r.rule.tenantName,
-    before: before && answer(before),
-    after: after && answer(after),
-  });
-}
+const audit = auditorOf<StoredRule>({
+  objectType: 'alert_rule',
+  idOf: (r) => String(r.rule.id),
+  tenantOf: (r) => r.rule.tenantName,
+  show: answer,
+});
 
 /** Checks what the schema cannot: scope and channels exist, name free in the tenant. */
 async function checkRule(d: AlertApiDeps, sql: Sql, rule: AlertRuleInput, exceptId: number | null): Promise<void> {

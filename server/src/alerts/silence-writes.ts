@@ -1,10 +1,8 @@
 import type { SilenceAnswer } from '@sla/shared';
-import { recordAudit } from '../audit/record.js';
-import type { Sql } from '../db/sql.js';
 import { AppError } from '../platform/errors.js';
 import { assertAdminOf } from '../trpc/admin-of.js';
 import type { Admin } from '../trpc/context.js';
-import { type AlertApiDeps, assertLoaded } from './api-deps.js';
+import { type AlertApiDeps, assertLoaded, auditorOf } from './api-deps.js';
 import type { SilenceCreate } from './api-input.js';
 import { readSilence, readSilences, type SilenceRecord } from './config-store.js';
 import { assertScope } from './scope-check.js';
@@ -22,24 +20,12 @@ export async function listSilences(
   return readSilences(d.db.sql, { tenantName: input.tenantName ?? null, includeEnded: input.includeEnded });
 }
 
-async function audit(
-  sql: Sql,
-  admin: Admin,
-  action: string,
-  before: SilenceRecord | null,
-  after: SilenceRecord | null,
-) {
-  const s = (after ?? before) as SilenceRecord;
-  await recordAudit(sql, {
-    actor: admin.label,
-    action,
-    objectType: 'alert_silence',
-    objectId: String(s.id),
-    tenantName: s.tenantName,
-    before,
-    after,
-  });
-}
+const audit = auditorOf<SilenceRecord>({
+  objectType: 'alert_silence',
+  idOf: (s) => String(s.id),
+  tenantOf: (s) => s.tenantName,
+  show: (s) => s,
+});
 
 /**
  * Creates a silence (audited in the same transaction). `startsAt` defaults to now; the

@@ -296,6 +296,9 @@ export const SlaLease = defineEntity({
   },
 });
 
+/** Columns of a configuration object: whether the rules file declares it (read-only in the API), its times. */
+const configColumns = () => ({ managedByFile: p.boolean(), createdAt: p.datetime(), updatedAt: p.datetime() });
+
 /**
  * Alert rules (alerts/rule-writes.ts): `rule` is the rule as `ZAlertRule` holds it, without its
  * id (the row's). `managedByFile`: declared in the rules file, read-only through the API.
@@ -310,9 +313,7 @@ export const SlaAlertRule = defineEntity({
     name: p.string().length(256),
     kind: p.string().length(16),
     rule: p.json<Record<string, unknown>>(),
-    managedByFile: p.boolean(),
-    createdAt: p.datetime(),
-    updatedAt: p.datetime(),
+    ...configColumns(),
   },
 });
 
@@ -332,13 +333,11 @@ export const SlaAlertChannel = defineEntity({
     sealed: p.text().nullable(),
     hasSecret: p.boolean(),
     hasBotToken: p.boolean(),
-    managedByFile: p.boolean(),
-    createdAt: p.datetime(),
-    updatedAt: p.datetime(),
+    ...configColumns(),
   },
 });
 
-/** Explicit silences (alerts/silences.ts): a scope, optionally one rule, a time span, a reason. */
+/** Explicit silences (alerts/silence-writes.ts): a scope, optionally one rule, a time span, a reason. */
 export const SlaAlertSilence = defineEntity({
   name: 'SlaAlertSilence',
   tableName: 'sla_alert_silence',
