@@ -1,6 +1,5 @@
 import {
   ALERT_KINDS,
-  type AlertRuleInput,
   channelInputSchema,
   cleanText,
   instant,
@@ -40,7 +39,10 @@ const ruleFields = {
   stale: ZStaleCondition.optional(),
 };
 
-function asRule(v: Record<string, unknown>, ctx: z.core.$RefinementCtx): AlertRuleInput {
+/** A rule as parsed: `ZAlertRuleInput`'s output, defaults applied. */
+export type RuleDraft = z.output<typeof ZAlertRuleInput>;
+
+function asRule(v: Record<string, unknown>, ctx: z.core.$RefinementCtx): RuleDraft {
   for (const [kind, field] of Object.entries(KIND_FIELDS))
     if (v.kind !== kind && v[field] !== undefined)
       ctx.addIssue({ code: 'custom', path: [field], message: `${field} is only for rules of kind ${kind}` });
@@ -48,7 +50,8 @@ function asRule(v: Record<string, unknown>, ctx: z.core.$RefinementCtx): AlertRu
     ctx.addIssue({ code: 'custom', path: ['severity'], message: 'severity of a burn_rate rule is set per tier' });
   const parsed = ZAlertRuleInput.safeParse(v);
   if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
-  return (parsed.success ? parsed.data : v) as AlertRuleInput;
+  // On failure the issues above fail the parse, so this value is never used.
+  return (parsed.success ? parsed.data : v) as RuleDraft;
 }
 
 /** `alerts.rules.create` / `POST /api/alerts/rules`: a rule as `ZAlertRuleInput` takes it. */

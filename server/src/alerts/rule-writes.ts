@@ -1,10 +1,10 @@
-import type { AlertRuleAnswer, AlertRuleInput } from '@sla/shared';
-import { ZAlertRuleInput } from '@sla/shared';
+import type { AlertRuleAnswer } from '@sla/shared';
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../platform/errors.js';
 import { assertAdminOf } from '../trpc/admin-of.js';
 import type { Admin } from '../trpc/context.js';
 import { type AlertApiDeps, assertLoaded, assertNotManaged, auditorOf, conflictOnDuplicate } from './api-deps.js';
+import type { RuleDraft } from './api-input.js';
 import { readRule, readRules, type StoredRule } from './config-store.js';
 import { assertChannelsExist, assertScope } from './scope-check.js';
 
@@ -33,9 +33,9 @@ const audit = auditorOf<StoredRule>({
 });
 
 /** Checks what the schema cannot: scope and channels exist, name free in the tenant. */
-async function checkRule(d: AlertApiDeps, sql: Sql, rule: AlertRuleInput, exceptId: number | null): Promise<void> {
+async function checkRule(d: AlertApiDeps, sql: Sql, rule: RuleDraft, exceptId: number | null): Promise<void> {
   assertScope(d.view, { tenantName: rule.tenantName, ...rule.scope }, 'scope.');
-  await assertChannelsExist(sql, rule.tenantName, rule.channels ?? []);
+  await assertChannelsExist(sql, rule.tenantName, rule.channels);
   const [taken] = await sql<{ id: number }>(
     'SELECT id FROM sla_alert_rule WHERE tenant_name = ? AND name = ? AND id IS DISTINCT FROM ?',
     [rule.tenantName, rule.name, exceptId],
@@ -43,18 +43,17 @@ async function checkRule(d: AlertApiDeps, sql: Sql, rule: AlertRuleInput, except
   if (taken) throw new AppError('CONFLICT', nameTaken(rule));
 }
 
-const nameTaken = (rule: AlertRuleInput) =>
-  `name: tenant ${q(rule.tenantName)} already has a rule named ${q(rule.name)}`;
+const nameTaken = (rule: RuleDraft) => `name: tenant ${q(rule.tenantName)} already has a rule named ${q(rule.name)}`;
 
 /** The row's `rule` column: the rule with defaults applied, without its id (the row's). */
-const ruleJson = (rule: AlertRuleInput) => JSON.stringify(ZAlertRuleInput.parse(rule));
+const ruleJson = (rule: RuleDraft) => JSON.stringify(rule);
 
 /**
  * Creates a rule (audited in the same transaction).
  * @throws AppError FORBIDDEN (not an admin of its tenant), BAD_INPUT naming the field
  *   (`scope.teamName`, `channels.0`, …), CONFLICT (`name` taken in the tenant), UNAVAILABLE.
  */
-export async function createRule(d: AlertApiDeps, admin: Admin, rule: AlertRuleInput): Promise<AlertRuleAnswer> {
+export async function createRule(d: AlertApiDeps, admin: Admin, rule: RuleDraft): Promise<AlertRuleAnswer> {
   assertAdminOf(admin, rule.tenantName);
   assertLoaded(d);
   return d.db.tx(async (sql) => {
@@ -80,12 +79,7 @@ export async function createRule(d: AlertApiDeps, admin: Admin, rule: AlertRuleI
  * @throws AppError NOT_FOUND, FORBIDDEN, CONFLICT (managed by the rules file, or `name`
  *   taken), BAD_INPUT naming the field, UNAVAILABLE.
  */
-export async function updateRule(
-  d: AlertApiDeps,
-  admin: Admin,
-  id: number,
-  rule: AlertRuleInput,
-): Promise<AlertRuleAnswer> {
+export async function updateRule(d: AlertApiDeps, admin: Admin, id: number, rule: RuleDraft): Promise<AlertRuleAnswer> {
   assertLoaded(d);
   return d.db.tx(async (sql) => {
     const before = await readRule(sql, id, true);
