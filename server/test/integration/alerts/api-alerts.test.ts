@@ -1,11 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelKey, loadAlertConfig } from '../../../src/alerts/config-store.js';
 import { createDelivery, recordAttempt } from '../../../src/alerts/deliveries.js';
 import { PgLease } from '../../../src/alerts/lease.js';
 import { pendingRows } from '../../../src/alerts/outbox.js';
 import { recordChanges } from '../../../src/alerts/store.js';
 import type { App } from '../../../src/bootstrap.js';
 import { dropSchema, uniqueSchema } from '../../support/app.js';
-import { alertCounts, bearer, request, startAlertsPod, TOKENS } from './api-fixture.js';
+import {
+  alertCounts,
+  bearer,
+  burnRule,
+  request,
+  silence,
+  startAlertsPod,
+  TOKENS,
+  webhook,
+  withPg,
+} from './api-fixture.js';
 import { change, must } from './helpers.js';
 
 const schema = uniqueSchema('alerts_api_alerts');
@@ -115,5 +126,55 @@ describe('OpenAPI document', () => {
     expect(methods('/alerts/silences')).toEqual(['get', 'post']);
     expect(methods('/alerts/silences/{id}')).toEqual(['delete']);
     expect(methods('/alerts/deliveries')).toEqual(['get']);
+  });
+});
+
+describe('loadAlertConfig (what the evaluator reads)', () => {
+  it('holds every rule with its defaults, channels by tenant/name with secrets sealed, silences not yet ended', async () => {
+    const root = bearer(TOKENS.root);
+    for (const tenantName of ['Data Engineering', 'Finance'])
+      expect(
+        (
+          await request(
+            pod.url,
+            'POST',
+            '/api/alerts/channels',
+            webhook('pager', 'http://127.0.0.1:9/p', { tenantName }),
+            root,
+          )
+        ).status,
+      ).toBe(200);
+    await request(pod.url, 'POST', '/api/alerts/rules', burnRule('burn', { channels: ['pager'] }), root);
+    const active = await request(pod.url, 'POST', '/api/alerts/silences', silence({ teamName: 'PGM' }), root);
+    await withPg((c) =>
+      c.query(
+        `INSERT INTO "${schema}".sla_alert_silence (tenant_name, starts_at, ends_at, reason, created_by, created_at)
+         VALUES ('Data Engineering', now() - interval '2 hours', now() - interval '1 hour', 'over', 'test', now())`,
+      ),
+    );
+    const config = await loadAlertConfig(pod.deps.db.sql);
+    expect(config.rules).toMatchObject([
+      { name: 'burn', kind: 'burn_rate', channels: ['pager'], burnRate: { tiers: [{}, {}, {}] } },
+    ]);
+    expect([...config.channels.keys()].sort()).toEqual([
+      channelKey('Data Engineering', 'pager'),
+      channelKey('Finance', 'pager'),
+    ]);
+    expect(config.channels.get(channelKey('Finance', 'pager'))).toMatchObject({
+      tenantName: 'Finance',
+      hasSecret: true,
+    });
+    expect(config.channels.get(channelKey('Finance', 'pager'))?.sealed).toMatch(/^v1:/);
+    expect(config.silences).toEqual([
+      {
+        tenantName: 'Data Engineering',
+        teamName: 'PGM',
+        entityType: null,
+        entityId: null,
+        ruleName: null,
+        startsAt: Date.parse(active.json.startsAt as string),
+        endsAt: Date.parse(active.json.endsAt as string),
+      },
+    ]);
   });
 });
