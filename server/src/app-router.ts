@@ -1,4 +1,6 @@
 import type { CacheStatus, RefreshResult } from '@sla/shared';
+import type { AlertApiDeps } from './alerts/api-deps.js';
+import { alertsRouter } from './alerts/router.js';
 import { auditRouter } from './audit/router.js';
 import { authRouter } from './auth/router.js';
 import type { SessionSigner } from './auth/session.js';
@@ -30,6 +32,8 @@ export type RouterDeps = {
   budgets: BudgetReadDeps;
   /** Windows and tenant settings (policy/): the PolicyStore, the view for scopes, the database for writes. */
   policy: WindowDeps;
+  /** Alerting's API (alerts/): the database, the view for scopes, channel sending and the secret box. */
+  alerts: AlertApiDeps;
 };
 
 /**
@@ -44,6 +48,7 @@ export function createAppRouter(d: RouterDeps) {
     audit: auditRouter(d.audit),
     reports: reportsRouter(d.reports),
     windows: windowsRouter(d.policy),
+    alerts: alertsRouter(d.alerts),
     // The budget reads (budget/) and the tenant settings (policy/) under one key.
     budgets: mergeRouters(budgetsRouter({ ...d.budgets, metrics: d.readModel.metrics }), settingsRouter(d.policy)),
   });

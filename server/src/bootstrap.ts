@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type pino from 'pino';
 import type { Logger } from 'pino';
+import { channelDeps } from './alerts/channels/deps.js';
+import { loadSecretKey, secretBox } from './alerts/secrets.js';
 import { type AppRouter, createAppRouter } from './app-router.js';
 import { adminGuard } from './auth/admin.js';
 import { readGuard } from './auth/read-guard.js';
@@ -128,6 +130,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       sql: db.sql,
       graceMs: config.REPORT_GRACE_HOURS * 3_600_000,
     };
+    const alertKey = await loadSecretKey(config);
     const router = createAppRouter({
       cache: { status: () => cache.status(), refresh: (trigger) => cache.refresh(trigger) },
       ingest: {
@@ -157,6 +160,13 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       audit: { sql: db.sql },
       reports,
       policy: policyDeps,
+      alerts: {
+        db,
+        view: cache.view,
+        loaded: () => cache.isInitialized,
+        channel: channelDeps(config),
+        box: alertKey && secretBox(alertKey),
+      },
       budgets: {
         book: budgets.book,
         view: cache.view,

@@ -1,3 +1,4 @@
+export * from './alert-api.js';
 export * from './alert-channels.js';
 export * from './alerts.js';
 export * from './budget.js';

@@ -295,3 +295,64 @@ export const SlaLease = defineEntity({
     expiresAt: p.datetime(),
   },
 });
+
+/** Columns of a configuration object: whether the rules file declares it (read-only in the API), its times. */
+const configColumns = () => ({ managedByFile: p.boolean(), createdAt: p.datetime(), updatedAt: p.datetime() });
+
+/**
+ * Alert rules (alerts/rule-writes.ts): `rule` is the rule as `ZAlertRule` holds it, without its
+ * id (the row's). `managedByFile`: declared in the rules file, read-only through the API.
+ */
+export const SlaAlertRule = defineEntity({
+  name: 'SlaAlertRule',
+  tableName: 'sla_alert_rule',
+  uniques: [{ name: 'sla_alert_rule_name_unique', properties: ['tenantName', 'name'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    tenantName: p.string().length(256),
+    name: p.string().length(256),
+    kind: p.string().length(16),
+    rule: p.json<Record<string, unknown>>(),
+    ...configColumns(),
+  },
+});
+
+/**
+ * Notification channels (alerts/channel-writes.ts): the `StoredChannel` of
+ * alerts/channels/stored.ts; every secret only inside `sealed` (AES-256-GCM, secrets.ts).
+ */
+export const SlaAlertChannel = defineEntity({
+  name: 'SlaAlertChannel',
+  tableName: 'sla_alert_channel',
+  properties: {
+    tenantName: p.string().length(256).primary(),
+    name: p.string().length(256).primary(),
+    kind: p.string().length(16),
+    url: p.string().length(2048).nullable(),
+    slackChannel: p.string().length(256).nullable(),
+    sealed: p.text().nullable(),
+    hasSecret: p.boolean(),
+    hasBotToken: p.boolean(),
+    ...configColumns(),
+  },
+});
+
+/** Explicit silences (alerts/silence-writes.ts): a scope, optionally one rule, a time span, a reason. */
+export const SlaAlertSilence = defineEntity({
+  name: 'SlaAlertSilence',
+  tableName: 'sla_alert_silence',
+  indexes: [{ name: 'sla_alert_silence_ends_idx', properties: ['endsAt'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    tenantName: p.string().length(256),
+    teamName: p.string().length(256).nullable(),
+    entityType: p.string().length(64).nullable(),
+    entityId: p.integer().nullable(),
+    ruleName: p.string().length(256).nullable(),
+    startsAt: p.datetime(),
+    endsAt: p.datetime(),
+    reason: p.string().length(500),
+    createdBy: p.string().length(64),
+    createdAt: p.datetime(),
+  },
+});

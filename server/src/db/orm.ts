@@ -7,8 +7,11 @@ import { lockDataDir } from './data-dir-lock.js';
 import { driverLogs, stripSqlFromError } from './driver-logs.js';
 import {
   SlaAlert,
+  SlaAlertChannel,
   SlaAlertDelivery,
   SlaAlertOutbox,
+  SlaAlertRule,
+  SlaAlertSilence,
   SlaAudit,
   SlaChange,
   SlaEntity,
@@ -64,6 +67,9 @@ function baseOptions(logs: DriverLogs): Partial<Options> {
       SlaAlertOutbox,
       SlaAlertDelivery,
       SlaLease,
+      SlaAlertRule,
+      SlaAlertChannel,
+      SlaAlertSilence,
     ],
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },

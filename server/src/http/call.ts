@@ -2,7 +2,7 @@ import type { AnyTRPCRouter } from '@trpc/server';
 import type { Context } from '../trpc/context.js';
 import { createCallerFactory } from '../trpc/trpc.js';
 
-/** Calls one procedure by its dotted name (`cache.status`) with a request's context. */
+/** Calls one procedure by its dotted name (`cache.status`, `alerts.rules.list`) with a request's context. */
 export type CallProcedure = (ctx: Context, procedure: string, input: unknown) => Promise<unknown>;
 
 /**
@@ -13,10 +13,9 @@ export type CallProcedure = (ctx: Context, procedure: string, input: unknown) =>
 export function procedureCaller(router: AnyTRPCRouter): CallProcedure {
   const createCaller = createCallerFactory(router);
   return (ctx, procedure, input) => {
-    const [ns, name] = procedure.split('.') as [string, string];
-    const caller = createCaller(ctx) as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>;
-    const fn = caller[ns]?.[name];
-    if (!fn) return Promise.reject(new Error(`no procedure ${procedure}`));
-    return fn(input);
+    // The caller is a proxy that answers every key: walk the path, then call its end.
+    let fn: unknown = createCaller(ctx);
+    for (const key of procedure.split('.')) fn = (fn as Record<string, unknown>)[key];
+    return (fn as (i: unknown) => Promise<unknown>)(input);
   };
 }

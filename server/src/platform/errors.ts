@@ -7,6 +7,7 @@ export type AppErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
+  | 'CONFLICT'
   | 'METHOD_NOT_ALLOWED'
   | 'TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'

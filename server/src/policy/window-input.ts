@@ -51,7 +51,7 @@ export type WindowUpdate = z.infer<typeof ZWindowUpdate>;
 export const ZWindowId = z.object({ id });
 
 /** A boolean that a query string may also give as `true` / `false`. */
-const flag = z.preprocess(
+export const flag = z.preprocess(
   (v) => (v === 'true' ? true : v === 'false' ? false : v),
   z.boolean({ error: 'expected true or false' }),
 );

@@ -69,6 +69,7 @@ describe('publicError', () => {
       BAD_INPUT: 400,
       UNAUTHORIZED: 401,
       FORBIDDEN: 403,
+      CONFLICT: 409,
       NOT_FOUND: 404,
       METHOD_NOT_ALLOWED: 405,
       TOO_LARGE: 413,
