@@ -4,6 +4,7 @@ import { Layout } from './components/Layout';
 import { QueryState } from './components/QueryState';
 import type { ConnectionStore } from './live/connection-store';
 import { LiveChanges } from './live/LiveChanges';
+import Alerts from './pages/Alerts';
 import Changes from './pages/Changes';
 import Entities from './pages/Entities';
 import Overview from './pages/Overview';
@@ -43,6 +44,7 @@ function Routes() {
           );
         }}
       </Route>
+      <Route path="/alerts" component={Alerts} />
       <Route path="/changes" component={Changes} />
       <Route path="/reports" component={Reports} />
       <Route path="/windows" component={Windows} />

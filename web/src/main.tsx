@@ -10,6 +10,7 @@ import './styles/layout.css';
 import './styles/tables.css';
 import './styles/pages.css';
 import './styles/budgets.css';
+import './styles/alerts.css';
 import './styles/narrow.css';
 import { trpc } from './trpc';
 

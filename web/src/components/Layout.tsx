@@ -55,6 +55,7 @@ export function Layout({ connection, children }: { connection: ConnectionStore; 
           <NavLink href="/entities" match="/entities/*?">
             Entities
           </NavLink>
+          <NavLink href="/alerts">Alerts</NavLink>
           <NavLink href="/changes">Recent changes</NavLink>
           <NavLink href="/reports">Reports</NavLink>
           <NavLink href="/windows">Windows</NavLink>

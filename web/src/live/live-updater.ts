@@ -15,6 +15,12 @@ export const RECONCILE_MS = 2000;
 export const BUDGET_REFETCH_MS = 2000;
 /** Query paths (the first part of a tRPC query key) whose answers a change can move. */
 const BUDGET_PATHS: ReadonlySet<string> = new Set(['budgets', 'reports']);
+/**
+ * Alerts are evaluated on the server within about a second of the change that moves them
+ * (and on a clock for stale rules, which `useAlertList`'s interval covers), so the alert
+ * queries on screen are re-read at once and again this long after a change.
+ */
+export const ALERT_SETTLE_MS = 1500;
 /** At most ten renders a second under a burst; see createFrameBatcher. */
 const MIN_FLUSH_INTERVAL_MS = 100;
 
@@ -58,6 +64,17 @@ export function createLiveUpdater(qc: QueryClient, schedule: Scheduler = frameSc
       }),
     BUDGET_REFETCH_MS,
   );
+  // No alerts subscription exists: the change stream says when alerts may have moved.
+  const refreshAlerts = throttle(
+    () =>
+      void qc.invalidateQueries({
+        predicate: (q) => {
+          const path = (q.queryKey[0] as unknown[] | undefined) ?? [];
+          return path[0] === 'alerts' && (path[1] === 'list' || path[1] === 'deliveries');
+        },
+      }),
+    BUDGET_REFETCH_MS,
+  );
   const refreshFacets = throttle(() => void qc.invalidateQueries({ queryKey: keys.facets }), RECONCILE_MS);
 
   const apply = (changes: Change[], overflowed: boolean) => {
@@ -89,6 +106,8 @@ export function createLiveUpdater(qc: QueryClient, schedule: Scheduler = frameSc
     if (unknownGroup) refreshFacets();
     reconcile();
     refreshBudgets();
+    refreshAlerts();
+    setTimeout(refreshAlerts, ALERT_SETTLE_MS);
   };
 
   const batcher = createFrameBatcher(apply, schedule, { minIntervalMs: MIN_FLUSH_INTERVAL_MS });

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'wouter';
+import { EntityAlerts } from '../alerts/EntityAlerts';
 import { EntityBudgetPanel, MaintenanceBadge } from '../budget/EntityBudgetPanel';
 import { QueryState } from '../components/QueryState';
 import { RelativeTime } from '../components/RelativeTime';
@@ -127,6 +128,7 @@ export default function EntityDetail({ id }: { id: number }) {
               </div>
               <SlaChart history={history.data} from={from} to={to} windows={chartWindows} />
             </section>
+            <EntityAlerts id={id} />
             <EntityBudgetPanel id={id} windows={allWindows} />
             <section aria-labelledby="transitions-title">
               <h2 id="transitions-title">Status transitions</h2>

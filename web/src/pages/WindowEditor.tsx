@@ -1,32 +1,10 @@
 import type { MaintenanceWindow } from '@sla/shared';
-import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
+import { Field } from '../components/Field';
 import { fieldErrors } from '../lib/field-errors';
 import { emptyForm, formOf, toInput, WINDOW_FIELDS, type WindowForm } from '../lib/window-form';
 import { WINDOW_CATEGORIES, WINDOW_CATEGORY_LABEL } from '../lib/windows';
 import { trpc } from '../trpc';
-
-type FieldProps = { id: string; label: string; error?: string; hint?: string; children: (a: object) => ReactNode };
-
-/** A labelled field whose server message sits right under it, tied to the input by aria-describedby. */
-function Field({ id, label, error, hint, children }: FieldProps) {
-  const described = [hint ? `${id}-hint` : null, error ? `${id}-err` : null].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children({ id, 'aria-describedby': described, 'aria-invalid': error ? true : undefined })}
-      {hint ? (
-        <span id={`${id}-hint`} className="field-hint">
-          {hint}
-        </span>
-      ) : null}
-      {error ? (
-        <span id={`${id}-err`} className="field-error" data-field-error>
-          {error}
-        </span>
-      ) : null}
-    </div>
-  );
-}
 
 type Props = { tenants: string[]; editing: MaintenanceWindow | null; defaultTenant: string; onDone(): void };
 

@@ -9,27 +9,8 @@ import { isAdminFor } from '../lib/api-types';
 import { formatDateTime } from '../lib/format';
 import { describeRrule, scopeLabel, WINDOW_CATEGORY_LABEL } from '../lib/windows';
 import { trpc } from '../trpc';
-import { TokenInput, useTokenSignIn } from './SignIn';
+import { AdminNote } from './AdminSignIn';
 import { WindowEditor } from './WindowEditor';
-
-/** A compact admin sign-in: an admin token from INGEST_TOKENS becomes the session's role. */
-function AdminSignIn() {
-  const id = useId();
-  const s = useTokenSignIn();
-  return (
-    <form className="filters admin-signin" onSubmit={s.submit} aria-label="Admin sign-in">
-      <TokenInput id={id} label="Admin token" s={s} />
-      <button type="submit" disabled={s.signIn.isPending || s.token === ''}>
-        Sign in as admin
-      </button>
-      {s.signIn.error ? (
-        <p id={`${id}-err`} className="field-error" role="alert">
-          {s.signIn.error.message}
-        </p>
-      ) : null}
-    </form>
-  );
-}
 
 type RowProps = {
   w: MaintenanceWindow;
@@ -113,19 +94,7 @@ export default function Windows() {
           </button>
         ) : null}
       </div>
-      {admin ? (
-        <p className="muted" data-testid="admin-note">
-          Signed in as admin {session.data?.admin?.name} (
-          {session.data?.admin?.tenants ? session.data.admin.tenants.join(', ') : 'all tenants'}).
-        </p>
-      ) : (
-        <>
-          <p className="muted" data-testid="read-only-note">
-            Read-only: sign in with an admin token to create or change windows.
-          </p>
-          <AdminSignIn />
-        </>
-      )}
+      <AdminNote session={session.data} what="create or change windows" />
       {editing !== null ? (
         <WindowEditor
           key={editing === 'new' ? 'new' : editing.id}

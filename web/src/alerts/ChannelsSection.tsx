@@ -1,0 +1,117 @@
+import type { ChannelAnswer } from '@sla/shared';
+import { useState } from 'react';
+import { QueryState } from '../components/QueryState';
+import { ScrollRegion } from '../components/ScrollRegion';
+import { describeTestResult } from '../lib/alerts';
+import { trpc } from '../trpc';
+import { ChannelEditor } from './ChannelEditor';
+
+type Props = { tenantName: string | undefined; adminTenants: string[]; canEdit(tenantName: string): boolean };
+
+const keyOf = (c: { tenantName: string; name: string }) => `${c.tenantName}/${c.name}`;
+
+function ChannelActions({ c, onDelete, deleting }: { c: ChannelAnswer; onDelete(): void; deleting: boolean }) {
+  const test = trpc.alerts.channels.test.useMutation();
+  const result = test.data
+    ? describeTestResult(test.data)
+    : test.error
+      ? `Could not test: ${test.error.message}`
+      : null;
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() => test.mutate({ tenantName: c.tenantName, name: c.name })}
+        disabled={test.isPending}
+        aria-label={`Send test to ${c.name}`}
+      >
+        {test.isPending ? 'Sending…' : 'Send test'}
+      </button>
+      {c.managedByFile ? null : (
+        <button type="button" onClick={onDelete} disabled={deleting} aria-label={`Delete channel ${c.name}`}>
+          Delete
+        </button>
+      )}
+      <span role="status" className={test.data?.ok ? 'test-result test-ok' : 'test-result'} data-testid="test-result">
+        {result}
+      </span>
+    </>
+  );
+}
+
+/** Notification channels (kind, masked target, whether a secret is set); admins create, delete and test them. */
+export function ChannelsSection({ tenantName, adminTenants, canEdit }: Props) {
+  const list = trpc.alerts.channels.list.useQuery(tenantName ? { tenantName } : {});
+  const utils = trpc.useUtils();
+  const remove = trpc.alerts.channels.delete.useMutation({ onSuccess: () => void utils.alerts.invalidate() });
+  const [creating, setCreating] = useState(false);
+  const items = list.data?.items ?? [];
+  return (
+    <>
+      {adminTenants.length > 0 && !creating ? (
+        <button type="button" onClick={() => setCreating(true)}>
+          New channel
+        </button>
+      ) : null}
+      {creating ? (
+        <ChannelEditor
+          tenants={adminTenants}
+          defaultTenant={tenantName && adminTenants.includes(tenantName) ? tenantName : (adminTenants[0] ?? '')}
+          onDone={() => {
+            setCreating(false);
+            void utils.alerts.channels.invalidate();
+          }}
+        />
+      ) : null}
+      {remove.error ? (
+        <p className="notice notice-error" role="alert">
+          Could not delete: {remove.error.message}
+        </p>
+      ) : null}
+      <QueryState isPending={list.isPending} error={list.error} retry={() => void list.refetch()} what="channels">
+        {items.length === 0 ? (
+          <p className="muted">No channels{tenantName ? ` for ${tenantName}` : ''}.</p>
+        ) : (
+          <ScrollRegion label="Channels">
+            <table className="channels">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Target</th>
+                  <th scope="col">Secret</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((c) => (
+                  <tr key={keyOf(c)} data-channel={c.name}>
+                    <th scope="row">
+                      {c.name}
+                      <div className="muted">{c.tenantName}</div>
+                    </th>
+                    <td>{c.kind === 'slack' ? 'Slack' : 'Webhook'}</td>
+                    <td className="channel-url">{c.url ?? (c.slack?.channel ? `bot → ${c.slack.channel}` : '–')}</td>
+                    <td>{c.hasSecret || c.slack?.hasBotToken ? 'Set' : 'None'}</td>
+                    <td className="row-actions">
+                      {canEdit(c.tenantName) ? (
+                        <ChannelActions
+                          c={c}
+                          deleting={remove.isPending}
+                          onDelete={() => {
+                            if (window.confirm(`Delete the channel "${c.name}"?`))
+                              remove.mutate({ tenantName: c.tenantName, name: c.name });
+                          }}
+                        />
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollRegion>
+        )}
+      </QueryState>
+    </>
+  );
+}
