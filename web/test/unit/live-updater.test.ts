@@ -1,7 +1,7 @@
 import type { EntityList, History, Summary } from '@sla/shared';
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLiveUpdater } from '../../src/live/live-updater';
+import { ALERT_SETTLE_MS, createLiveUpdater } from '../../src/live/live-updater';
 import { change, entity, summaryOf } from '../support/fixtures';
 
 // Keys exactly as @trpc/react-query builds them: [path, { input, type }].
@@ -85,6 +85,32 @@ describe('live updater', () => {
       frames.shift()?.();
       expect(invalidated()).toEqual([false, false, false]);
       vi.advanceTimersByTime(1500);
+      expect(invalidated()).toEqual([true, true, false]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('re-reads the alert list and delivery log on a change and again once the server has evaluated it', () => {
+    vi.useFakeTimers();
+    try {
+      const { qc, frames, updater } = setup();
+      const alertsKey = [['alerts', 'list'], { input: {}, type: 'query' }];
+      const deliveriesKey = [['alerts', 'deliveries', 'list'], { input: { limit: 50 }, type: 'query' }];
+      const rulesKey = [['alerts', 'rules', 'list'], { input: {}, type: 'query' }];
+      const keys = [alertsKey, deliveriesKey, rulesKey];
+      const reset = () => {
+        for (const key of keys) qc.setQueryData(key, { items: [] });
+      };
+      const invalidated = () => keys.map((k) => qc.getQueryState(k)?.isInvalidated ?? false);
+      reset();
+      updater.push(change({ id: 11 }));
+      frames.shift()?.();
+      // At once: an alert the change resolved or fired may already be recorded.
+      expect(invalidated()).toEqual([true, true, false]);
+      reset();
+      // The evaluation that follows a commit lands within about a second: read again after it.
+      vi.advanceTimersByTime(ALERT_SETTLE_MS + 500);
       expect(invalidated()).toEqual([true, true, false]);
     } finally {
       vi.useRealTimers();
