@@ -35,10 +35,10 @@ export function AlertTable({ label, alerts, actions }: Props) {
             <th scope="col">Severity</th>
             <th scope="col">Rule</th>
             <th scope="col">Entity / team</th>
-            <th scope="col">Summary</th>
             <th scope="col">Since</th>
-            <th scope="col">Acknowledged by</th>
             <th scope="col">Timeline (24 h)</th>
+            <th scope="col">Acknowledged by</th>
+            <th scope="col">Summary</th>
             {withActions ? <th scope="col">Actions</th> : null}
           </tr>
         </thead>
@@ -57,10 +57,12 @@ export function AlertTable({ label, alerts, actions }: Props) {
                 {a.entityId ? <Link href={`/entities/${a.entityId}`}>{alertSubject(a)}</Link> : alertSubject(a)}
                 <div className="muted">{a.tenantName}</div>
               </td>
-              <td className="alert-summary">{a.lastChange.summary}</td>
               <td>
                 <RelativeTime iso={a.since} />
                 {a.resolvedAt ? <div className="muted">resolved {formatDateTime(a.resolvedAt)}</div> : null}
+              </td>
+              <td>
+                <AlertTimeline alert={a} />
               </td>
               <td data-testid="acknowledged-by">
                 {a.acknowledgedBy ? (
@@ -71,9 +73,7 @@ export function AlertTable({ label, alerts, actions }: Props) {
                   <span className="muted">–</span>
                 )}
               </td>
-              <td>
-                <AlertTimeline alert={a} />
-              </td>
+              <td className="alert-summary">{a.lastChange.summary}</td>
               {withActions ? <td className="row-actions">{actions(a)}</td> : null}
             </tr>
           ))}

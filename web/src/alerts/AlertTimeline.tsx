@@ -18,7 +18,13 @@ export function AlertTimeline({ alert }: { alert: AlertViewAnswer }) {
           key={s.state}
           className={`tl-seg tl-${s.state}`}
           data-state={s.state}
-          style={{ left: `${s.left}%`, width: `${s.width}%` }}
+          // A segment reaching now is anchored at the right edge, so its minimum width (a firing
+          // alert of a few seconds is still visible) grows leftwards rather than out of the box.
+          style={
+            s.left + s.width >= 99.99
+              ? { right: 0, width: `${s.width}%` }
+              : { left: `${s.left}%`, width: `${s.width}%` }
+          }
           title={STATE_WORD[s.state]}
         />
       ))}

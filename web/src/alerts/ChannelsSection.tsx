@@ -8,6 +8,16 @@ import { ChannelEditor } from './ChannelEditor';
 
 type Props = { tenantName: string | undefined; adminTenants: string[]; canEdit(tenantName: string): boolean };
 
+/** Whether a secret is set, in words: the secret itself never leaves the server. */
+const secretWords = (c: ChannelAnswer) =>
+  c.kind === 'webhook'
+    ? c.hasSecret
+      ? 'Set (signed)'
+      : 'None (unsigned)'
+    : c.slack?.hasBotToken
+      ? 'Bot token set'
+      : 'In the webhook URL';
+
 const keyOf = (c: { tenantName: string; name: string }) => `${c.tenantName}/${c.name}`;
 
 function ChannelActions({ c, onDelete, deleting }: { c: ChannelAnswer; onDelete(): void; deleting: boolean }) {
@@ -92,7 +102,7 @@ export function ChannelsSection({ tenantName, adminTenants, canEdit }: Props) {
                     </th>
                     <td>{c.kind === 'slack' ? 'Slack' : 'Webhook'}</td>
                     <td className="channel-url">{c.url ?? (c.slack?.channel ? `bot → ${c.slack.channel}` : '–')}</td>
-                    <td>{c.hasSecret || c.slack?.hasBotToken ? 'Set' : 'None'}</td>
+                    <td>{secretWords(c)}</td>
                     <td className="row-actions">
                       {canEdit(c.tenantName) ? (
                         <ChannelActions

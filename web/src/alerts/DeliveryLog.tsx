@@ -43,15 +43,16 @@ export function DeliveryLog({ tenantName }: { tenantName: string | undefined }) 
                     </td>
                     <td className="num">{d.outboxIds.length}</td>
                     <td>
-                      <ol className="attempts">
+                      <ul className="attempts">
                         {d.attemptLog.map((a) => (
                           <li key={a.attempt}>
-                            #{a.attempt} {formatDateTime(a.at)}: {a.status === null ? 'no answer' : `HTTP ${a.status}`}
+                            Attempt {a.attempt}, {formatDateTime(a.at)}:{' '}
+                            {a.status === null ? 'no answer' : `HTTP ${a.status}`}
                             {a.error ? <span className="muted"> — {a.error}</span> : null}{' '}
                             <span className="muted">({Math.round(a.durationMs)} ms)</span>
                           </li>
                         ))}
-                      </ol>
+                      </ul>
                     </td>
                   </tr>
                 );

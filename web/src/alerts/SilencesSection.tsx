@@ -36,7 +36,7 @@ function SilenceRow({
       <td>{s.createdBy}</td>
       <td className="row-actions">
         {canEdit ? (
-          <button type="button" onClick={onEnd} disabled={ending} aria-label={`End silence ${s.reason}`}>
+          <button type="button" onClick={onEnd} disabled={ending} aria-label={`End now: silence ${s.reason}`}>
             End now
           </button>
         ) : null}

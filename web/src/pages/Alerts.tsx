@@ -48,7 +48,7 @@ export default function Alerts() {
     requestAnimationFrame(() => document.getElementById(`${id}-silence`)?.scrollIntoView({ block: 'nearest' }));
   };
   return (
-    <>
+    <div className="alerts-page">
       <h1 tabIndex={-1}>Alerts</h1>
       <div className="filters">
         <SelectField
@@ -105,6 +105,6 @@ export default function Alerts() {
         <h2 id={`${id}-deliveries`}>Delivery log</h2>
         <DeliveryLog tenantName={tenantName} />
       </section>
-    </>
+    </div>
   );
 }

@@ -174,9 +174,7 @@ describe('the Alerts page against the real server and a real webhook receiver', 
     const tier = page.locator('fieldset.tier').first();
     await tier.getByLabel('Long window (min)').fill('3');
     await page.getByRole('button', { name: 'Create rule' }).click();
-    const longError = tier
-      .locator('.field', { has: tier.getByLabel('Long window (min)') })
-      .locator('[data-field-error]');
+    const longError = tier.locator('.field').filter({ hasText: 'Long window (min)' }).locator('[data-field-error]');
     await longError.waitFor();
     expect(await text(longError)).toMatch(/longWindowMinutes/);
     expect(await tier.getByLabel('Long window (min)').getAttribute('aria-invalid')).toBe('true');
