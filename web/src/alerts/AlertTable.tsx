@@ -2,6 +2,7 @@ import type { AlertViewAnswer } from '@sla/shared';
 import { Link } from 'wouter';
 import { RelativeTime } from '../components/RelativeTime';
 import { ScrollRegion } from '../components/ScrollRegion';
+import { TableHead } from '../components/TableHead';
 import { alertSubject, SEVERITY_LABEL } from '../lib/alerts';
 import { formatDateTime } from '../lib/format';
 import { AlertTimeline } from './AlertTimeline';
@@ -17,6 +18,8 @@ export function SeverityBadge({ severity }: { severity: AlertViewAnswer['severit
   );
 }
 
+const ALERT_COLUMNS = ['Severity', 'Rule', 'Entity / team', 'Since', 'Timeline (24 h)', 'Acknowledged by', 'Summary'];
+
 type Props = {
   label: string;
   alerts: readonly AlertViewAnswer[];
@@ -30,18 +33,7 @@ export function AlertTable({ label, alerts, actions }: Props) {
   return (
     <ScrollRegion label={label}>
       <table className="alerts">
-        <thead>
-          <tr>
-            <th scope="col">Severity</th>
-            <th scope="col">Rule</th>
-            <th scope="col">Entity / team</th>
-            <th scope="col">Since</th>
-            <th scope="col">Timeline (24 h)</th>
-            <th scope="col">Acknowledged by</th>
-            <th scope="col">Summary</th>
-            {withActions ? <th scope="col">Actions</th> : null}
-          </tr>
-        </thead>
+        <TableHead columns={[...ALERT_COLUMNS, withActions ? 'Actions' : null]} />
         <tbody>
           {alerts.map((a) => (
             <tr key={a.fingerprint} data-fingerprint={a.fingerprint} data-state={a.state}>

@@ -1,5 +1,6 @@
-import { type FormEvent, useId, useState } from 'react';
-import { Field } from '../components/Field';
+import { useId } from 'react';
+import { Field, TextField } from '../components/Field';
+import { FormCard, TenantField, useFormState } from '../components/FormCard';
 import { CHANNEL_FIELDS, type ChannelForm, emptyChannelForm, toChannelInput } from '../lib/channel-form';
 import { fieldErrors } from '../lib/field-errors';
 import { trpc } from '../trpc';
@@ -9,89 +10,59 @@ type Props = { tenants: string[]; defaultTenant: string; onDone(): void };
 /** Create a webhook or Slack channel (admins); secrets are write-only, the server checks the URL. */
 export function ChannelEditor({ tenants, defaultTenant, onDone }: Props) {
   const id = useId();
-  const [form, setForm] = useState<ChannelForm>(() => emptyChannelForm(defaultTenant));
+  const state = useFormState<ChannelForm>(() => emptyChannelForm(defaultTenant), id);
   const create = trpc.alerts.channels.create.useMutation({ onSuccess: onDone });
   const { byField, general } = fieldErrors(create.error, CHANNEL_FIELDS);
-  const set = (k: keyof ChannelForm) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate(toChannelInput(form));
-  };
-  const f = (k: string) => `${id}-${k.replace('.', '-')}`;
-  const slack = form.kind === 'slack';
+  const bind = state.bind(byField);
+  const kind = bind('kind');
+  const slack = state.form.kind === 'slack';
   return (
-    <form className="card alert-form" onSubmit={submit} aria-labelledby={`${id}-title`} noValidate>
-      <h3 id={`${id}-title`}>New channel</h3>
+    <FormCard
+      title="New channel"
+      className="alert-form"
+      submitLabel="Create channel"
+      pending={create.isPending}
+      general={general}
+      onSubmit={() => create.mutate(toChannelInput(state.form))}
+      onCancel={onDone}
+    >
       <div className="form-grid">
-        <Field id={f('name')} label="Channel name" error={byField.name}>
-          {(a) => <input {...a} value={form.name} onChange={set('name')} />}
-        </Field>
-        <Field id={f('tenantName')} label="Tenant" error={byField.tenantName}>
+        <TextField label="Channel name" {...bind('name')} />
+        <TenantField tenants={tenants} {...bind('tenantName')} />
+        <Field id={kind.id} label="Kind" error={kind.error}>
           {(a) => (
-            <select {...a} value={form.tenantName} onChange={set('tenantName')}>
-              {tenants.map((t) => (
-                <option key={t}>{t}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id={f('kind')} label="Kind" error={byField.kind}>
-          {(a) => (
-            <select {...a} value={form.kind} onChange={set('kind')}>
+            <select {...a} value={kind.value} onChange={kind.onChange}>
               <option value="webhook">Webhook</option>
               <option value="slack">Slack</option>
             </select>
           )}
         </Field>
-        <Field
-          id={f('url')}
+        <TextField
           label={slack ? 'Incoming-webhook URL (or use a bot below)' : 'URL'}
-          error={byField.url}
           hint={slack ? 'https://hooks.slack.com/services/…' : undefined}
-        >
-          {(a) => <input {...a} type="url" value={form.url} onChange={set('url')} />}
-        </Field>
+          type="url"
+          {...bind('url')}
+        />
         {slack ? (
           <>
-            <Field id={f('slack.channel')} label="Slack channel (bot)" error={byField['slack.channel']}>
-              {(a) => <input {...a} value={form.slackChannel} onChange={set('slackChannel')} />}
-            </Field>
-            <Field id={f('slack.botToken')} label="Bot token" error={byField['slack.botToken']}>
-              {(a) => (
-                <input
-                  {...a}
-                  type="password"
-                  autoComplete="off"
-                  value={form.slackBotToken}
-                  onChange={set('slackBotToken')}
-                />
-              )}
-            </Field>
+            <TextField label="Slack channel (bot)" {...bind('slackChannel', 'slack.channel')} />
+            <TextField
+              label="Bot token"
+              type="password"
+              autoComplete="off"
+              {...bind('slackBotToken', 'slack.botToken')}
+            />
           </>
         ) : (
-          <Field
-            id={f('secret')}
+          <TextField
             label="Signing secret (optional)"
-            error={byField.secret}
             hint="HMAC-SHA256 key; never shown again"
-          >
-            {(a) => <input {...a} type="password" autoComplete="off" value={form.secret} onChange={set('secret')} />}
-          </Field>
+            type="password"
+            autoComplete="off"
+            {...bind('secret')}
+          />
         )}
       </div>
-      {general ? (
-        <p className="notice notice-error" role="alert">
-          {general}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" disabled={create.isPending}>
-          Create channel
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </FormCard>
   );
 }

@@ -1,12 +1,15 @@
 import type { ChannelAnswer } from '@sla/shared';
 import { useState } from 'react';
-import { QueryState } from '../components/QueryState';
-import { ScrollRegion } from '../components/ScrollRegion';
+import { failure, ListView } from '../components/ListView';
+import { TableHead } from '../components/TableHead';
 import { describeTestResult } from '../lib/alerts';
+import { defaultTenantOf } from '../lib/api-types';
 import { trpc } from '../trpc';
 import { ChannelEditor } from './ChannelEditor';
 
 type Props = { tenantName: string | undefined; adminTenants: string[]; canEdit(tenantName: string): boolean };
+
+const CHANNEL_COLUMNS = ['Name', 'Kind', 'Target', 'Secret', 'Actions'];
 
 /** Whether a secret is set, in words: the secret itself never leaves the server. */
 const secretWords = (c: ChannelAnswer) =>
@@ -66,62 +69,49 @@ export function ChannelsSection({ tenantName, adminTenants, canEdit }: Props) {
       {creating ? (
         <ChannelEditor
           tenants={adminTenants}
-          defaultTenant={tenantName && adminTenants.includes(tenantName) ? tenantName : (adminTenants[0] ?? '')}
+          defaultTenant={defaultTenantOf(tenantName, adminTenants)}
           onDone={() => {
             setCreating(false);
             void utils.alerts.channels.invalidate();
           }}
         />
       ) : null}
-      {remove.error ? (
-        <p className="notice notice-error" role="alert">
-          Could not delete: {remove.error.message}
-        </p>
-      ) : null}
-      <QueryState isPending={list.isPending} error={list.error} retry={() => void list.refetch()} what="channels">
-        {items.length === 0 ? (
-          <p className="muted">No channels{tenantName ? ` for ${tenantName}` : ''}.</p>
-        ) : (
-          <ScrollRegion label="Channels">
-            <table className="channels">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Secret</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((c) => (
-                  <tr key={keyOf(c)} data-channel={c.name}>
-                    <th scope="row">
-                      {c.name}
-                      <div className="muted">{c.tenantName}</div>
-                    </th>
-                    <td>{c.kind === 'slack' ? 'Slack' : 'Webhook'}</td>
-                    <td className="channel-url">{c.url ?? (c.slack?.channel ? `bot → ${c.slack.channel}` : '–')}</td>
-                    <td>{secretWords(c)}</td>
-                    <td className="row-actions">
-                      {canEdit(c.tenantName) ? (
-                        <ChannelActions
-                          c={c}
-                          deleting={remove.isPending}
-                          onDelete={() => {
-                            if (window.confirm(`Delete the channel "${c.name}"?`))
-                              remove.mutate({ tenantName: c.tenantName, name: c.name });
-                          }}
-                        />
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollRegion>
-        )}
-      </QueryState>
+      <ListView
+        query={list}
+        what="channels"
+        label="Channels"
+        empty={items.length === 0 ? `No channels${tenantName ? ` for ${tenantName}` : ''}.` : null}
+        actionError={failure('delete', remove.error)}
+      >
+        <table className="channels">
+          <TableHead columns={CHANNEL_COLUMNS} />
+          <tbody>
+            {items.map((c) => (
+              <tr key={keyOf(c)} data-channel={c.name}>
+                <th scope="row">
+                  {c.name}
+                  <div className="muted">{c.tenantName}</div>
+                </th>
+                <td>{c.kind === 'slack' ? 'Slack' : 'Webhook'}</td>
+                <td className="channel-url">{c.url ?? (c.slack?.channel ? `bot → ${c.slack.channel}` : '–')}</td>
+                <td>{secretWords(c)}</td>
+                <td className="row-actions">
+                  {canEdit(c.tenantName) ? (
+                    <ChannelActions
+                      c={c}
+                      deleting={remove.isPending}
+                      onDelete={() => {
+                        if (window.confirm(`Delete the channel "${c.name}"?`))
+                          remove.mutate({ tenantName: c.tenantName, name: c.name });
+                      }}
+                    />
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ListView>
     </>
   );
 }

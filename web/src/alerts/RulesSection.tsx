@@ -1,13 +1,16 @@
 import type { AlertRuleAnswer } from '@sla/shared';
 import { useState } from 'react';
-import { QueryState } from '../components/QueryState';
-import { ScrollRegion } from '../components/ScrollRegion';
+import { failure, ListView } from '../components/ListView';
+import { TableHead } from '../components/TableHead';
 import { describeCondition, describeTier, KIND_LABEL, SEVERITY_LABEL } from '../lib/alerts';
+import { defaultTenantOf } from '../lib/api-types';
 import { scopeLabel } from '../lib/windows';
 import { trpc } from '../trpc';
 import { RuleEditor } from './RuleEditor';
 
 type Props = { tenantName: string | undefined; adminTenants: string[]; canEdit(tenantName: string): boolean };
+
+const RULE_COLUMNS = ['Name', 'Kind', 'Scope', 'Condition', 'Severity', 'Channels', 'Actions'];
 
 const ruleScope = (r: AlertRuleAnswer) =>
   scopeLabel({
@@ -86,41 +89,26 @@ export function RulesSection({ tenantName, adminTenants, canEdit }: Props) {
           key={editing === 'new' ? 'new' : editing.id}
           tenants={adminTenants}
           editing={editing === 'new' ? null : editing}
-          defaultTenant={tenantName && adminTenants.includes(tenantName) ? tenantName : (adminTenants[0] ?? '')}
+          defaultTenant={defaultTenantOf(tenantName, adminTenants)}
           onDone={done}
         />
       ) : null}
-      {remove.error ? (
-        <p className="notice notice-error" role="alert">
-          Could not delete: {remove.error.message}
-        </p>
-      ) : null}
-      <QueryState isPending={list.isPending} error={list.error} retry={() => void list.refetch()} what="alert rules">
-        {items.length === 0 ? (
-          <p className="muted">No alert rules{tenantName ? ` for ${tenantName}` : ''}.</p>
-        ) : (
-          <ScrollRegion label="Alert rules">
-            <table className="rules">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Scope</th>
-                  <th scope="col">Condition</th>
-                  <th scope="col">Severity</th>
-                  <th scope="col">Channels</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((r) => (
-                  <RuleRow key={r.id} r={r} actions={actionsFor(r)} />
-                ))}
-              </tbody>
-            </table>
-          </ScrollRegion>
-        )}
-      </QueryState>
+      <ListView
+        query={list}
+        what="alert rules"
+        label="Alert rules"
+        empty={items.length === 0 ? `No alert rules${tenantName ? ` for ${tenantName}` : ''}.` : null}
+        actionError={failure('delete', remove.error)}
+      >
+        <table className="rules">
+          <TableHead columns={RULE_COLUMNS} />
+          <tbody>
+            {items.map((r) => (
+              <RuleRow key={r.id} r={r} actions={actionsFor(r)} />
+            ))}
+          </tbody>
+        </table>
+      </ListView>
     </>
   );
 }

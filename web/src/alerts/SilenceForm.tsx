@@ -1,5 +1,6 @@
-import { type FormEvent, useId, useState } from 'react';
-import { Field } from '../components/Field';
+import { useId } from 'react';
+import { TextField } from '../components/Field';
+import { FormCard, ScopeFields, TenantField, useFormState } from '../components/FormCard';
 import { fieldErrors } from '../lib/field-errors';
 import { fromLocalInput, toLocalInput } from '../lib/windows';
 import { trpc } from '../trpc';
@@ -29,81 +30,51 @@ const formOf = (d: SilenceDraft): Form => ({
 
 const orNull = (v: string) => v.trim() || null;
 
+/** An entity id as typed: blank is none; not a number is sent as typed, so the server names the field. */
+function entityIdOf(v: string): number | null {
+  const t = v.trim();
+  if (t === '') return null;
+  return Number.isInteger(Number(t)) ? Number(t) : (t as unknown as number);
+}
+
 type Props = { draft: SilenceDraft; tenants: string[]; onDone(): void };
 
 /** Silence alerts of a scope (prefilled from an alert) until an end time, with a reason (admins; audited). */
 export function SilenceForm({ draft, tenants, onDone }: Props) {
   const id = useId();
-  const [form, setForm] = useState<Form>(() => formOf(draft));
+  const state = useFormState<Form>(() => formOf(draft), id);
   const create = trpc.alerts.silences.create.useMutation({ onSuccess: onDone });
   const { byField, general } = fieldErrors(create.error, FIELDS);
-  const set = (k: keyof Form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const entityId = form.entityId.trim();
+  const bind = state.bind(byField);
+  const { form } = state;
+  const submit = () =>
     create.mutate({
       tenantName: form.tenantName,
       teamName: orNull(form.teamName),
       entityType: orNull(form.entityType),
-      // Sent as typed when not a number, so the server names the field.
-      entityId:
-        entityId === ''
-          ? null
-          : Number.isInteger(Number(entityId))
-            ? Number(entityId)
-            : (entityId as unknown as number),
+      entityId: entityIdOf(form.entityId),
       ruleName: orNull(form.ruleName),
       endsAt: fromLocalInput(form.endsAt),
       reason: form.reason,
     });
-  };
-  const f = (k: keyof Form) => `${id}-${k}`;
   return (
-    <form className="card alert-form" onSubmit={submit} aria-labelledby={`${id}-title`} noValidate>
-      <h3 id={`${id}-title`}>New silence</h3>
+    <FormCard
+      title="New silence"
+      className="alert-form"
+      submitLabel="Create silence"
+      pending={create.isPending}
+      general={general}
+      onSubmit={submit}
+      onCancel={onDone}
+    >
       <p className="hint">Alerts in this scope are not delivered until the end time; blank fields cover everything.</p>
       <div className="form-grid">
-        <Field id={f('tenantName')} label="Tenant" error={byField.tenantName}>
-          {(a) => (
-            <select {...a} value={form.tenantName} onChange={set('tenantName')}>
-              {[...new Set([form.tenantName, ...tenants])].map((t) => (
-                <option key={t}>{t}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id={f('teamName')} label="Team (optional)" error={byField.teamName}>
-          {(a) => <input {...a} value={form.teamName} onChange={set('teamName')} />}
-        </Field>
-        <Field id={f('entityType')} label="Entity type (optional)" error={byField.entityType}>
-          {(a) => <input {...a} value={form.entityType} onChange={set('entityType')} />}
-        </Field>
-        <Field id={f('entityId')} label="Entity id (optional)" error={byField.entityId}>
-          {(a) => <input {...a} inputMode="numeric" value={form.entityId} onChange={set('entityId')} />}
-        </Field>
-        <Field id={f('ruleName')} label="Rule (optional)" error={byField.ruleName}>
-          {(a) => <input {...a} value={form.ruleName} onChange={set('ruleName')} />}
-        </Field>
-        <Field id={f('endsAt')} label="Ends at" error={byField.endsAt}>
-          {(a) => <input {...a} type="datetime-local" value={form.endsAt} onChange={set('endsAt')} />}
-        </Field>
-        <Field id={f('reason')} label="Reason" error={byField.reason}>
-          {(a) => <input {...a} value={form.reason} onChange={set('reason')} />}
-        </Field>
+        <TenantField tenants={tenants} {...bind('tenantName')} />
+        <ScopeFields bind={bind} />
+        <TextField label="Rule (optional)" {...bind('ruleName')} />
+        <TextField label="Ends at" type="datetime-local" {...bind('endsAt')} />
+        <TextField label="Reason" {...bind('reason')} />
       </div>
-      {general ? (
-        <p className="notice notice-error" role="alert">
-          {general}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="submit" disabled={create.isPending}>
-          Create silence
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </FormCard>
   );
 }

@@ -1,12 +1,14 @@
 import type { SilenceAnswer } from '@sla/shared';
-import { QueryState } from '../components/QueryState';
+import { failure, ListView } from '../components/ListView';
 import { RelativeTime } from '../components/RelativeTime';
-import { ScrollRegion } from '../components/ScrollRegion';
+import { TableHead } from '../components/TableHead';
 import { formatDateTime } from '../lib/format';
 import { scopeLabel } from '../lib/windows';
 import { trpc } from '../trpc';
 
 type Props = { tenantName: string | undefined; canEdit(tenantName: string): boolean };
+
+const SILENCE_COLUMNS = ['Reason', 'Scope', 'Starts', 'Ends', 'Created by', 'Actions'];
 
 function SilenceRow({
   s,
@@ -52,41 +54,27 @@ export function SilencesSection({ tenantName, canEdit }: Props) {
   const end = trpc.alerts.silences.delete.useMutation({ onSuccess: () => void utils.alerts.invalidate() });
   const items = list.data?.items ?? [];
   return (
-    <QueryState isPending={list.isPending} error={list.error} retry={() => void list.refetch()} what="silences">
-      {end.error ? (
-        <p className="notice notice-error" role="alert">
-          Could not end the silence: {end.error.message}
-        </p>
-      ) : null}
-      {items.length === 0 ? (
-        <p className="muted">No active silences.</p>
-      ) : (
-        <ScrollRegion label="Silences">
-          <table className="silences">
-            <thead>
-              <tr>
-                <th scope="col">Reason</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Starts</th>
-                <th scope="col">Ends</th>
-                <th scope="col">Created by</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((s) => (
-                <SilenceRow
-                  key={s.id}
-                  s={s}
-                  canEdit={canEdit(s.tenantName)}
-                  onEnd={() => end.mutate({ id: s.id })}
-                  ending={end.isPending}
-                />
-              ))}
-            </tbody>
-          </table>
-        </ScrollRegion>
-      )}
-    </QueryState>
+    <ListView
+      query={list}
+      what="silences"
+      label="Silences"
+      empty={items.length === 0 ? 'No active silences.' : null}
+      actionError={failure('end the silence', end.error)}
+    >
+      <table className="silences">
+        <TableHead columns={SILENCE_COLUMNS} />
+        <tbody>
+          {items.map((s) => (
+            <SilenceRow
+              key={s.id}
+              s={s}
+              canEdit={canEdit(s.tenantName)}
+              onEnd={() => end.mutate({ id: s.id })}
+              ending={end.isPending}
+            />
+          ))}
+        </tbody>
+      </table>
+    </ListView>
   );
 }

@@ -2,6 +2,15 @@ import { Field } from '../components/Field';
 import { SEVERITIES, SEVERITY_LABEL } from '../lib/alerts';
 import { DEFAULT_TIER_FORMS, type TierForm } from '../lib/rule-form';
 
+/** The severities as `<option>`s, most urgent first. */
+export function SeverityOptions() {
+  return SEVERITIES.map((s) => (
+    <option key={s} value={s}>
+      {SEVERITY_LABEL[s]}
+    </option>
+  ));
+}
+
 type Props = {
   id: string;
   tiers: TierForm[];
@@ -46,11 +55,7 @@ export function TierFields({ id, tiers, errors, onChange }: Props) {
                     value={t.severity}
                     onChange={(e) => set(i, { severity: e.target.value as TierForm['severity'] })}
                   >
-                    {SEVERITIES.map((s) => (
-                      <option key={s} value={s}>
-                        {SEVERITY_LABEL[s]}
-                      </option>
-                    ))}
+                    <SeverityOptions />
                   </select>
                 )}
               </Field>

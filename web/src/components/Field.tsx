@@ -28,3 +28,28 @@ export function Field({ id, label, error, hint, children }: FieldProps) {
     </div>
   );
 }
+
+/** What a bound form field carries: its id, value, change handler and the server's message. */
+export type Bound = {
+  id: string;
+  value: string;
+  error: string | undefined;
+  onChange(e: { target: { value: string } }): void;
+};
+
+type TextProps = Bound & {
+  label: string;
+  hint?: string | undefined;
+  type?: 'text' | 'url' | 'password' | 'datetime-local';
+  inputMode?: 'numeric' | 'decimal';
+  autoComplete?: string;
+};
+
+/** A labelled text input with the server's message under it. */
+export function TextField({ id, label, error, hint, ...input }: TextProps) {
+  return (
+    <Field id={id} label={label} error={error} hint={hint}>
+      {(a) => <input {...a} {...input} />}
+    </Field>
+  );
+}

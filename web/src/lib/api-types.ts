@@ -19,3 +19,8 @@ export function isAdminFor(s: Session | undefined, tenantName?: string): boolean
   if (!tenantName || admin.tenants == null) return true;
   return admin.tenants.includes(tenantName);
 }
+
+/** The tenant a new object starts in: the filtered one when the admin covers it, else the admin's first. */
+export function defaultTenantOf(filter: string | undefined, adminTenants: readonly string[]): string {
+  return filter && adminTenants.includes(filter) ? filter : (adminTenants[0] ?? '');
+}

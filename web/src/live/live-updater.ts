@@ -53,26 +53,17 @@ export function createLiveUpdater(qc: QueryClient, schedule: Scheduler = frameSc
   }, RECONCILE_MS);
   // Budget figures cannot be patched in place (windows, policy and rollups live on the
   // server): refetch the ones on screen, leading and trailing, at most every 2 s.
+  /** Invalidates the queries whose tRPC path (`['budgets', 'overview']`) passes `test`. */
+  const invalidatePaths = (test: (path: unknown[]) => boolean) =>
+    void qc.invalidateQueries({ predicate: (q) => test((q.queryKey[0] as unknown[] | undefined) ?? []) });
   const refreshBudgets = throttle(
-    () =>
-      void qc.invalidateQueries({
-        predicate: (q) => {
-          const path = (q.queryKey[0] as unknown[] | undefined) ?? [];
-          // Daily series (trend, sparklines, heatmap) move little with one result: their own staleTime refreshes them.
-          return BUDGET_PATHS.has(String(path[0])) && path[1] !== 'series';
-        },
-      }),
+    // Daily series (trend, sparklines, heatmap) move little with one result: their own staleTime refreshes them.
+    () => invalidatePaths((path) => BUDGET_PATHS.has(String(path[0])) && path[1] !== 'series'),
     BUDGET_REFETCH_MS,
   );
   // No alerts subscription exists: the change stream says when alerts may have moved.
   const refreshAlerts = throttle(
-    () =>
-      void qc.invalidateQueries({
-        predicate: (q) => {
-          const path = (q.queryKey[0] as unknown[] | undefined) ?? [];
-          return path[0] === 'alerts' && (path[1] === 'list' || path[1] === 'deliveries');
-        },
-      }),
+    () => invalidatePaths((path) => path[0] === 'alerts' && (path[1] === 'list' || path[1] === 'deliveries')),
     BUDGET_REFETCH_MS,
   );
   const refreshFacets = throttle(() => void qc.invalidateQueries({ queryKey: keys.facets }), RECONCILE_MS);

@@ -6,7 +6,7 @@ import { DeliveryLog } from '../alerts/DeliveryLog';
 import { RulesSection } from '../alerts/RulesSection';
 import { type SilenceDraft, SilenceForm } from '../alerts/SilenceForm';
 import { SilencesSection } from '../alerts/SilencesSection';
-import { SelectField } from '../components/SelectField';
+import { TenantFilter } from '../components/TenantFilter';
 import { useTitle } from '../components/useTitle';
 import { silenceDraft } from '../lib/alerts';
 import { isAdminFor } from '../lib/api-types';
@@ -32,7 +32,7 @@ const blankSilence = (tenantName: string): SilenceDraft => ({
 export default function Alerts() {
   useTitle('Alerts');
   const id = useId();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const tenantFilter = params.get('tenant') ?? '';
   const tenantName = tenantFilter || undefined;
   const facets = trpc.entities.facets.useQuery(undefined, { staleTime: 60_000 });
@@ -51,14 +51,7 @@ export default function Alerts() {
     <div className="alerts-page">
       <h1 tabIndex={-1}>Alerts</h1>
       <div className="filters">
-        <SelectField
-          id={`${id}-tenant`}
-          label="Tenant"
-          all="All tenants"
-          value={tenantFilter}
-          onChange={(v) => setParams(v ? { tenant: v } : {})}
-          options={tenants}
-        />
+        <TenantFilter id={`${id}-tenant`} value={tenantFilter} tenants={tenants} />
       </div>
       <AdminNote session={session.data} what="acknowledge, silence or change rules and channels" />
       <div id={`${id}-silence`}>

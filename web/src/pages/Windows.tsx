@@ -1,11 +1,10 @@
 import type { MaintenanceWindow } from '@sla/shared';
 import { useId, useState } from 'react';
 import { useSearchParams } from 'wouter';
-import { QueryState } from '../components/QueryState';
-import { ScrollRegion } from '../components/ScrollRegion';
-import { SelectField } from '../components/SelectField';
+import { failure, ListView } from '../components/ListView';
+import { TenantFilter } from '../components/TenantFilter';
 import { useTitle } from '../components/useTitle';
-import { isAdminFor } from '../lib/api-types';
+import { defaultTenantOf, isAdminFor } from '../lib/api-types';
 import { formatDateTime } from '../lib/format';
 import { describeRrule, scopeLabel, WINDOW_CATEGORY_LABEL } from '../lib/windows';
 import { trpc } from '../trpc';
@@ -55,7 +54,7 @@ function WindowRow({ w, column, canEdit, onEdit, onDelete, deleting }: RowProps)
 export default function Windows() {
   useTitle('Maintenance windows');
   const id = useId();
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const tenantFilter = params.get('tenant') ?? '';
   const facets = trpc.entities.facets.useQuery(undefined, { staleTime: 60_000 });
   const session = trpc.auth.session.useQuery(undefined, { staleTime: Number.POSITIVE_INFINITY });
@@ -80,14 +79,7 @@ export default function Windows() {
         nor breached). Changes apply to past figures too and are kept in the audit log.
       </p>
       <div className="filters">
-        <SelectField
-          id={`${id}-tenant`}
-          label="Tenant"
-          all="All tenants"
-          value={tenantFilter}
-          onChange={(v) => setParams(v ? { tenant: v } : {})}
-          options={tenants}
-        />
+        <TenantFilter id={`${id}-tenant`} value={tenantFilter} tenants={tenants} />
         {admin && editing === null ? (
           <button type="button" onClick={() => setEditing('new')}>
             New window
@@ -100,52 +92,47 @@ export default function Windows() {
           key={editing === 'new' ? 'new' : editing.id}
           tenants={adminTenants}
           editing={editing === 'new' ? null : editing}
-          defaultTenant={tenantFilter && adminTenants.includes(tenantFilter) ? tenantFilter : (adminTenants[0] ?? '')}
+          defaultTenant={defaultTenantOf(tenantFilter, adminTenants)}
           onDone={done}
         />
       ) : null}
-      {remove.error ? (
-        <p className="notice notice-error" role="alert">
-          Could not delete: {remove.error.message}
-        </p>
-      ) : null}
-      <QueryState isPending={list.isPending} error={list.error} retry={() => void list.refetch()} what="windows">
-        {items.length === 0 ? (
-          <p className="muted">No maintenance windows{tenantFilter ? ` for ${tenantFilter}` : ''}.</p>
-        ) : (
-          <ScrollRegion label="Maintenance windows">
-            <table className="windows">
-              <thead>
-                <tr>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Scope</th>
-                  <th scope="col">Category</th>
-                  <th scope="col">Start</th>
-                  <th scope="col">End</th>
-                  <th scope="col">Repeats</th>
-                  <th scope="col">Created by</th>
-                  {anyEditable ? <th scope="col">Actions</th> : null}
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((w) => (
-                  <WindowRow
-                    key={w.id}
-                    w={w}
-                    column={anyEditable}
-                    canEdit={isAdminFor(session.data, w.scope.tenantName)}
-                    onEdit={() => setEditing(w)}
-                    onDelete={() => {
-                      if (window.confirm(`Delete the window "${w.reason || w.id}"?`)) remove.mutate({ id: w.id });
-                    }}
-                    deleting={remove.isPending}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </ScrollRegion>
-        )}
-      </QueryState>
+      <ListView
+        query={list}
+        what="windows"
+        label="Maintenance windows"
+        empty={items.length === 0 ? `No maintenance windows${tenantFilter ? ` for ${tenantFilter}` : ''}.` : null}
+        actionError={failure('delete', remove.error)}
+      >
+        <table className="windows">
+          <thead>
+            <tr>
+              <th scope="col">Reason</th>
+              <th scope="col">Scope</th>
+              <th scope="col">Category</th>
+              <th scope="col">Start</th>
+              <th scope="col">End</th>
+              <th scope="col">Repeats</th>
+              <th scope="col">Created by</th>
+              {anyEditable ? <th scope="col">Actions</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((w) => (
+              <WindowRow
+                key={w.id}
+                w={w}
+                column={anyEditable}
+                canEdit={isAdminFor(session.data, w.scope.tenantName)}
+                onEdit={() => setEditing(w)}
+                onDelete={() => {
+                  if (window.confirm(`Delete the window "${w.reason || w.id}"?`)) remove.mutate({ id: w.id });
+                }}
+                deleting={remove.isPending}
+              />
+            ))}
+          </tbody>
+        </table>
+      </ListView>
     </>
   );
 }

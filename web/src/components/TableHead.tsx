@@ -1,0 +1,23 @@
+/** A column heading: its text, or text and a class (`num` for right-aligned figures). */
+export type Column = string | { label: string; className: string };
+
+/** A table's header row, each heading a column header for screen readers. */
+export function TableHead({ columns }: { columns: readonly (Column | null)[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) =>
+          c === null ? null : typeof c === 'string' ? (
+            <th key={c} scope="col">
+              {c}
+            </th>
+          ) : (
+            <th key={c.label} scope="col" className={c.className}>
+              {c.label}
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}
