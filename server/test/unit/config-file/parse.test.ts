@@ -65,7 +65,8 @@ describe('rules file validation names the line and the path', () => {
   });
 
   it('lists every problem, not only the first', () => {
-    const text = 'version: 1\ntargets:\n  - tenantName: acme\n    slaTarget: 101\n  - tenantName: ""\n    slaTarget: 5\n';
+    const text =
+      'version: 1\ntargets:\n  - tenantName: acme\n    slaTarget: 101\n  - tenantName: ""\n    slaTarget: 5\n';
     const all = problems(text);
     expect(all.some((l) => l.startsWith('alerts.yaml:4: targets.0.slaTarget: '))).toBe(true);
     expect(all.some((l) => l.startsWith('alerts.yaml:5: targets.1.tenantName: '))).toBe(true);

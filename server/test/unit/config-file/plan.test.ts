@@ -37,7 +37,12 @@ function stateAfter(text: string): CurrentState {
   const d = read(text);
   const s = emptyState() as CurrentState;
   for (const kind of Object.keys(s) as (keyof CurrentState)[])
-    s[kind] = d[kind].map((o, i) => ({ key: o.key, spec: o.spec, managed: true, id: kind === 'windows' ? String(i + 1) : null }));
+    s[kind] = d[kind].map((o, i) => ({
+      key: o.key,
+      spec: o.spec,
+      managed: true,
+      id: kind === 'windows' ? String(i + 1) : null,
+    }));
   return s;
 }
 
