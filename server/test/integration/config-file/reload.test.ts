@@ -92,7 +92,7 @@ describe('rules file across two pods (real PostgreSQL and Redis)', { timeout: 30
       .reload({ dryRun: false })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'BAD_REQUEST' });
-    expect((err as Error).message).toMatch(/^alerts\.yaml:19: targets\.0\.slaTarget: /);
+    expect((err as Error).message).toMatch(/^alerts\.yaml:17: targets\.0\.slaTarget: /);
     expect(await tableCounts(schema)).toEqual(before);
   });
 
