@@ -127,7 +127,7 @@ describe('export', () => {
     expect(isEmptyPlan(planChanges(read(text), current))).toBe(true);
   });
 
-  it('writes channel secrets as ${NAME} placeholders, never the value, and reads back to no change', () => {
+  it(`writes channel secrets as \${NAME} placeholders, never the value, and reads back to no change`, () => {
     const file = `version: 1
 channels:
   - name: ops
@@ -141,7 +141,7 @@ channels:
     const current = emptyState() as CurrentState;
     current.channels = desired.channels.map((o) => ({ key: o.key, spec: o.spec, managed: true, id: null }));
     const text = exportConfig(current);
-    expect(text).toContain('secret: ${OPS_SECRET}');
+    expect(text).toContain(`secret: \${OPS_SECRET}`);
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('secretDigest');
     expect(isEmptyPlan(planChanges(parseConfigFile(text, 'export.yaml', env), current))).toBe(true);
@@ -157,6 +157,6 @@ channels:
         id: null,
       },
     ];
-    expect(exportConfig(current)).toContain('secret: ${CHANNEL_ACME_OPS_SECRET}');
+    expect(exportConfig(current)).toContain(`secret: \${CHANNEL_ACME_OPS_SECRET}`);
   });
 });
