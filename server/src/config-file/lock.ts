@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { AppError } from '../platform/errors.js';
 
 /** Runs one job at a time across the fleet; a second caller waits for the first to finish. */
 export type FleetLock = { run<T>(job: () => Promise<T>): Promise<T> };
@@ -14,7 +15,7 @@ const WAIT_MS = 30_000;
  * second pod waits: it then plans against what the first applied and finds nothing to do, so
  * a file is applied once however many pods start or reload together. A pod that dies frees
  * the lock with its connection.
- * @throws the driver's error when the lock is not had within 30 s (statement_timeout).
+ * @throws AppError UNAVAILABLE (503, Retry-After 5) when the lock is not had within 30 s.
  */
 export function pgFleetLock(databaseUrl: string, schema: string | undefined): FleetLock {
   return {
@@ -24,7 +25,13 @@ export function pgFleetLock(databaseUrl: string, schema: string | undefined): Fl
       await client.connect();
       try {
         await client.query(`SET statement_timeout = ${WAIT_MS}`);
-        await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [CONFIG_FILE_LOCK, schema ?? 'public']);
+        await client
+          .query('SELECT pg_advisory_lock($1, hashtext($2))', [CONFIG_FILE_LOCK, schema ?? 'public'])
+          .catch((err: unknown) => {
+            throw new AppError('UNAVAILABLE', 'Another pod is still applying the rules file; retry shortly', 5, {
+              cause: err,
+            });
+          });
         return await job();
       } finally {
         await client.end().catch(() => undefined); // ending the session releases the lock
