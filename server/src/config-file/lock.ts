@@ -9,6 +9,19 @@ export const CONFIG_FILE_LOCK = 7_231_003;
 /** Longest a reload waits for another pod's apply before answering 503. */
 const WAIT_MS = 30_000;
 
+/** A connection of its own whose statements (the lock wait) give up after WAIT_MS. */
+async function lockConnection(databaseUrl: string): Promise<pg.Client> {
+  const c = new pg.Client({
+    connectionString: databaseUrl,
+    connectionTimeoutMillis: 2_000,
+    statement_timeout: WAIT_MS,
+  });
+  // A lost connection frees the lock; the job's own queries report the trouble.
+  c.on('error', () => undefined);
+  await c.connect();
+  return c;
+}
+
 /**
  * A PostgreSQL session advisory lock (`pg_advisory_lock`, keyed by the schema) on a
  * connection of its own for the length of the job. Unlike the report closer's try-lock, a
@@ -20,11 +33,8 @@ const WAIT_MS = 30_000;
 export function pgFleetLock(databaseUrl: string, schema: string | undefined): FleetLock {
   return {
     async run(job) {
-      const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 2_000 });
-      client.on('error', () => undefined); // a lost connection frees the lock; the job's own queries report trouble
-      await client.connect();
+      const client = await lockConnection(databaseUrl);
       try {
-        await client.query(`SET statement_timeout = ${WAIT_MS}`);
         await client
           .query('SELECT pg_advisory_lock($1, hashtext($2))', [CONFIG_FILE_LOCK, schema ?? 'public'])
           .catch((err: unknown) => {

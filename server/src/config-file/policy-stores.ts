@@ -4,26 +4,16 @@ import { assertZone, validateWindowTimes, type WindowDraft } from '../policy/sco
 import { deleteSettingsRow, writeSettingsRow } from '../policy/settings-rows.js';
 import type { WindowRecord } from '../policy/types.js';
 import { deleteWindowRow, insertWindowRow, updateWindowRow } from '../policy/window-rows.js';
+import { windowToWire } from '../policy/wire.js';
 import type { CurrentObject, DesiredObject } from './model.js';
 import type { FileWindow } from './schema.js';
 import type { KindStore } from './target.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
-/** A stored window as the file writes it (timeZone resolved, times in UTC ISO form). */
-export const windowSpec = (w: WindowRecord) => ({
-  tenantName: w.tenantName,
-  teamName: w.teamName,
-  entityType: w.entityType,
-  entityId: w.entityId,
-  category: w.category,
-  reason: w.reason,
-  start: iso(w.start),
-  end: iso(w.end),
-  rrule: w.rrule,
-  timeZone: w.timeZone,
-  until: w.until === null ? null : iso(w.until),
-});
+/** A stored window as the file writes it (timeZone resolved, times in UTC ISO form, as the API shows them). */
+export function windowSpec(w: WindowRecord) {
+  const { scope, category, reason, start, end, rrule, timeZone, until } = windowToWire(w);
+  return { ...scope, category, reason, start, end, rrule, timeZone, until };
+}
 
 /** Runs a policy check, naming the file object's kind and key in what it throws. */
 function checked(where: string, check: () => void): void {
@@ -99,8 +89,8 @@ export const tenantStore = (): KindStore => ({
     }));
   },
   async write(sql, plan, actor) {
-    const ids = new Map<string, string | null>();
-    for (const d of [...plan.create, ...plan.update.map((u) => u.desired)]) {
+    const written = [...plan.create, ...plan.update.map((u) => u.desired)];
+    for (const d of written) {
       const s = d.spec as {
         tenantName: string;
         timeZone: string | null;
@@ -109,9 +99,9 @@ export const tenantStore = (): KindStore => ({
       };
       if (s.timeZone) checked(`tenants.${d.key}`, () => assertZone(s.timeZone as string));
       await writeSettingsRow(sql, actor, await readTenantSettings(sql, s.tenantName, true), s);
-      ids.set(d.key, null);
     }
-    return ids;
+    // The tenant is the key: no other id to remember.
+    return new Map(written.map((d) => [d.key, null]));
   },
   async remove(sql, plan, actor) {
     for (const c of plan.delete) await deleteSettingsRow(sql, actor, c.key);

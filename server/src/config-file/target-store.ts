@@ -4,25 +4,19 @@ import type { CurrentObject, DesiredObject } from './model.js';
 import type { FileTarget } from './schema.js';
 import type { KindStore } from './target.js';
 
-type TargetRow = {
-  key: string;
-  tenant_name: string;
-  team_name: string | null;
-  entity_type: string | null;
-  entity_name: string | null;
-  entity_id: number | null;
-  sla_target: number;
-};
+/** A `sla_config_target` row (the key is the file's selector, `targetKey`). */
+type TargetRow = { key: string; sla_target: number; tenant_name: string } & Record<
+  'team_name' | 'entity_type' | 'entity_name',
+  string | null
+> & { entity_id: number | null };
 
-/** A row as the file writes it: absent selector parts left out. */
-const specOf = (r: TargetRow): FileTarget => {
-  const t: FileTarget = { tenantName: r.tenant_name, slaTarget: Number(r.sla_target) };
-  if (r.team_name !== null) t.teamName = r.team_name;
-  if (r.entity_type !== null) t.entityType = r.entity_type;
-  if (r.entity_name !== null) t.entityName = r.entity_name;
-  if (r.entity_id !== null) t.entityId = Number(r.entity_id);
-  return t;
-};
+/** A row as the file writes it: absent selector parts (null columns) left out. */
+function specOf(r: TargetRow): FileTarget {
+  const parts = { teamName: r.team_name, entityType: r.entity_type, entityName: r.entity_name };
+  const given = Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== null));
+  const id = r.entity_id === null ? {} : { entityId: Number(r.entity_id) };
+  return { tenantName: r.tenant_name, ...given, ...id, slaTarget: Number(r.sla_target) };
+}
 
 async function upsert(sql: Sql, d: DesiredObject): Promise<void> {
   const t = d.value as FileTarget;
@@ -57,26 +51,16 @@ export const targetStore: KindStore = {
     return rows.map((r) => ({ key: r.key, spec: specOf(r), managed: true, id: null }));
   },
   async write(sql, plan, actor) {
-    const ids = new Map<string, string | null>();
-    for (const d of plan.create) {
+    const changes = [
+      ...plan.create.map((d) => ({ d, before: null as unknown })),
+      ...plan.update.map((u) => ({ d: u.desired, before: u.current.spec as unknown })),
+    ];
+    for (const { d, before } of changes) {
       await upsert(sql, d);
-      await audit(sql, actor, 'create', d.key, (d.value as FileTarget).tenantName, null, d.spec);
-      ids.set(d.key, null);
+      const action = before === null ? 'create' : 'update';
+      await audit(sql, actor, action, d.key, String(d.spec.tenantName), before, d.spec);
     }
-    for (const u of plan.update) {
-      await upsert(sql, u.desired);
-      await audit(
-        sql,
-        actor,
-        'update',
-        u.desired.key,
-        String(u.desired.spec.tenantName),
-        u.current.spec,
-        u.desired.spec,
-      );
-      ids.set(u.desired.key, null);
-    }
-    return ids;
+    return new Map(changes.map(({ d }) => [d.key, null]));
   },
   async remove(sql, plan, actor) {
     for (const c of plan.delete) {
