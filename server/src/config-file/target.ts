@@ -11,6 +11,13 @@ export type ManagedRow = { key: string; objectId: string | null; spec: Record<st
  * Where one kind of object is stored. The composition root hands one per kind to
  * `pgConfigTarget`; each works inside the transaction it is given and writes its own audit
  * entries (actor `config-file`).
+ *
+ * A store's `spec` must be the file's form of the object, so an unchanged object compares
+ * equal (`plan.ts` `canonicalJson`): rules as `ZAlertRuleInput` parses them (defaults filled);
+ * channels as `ZChannelInput` with credential fields (`url` of a Slack webhook, `secret`,
+ * `slack.botToken`) as written — for a managed channel that is the `ManagedRow.spec` the
+ * registry kept (`${NAME}` placeholders and `secretDigest`), for an API-made one any
+ * non-placeholder string meaning "set" (the export names a variable for it).
  */
 export type KindStore = {
   kind: ObjectKind;

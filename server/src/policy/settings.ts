@@ -5,6 +5,7 @@ import { AppError } from '../platform/errors.js';
 import { canonicalZone } from '../platform/time-zone.js';
 import { assertAdminOf } from '../trpc/admin-of.js';
 import type { Admin } from '../trpc/context.js';
+import { assertNotFileManaged } from './file-managed.js';
 import { readTenantSettings } from './pg-policy.js';
 import { assertTenantExists, assertZone, type ScopeView } from './scope.js';
 import { writeSettingsRow } from './settings-rows.js';
@@ -38,7 +39,7 @@ export type SettingsDeps = { db: Pick<Db, 'tx'>; view: ScopeView; store: PolicyS
  * Sets a tenant's budget settings (audited in the same transaction, announced to every pod)
  * and answers the effective settings.
  * @throws AppError FORBIDDEN (not an admin of the tenant), BAD_INPUT naming the field (an
- *   unknown tenant or time zone), UNAVAILABLE.
+ *   unknown tenant or time zone), UNPROCESSABLE (managed by the rules file), UNAVAILABLE.
  */
 export async function setTenantSettings(d: SettingsDeps, admin: Admin, input: SetSettings): Promise<TenantSettings> {
   assertAdminOf(admin, input.tenantName);
@@ -46,6 +47,12 @@ export async function setTenantSettings(d: SettingsDeps, admin: Admin, input: Se
   assertTenantExists(d.view, input.tenantName);
   if (input.timeZone) assertZone(input.timeZone);
   await d.db.tx(async (sql) => {
+    await assertNotFileManaged(
+      sql,
+      'tenants',
+      input.tenantName,
+      `The settings of tenant ${JSON.stringify(input.tenantName)}`,
+    );
     const before = await readTenantSettings(sql, input.tenantName, true);
     const pick = <K extends 'timeZone' | 'windowDays' | 'noDataPolicy'>(k: K) =>
       input[k] === undefined ? (before?.[k] ?? null) : input[k];

@@ -3,6 +3,7 @@ import type { Db } from '../db/sql.js';
 import { AppError } from '../platform/errors.js';
 import { assertAdminOf } from '../trpc/admin-of.js';
 import type { Admin } from '../trpc/context.js';
+import { assertNotFileManaged } from './file-managed.js';
 import { readWindow } from './pg-policy.js';
 import { type ScopeView, validateWindow, type WindowDraft } from './scope.js';
 import type { PolicyStore } from './store.js';
@@ -51,7 +52,7 @@ export async function createWindow(d: WindowDeps, admin: Admin, input: WindowCre
 /**
  * Changes the fields given of window `id` (audited with before and after). Moving a window to
  * another tenant needs admin of both.
- * @throws AppError NOT_FOUND, FORBIDDEN, BAD_INPUT naming the field, UNAVAILABLE.
+ * @throws AppError NOT_FOUND, FORBIDDEN, BAD_INPUT naming the field, UNPROCESSABLE (managed by the rules file), UNAVAILABLE.
  */
 export async function updateWindow(d: WindowDeps, admin: Admin, input: WindowUpdate): Promise<MaintenanceWindow> {
   assertLoaded(d);
@@ -61,6 +62,7 @@ export async function updateWindow(d: WindowDeps, admin: Admin, input: WindowUpd
     if (!before) throw notFound(id);
     assertAdminOf(admin, before.tenantName);
     if (given.tenantName !== undefined) assertAdminOf(admin, given.tenantName);
+    await assertNotFileManaged(sql, 'windows', String(id), `window ${id}`);
     const draft: WindowDraft = {
       ...before,
       ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
@@ -79,13 +81,14 @@ export async function updateWindow(d: WindowDeps, admin: Admin, input: WindowUpd
 /**
  * Deletes window `id`: its row is kept with `deleted_at` set (so the audit log's ids stay
  * resolvable), and the audit entry holds the window as it was.
- * @throws AppError NOT_FOUND, FORBIDDEN, UNAVAILABLE.
+ * @throws AppError NOT_FOUND, FORBIDDEN, UNPROCESSABLE (managed by the rules file), UNAVAILABLE.
  */
 export async function deleteWindow(d: WindowDeps, admin: Admin, id: number): Promise<MaintenanceWindow> {
   const deleted = await d.db.tx(async (sql) => {
     const before = await readWindow(sql, id, true);
     if (!before) throw notFound(id);
     assertAdminOf(admin, before.tenantName);
+    await assertNotFileManaged(sql, 'windows', String(id), `window ${id}`);
     await deleteWindowRow(sql, admin.label, before);
     return before;
   });

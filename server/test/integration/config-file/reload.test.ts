@@ -3,7 +3,7 @@ import type { App } from '../../../src/bootstrap.js';
 import { applyConfigAtStart, type ConfigFileDeps } from '../../../src/config-file/service.js';
 import { dropSchema, eventually, post, UPDATE, uniqueSchema } from '../../support/app.js';
 import { uniquePrefix } from '../../support/ids.js';
-import { bearer, startPolicyPod, TOKENS } from '../policy/fixture.js';
+import { bearer, request, startPolicyPod, TOKENS } from '../policy/fixture.js';
 import { callerAs, depsOf, rulesFile, tableCounts } from './helpers.js';
 
 const FILE = `version: 1
@@ -56,6 +56,19 @@ describe('rules file across two pods (real PostgreSQL and Redis)', { timeout: 30
     // The second pod starting with the same file finds nothing to do.
     expect((await applyConfigAtStart(db))?.applied).toBe(false);
     expect((await tableCounts(schema)).applies).toBe(1);
+  });
+
+  it('objects the file manages are read-only in the API (422 naming the file); others stay writable', async () => {
+    const managed = a.deps.policy.windows().find((w) => w.reason === 'weekly patching');
+    const auth = bearer(TOKENS.root);
+    const patch = await request(a.url, 'PATCH', `/api/windows/${managed?.id}`, { reason: 'moved' }, auth);
+    expect(patch.status).toBe(422);
+    expect(patch.text).toContain('managed by the rules file');
+    expect((await request(a.url, 'DELETE', `/api/windows/${managed?.id}`, undefined, auth)).status).toBe(422);
+    const settings = { tenantName: 'Data Engineering', windowDays: 7 };
+    expect((await request(a.url, 'POST', '/api/budgets/settings', settings, auth)).status).toBe(422);
+    const finance = { tenantName: 'Finance', windowDays: 7 };
+    expect((await request(a.url, 'POST', '/api/budgets/settings', finance, auth)).status).toBe(200);
   });
 
   it("a target in the file wins over the poller's slaTarget, and the outcome says so", async () => {
