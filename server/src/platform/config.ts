@@ -215,6 +215,9 @@ export const ENV_SCHEMA = z.object({
   REPORT_CLOSE_INTERVAL_SECONDS: int(300, 5, 86_400).describe(
     'How often one pod (under a PostgreSQL advisory lock) closes ended report periods and re-checks the last 13 months for corrections.',
   ),
+  CONFIG_FILE: str().describe(
+    'Path of the rules file (YAML: alert rules, channels whose secrets come from environment variables, SLA targets, tenant settings, maintenance windows; docs/alerting.md "Rules as code"). Applied at start, once across the fleet, and on `POST /api/config/reload`. Unset: no file.',
+  ),
   ALERT_GROUP_INTERVAL_MS: int(10_000, 0, 600_000).describe(
     "How long the alert sender waits after a team's first undelivered state change before sending, so changes of one channel, tenant and team within it go out as one message (0 = send each at once).",
   ),
