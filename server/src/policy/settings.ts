@@ -40,7 +40,7 @@ export type SettingsDeps = { db: Pick<Db, 'tx'>; view: ScopeView; store: PolicyS
  * and answers the effective settings. Setting what is already stored writes nothing (no
  * audit entry, no announcement).
  * @throws AppError FORBIDDEN (not an admin of the tenant), BAD_INPUT naming the field (an
- *   unknown tenant or time zone), UNPROCESSABLE (managed by the rules file), UNAVAILABLE.
+ *   unknown tenant or time zone), CONFLICT (managed by the rules file), UNAVAILABLE.
  */
 export async function setTenantSettings(d: SettingsDeps, admin: Admin, input: SetSettings): Promise<TenantSettings> {
   assertAdminOf(admin, input.tenantName);

@@ -53,7 +53,7 @@ export async function createWindow(d: WindowDeps, admin: Admin, input: WindowCre
  * Changes the fields given of window `id` (audited with before and after). Moving a window to
  * another tenant needs admin of both. An update that changes nothing writes nothing (no audit
  * entry, no announcement) and answers the window as it is.
- * @throws AppError NOT_FOUND, FORBIDDEN, BAD_INPUT naming the field, UNPROCESSABLE (managed by the rules file), UNAVAILABLE.
+ * @throws AppError NOT_FOUND, FORBIDDEN, BAD_INPUT naming the field, CONFLICT (managed by the rules file), UNAVAILABLE.
  */
 export async function updateWindow(d: WindowDeps, admin: Admin, input: WindowUpdate): Promise<MaintenanceWindow> {
   assertLoaded(d);
@@ -83,7 +83,7 @@ export async function updateWindow(d: WindowDeps, admin: Admin, input: WindowUpd
 /**
  * Deletes window `id`: its row is kept with `deleted_at` set (so the audit log's ids stay
  * resolvable), and the audit entry holds the window as it was.
- * @throws AppError NOT_FOUND, FORBIDDEN, UNPROCESSABLE (managed by the rules file), UNAVAILABLE.
+ * @throws AppError NOT_FOUND, FORBIDDEN, CONFLICT (managed by the rules file), UNAVAILABLE.
  */
 export async function deleteWindow(d: WindowDeps, admin: Admin, id: number): Promise<MaintenanceWindow> {
   const deleted = await d.db.tx(async (sql) => {

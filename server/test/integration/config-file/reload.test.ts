@@ -58,15 +58,15 @@ describe('rules file across two pods (real PostgreSQL and Redis)', { timeout: 30
     expect((await tableCounts(schema)).applies).toBe(1);
   });
 
-  it('objects the file manages are read-only in the API (422 naming the file); others stay writable', async () => {
+  it('objects the file manages are read-only in the API (409 naming the file, as alert rules and channels); others stay writable', async () => {
     const managed = a.deps.policy.windows().find((w) => w.reason === 'weekly patching');
     const auth = bearer(TOKENS.root);
     const patch = await request(a.url, 'PATCH', `/api/windows/${managed?.id}`, { reason: 'moved' }, auth);
-    expect(patch.status).toBe(422);
+    expect(patch.status).toBe(409);
     expect(patch.text).toContain('managed by the rules file');
-    expect((await request(a.url, 'DELETE', `/api/windows/${managed?.id}`, undefined, auth)).status).toBe(422);
+    expect((await request(a.url, 'DELETE', `/api/windows/${managed?.id}`, undefined, auth)).status).toBe(409);
     const settings = { tenantName: 'Data Engineering', windowDays: 7 };
-    expect((await request(a.url, 'POST', '/api/budgets/settings', settings, auth)).status).toBe(422);
+    expect((await request(a.url, 'POST', '/api/budgets/settings', settings, auth)).status).toBe(409);
     const finance = { tenantName: 'Finance', windowDays: 7 };
     expect((await request(a.url, 'POST', '/api/budgets/settings', finance, auth)).status).toBe(200);
   });
