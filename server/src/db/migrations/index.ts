@@ -7,6 +7,7 @@ import { Migration20261201130000_entity_fillfactor } from './Migration2026120113
 import { Migration20261202010000_policy } from './Migration20261202010000_policy.js';
 import { Migration20261202020000_report_snapshot } from './Migration20261202020000_report_snapshot.js';
 import { Migration20261203000000_alerts } from './Migration20261203000000_alerts.js';
+import { Migration20261203131500_alert_slack_ref } from './Migration20261203131500_alert_slack_ref.js';
 
 /** Listed in code (not discovered from disk) so the same list works under tsx, bundles and tests. */
 export const migrationsList: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202010000_policy', class: Migration20261202010000_policy },
   { name: 'Migration20261202020000_report_snapshot', class: Migration20261202020000_report_snapshot },
   { name: 'Migration20261203000000_alerts', class: Migration20261203000000_alerts },
+  { name: 'Migration20261203131500_alert_slack_ref', class: Migration20261203131500_alert_slack_ref },
 ];
