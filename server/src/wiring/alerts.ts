@@ -34,6 +34,8 @@ export type AlertingParts = {
 
 /** Lease grants last 10 s (renewed every ~3.3 s), so a killed holder is replaced within about 10 s. */
 const LEASE_TTL_MS = 10_000;
+/** How long a starting pod may take to reach PostgreSQL before that counts as ingest being unavailable. */
+const START_PATIENCE_MS = 15_000;
 
 /**
  * Starts alerting on this pod: the evaluator (under the `alert-evaluation` lease) and the
@@ -77,7 +79,10 @@ export async function startAlerting(p: AlertingParts): Promise<() => Promise<voi
     { groupIntervalMs: config.ALERT_GROUP_INTERVAL_MS },
   );
   const availability = new IngestAvailability();
-  closers.push(availability.watch(() => db.available));
+  // Connecting at start (and migrating) is not an outage: only a database still not reached after
+  // START_PATIENCE_MS, or lost after it was reached, holds stale rules back.
+  const started = Date.now();
+  closers.push(availability.watch(() => db.available || (!db.isOpen && Date.now() - started < START_PATIENCE_MS)));
   const evaluator = new AlertEvaluator(
     {
       db,

@@ -1,6 +1,6 @@
 import type { AlertMessage } from '../../../src/alerts/types.js';
-import { post } from '../../support/app.js';
 import type { Receiver } from '../../support/alert-receiver.js';
+import { post } from '../../support/app.js';
 
 export const TENANT = 'Data Engineering';
 export const TEAM = 'PGM';
@@ -21,20 +21,31 @@ export const ALERT_ENV = {
 };
 
 /** Ingests one result of entity `name` (team PGM, type table); throws unless 2xx. Returns when the 2xx arrived (ms). */
-export async function ingest(url: string, name: string, status: 'Passed' | 'Failed', at = new Date()): Promise<number> {
-  const res = await post(url, '/api/cache/incremental-updates', {
-    updates: [
-      {
-        tenantName: TENANT,
-        teamName: TEAM,
-        entityType: 'table',
-        entityName: name,
-        currentSla: status === 'Passed' ? 99.9 : 80,
-        status,
-        observedAt: at.toISOString(),
-      },
-    ],
-  });
+export async function ingest(
+  url: string,
+  name: string,
+  status: 'Passed' | 'Failed',
+  at = new Date(),
+  headers: Record<string, string> = {},
+): Promise<number> {
+  const res = await post(
+    url,
+    '/api/cache/incremental-updates',
+    {
+      updates: [
+        {
+          tenantName: TENANT,
+          teamName: TEAM,
+          entityType: 'table',
+          entityName: name,
+          currentSla: status === 'Passed' ? 99.9 : 80,
+          status,
+          observedAt: at.toISOString(),
+        },
+      ],
+    },
+    headers,
+  );
   if (res.status >= 300) throw new Error(`ingest answered ${res.status}: ${res.text}`);
   return Date.now();
 }
@@ -55,7 +66,8 @@ export async function waitForChange(
   for (;;) {
     const hit = changesOf(r).find(pred);
     if (hit) return hit;
-    if (Date.now() > until) throw new Error(`no matching change in ${timeoutMs} ms; got ${JSON.stringify(changesOf(r))}`);
+    if (Date.now() > until)
+      throw new Error(`no matching change in ${timeoutMs} ms; got ${JSON.stringify(changesOf(r))}`);
     await new Promise((res) => setTimeout(res, 20));
   }
 }
