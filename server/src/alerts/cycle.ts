@@ -17,7 +17,8 @@ import type { ChangeToRecord } from './store.js';
 /** What one evaluation cycle reads besides the configuration and the records. */
 export type CycleInputs = {
   view: EntityView;
-  book: BudgetBook;
+  /** The budget book (only `get` is read). */
+  book: Pick<BudgetBook, 'get'>;
   /** A tenant's no-data policy (its budget settings). */
   noDataPolicyOf: (tenantName: string) => NoDataPolicy;
   /** Every maintenance window (the PolicyStore's `scopedWindows`). */

@@ -14,7 +14,11 @@ const DAY_MS = 86_400_000;
  * a walk over 100,000 entities allocates nothing per entity. Read it synchronously: the view
  * may change between ticks.
  */
-export function* tenantEntities(view: EntityView, book: BudgetBook, tenantName: string): Generator<AlertEntity> {
+export function* tenantEntities(
+  view: EntityView,
+  book: Pick<BudgetBook, 'get'>,
+  tenantName: string,
+): Generator<AlertEntity> {
   const tenant = view.tenants.get(tenantName);
   if (!tenant) return;
   const c = view.col;
