@@ -25,7 +25,7 @@ export function benchRules(tenantName: string, channels: string[] = []): AlertRu
  * (the slowest default tier's long window), 2 % in a bad run, 1 % silent for 2 hours. The
  * first cycle (which fires the alerts) is reported apart from the steady cycles after it.
  */
-export function cycleCpu(n: number, cycles: number) {
+export async function cycleCpu(n: number, cycles: number) {
   const now = Date.UTC(2026, 11, 1, 12);
   const view = new EntityView();
   const timelines: Timeline[] = [];
@@ -76,13 +76,13 @@ export function cycleCpu(n: number, cycles: number) {
     return (d.user + d.system) / 1000;
   };
   const c0 = process.cpuUsage();
-  const first = runCycle(config, records, inputs, now);
+  const first = await runCycle(config, records, inputs, now);
   const firstCpuMs = cpu(c0);
   records = first.next;
   const steady: number[] = [];
   for (let i = 1; i <= cycles; i++) {
     const c = process.cpuUsage();
-    const r = runCycle(config, records, inputs, now + i * 1000);
+    const r = await runCycle(config, records, inputs, now + i * 1000);
     steady.push(cpu(c));
     records = r.next;
   }

@@ -6,7 +6,7 @@
  * receiver getting the firing change, with ALERT_GROUP_INTERVAL_MS=0 (grouping excluded),
  * probed while (2)'s load runs. Needs PostgreSQL (TEST_DATABASE_URL). Part of `pnpm bench`; alone:
  *
- *   cd server && npx tsx bench/alerts.bench.ts [--quick]   # quick: 10,000 entities, short runs
+ *   cd server && npx tsx bench/alerts.bench.ts [--quick]   # quick: 5,000 entities in memory, 2,000 in the pod, 2 s loads
  */
 import { startReceiver } from '../test/support/alert-receiver.js';
 import { dropSchema, PG_URL, type PodProcess, post, uniqueSchema } from '../test/support/app.js';
@@ -75,18 +75,26 @@ async function probeLatency(url: string, receiver: Awaited<ReturnType<typeof sta
 }
 
 export async function run({ quick }: { quick: boolean }) {
-  const entities = quick ? 10_000 : 100_000;
+  const entities = quick ? 5_000 : 100_000;
   const stage = (what: string) => console.log(`alerts bench: ${what}`);
-  const cycle = cycleCpu(entities, quick ? 3 : 10);
+  const cycle = await cycleCpu(entities, quick ? 3 : 10);
   stage('evaluation cycles measured');
   const podEntities = quick ? 2_000 : 100_000;
-  const seconds = quick ? 3 : 30;
-  const schema = uniqueSchema('bench_alerts');
+  const seconds = quick ? 2 : 30;
+  // Two schemas, one pod each, started together: the pod without rules must not hold the other's leases.
+  const schemas = [uniqueSchema('bench_alerts_off'), uniqueSchema('bench_alerts_on')];
   const receiver = await startReceiver();
-  await migratedSchema(schema);
-  await seedEntities(schema, podEntities, TENANT);
+  for (const schema of schemas) {
+    await migratedSchema(schema);
+    await seedEntities(schema, podEntities, TENANT);
+  }
   stage(`${podEntities} entities seeded`);
-  const env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: schema, LOG_LEVEL: 'warn', ALERT_GROUP_INTERVAL_MS: '0' };
+  const env = (schema: string) => ({
+    DATABASE_URL: PG_URL,
+    DATABASE_SCHEMA: schema,
+    LOG_LEVEL: 'warn',
+    ALERT_GROUP_INTERVAL_MS: '0',
+  });
   const config = JSON.stringify({
     channels: [{ name: 'hook', tenantName: TENANT, kind: 'webhook', url: receiver.url }],
     rules: [
@@ -101,19 +109,27 @@ export async function run({ quick }: { quick: boolean }) {
       },
     ],
   });
-  let pod: PodProcess | null = null;
+  const pods: PodProcess[] = [];
   try {
-    pod = await startPodProcess(env);
-    stage('pod without rules ready');
-    const off = await ingestLoad(pod.url, podEntities, seconds);
-    pod.kill('SIGTERM');
-    await pod.exited;
+    pods.push(
+      ...(await Promise.all([
+        startPodProcess(env(schemas[0] as string)),
+        startPodProcess({
+          ...env(schemas[1] as string),
+          ALERT_CONFIG_JSON: config,
+          ALERT_ALLOWED_TARGETS: '127.0.0.1',
+        }),
+      ])),
+    );
+    const [offPod, onPod] = pods as [PodProcess, PodProcess];
+    stage('pods ready');
+    const off = await ingestLoad(offPod.url, podEntities, seconds);
+    offPod.kill('SIGTERM');
+    await offPod.exited;
     stage('load without rules done');
-    pod = await startPodProcess({ ...env, ALERT_CONFIG_JSON: config, ALERT_ALLOWED_TARGETS: '127.0.0.1' });
-    stage('pod with rules ready');
     const [on, probes] = await Promise.all([
-      ingestLoad(pod.url, podEntities, seconds),
-      probeLatency(pod.url, receiver, quick ? 8 : 100),
+      ingestLoad(onPod.url, podEntities, seconds),
+      probeLatency(onPod.url, receiver, quick ? 5 : 100),
     ]);
     const figures = {
       entities,
@@ -145,10 +161,12 @@ export async function run({ quick }: { quick: boolean }) {
     );
     return { ...figures, table };
   } finally {
-    pod?.kill('SIGKILL');
-    await pod?.exited;
+    for (const pod of pods) {
+      pod.kill('SIGKILL');
+      await pod.exited;
+    }
     await receiver.close();
-    await dropSchema(schema);
+    for (const schema of schemas) await dropSchema(schema);
   }
 }
 

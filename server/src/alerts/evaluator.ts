@@ -126,7 +126,7 @@ export class AlertEvaluator {
     const config = await d.source();
     const now = (d.now ?? Date.now)();
     const started = performance.now();
-    const result = runCycle(
+    const result = await runCycle(
       config,
       records,
       {
