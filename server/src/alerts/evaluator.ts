@@ -75,7 +75,9 @@ export class AlertEvaluator {
 
   /** Starts waiting for the lease and, while held, evaluating. */
   start(): void {
-    this.running ??= this.deps.lease.hold(this.stopper.signal, (fence, lost) => this.whileHeld(fence, lost));
+    if (this.running !== null) return;
+    const evaluate = (fence: LeaseFence, lost: AbortSignal) => this.whileHeld(fence, lost);
+    this.running = this.deps.lease.hold(this.stopper.signal, evaluate);
   }
 
   /**
