@@ -110,6 +110,12 @@ function deduplicated(r: Receiver) {
   return out;
 }
 
+/** Waits (up to 2 minutes) until the receiver reported `n` state changes after de-duplication. */
+async function reported(r: Receiver, n: number): Promise<void> {
+  const until = Date.now() + 120_000;
+  while (deduplicated(r).length < n && Date.now() < until) await new Promise((res) => setTimeout(res, 250));
+}
+
 describe('alerting across three pods with the sender killed twice and Redis stopped once', () => {
   it('reports every one of 200 state changes exactly once, resolves after fires, in order per fingerprint', async () => {
     redis = await startRedisServer();
@@ -122,12 +128,13 @@ describe('alerting across three pods with the sender killed twice and Redis stop
     const names = Array.from({ length: ENTITIES }, (_, i) => `fleet_table_${i}`);
     const killed: string[] = [];
     await ingestAll(names, 'Failed', async () => void killed.push(await killSender(url, redisUrl)));
+    // Every Failed state must have been evaluated before it clears (an evaluator failing over takes
+    // up to the lease ttl, and a state that comes and goes meanwhile is never a state change).
+    await reported(receiver, ENTITIES);
     await redis.stop();
     await ingestAll(names, 'Passed', async () => void killed.push(await killSender(url, redisUrl)));
     await redis.start();
-    const until = Date.now() + 120_000;
-    while (deduplicated(receiver).length < 2 * ENTITIES && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 250));
+    await reported(receiver, 2 * ENTITIES);
     await new Promise((r) => setTimeout(r, 2_000)); // anything late or duplicated would show now
     const changes = deduplicated(receiver);
     console.log(
