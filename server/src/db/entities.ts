@@ -281,6 +281,8 @@ export const SlaAlertDelivery = defineEntity({
     updatedAt: p.datetime(),
     deliveredAt: p.datetime().nullable(),
     abandonedAt: p.datetime().nullable(),
+    /** The Slack message a bot posted for it (`<channel id> <ts>`), so a later resolve edits it in place. */
+    slackRef: p.string().length(256).nullable(),
   },
 });
 

@@ -9,6 +9,7 @@ import { Migration20261202020000_report_snapshot } from './Migration202612020200
 import { Migration20261203000000_alerts } from './Migration20261203000000_alerts.js';
 import { Migration20261203010000_alert_config } from './Migration20261203010000_alert_config.js';
 import { Migration20261203130000_config_file } from './Migration20261203130000_config_file.js';
+import { Migration20261203131500_alert_slack_ref } from './Migration20261203131500_alert_slack_ref.js';
 
 /** Listed in code (not discovered from disk) so the same list works under tsx, bundles and tests. */
 export const migrationsList: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203000000_alerts', class: Migration20261203000000_alerts },
   { name: 'Migration20261203010000_alert_config', class: Migration20261203010000_alert_config },
   { name: 'Migration20261203130000_config_file', class: Migration20261203130000_config_file },
+  { name: 'Migration20261203131500_alert_slack_ref', class: Migration20261203131500_alert_slack_ref },
 ];
