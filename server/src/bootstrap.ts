@@ -3,6 +3,7 @@ import type pino from 'pino';
 import type { Logger } from 'pino';
 import { channelDeps } from './alerts/channels/deps.js';
 import { loadSecretKey, secretBox } from './alerts/secrets.js';
+import type { AlertConfigSource } from './alerts/engine-types.js';
 import { type AppRouter, createAppRouter } from './app-router.js';
 import { adminGuard } from './auth/admin.js';
 import { readGuard } from './auth/read-guard.js';
@@ -35,6 +36,7 @@ import { localRunLock, pgRunLock } from './reports/lease.js';
 import { auditReports, policyReportSources } from './reports/policy-sources.js';
 import type { ReportsDeps } from './reports/service.js';
 import { parseTokens } from './trpc/tokens.js';
+import { startAlerting } from './wiring/alerts.js';
 
 /** The services of one pod, for the entry file and for tests that look inside a pod. */
 type Services = {
@@ -55,6 +57,8 @@ export type BootstrapOptions = {
   /** PostgreSQL schema to use (tests isolate themselves with one each). */
   schema?: string;
   logDestination?: pino.DestinationStream;
+  /** Where alert rules, channels and silences come from (default: see wiring/alerts.ts). */
+  alertSource?: AlertConfigSource;
 };
 
 /**
@@ -232,6 +236,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     await policy.start();
     // Not awaited: budgets answer 503 until loaded, the rest of the pod serves meanwhile.
     void budgets.start();
+    cleanups.push(await startAlerting({ config, db, log, metrics, cache, budgets, policy, source: opts.alertSource }));
     if (config.demo) cleanups.push(startDemo(url, demoPollerToken, config, cache.view, log));
     const closer = new ReportCloser({
       ...reports,

@@ -4,6 +4,7 @@ export * from './alerts.js';
 export * from './budget.js';
 export * from './cache.js';
 export * from './change.js';
+export * from './config-file.js';
 export * from './cursor.js';
 export * from './entity.js';
 export * from './example.js';

@@ -127,6 +127,11 @@ export const ZIngestResult = z.object({
   /** Id of the change recorded for this update; null for a duplicate. */
   changeId: z.number().int().nullable(),
   entity: ZEntity,
+  /**
+   * `file`: the rules file declares this entity's SLA target, and it replaced the `slaTarget`
+   * the update sent (absent: the update's or the stored target applies).
+   */
+  targetFrom: z.literal('file').optional(),
 });
 export type IngestResult = z.infer<typeof ZIngestResult>;
 

@@ -132,6 +132,8 @@ export class PgLease {
       const lost = new AbortController();
       const onStop = () => lost.abort();
       stop.addEventListener('abort', onStop, { once: true });
+      // A stop that came while the grant was being asked for fires no event any more.
+      if (stop.aborted) lost.abort();
       const renewing = (async () => {
         while (!lost.signal.aborted) {
           await sleep(every, lost.signal);

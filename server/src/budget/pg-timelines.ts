@@ -21,8 +21,14 @@ const FIELDS = `entity_id, (date_part('epoch', observed_at) * 1000)::int8, ${STA
 function filterTerms(filter: TimelineFilter, alias: string, idColumn: string) {
   const terms: string[] = [];
   const params: (string | number)[] = [];
-  if (filter.tenantName !== undefined) terms.push(`${alias}.tenant_name = ?::text`), params.push(filter.tenantName);
-  if (filter.teamName !== undefined) terms.push(`${alias}.team_name = ?::text`), params.push(filter.teamName);
+  if (filter.tenantName !== undefined) {
+    terms.push(`${alias}.tenant_name = ?::text`);
+    params.push(filter.tenantName);
+  }
+  if (filter.teamName !== undefined) {
+    terms.push(`${alias}.team_name = ?::text`);
+    params.push(filter.teamName);
+  }
   if (filter.entityIds !== undefined) {
     terms.push(`${alias}.${idColumn} = ANY(?::int[])`);
     params.push(`{${filter.entityIds.map((n) => Math.trunc(n)).join(',')}}`);

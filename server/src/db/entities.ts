@@ -281,6 +281,8 @@ export const SlaAlertDelivery = defineEntity({
     updatedAt: p.datetime(),
     deliveredAt: p.datetime().nullable(),
     abandonedAt: p.datetime().nullable(),
+    /** The Slack message a bot posted for it (`<channel id> <ts>`), so a later resolve edits it in place. */
+    slackRef: p.string().length(256).nullable(),
   },
 });
 
@@ -354,5 +356,37 @@ export const SlaAlertSilence = defineEntity({
     reason: p.string().length(500),
     createdBy: p.string().length(64),
     createdAt: p.datetime(),
+  },
+});
+
+/**
+ * The objects the rules file manages (config-file/registry.ts): kind + the file's key → the
+ * stored object's id, and the spec as the file wrote it (`${NAME}` placeholders, never a secret).
+ */
+export const SlaConfigObject = defineEntity({
+  name: 'SlaConfigObject',
+  tableName: 'sla_config_object',
+  properties: {
+    kind: p.string().length(16).primary(),
+    key: p.string().length(1100).primary(),
+    objectId: p.string().length(64).nullable(),
+    spec: p.json<Record<string, unknown>>(),
+    appliedAt: p.datetime(),
+  },
+});
+
+/** SLA targets the rules file declares (config-file/target-store.ts); ingest prefers them (ingest/file-targets.ts). */
+export const SlaConfigTarget = defineEntity({
+  name: 'SlaConfigTarget',
+  tableName: 'sla_config_target',
+  indexes: [{ name: 'sla_config_target_tenant_idx', properties: ['tenantName'] }],
+  properties: {
+    key: p.string().length(1100).primary(),
+    tenantName: p.string().length(256),
+    teamName: p.string().length(256).nullable(),
+    entityType: p.string().length(256).nullable(),
+    entityName: p.string().length(256).nullable(),
+    entityId: p.integer().nullable(),
+    slaTarget: p.double(),
   },
 });

@@ -1,7 +1,7 @@
 import type { Status } from '@sla/shared';
 
 /** The demo organisation: 3 tenants, 12 teams, the original's "Data Engineering" / "PGM" among them. */
-const DEMO_TEAMS: Record<string, string[]> = {
+export const DEMO_TEAMS: Record<string, string[]> = {
   'Data Engineering': ['PGM', 'Ingestion', 'Warehouse', 'Platform'],
   'Marketing Analytics': ['Attribution', 'Campaigns', 'Web Analytics', 'CRM'],
   Finance: ['Reporting', 'Billing', 'Forecasting', 'Risk'],

@@ -125,13 +125,14 @@ async function handleRest(
     // A browser may only change state from this server's pages: a session cookie rides along.
     if (route.method !== 'GET') assertSameOrigin(req, origins);
     // A route without input (e.g. POST /cache/refresh) ignores whatever body a client sends;
-    // GET and DELETE take the query string, the others a JSON body; path parameters join either.
+    // GET and DELETE take the query string, the others a JSON body; path parameters join either,
+    // and so do query parameters of a POST (`POST /api/config/reload?dryRun=true`).
     const params = pathParams(route, path);
     const input = !route.takesInput
       ? undefined
       : route.method === 'GET' || route.method === 'DELETE'
         ? { ...queryInput(req), ...params }
-        : withParams(await readBody(req, route.maxBody), params);
+        : withParams(await readBody(req, route.maxBody), { ...queryInput(req), ...params });
     sendJson(res, 200, await call(ctx, route.procedure, input));
   } catch (err) {
     sendError(d, res, err);

@@ -112,6 +112,7 @@ const toResult = (d: IngestDeps, r: ItemResult): IngestResult => ({
   outcome: r.outcome,
   changeId: r.changeId,
   entity: toWireEntity(r.entity, staleBefore(d.staleAfterMinutes)),
+  ...(r.targetFrom ? { targetFrom: r.targetFrom } : {}),
 });
 
 /**

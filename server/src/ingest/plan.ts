@@ -1,6 +1,7 @@
 import type { Change, IncrementalUpdate, Outcome, Status } from '@sla/shared';
 import type { EntityState } from '../domain/entity.js';
 import { identityKey } from '../domain/entity.js';
+import { type DeclaredTargets, declaredTargetFor } from './file-targets.js';
 
 /** SLA target given to an entity first seen without one. */
 export const DEFAULT_SLA_TARGET = 95;
@@ -18,7 +19,14 @@ export type PlannedChange = Omit<Change, 'observedAt' | 'receivedAt'> & {
   details: Record<string, unknown> | null;
 };
 
-type PlanItem = { outcome: Outcome; key: string; change: PlannedChange | null; entityAfter: StoredState };
+type PlanItem = {
+  outcome: Outcome;
+  key: string;
+  change: PlannedChange | null;
+  entityAfter: StoredState;
+  /** 'file': the rules file declares this entity's target, which replaced the poller's `slaTarget`. */
+  targetFrom: 'file' | null;
+};
 
 export type Plan = { items: PlanItem[]; changes: PlannedChange[]; touched: Map<string, StoredState> };
 
@@ -33,7 +41,8 @@ export const observationKey = (key: string, observedAt: number, sla: number, sta
  * at least as new as the stored observation or forced (`replace`), stale when older,
  * duplicate when its observation is already in the log. Pure: the writer
  * runs it inside the transaction that holds the change-order lock, with the stored
- * states and the next free change id, then writes what it returns.
+ * states and the next free change id, then writes what it returns. A target the rules file
+ * declares for the entity (`targets`) wins over the poller's `slaTarget` and the stored one.
  */
 export function plan(
   updates: readonly { update: IncrementalUpdate; source: string }[],
@@ -41,6 +50,7 @@ export function plan(
   seen: SeenObservations,
   nextId: number,
   now: number,
+  targets?: DeclaredTargets,
 ): Plan {
   const current = new Map(stored);
   const touched = new Map<string, StoredState>();
@@ -53,13 +63,14 @@ export function plan(
     const obsKey = observationKey(key, observedAt, u.currentSla, u.status);
     // A forced update (`replace`) is never a replay: it exists to overwrite whatever is stored.
     if (u.observedAt && before && !u.replace && seen.has(obsKey)) {
-      items.push({ outcome: 'duplicate', key, change: null, entityAfter: before });
+      items.push({ outcome: 'duplicate', key, change: null, entityAfter: before, targetFrom: null });
       continue;
     }
     seen.add(obsKey);
     const id = nextId++;
     const applied = !before || u.replace === true || observedAt >= before.observedAt;
-    const slaTarget = u.slaTarget ?? before?.slaTarget ?? DEFAULT_SLA_TARGET;
+    const declared = declaredTargetFor(targets, u, before?.id);
+    const slaTarget = declared ?? u.slaTarget ?? before?.slaTarget ?? DEFAULT_SLA_TARGET;
     // Status-since never lies after the observation (a replaced state may have been dated in the future).
     const statusSince =
       before && before.status === u.status && before.statusSince <= observedAt ? before.statusSince : observedAt;
@@ -104,7 +115,13 @@ export function plan(
       current.set(key, entityAfter);
       touched.set(key, entityAfter);
     }
-    items.push({ outcome: applied ? 'applied' : 'stale', key, change, entityAfter });
+    items.push({
+      outcome: applied ? 'applied' : 'stale',
+      key,
+      change,
+      entityAfter,
+      targetFrom: declared === null ? null : 'file',
+    });
   }
   return { items, changes, touched };
 }

@@ -2,6 +2,7 @@ import type { IncrementalUpdate, Outcome } from '@sla/shared';
 import type { TxIdentity } from '../db/commit-outcome.js';
 import type { Sql } from '../db/sql.js';
 import { AppError } from '../platform/errors.js';
+import { loadDeclaredTargets } from './file-targets.js';
 import {
   claimKey,
   type IdempotencyClaim,
@@ -13,7 +14,13 @@ import {
 import { type PlannedChange, plan, type StoredState } from './plan.js';
 import { loadForWrite, type Probe, takeChangeOrderLock, writeRun } from './repository.js';
 
-export type ItemResult = { outcome: Outcome; changeId: number | null; entity: StoredState };
+export type ItemResult = {
+  outcome: Outcome;
+  changeId: number | null;
+  entity: StoredState;
+  /** Set when the rules file's target replaced the poller's (not kept for an Idempotency-Key replay). */
+  targetFrom?: 'file';
+};
 
 /** One request's share of a group-commit transaction. */
 export type Submission = {
@@ -98,7 +105,11 @@ export async function writeSubmissions(
     all.map((a) => a.update),
     probes,
   );
-  const p = plan(all, stored, seen, head + 1, now);
+  const targets = await loadDeclaredTargets(
+    sql,
+    all.map((a) => a.update.tenantName),
+  );
+  const p = plan(all, stored, seen, head + 1, now, targets);
   const existing: StoredState[] = [];
   const created: StoredState[] = [];
   for (const s of p.touched.values()) (s.id === 0 ? created : existing).push(s);
@@ -123,11 +134,14 @@ export async function writeSubmissions(
       continue;
     }
     const unit = units[i] as Submission;
-    const results = p.items.slice(next, next + unit.updates.length).map((it) => ({
-      outcome: it.outcome,
-      changeId: it.change?.id ?? null,
-      entity: it.entityAfter,
-    }));
+    const results = p.items.slice(next, next + unit.updates.length).map(
+      (it): ItemResult => ({
+        outcome: it.outcome,
+        changeId: it.change?.id ?? null,
+        entity: it.entityAfter,
+        ...(it.targetFrom ? { targetFrom: it.targetFrom } : {}),
+      }),
+    );
     next += unit.updates.length;
     fates.push({ kind: 'written', results });
     if (unit.claim) toRemember.push({ claim: unit.claim, results: results.map(forMemory) });

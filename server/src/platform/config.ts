@@ -215,8 +215,20 @@ export const ENV_SCHEMA = z.object({
   REPORT_CLOSE_INTERVAL_SECONDS: int(300, 5, 86_400).describe(
     'How often one pod (under a PostgreSQL advisory lock) closes ended report periods and re-checks the last 13 months for corrections.',
   ),
+  CONFIG_FILE: str().describe(
+    'Path of the rules file (YAML: alert rules, channels whose secrets come from environment variables, SLA targets, tenant settings, maintenance windows; docs/alerting.md "Rules as code"). Applied at start, once across the fleet, and on `POST /api/config/reload`. Unset: no file.',
+  ),
   ALERT_GROUP_INTERVAL_MS: int(10_000, 0, 600_000).describe(
     "How long the alert sender waits after a team's first undelivered state change before sending, so changes of one channel, tenant and team within it go out as one message (0 = send each at once).",
+  ),
+  ALERT_EVALUATION_INTERVAL_SECONDS: int(15, 1, 3_600).describe(
+    'How often the pod holding the `alert-evaluation` lease evaluates every alert rule; a committed change also triggers an evaluation within a second, so time-driven rules (stale, status for N minutes) are what this interval bounds.',
+  ),
+  ALERT_STALE_GRACE_SECONDS: int(300, 0, 86_400).describe(
+    'How long after ingest comes back from being unavailable (PostgreSQL away) stale rules stay held back, so pollers can catch up before anyone is paged for silence.',
+  ),
+  ALERT_CONFIG_JSON: str().describe(
+    'Alert rules, channels and silences as JSON (`{"rules":[…],"channels":[…],"silences":[…]}`, the API input shapes), read at start, until rules are stored in the database. Unset: no rules.',
   ),
   ALERT_OUTBOX_MAX: int(10_000, 10, 10_000_000).describe(
     'Undelivered alert state changes kept at most; past it the oldest are dropped (counted in `sla_alert_outbox_dropped_total`, one log line), so a receiver that is down never blocks evaluation or ingest.',

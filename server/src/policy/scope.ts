@@ -49,6 +49,16 @@ export function validateWindow(view: ScopeView, w: WindowDraft): void {
     if (w.entityType !== null && e.entityType !== w.entityType)
       throw bad(`entityType: entity ${w.entityId} is of type ${q(e.entityType)}, not ${q(w.entityType)}`);
   }
+  validateWindowTimes(w);
+}
+
+/**
+ * The checks of `validateWindow` that need no view: an IANA zone, end after start, an RRULE
+ * that parses, `until` only on a recurring window and not before its start. The rules file
+ * uses these alone: it may declare windows of a tenant no entity has reported for yet.
+ * @throws AppError BAD_INPUT naming the first bad field.
+ */
+export function validateWindowTimes(w: WindowDraft): void {
   assertZone(w.timeZone);
   if (!(w.end > w.start)) throw bad('end: must be after start');
   if (w.rrule !== null) {

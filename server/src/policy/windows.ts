@@ -1,14 +1,14 @@
 import type { MaintenanceWindow } from '@sla/shared';
-import { recordAudit } from '../audit/record.js';
-import type { Db, Sql } from '../db/sql.js';
+import type { Db } from '../db/sql.js';
 import { AppError } from '../platform/errors.js';
 import { assertAdminOf } from '../trpc/admin-of.js';
 import type { Admin } from '../trpc/context.js';
-import { readWindow, WINDOW_COLUMNS, windowOf } from './pg-policy.js';
+import { assertNotFileManaged } from './file-managed.js';
+import { readWindow } from './pg-policy.js';
 import { type ScopeView, validateWindow, type WindowDraft } from './scope.js';
 import type { PolicyStore } from './store.js';
-import type { WindowRecord } from './types.js';
 import type { WindowCreate, WindowUpdate } from './window-input.js';
+import { deleteWindowRow, insertWindowRow, updateWindowRow } from './window-rows.js';
 import { windowToWire } from './wire.js';
 
 export type WindowDeps = {
@@ -27,33 +27,6 @@ function assertLoaded(d: WindowDeps): void {
 
 const notFound = (id: number) => new AppError('NOT_FOUND', `id: no maintenance window ${id}`);
 
-async function audit(sql: Sql, admin: Admin, action: string, before: WindowRecord | null, after: WindowRecord | null) {
-  const w = (after ?? before) as WindowRecord;
-  await recordAudit(sql, {
-    actor: admin.label,
-    action,
-    objectType: 'window',
-    objectId: String(w.id),
-    tenantName: w.tenantName,
-    before: before && windowToWire(before),
-    after: after && windowToWire(after),
-  });
-}
-
-const PARAMS = (w: WindowDraft) => [
-  w.tenantName,
-  w.teamName,
-  w.entityType,
-  w.entityId,
-  w.category,
-  w.reason,
-  new Date(w.start),
-  new Date(w.end),
-  w.rrule,
-  w.timeZone,
-  w.until === null ? null : new Date(w.until),
-];
-
 /**
  * Creates a window (audited in the same transaction) and announces it to every pod.
  * `timeZone` defaults to the tenant's.
@@ -71,17 +44,7 @@ export async function createWindow(d: WindowDeps, admin: Admin, input: WindowCre
     until: input.until === null ? null : ms(input.until),
   };
   validateWindow(d.view, draft);
-  const created = await d.db.tx(async (sql) => {
-    const [row] = await sql<Parameters<typeof windowOf>[0]>(
-      `INSERT INTO sla_maintenance_window (tenant_name, team_name, entity_type, entity_id, category, reason, start, "end",
-         rrule, time_zone, until, created_by, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), now()) RETURNING ${WINDOW_COLUMNS}`,
-      [...PARAMS(draft), admin.label],
-    );
-    const w = windowOf(row as Parameters<typeof windowOf>[0]);
-    await audit(sql, admin, 'create', null, w);
-    return w;
-  });
+  const created = await d.db.tx((sql) => insertWindowRow(sql, admin.label, draft));
   await d.store.changed();
   return windowToWire(created);
 }
@@ -90,7 +53,7 @@ export async function createWindow(d: WindowDeps, admin: Admin, input: WindowCre
  * Changes the fields given of window `id` (audited with before and after). Moving a window to
  * another tenant needs admin of both. An update that changes nothing writes nothing (no audit
  * entry, no announcement) and answers the window as it is.
- * @throws AppError NOT_FOUND, FORBIDDEN, BAD_INPUT naming the field, UNAVAILABLE.
+ * @throws AppError NOT_FOUND, FORBIDDEN, BAD_INPUT naming the field, CONFLICT (managed by the rules file), UNAVAILABLE.
  */
 export async function updateWindow(d: WindowDeps, admin: Admin, input: WindowUpdate): Promise<MaintenanceWindow> {
   assertLoaded(d);
@@ -100,6 +63,7 @@ export async function updateWindow(d: WindowDeps, admin: Admin, input: WindowUpd
     if (!before) throw notFound(id);
     assertAdminOf(admin, before.tenantName);
     if (given.tenantName !== undefined) assertAdminOf(admin, given.tenantName);
+    await assertNotFileManaged(sql, 'windows', String(id), `window ${id}`);
     const draft: WindowDraft = {
       ...before,
       ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
@@ -109,16 +73,8 @@ export async function updateWindow(d: WindowDeps, admin: Admin, input: WindowUpd
       until: given.until === undefined ? before.until : given.until === null ? null : ms(given.until),
     };
     validateWindow(d.view, draft);
-    if (JSON.stringify(PARAMS(draft)) === JSON.stringify(PARAMS(before))) return { after: before, changed: false };
-    const [row] = await sql<Parameters<typeof windowOf>[0]>(
-      `UPDATE sla_maintenance_window SET tenant_name = ?, team_name = ?, entity_type = ?, entity_id = ?, category = ?,
-         reason = ?, start = ?, "end" = ?, rrule = ?, time_zone = ?, until = ?, updated_at = now()
-       WHERE id = ? RETURNING ${WINDOW_COLUMNS}`,
-      [...PARAMS(draft), id],
-    );
-    const after = windowOf(row as Parameters<typeof windowOf>[0]);
-    await audit(sql, admin, 'update', before, after);
-    return { after, changed: true };
+    const after = await updateWindowRow(sql, admin.label, before, draft);
+    return { after, changed: after !== before };
   });
   if (updated.changed) await d.store.changed();
   return windowToWire(updated.after);
@@ -127,15 +83,15 @@ export async function updateWindow(d: WindowDeps, admin: Admin, input: WindowUpd
 /**
  * Deletes window `id`: its row is kept with `deleted_at` set (so the audit log's ids stay
  * resolvable), and the audit entry holds the window as it was.
- * @throws AppError NOT_FOUND, FORBIDDEN, UNAVAILABLE.
+ * @throws AppError NOT_FOUND, FORBIDDEN, CONFLICT (managed by the rules file), UNAVAILABLE.
  */
 export async function deleteWindow(d: WindowDeps, admin: Admin, id: number): Promise<MaintenanceWindow> {
   const deleted = await d.db.tx(async (sql) => {
     const before = await readWindow(sql, id, true);
     if (!before) throw notFound(id);
     assertAdminOf(admin, before.tenantName);
-    await sql('UPDATE sla_maintenance_window SET deleted_at = now(), updated_at = now() WHERE id = ?', [id]);
-    await audit(sql, admin, 'delete', before, null);
+    await assertNotFileManaged(sql, 'windows', String(id), `window ${id}`);
+    await deleteWindowRow(sql, admin.label, before);
     return before;
   });
   await d.store.changed();

@@ -8,6 +8,8 @@ import { Migration20261202010000_policy } from './Migration20261202010000_policy
 import { Migration20261202020000_report_snapshot } from './Migration20261202020000_report_snapshot.js';
 import { Migration20261203000000_alerts } from './Migration20261203000000_alerts.js';
 import { Migration20261203010000_alert_config } from './Migration20261203010000_alert_config.js';
+import { Migration20261203130000_config_file } from './Migration20261203130000_config_file.js';
+import { Migration20261203131500_alert_slack_ref } from './Migration20261203131500_alert_slack_ref.js';
 
 /** Listed in code (not discovered from disk) so the same list works under tsx, bundles and tests. */
 export const migrationsList: MigrationObject[] = [
@@ -20,4 +22,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202020000_report_snapshot', class: Migration20261202020000_report_snapshot },
   { name: 'Migration20261203000000_alerts', class: Migration20261203000000_alerts },
   { name: 'Migration20261203010000_alert_config', class: Migration20261203010000_alert_config },
+  { name: 'Migration20261203130000_config_file', class: Migration20261203130000_config_file },
+  { name: 'Migration20261203131500_alert_slack_ref', class: Migration20261203131500_alert_slack_ref },
 ];

@@ -1,0 +1,177 @@
+/**
+ * Alerting: (1) CPU of one evaluation cycle over 100,000 entities × 3 rules (burn rate with the
+ * default tiers, Failed for 5 min, stale for 60 min), in memory; (2) ingest latency at 500
+ * updates/s (100 requests/s of 5 updates, open loop) against a pod with those rules on its
+ * entities vs the same pod with no rules; (3) time from a breaching update's 2xx to the webhook
+ * receiver getting the firing change, with ALERT_GROUP_INTERVAL_MS=0 (grouping excluded),
+ * probed while (2)'s load runs. Needs PostgreSQL (TEST_DATABASE_URL). Part of `pnpm bench`; alone:
+ *
+ *   cd server && npx tsx bench/alerts.bench.ts [--quick]   # quick: 5,000 entities in memory, 2,000 in the pod, 2 s loads
+ */
+import { startReceiver } from '../test/support/alert-receiver.js';
+import { dropSchema, PG_URL, type PodProcess, post, uniqueSchema } from '../test/support/app.js';
+import { migratedSchema, seedEntities } from '../test/support/seed.js';
+import { benchRules, cycleCpu } from './alerts-cycle.js';
+import { fmt, keepAliveAgent, openLoop, percentile, postJson } from './ingest-load.js';
+import { startPodProcess } from './ingest-pods.js';
+import { isEntry, mdTable } from './util.js';
+
+const TENANT = 'Bulk';
+const UPDATES_PER_REQUEST = 5;
+const REQUESTS_PER_SECOND = 100;
+
+/** The ingest latencies (ms) of an open loop at 500 updates/s over `entities` seeded entities. */
+async function ingestLoad(url: string, entities: number, seconds: number): Promise<number[]> {
+  const agent = keepAliveAgent(64);
+  const latencies: number[] = [];
+  await openLoop(REQUESTS_PER_SECOND, seconds, async (seq) => {
+    const updates = Array.from({ length: UPDATES_PER_REQUEST }, (_, i) => {
+      const id = ((seq * UPDATES_PER_REQUEST + i) % entities) + 1;
+      const failed = (seq + i) % 40 === 0;
+      return {
+        tenantName: TENANT,
+        teamName: `team-${id % 12}`,
+        entityType: 'table',
+        entityName: `entity_${id}`,
+        currentSla: failed ? 80 : 99.5,
+        status: failed ? 'Failed' : 'Passed',
+        observedAt: new Date().toISOString(),
+      };
+    });
+    const t = performance.now();
+    const r = await postJson(agent, `${url}/api/cache/incremental-updates`, JSON.stringify({ updates }), {});
+    if (r.status < 300) latencies.push(performance.now() - t);
+  });
+  agent.destroy();
+  return latencies;
+}
+
+/** Flips probe entities to Failed one at a time and measures 2xx → receipt of the firing change (ms). */
+async function probeLatency(url: string, receiver: Awaited<ReturnType<typeof startReceiver>>, probes: number) {
+  const out: number[] = [];
+  // Probe 0 is a warm-up (the first cycle waits for the budget book to load): not counted.
+  for (let i = 0; i <= probes; i++) {
+    const name = `probe_${i}`;
+    const body = (status: string) => ({
+      updates: [
+        { tenantName: TENANT, teamName: 'probe', entityType: 'table', entityName: name, currentSla: 80, status },
+      ],
+    });
+    const res = await post(url, '/api/cache/incremental-updates', body('Failed'));
+    const okAt = Date.now();
+    if (res.status >= 300) throw new Error(`probe ingest answered ${res.status}`);
+    const until = okAt + 15_000;
+    for (;;) {
+      const hit = receiver.received.find((m) => m.message.changes.some((c) => c.entity?.name === name));
+      if (hit) {
+        if (i > 0) out.push(hit.at - okAt);
+        break;
+      }
+      if (Date.now() > until) throw new Error(`no webhook for ${name} within 15 s`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  return out;
+}
+
+export async function run({ quick }: { quick: boolean }) {
+  const entities = quick ? 5_000 : 100_000;
+  const stage = (what: string) => console.log(`alerts bench: ${what}`);
+  const cycle = await cycleCpu(entities, quick ? 3 : 10);
+  stage('evaluation cycles measured');
+  const podEntities = quick ? 2_000 : 100_000;
+  const seconds = quick ? 2 : 30;
+  // Two schemas, one pod each, started together: the pod without rules must not hold the other's leases.
+  const schemas = [uniqueSchema('bench_alerts_off'), uniqueSchema('bench_alerts_on')];
+  const receiver = await startReceiver();
+  for (const schema of schemas) {
+    await migratedSchema(schema);
+    await seedEntities(schema, podEntities, TENANT);
+  }
+  stage(`${podEntities} entities seeded`);
+  const env = (schema: string) => ({
+    DATABASE_URL: PG_URL,
+    DATABASE_SCHEMA: schema,
+    LOG_LEVEL: 'warn',
+    ALERT_GROUP_INTERVAL_MS: '0',
+  });
+  const config = JSON.stringify({
+    channels: [{ name: 'hook', tenantName: TENANT, kind: 'webhook', url: receiver.url }],
+    rules: [
+      ...benchRules(TENANT, ['hook']).map(({ id: _, ...r }) => ({ ...r, scope: { entityType: 'table' } })),
+      {
+        name: 'probe',
+        tenantName: TENANT,
+        kind: 'status',
+        status: { to: 'Failed', forMinutes: 0 },
+        scope: { teamName: 'probe' },
+        channels: ['hook'],
+      },
+    ],
+  });
+  const pods: PodProcess[] = [];
+  try {
+    pods.push(
+      ...(await Promise.all([
+        startPodProcess(env(schemas[0] as string)),
+        startPodProcess({
+          ...env(schemas[1] as string),
+          ALERT_CONFIG_JSON: config,
+          ALERT_ALLOWED_TARGETS: '127.0.0.1',
+        }),
+      ])),
+    );
+    const [offPod, onPod] = pods as [PodProcess, PodProcess];
+    stage('pods ready');
+    const off = await ingestLoad(offPod.url, podEntities, seconds);
+    offPod.kill('SIGTERM');
+    await offPod.exited;
+    stage('load without rules done');
+    const [on, probes] = await Promise.all([
+      ingestLoad(onPod.url, podEntities, seconds),
+      probeLatency(onPod.url, receiver, quick ? 5 : 100),
+    ]);
+    const figures = {
+      entities,
+      firstCycleCpuMs: Math.round(cycle.firstCpuMs),
+      firstCycleChanges: cycle.firstChanges,
+      steadyCycleCpuMs: Math.round(cycle.steadyCpuMs),
+      ingestP99OffMs: percentile(off, 99),
+      ingestP99OnMs: percentile(on, 99),
+      addedIngestP99Ms: percentile(on, 99) - percentile(off, 99),
+      webhookP50Ms: percentile(probes, 50),
+      webhookP99Ms: percentile(probes, 99),
+    };
+    const table = mdTable(
+      ['what', 'figure'],
+      [
+        [
+          `evaluation cycle, ${fmt(entities)} entities × 3 rules, first (fires ${fmt(cycle.firstChanges)})`,
+          `${fmt(figures.firstCycleCpuMs)} ms CPU`,
+        ],
+        ['evaluation cycle, steady (nothing changes)', `${fmt(figures.steadyCycleCpuMs)} ms CPU`],
+        [`ingest p99 at 500 updates/s, ${fmt(podEntities)} entities, no rules`, `${fmt(figures.ingestP99OffMs, 1)} ms`],
+        ['ingest p99 at 500 updates/s, 3 rules on every entity', `${fmt(figures.ingestP99OnMs, 1)} ms`],
+        ['added ingest p99 (limit 25 ms)', `${fmt(figures.addedIngestP99Ms, 1)} ms`],
+        [
+          `2xx → webhook receipt p50 / p99 (${probes.length} probes, grouping interval 0, under the load above)`,
+          `${fmt(figures.webhookP50Ms)} / ${fmt(figures.webhookP99Ms)} ms`,
+        ],
+      ],
+    );
+    return { ...figures, table };
+  } finally {
+    for (const pod of pods) {
+      pod.kill('SIGKILL');
+      await pod.exited;
+    }
+    await receiver.close();
+    for (const schema of schemas) await dropSchema(schema);
+  }
+}
+
+if (isEntry(import.meta.url)) {
+  const result = await run({ quick: process.argv.includes('--quick') });
+  console.log(result.table);
+  process.exit(0);
+}

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { AppError } from '../platform/errors.js';
+import { referencesIn, resolveEnv } from './env.js';
+import type { DesiredObject, DesiredState } from './model.js';
+import { type ConfigFile, targetKey, tenantKey, ZConfigFile } from './schema.js';
+
+/** One problem in a rules file: 1-based line, the path inside the document (`rules.2.name`), what is wrong. */
+export type FileProblem = { line: number; path: string; message: string };
+
+/**
+ * A rules file that cannot be applied. Its message lists every problem as
+ * `<file>:<line>: <path>: <message>`, one per line; nothing was applied.
+ */
+export class ConfigFileError extends AppError {
+  constructor(
+    readonly fileName: string,
+    readonly problems: FileProblem[],
+  ) {
+    super(
+      'BAD_INPUT',
+      problems.map((p) => `${fileName}:${p.line}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigFileError';
+  }
+}
+
+/** Channel fields that carry credentials: in plans and exports they keep their `${NAME}` form. */
+const SECRET_FIELDS = [['url'], ['secret'], ['slack', 'botToken']] as const;
+
+const pick = (o: unknown, path: readonly string[]): unknown =>
+  path.reduce<unknown>(
+    (v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+    o,
+  );
+
+/**
+ * A channel's comparable form: credential fields as written (`${NAME}` placeholders) and a
+ * SHA-256 of their resolved values, so a rotated secret shows as an update without the
+ * value ever appearing in a plan, an export or the registry.
+ */
+function channelSpec(raw: unknown, value: ConfigFile['channels'][number]): Record<string, unknown> {
+  const spec: Record<string, unknown> = JSON.parse(JSON.stringify(value));
+  const digest = createHash('sha256');
+  for (const path of SECRET_FIELDS) {
+    const written = pick(raw, path);
+    if (typeof written !== 'string' || referencesIn(written).length === 0) continue;
+    digest.update(`${path.join('.')}=${String(pick(value, path))}\n`);
+    const parent = path.length === 1 ? spec : (spec[path[0]] as Record<string, unknown>);
+    parent[path[path.length - 1] as string] = written;
+  }
+  spec.secretDigest = digest.digest('hex');
+  return spec;
+}
+
+const plain = (v: unknown): Record<string, unknown> => JSON.parse(JSON.stringify(v));
+const iso = (s: string) => new Date(Date.parse(s)).toISOString();
+
+/** The desired state the validated file declares (raw: the document before `${NAME}` resolution). */
+function desiredOf(file: ConfigFile, raw: Record<string, unknown[] | undefined>): DesiredState {
+  const obj = (key: string, spec: Record<string, unknown>, value: unknown): DesiredObject => ({ key, spec, value });
+  return {
+    tenants: file.tenants.map((t) =>
+      obj(
+        t.tenantName,
+        {
+          tenantName: t.tenantName,
+          timeZone: t.timeZone ?? null,
+          windowDays: t.windowDays ?? null,
+          noDataPolicy: t.noDataPolicy ?? null,
+        },
+        t,
+      ),
+    ),
+    channels: file.channels.map((c, i) => obj(tenantKey(c), channelSpec(raw.channels?.[i], c), c)),
+    rules: file.rules.map((r) => obj(tenantKey(r), plain(r), r)),
+    windows: file.windows.map((w) => {
+      const { key, ...rest } = w;
+      const spec = {
+        ...plain(rest),
+        start: iso(w.start),
+        end: iso(w.end),
+        until: w.until === null ? null : iso(w.until),
+      };
+      return obj(key, spec, w);
+    }),
+    targets: file.targets.map((t) => obj(targetKey(t), plain(t), t)),
+  };
+}
+
+/**
+ * Reads a rules file: YAML (the `yaml` package, positions kept by a `LineCounter`), every
+ * `${NAME}` resolved from `env`, then validated with the API's own schemas (schema.ts).
+ * Returns the desired state per kind.
+ * @throws ConfigFileError naming the line and path of each problem: YAML syntax, a missing
+ *   environment variable (named), a field the schemas refuse, an unknown field, a wrong `version`.
+ */
+export function parseConfigFile(
+  text: string,
+  fileName: string,
+  env: Readonly<Record<string, string | undefined>>,
+): DesiredState {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  if (doc.errors.length > 0)
+    throw new ConfigFileError(
+      fileName,
+      doc.errors.map((e) => ({ line: lineOf(e.pos[0]), path: '', message: e.message.split('\n')[0] ?? e.code })),
+    );
+  // The line of the deepest node the path reaches (a missing field: its parent's line).
+  const lineAt = (path: readonly PropertyKey[]): number => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === 'object' && node.range) return lineOf(node.range[0]);
+    }
+    return 1;
+  };
+  const raw = (doc.toJS() ?? {}) as Record<string, unknown[] | undefined>;
+  const { value, missing } = resolveEnv(raw, env);
+  if (missing.length > 0)
+    throw new ConfigFileError(
+      fileName,
+      missing.map((m) => ({
+        line: lineAt(m.path),
+        path: m.path.join('.'),
+        message: `environment variable ${m.name} is not set`,
+      })),
+    );
+  const parsed = ZConfigFile.safeParse(value);
+  if (!parsed.success) throw new ConfigFileError(fileName, problemsOf(parsed.error, lineAt));
+  return desiredOf(parsed.data, raw);
+}
+
+function problemsOf(error: z.ZodError, lineAt: (path: readonly PropertyKey[]) => number): FileProblem[] {
+  return error.issues.map((issue) => {
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const path = keys.length > 0 ? [...issue.path, keys[0] as string] : issue.path;
+    return { line: lineAt(path), path: path.map(String).join('.'), message: issue.message };
+  });
+}

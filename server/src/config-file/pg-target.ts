@@ -1,0 +1,70 @@
+import { recordAudit } from '../audit/record.js';
+import type { Db } from '../db/sql.js';
+import { type ConfigPlan, type CurrentState, type DesiredState, emptyState, OBJECT_KINDS } from './model.js';
+import { readManaged, replaceManaged } from './registry.js';
+import type { ConfigTarget, KindStore, ManagedRow } from './target.js';
+
+export type PgConfigTargetDeps = {
+  db: Pick<Db, 'tx' | 'snapshotTx'>;
+  /** One store per kind (OBJECT_KINDS); the file's name goes into the `apply` audit entry. */
+  stores: readonly KindStore[];
+  fileName: string;
+  /** Tells every pod the configuration changed (the PolicyStore's reload + announcement; rules: see docs/alerting.md). */
+  announce: () => Promise<void>;
+};
+
+/**
+ * The `ConfigTarget` over PostgreSQL: reads every kind in one snapshot; applies a plan in one
+ * transaction (every kind's creates and updates in OBJECT_KINDS order, then deletes in
+ * reverse so nothing is left pointing at a removed object; the managed-object registry; one
+ * audit entry `apply` with the counts), then announces it.
+ */
+export function pgConfigTarget(d: PgConfigTargetDeps): ConfigTarget {
+  const storeOf = (kind: string) => {
+    const s = d.stores.find((x) => x.kind === kind);
+    if (!s) throw new Error(`no store for ${kind}`);
+    return s;
+  };
+  return {
+    read: () =>
+      d.db.snapshotTx(async (sql) => {
+        const managed = await readManaged(sql);
+        const state = emptyState() as CurrentState;
+        for (const kind of OBJECT_KINDS) state[kind] = await storeOf(kind).read(sql, managed.get(kind) ?? []);
+        return state;
+      }),
+    async apply(desired: DesiredState, plan: ConfigPlan, actor) {
+      await d.db.tx(async (sql) => {
+        const managed = await readManaged(sql);
+        for (const kind of OBJECT_KINDS) {
+          const ids = await storeOf(kind).write(sql, plan[kind], actor);
+          const before = new Map((managed.get(kind) ?? []).map((m) => [m.key, m.objectId]));
+          const current = new Map(plan[kind].update.map((u) => [u.desired.key, u.current.id]));
+          const rows: ManagedRow[] = desired[kind].map((o) => ({
+            key: o.key,
+            objectId: ids.has(o.key) ? (ids.get(o.key) ?? null) : (current.get(o.key) ?? before.get(o.key) ?? null),
+            spec: o.spec,
+          }));
+          await replaceManaged(sql, kind, rows);
+        }
+        for (const kind of [...OBJECT_KINDS].reverse()) await storeOf(kind).remove(sql, plan[kind], actor);
+        const counts = Object.fromEntries(
+          OBJECT_KINDS.map((k) => [
+            k,
+            { create: plan[k].create.length, update: plan[k].update.length, delete: plan[k].delete.length },
+          ]),
+        );
+        await recordAudit(sql, {
+          actor,
+          action: 'apply',
+          objectType: 'config_file',
+          objectId: d.fileName,
+          tenantName: null,
+          before: null,
+          after: counts,
+        });
+      });
+      await d.announce();
+    },
+  };
+}

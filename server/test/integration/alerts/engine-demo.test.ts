@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type App, bootstrap } from '../../../src/bootstrap.js';
+import { loadConfig } from '../../../src/platform/config.js';
+import { eventually } from '../../support/app.js';
+
+describe('the demo shows a firing alert out of the box (embedded database, one process)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sla-alert-demo-'));
+  let app: App | undefined;
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('the demo rule fires and the demo receiver logs one line per change', async () => {
+    let text = '';
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        text += chunk.toString();
+        cb();
+      },
+    });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      DEMO: 'on',
+      DEMO_POLLER_INTERVAL_MS: '0',
+      ALERT_EVALUATION_INTERVAL_SECONDS: '1',
+      ALERT_GROUP_INTERVAL_MS: '0',
+    });
+    app = await bootstrap(config, { logDestination: sink });
+    const received = () =>
+      text
+        .split('\n')
+        .filter((l) => l.includes('demo alert received'))
+        .map((l) => JSON.parse(l) as { msg: string; fingerprint: string });
+    await eventually(() => received().length > 0, 90_000, 'a demo alert on the console');
+    const first = received()[0];
+    expect(first?.msg).toMatch(/^demo alert received: FIRING \[ticket\] .+: .+: Failed for /);
+    // One line per change: no fingerprint and state reported twice.
+    const lines = received().map((r) => `${r.fingerprint}|${r.msg.split(' ')[3]}`);
+    expect(new Set(lines).size).toBe(lines.length);
+    await app.close();
+    app = undefined;
+  }, 120_000);
+});

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigFileError, parseConfigFile } from '../../../src/config-file/parse.js';
+
+/** The problems of a file that must not parse, as "file:line: path: message" lines. */
+function problems(text: string, env: Record<string, string> = {}): string[] {
+  try {
+    parseConfigFile(text, 'alerts.yaml', env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigFileError);
+    return (err as Error).message.split('\n');
+  }
+  throw new Error('the file parsed');
+}
+
+const RULES = `version: 1
+rules:
+  - name: orders-fast
+    tenantName: acme
+    kind: burn_rate
+  - name: orders-slow
+    tenantName: acme
+    kind: burn_rate
+    burnRate:
+      tiers:
+        - name: fast
+          severity: page
+          longWindowMinutes: 60
+          shortWindowMinutes: 5
+          factor: -3
+`;
+
+describe('rules file validation names the line and the path', () => {
+  it('a bad field deep inside a rule: its own line', () => {
+    const [first] = problems(RULES);
+    expect(first).toMatch(/^alerts\.yaml:15: rules\.1\.burnRate\.tiers\.0\.factor: /);
+  });
+
+  it('YAML syntax errors name the line', () => {
+    const [first] = problems('version: 1\ntargets:\n  - tenantName: acme\n    slaTarget: [99\n');
+    expect(first).toMatch(/^alerts\.yaml:\d+: /);
+    expect(Number(first?.split(':')[1])).toBeGreaterThanOrEqual(4);
+  });
+
+  it('an unknown field names its own line', () => {
+    expect(problems('version: 1\ntargets:\n  - tenantName: acme\n    slaTraget: 99\n    slaTarget: 99\n')).toContain(
+      'alerts.yaml:4: targets.0.slaTraget: Unrecognized key: "slaTraget"',
+    );
+  });
+
+  it('a missing required field names its object', () => {
+    const [first] = problems('version: 1\ntenants: []\ntargets:\n  - tenantName: acme\n');
+    expect(first).toMatch(/^alerts\.yaml:4: targets\.0\.slaTarget: /);
+  });
+
+  it('a wrong or missing version names line 1', () => {
+    expect(problems('version: 2\n')[0]).toBe('alerts.yaml:1: version: version must be 1');
+    expect(problems('targets: []\n')[0]).toMatch(/^alerts\.yaml:1: version: /);
+  });
+
+  it('the same key twice in one list names the second', () => {
+    const [first] = problems(
+      'version: 1\ntargets:\n  - tenantName: acme\n    slaTarget: 99\n  - tenantName: acme\n    slaTarget: 98\n',
+    );
+    expect(first).toBe('alerts.yaml:5: targets.1: target "acme/*/*/*/*" is declared twice');
+  });
+
+  it('lists every problem, not only the first', () => {
+    const text =
+      'version: 1\ntargets:\n  - tenantName: acme\n    slaTarget: 101\n  - tenantName: ""\n    slaTarget: 5\n';
+    const all = problems(text);
+    expect(all.some((l) => l.startsWith('alerts.yaml:4: targets.0.slaTarget: '))).toBe(true);
+    expect(all.some((l) => l.startsWith('alerts.yaml:5: targets.1.tenantName: '))).toBe(true);
+  });
+});
+
+const CHANNEL = `version: 1
+channels:
+  - name: ops
+    tenantName: acme
+    kind: webhook
+    url: https://hooks.example.com/sla
+    secret: \${OPS_SECRET}
+`;
+
+describe(`\${NAME} references`, () => {
+  it('resolve from the environment; the spec keeps the reference, never the value', () => {
+    const desired = parseConfigFile(CHANNEL, 'alerts.yaml', { OPS_SECRET: 's3cret-value' });
+    const [ops] = desired.channels;
+    expect((ops?.value as { secret: string } | undefined)?.secret).toBe('s3cret-value');
+    expect(ops?.spec.secret).toBe(`\${OPS_SECRET}`);
+    expect(JSON.stringify(ops?.spec)).not.toContain('s3cret-value');
+  });
+
+  it('a rotated secret changes the spec (its digest), so a plan updates the channel', () => {
+    const a = parseConfigFile(CHANNEL, 'alerts.yaml', { OPS_SECRET: 'one' }).channels[0]?.spec;
+    const b = parseConfigFile(CHANNEL, 'alerts.yaml', { OPS_SECRET: 'two' }).channels[0]?.spec;
+    expect(a?.secretDigest).not.toBe(b?.secretDigest);
+  });
+
+  it('a missing variable is an error naming it and its line; an empty one counts as missing', () => {
+    expect(problems(CHANNEL)).toEqual(['alerts.yaml:7: channels.0.secret: environment variable OPS_SECRET is not set']);
+    expect(problems(CHANNEL, { OPS_SECRET: '' })[0]).toContain('OPS_SECRET is not set');
+  });
+});
