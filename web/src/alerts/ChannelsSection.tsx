@@ -1,7 +1,7 @@
 import type { ChannelAnswer } from '@sla/shared';
 import { useState } from 'react';
 import { failure, ListView } from '../components/ListView';
-import { TableHead } from '../components/TableHead';
+import { ActionsCell, TableHead } from '../components/TableHead';
 import { describeTestResult } from '../lib/alerts';
 import { defaultTenantOf } from '../lib/api-types';
 import { trpc } from '../trpc';
@@ -9,7 +9,7 @@ import { ChannelEditor } from './ChannelEditor';
 
 type Props = { tenantName: string | undefined; adminTenants: string[]; canEdit(tenantName: string): boolean };
 
-const CHANNEL_COLUMNS = ['Name', 'Kind', 'Target', 'Secret', 'Actions'];
+const CHANNEL_COLUMNS = ['Name', 'Kind', 'Target', 'Secret'];
 
 /** Whether a secret is set, in words: the secret itself never leaves the server. */
 const secretWords = (c: ChannelAnswer) =>
@@ -59,6 +59,7 @@ export function ChannelsSection({ tenantName, adminTenants, canEdit }: Props) {
   const remove = trpc.alerts.channels.delete.useMutation({ onSuccess: () => void utils.alerts.invalidate() });
   const [creating, setCreating] = useState(false);
   const items = list.data?.items ?? [];
+  const withActions = items.some((c) => canEdit(c.tenantName));
   return (
     <>
       {adminTenants.length > 0 && !creating ? (
@@ -84,7 +85,7 @@ export function ChannelsSection({ tenantName, adminTenants, canEdit }: Props) {
         actionError={failure('delete', remove.error)}
       >
         <table className="channels">
-          <TableHead columns={CHANNEL_COLUMNS} />
+          <TableHead columns={[...CHANNEL_COLUMNS, withActions ? 'Actions' : null]} />
           <tbody>
             {items.map((c) => (
               <tr key={keyOf(c)} data-channel={c.name}>
@@ -95,7 +96,7 @@ export function ChannelsSection({ tenantName, adminTenants, canEdit }: Props) {
                 <td>{c.kind === 'slack' ? 'Slack' : 'Webhook'}</td>
                 <td className="channel-url">{c.url ?? (c.slack?.channel ? `bot → ${c.slack.channel}` : '–')}</td>
                 <td>{secretWords(c)}</td>
-                <td className="row-actions">
+                <ActionsCell shown={withActions}>
                   {canEdit(c.tenantName) ? (
                     <ChannelActions
                       c={c}
@@ -106,7 +107,7 @@ export function ChannelsSection({ tenantName, adminTenants, canEdit }: Props) {
                       }}
                     />
                   ) : null}
-                </td>
+                </ActionsCell>
               </tr>
             ))}
           </tbody>

@@ -1,7 +1,7 @@
 import type { AlertRuleAnswer } from '@sla/shared';
 import { useState } from 'react';
 import { failure, ListView } from '../components/ListView';
-import { TableHead } from '../components/TableHead';
+import { ActionsCell, TableHead } from '../components/TableHead';
 import { describeCondition, describeTier, KIND_LABEL, SEVERITY_LABEL } from '../lib/alerts';
 import { defaultTenantOf } from '../lib/api-types';
 import { scopeLabel } from '../lib/windows';
@@ -10,7 +10,7 @@ import { RuleEditor } from './RuleEditor';
 
 type Props = { tenantName: string | undefined; adminTenants: string[]; canEdit(tenantName: string): boolean };
 
-const RULE_COLUMNS = ['Name', 'Kind', 'Scope', 'Condition', 'Severity', 'Channels', 'Actions'];
+const RULE_COLUMNS = ['Name', 'Kind', 'Scope', 'Condition', 'Severity', 'Channels'];
 
 const ruleScope = (r: AlertRuleAnswer) =>
   scopeLabel({
@@ -20,7 +20,7 @@ const ruleScope = (r: AlertRuleAnswer) =>
     entityId: r.scope.entityId ?? null,
   });
 
-function RuleRow({ r, actions }: { r: AlertRuleAnswer; actions: React.ReactNode }) {
+function RuleRow({ r, actions, column }: { r: AlertRuleAnswer; actions: React.ReactNode; column: boolean }) {
   return (
     <tr data-rule-id={r.id}>
       <th scope="row">
@@ -43,7 +43,7 @@ function RuleRow({ r, actions }: { r: AlertRuleAnswer; actions: React.ReactNode 
       </td>
       <td>{r.kind === 'burn_rate' ? 'per tier' : SEVERITY_LABEL[r.severity]}</td>
       <td>{r.channels.length ? r.channels.join(', ') : <span className="muted">none</span>}</td>
-      <td className="row-actions">{actions}</td>
+      <ActionsCell shown={column}>{actions}</ActionsCell>
     </tr>
   );
 }
@@ -59,6 +59,7 @@ export function RulesSection({ tenantName, adminTenants, canEdit }: Props) {
     void utils.alerts.invalidate();
   };
   const items = list.data?.items ?? [];
+  const withActions = items.some((r) => canEdit(r.tenantName));
   const actionsFor = (r: AlertRuleAnswer) =>
     canEdit(r.tenantName) && !r.managedByFile ? (
       <>
@@ -101,10 +102,10 @@ export function RulesSection({ tenantName, adminTenants, canEdit }: Props) {
         actionError={failure('delete', remove.error)}
       >
         <table className="rules">
-          <TableHead columns={RULE_COLUMNS} />
+          <TableHead columns={[...RULE_COLUMNS, withActions ? 'Actions' : null]} />
           <tbody>
             {items.map((r) => (
-              <RuleRow key={r.id} r={r} actions={actionsFor(r)} />
+              <RuleRow key={r.id} r={r} actions={actionsFor(r)} column={withActions} />
             ))}
           </tbody>
         </table>

@@ -1,23 +1,25 @@
 import type { SilenceAnswer } from '@sla/shared';
 import { failure, ListView } from '../components/ListView';
 import { RelativeTime } from '../components/RelativeTime';
-import { TableHead } from '../components/TableHead';
+import { ActionsCell, TableHead } from '../components/TableHead';
 import { formatDateTime } from '../lib/format';
 import { scopeLabel } from '../lib/windows';
 import { trpc } from '../trpc';
 
 type Props = { tenantName: string | undefined; canEdit(tenantName: string): boolean };
 
-const SILENCE_COLUMNS = ['Reason', 'Scope', 'Starts', 'Ends', 'Created by', 'Actions'];
+const SILENCE_COLUMNS = ['Reason', 'Scope', 'Starts', 'Ends', 'Created by'];
 
 function SilenceRow({
   s,
   canEdit,
+  column,
   onEnd,
   ending,
 }: {
   s: SilenceAnswer;
   canEdit: boolean;
+  column: boolean;
   onEnd(): void;
   ending: boolean;
 }) {
@@ -36,13 +38,13 @@ function SilenceRow({
         </span>
       </td>
       <td>{s.createdBy}</td>
-      <td className="row-actions">
+      <ActionsCell shown={column}>
         {canEdit ? (
           <button type="button" onClick={onEnd} disabled={ending} aria-label={`End now: silence ${s.reason}`}>
             End now
           </button>
         ) : null}
-      </td>
+      </ActionsCell>
     </tr>
   );
 }
@@ -53,6 +55,7 @@ export function SilencesSection({ tenantName, canEdit }: Props) {
   const utils = trpc.useUtils();
   const end = trpc.alerts.silences.delete.useMutation({ onSuccess: () => void utils.alerts.invalidate() });
   const items = list.data?.items ?? [];
+  const withActions = items.some((s) => canEdit(s.tenantName));
   return (
     <ListView
       query={list}
@@ -62,13 +65,14 @@ export function SilencesSection({ tenantName, canEdit }: Props) {
       actionError={failure('end the silence', end.error)}
     >
       <table className="silences">
-        <TableHead columns={SILENCE_COLUMNS} />
+        <TableHead columns={[...SILENCE_COLUMNS, withActions ? 'Actions' : null]} />
         <tbody>
           {items.map((s) => (
             <SilenceRow
               key={s.id}
               s={s}
               canEdit={canEdit(s.tenantName)}
+              column={withActions}
               onEnd={() => end.mutate({ id: s.id })}
               ending={end.isPending}
             />

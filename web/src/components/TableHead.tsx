@@ -1,3 +1,5 @@
+import type { ReactNode } from 'react';
+
 /** A column heading: its text, or text and a class (`num` for right-aligned figures). */
 export type Column = string | { label: string; className: string };
 
@@ -20,4 +22,9 @@ export function TableHead({ columns }: { columns: readonly (Column | null)[] }) 
       </tr>
     </thead>
   );
+}
+
+/** The actions cell of a row, present only when the table has an actions column (some row is editable). */
+export function ActionsCell({ shown, children }: { shown: boolean; children: ReactNode }) {
+  return shown ? <td className="row-actions">{children}</td> : null;
 }
