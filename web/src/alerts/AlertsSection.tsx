@@ -49,8 +49,8 @@ export function AlertsSection({ tenantName, canEdit, onSilence }: Props) {
           Could not acknowledge: {ack.error.message}
         </p>
       ) : null}
-      <section aria-labelledby="firing-title" data-testid="firing-alerts">
-        <h2 id="firing-title">
+      <section aria-labelledby="alerts-firing" data-testid="firing-alerts">
+        <h2 id="alerts-firing">
           Firing <span className="count">{firing.length}</span>
         </h2>
         {firing.length === 0 ? (
@@ -59,8 +59,8 @@ export function AlertsSection({ tenantName, canEdit, onSilence }: Props) {
           <AlertTable label="Firing alerts" alerts={firing} actions={actions} />
         )}
       </section>
-      <section aria-labelledby="recent-title" data-testid="recent-alerts">
-        <h2 id="recent-title">Resolved in the last 24 hours</h2>
+      <section aria-labelledby="alerts-resolved" data-testid="recent-alerts">
+        <h2 id="alerts-resolved">Resolved in the last 24 hours</h2>
         {resolved.length === 0 ? (
           <p className="muted">No alert resolved in the last 24 hours.</p>
         ) : (

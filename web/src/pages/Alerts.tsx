@@ -24,6 +24,16 @@ const blankSilence = (tenantName: string): SilenceDraft => ({
   reason: '',
 });
 
+/** The page's sections (heading ids), linked at its top: a long firing list would bury the rest. */
+const SECTIONS = [
+  ['alerts-firing', 'Firing'],
+  ['alerts-resolved', 'Resolved'],
+  ['alerts-silences', 'Silences'],
+  ['alerts-rules', 'Rules'],
+  ['alerts-channels', 'Channels'],
+  ['alerts-deliveries', 'Delivery log'],
+] as const;
+
 /**
  * `/alerts?tenant=`: firing and recent alerts with their timelines, then silences, rules,
  * channels and the delivery log. Readers see everything; an admin of a tenant acknowledges and
@@ -53,6 +63,13 @@ export default function Alerts() {
       <div className="filters">
         <TenantFilter id={`${id}-tenant`} value={tenantFilter} tenants={tenants} />
       </div>
+      <nav aria-label="Sections of this page" className="section-links">
+        {SECTIONS.map(([href, label]) => (
+          <a key={href} href={`#${href}`}>
+            {label}
+          </a>
+        ))}
+      </nav>
       <AdminNote session={session.data} what="acknowledge, silence or change rules and channels" />
       <div id={`${id}-silence`}>
         {silencing ? (
@@ -72,8 +89,8 @@ export default function Alerts() {
         canEdit={canEdit}
         onSilence={(a) => startSilence(silenceDraft(a, Date.now()))}
       />
-      <section aria-labelledby={`${id}-silences`}>
-        <h2 id={`${id}-silences`}>Silences</h2>
+      <section aria-labelledby="alerts-silences">
+        <h2 id="alerts-silences">Silences</h2>
         {adminTenants.length > 0 && !silencing ? (
           <button
             type="button"
@@ -86,16 +103,16 @@ export default function Alerts() {
         ) : null}
         <SilencesSection tenantName={tenantName} canEdit={canEdit} />
       </section>
-      <section aria-labelledby={`${id}-rules`}>
-        <h2 id={`${id}-rules`}>Rules</h2>
+      <section aria-labelledby="alerts-rules">
+        <h2 id="alerts-rules">Rules</h2>
         <RulesSection tenantName={tenantName} adminTenants={adminTenants} canEdit={canEdit} />
       </section>
-      <section aria-labelledby={`${id}-channels`}>
-        <h2 id={`${id}-channels`}>Channels</h2>
+      <section aria-labelledby="alerts-channels">
+        <h2 id="alerts-channels">Channels</h2>
         <ChannelsSection tenantName={tenantName} adminTenants={adminTenants} canEdit={canEdit} />
       </section>
-      <section aria-labelledby={`${id}-deliveries`}>
-        <h2 id={`${id}-deliveries`}>Delivery log</h2>
+      <section aria-labelledby="alerts-deliveries">
+        <h2 id="alerts-deliveries">Delivery log</h2>
         <DeliveryLog tenantName={tenantName} />
       </section>
     </div>
