@@ -26,6 +26,12 @@ export class ConfigFileError extends AppError {
   }
 }
 
+// Beside the objects rather than in them: a plan is compared and answered without positions.
+const declaredLines = new WeakMap<DesiredObject, number>();
+
+/** The 1-based line of the file that declares `o` (an object `parseConfigFile` returned), else undefined. */
+export const declaredLine = (o: DesiredObject): number | undefined => declaredLines.get(o);
+
 /** Channel fields that carry credentials: in plans and exports they keep their `${NAME}` form. */
 const SECRET_FIELDS = [['url'], ['secret'], ['slack', 'botToken']] as const;
 
@@ -131,7 +137,8 @@ export function parseConfigFile(
   const parsed = ZConfigFile.safeParse(value);
   if (!parsed.success) throw new ConfigFileError(fileName, problemsOf(parsed.error, lineAt));
   const desired = desiredOf(parsed.data, raw);
-  for (const kind of OBJECT_KINDS) for (const [i, o] of desired[kind].entries()) o.line = lineAt([kind, i]);
+  for (const kind of OBJECT_KINDS)
+    for (const [i, o] of desired[kind].entries()) declaredLines.set(o, lineAt([kind, i]));
   return desired;
 }
 

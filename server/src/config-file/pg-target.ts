@@ -9,7 +9,7 @@ import {
   emptyState,
   OBJECT_KINDS,
 } from './model.js';
-import { ConfigFileError } from './parse.js';
+import { ConfigFileError, declaredLine } from './parse.js';
 import { readManaged, replaceManaged } from './registry.js';
 import type { ConfigTarget, KindStore, ManagedRow } from './target.js';
 
@@ -34,10 +34,14 @@ async function atFileLine<T>(fileName: string, kind: string, objects: DesiredObj
     if (!(err instanceof AppError) || err.code !== 'BAD_INPUT' || err instanceof ConfigFileError) throw err;
     // Longest key first: one key may be a prefix of another.
     const byLength = [...objects].sort((a, b) => b.key.length - a.key.length);
-    const o = byLength.find((x) => x.line !== undefined && err.message.startsWith(`${kind}.${x.key}`));
+    const o = byLength.find((x) => declaredLine(x) !== undefined && err.message.startsWith(`${kind}.${x.key}`));
     const sep = o ? err.message.indexOf(': ', kind.length + 1 + o.key.length) : -1;
     if (!o || sep < 0) throw err;
-    const problem = { line: o.line as number, path: err.message.slice(0, sep), message: err.message.slice(sep + 2) };
+    const problem = {
+      line: declaredLine(o) as number,
+      path: err.message.slice(0, sep),
+      message: err.message.slice(sep + 2),
+    };
     throw new ConfigFileError(fileName, [problem]);
   }
 }

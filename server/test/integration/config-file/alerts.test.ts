@@ -92,7 +92,7 @@ describe('alert rules and channels in the rules file (a pod started with CONFIG_
     const exported = await call('GET', '/api/config/export');
     expect(exported.status, exported.text).toBe(200);
     const yaml = String(exported.json.yaml);
-    expect(yaml).toContain('secret: ${HOOK_SECRET}');
+    expect(yaml).toContain(`secret: \${HOOK_SECRET}`);
     expect(yaml).toContain('name: orders-burn');
     expect(yaml).not.toContain(HOOK_SECRET);
     file.write(yaml);
@@ -112,7 +112,7 @@ describe('alert rules and channels in the rules file (a pod started with CONFIG_
     expect(r.json).toMatchObject({ dryRun: true, applied: false });
     const plan = r.json.plan as Record<string, { update: { key: string; after: Record<string, unknown> }[] }>;
     expect(plan.rules?.update.map((u) => u.key)).toEqual(['Data Engineering/orders-burn']);
-    expect(plan.channels?.update.map((u) => u.after.secret)).toEqual(['${OTHER_HOOK_SECRET}']);
+    expect(plan.channels?.update.map((u) => u.after.secret)).toEqual([`\${OTHER_HOOK_SECRET}`]);
     expect(r.text).not.toContain('rotated');
     expect(await alertCounts(schema)).toEqual(before);
   });
