@@ -64,15 +64,16 @@ export function ruleStore(d: AlertStoreDeps): KindStore {
         const before = await readRule(sql, Number(current.id), true);
         if (!before) throw changed(`rules.${desired.key}`);
         await named(`rules.${desired.key}`, () => checkRuleRow(d.view, sql, rule, before.rule.id));
-        ids.set(desired.key, String((await updateRuleRow(sql, actor, before, rule, { managedByFile: true })).rule.id));
+        await updateRuleRow(sql, actor, before, rule, { managedByFile: true });
+        // The id stays the rule's: alerts and their fingerprints follow it.
+        ids.set(desired.key, String(before.rule.id));
       }
       return ids;
     },
     async remove(sql, plan, actor) {
-      for (const c of plan.delete) {
-        const before = await readRule(sql, Number(c.id), true);
-        if (before) await deleteRuleRow(sql, actor, before);
-      }
+      // A rule already gone (deleted meanwhile) has nothing left to remove.
+      const stored = (id: string | null) => readRule(sql, Number(id), true);
+      for (const c of plan.delete) await stored(c.id).then((r) => r && deleteRuleRow(sql, actor, r));
     },
   };
 }
