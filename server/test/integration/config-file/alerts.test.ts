@@ -140,3 +140,24 @@ describe('alert rules and channels in the rules file (a pod started with CONFIG_
     expect(await configAudit()).toEqual(expect.arrayContaining(['alert_rule:delete', 'alert_channel:delete']));
   });
 });
+
+describe('a rules file that cannot be applied at start', { timeout: 30_000 }, () => {
+  const schema = uniqueSchema('config_file_bad');
+  let pod: App;
+  afterAll(async () => {
+    await pod?.close();
+    await dropSchema(schema);
+  });
+
+  it('does not stop the pod: it serves on with the stored configuration, nothing applied', async () => {
+    // Refused (its channel is declared nowhere, and its tenant has not reported yet); the boot is not.
+    const bad = rulesFile(
+      `version: 1\nrules:\n  - name: r\n    tenantName: Data Engineering\n    kind: burn_rate\n    channels: [nope]\n`,
+    );
+    pod = await startAlertsPod(schema, { CONFIG_FILE: bad.path });
+    const rules = await request(pod.url, 'GET', '/api/alerts/rules', undefined, bearer(TOKENS.root));
+    expect(rules.status).toBe(200);
+    expect(rules.json.items).toEqual([]);
+    expect(await withPg(async (c) => (await c.query(`SELECT 1 FROM "${schema}".sla_config_object`)).rowCount)).toBe(0);
+  });
+});
