@@ -9,10 +9,9 @@ export type Spec = Record<string, unknown>;
  * One object the file declares. `key` is its identity across reloads (tenant/name for rules and
  * channels, the tenant for settings, the file's `key` for windows, the selector for targets);
  * `spec` is what plans compare and exports write; `value` is the validated input the write
- * takes, with `${NAME}` references resolved; `line` is where the file declares it (1-based),
- * so a store's refusal can name it.
+ * takes, with `${NAME}` references resolved.
  */
-export type DesiredObject = { key: string; spec: Spec; value: unknown; line?: number };
+export type DesiredObject = { key: string; spec: Spec; value: unknown };
 
 /**
  * One stored object. `managed`: the file created or adopted it, so removing it from the file
