@@ -103,3 +103,8 @@ export async function deleteRuleRow(sql: Sql, actor: string, before: StoredRule)
   await sql('DELETE FROM sla_alert_rule WHERE id = ?', [before.rule.id]);
   await audit(sql, { label: actor }, 'delete', before, null);
 }
+
+/** Marks rule `name` of `tenantName` as managed by the rules file (which adopted it unchanged); no audit entry: the file's `apply` entry covers it. */
+export async function markRuleManaged(sql: Sql, tenantName: string, name: string): Promise<void> {
+  await sql('UPDATE sla_alert_rule SET managed_by_file = true WHERE tenant_name = ? AND name = ?', [tenantName, name]);
+}

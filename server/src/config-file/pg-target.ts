@@ -80,6 +80,11 @@ export function pgConfigTarget(d: PgConfigTargetDeps): ConfigTarget {
             objectId: ids.has(o.key) ? (ids.get(o.key) ?? null) : (current.get(o.key) ?? before.get(o.key) ?? null),
             spec: o.spec,
           }));
+          // Named by the file, neither written now nor managed before: adopted as they are.
+          await storeOf(kind).adopt?.(
+            sql,
+            desired[kind].filter((o) => !before.has(o.key) && !ids.has(o.key)),
+          );
           await replaceManaged(sql, kind, rows);
         }
         for (const kind of [...OBJECT_KINDS].reverse()) await storeOf(kind).remove(sql, plan[kind], actor);

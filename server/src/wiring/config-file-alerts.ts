@@ -2,7 +2,7 @@ import type { RuleDraft } from '../alerts/api-input.js';
 import { deleteChannelRow, insertChannelRow, updateChannelRow } from '../alerts/channel-rows.js';
 import { type ChannelWriteDeps, prepareChannel, type StoredChannel } from '../alerts/channels/stored.js';
 import { readChannel, readChannels, readRule, readRules } from '../alerts/config-store.js';
-import { checkRuleRow, deleteRuleRow, insertRuleRow, updateRuleRow } from '../alerts/rule-rows.js';
+import { checkRuleRow, deleteRuleRow, insertRuleRow, markRuleManaged, updateRuleRow } from '../alerts/rule-rows.js';
 import type { Spec } from '../config-file/model.js';
 import { tenantKey } from '../config-file/schema.js';
 import type { KindStore } from '../config-file/target.js';
@@ -70,6 +70,9 @@ export function ruleStore(d: AlertStoreDeps): KindStore {
       }
       return ids;
     },
+    async adopt(sql, objects) {
+      for (const o of objects) await markRuleManaged(sql, String(o.spec.tenantName), String(o.spec.name));
+    },
     async remove(sql, plan, actor) {
       // A rule already gone (deleted meanwhile) has nothing left to remove.
       const stored = (id: string | null) => readRule(sql, Number(id), true);
@@ -95,7 +98,8 @@ function apiChannelSpec(c: StoredChannel): Spec {
  * the registry kept (`${NAME}` placeholders and the digest of their values), since the sealed
  * secrets are never opened to compare; others as `apiChannelSpec`. Writes go through
  * `prepareChannel` (schema, target guard, sealing the resolved secrets); the file states
- * every secret, so an update keeps none the file left out.
+ * every secret, so an update keeps none the file left out. No `adopt`: an API-made channel
+ * never reads as the file's spec (that carries the secrets' digest), so naming it is an update.
  */
 export function channelStore(d: AlertStoreDeps): KindStore {
   const prepare = (key: string, value: unknown) => named(`channels.${key}`, () => prepareChannel(value, d));

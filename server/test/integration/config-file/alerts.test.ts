@@ -139,6 +139,22 @@ describe('alert rules and channels in the rules file (a pod started with CONFIG_
     expect((await call('GET', '/api/alerts/channels')).json.items).toEqual([]);
     expect(await configAudit()).toEqual(expect.arrayContaining(['alert_rule:delete', 'alert_channel:delete']));
   });
+  it('a rule made through the API and named unchanged in the file is adopted: read-only here, deleted with the file', async () => {
+    const rule = { name: 'adopted', tenantName: 'Data Engineering', kind: 'burn_rate' };
+    const created = await call('POST', '/api/alerts/rules', rule);
+    expect(created.json.managedByFile, created.text).toBe(false);
+    // The target makes the apply happen; the rule itself plans no change.
+    file.write(
+      `version: 1\nrules:\n  - name: adopted\n    tenantName: Data Engineering\n    kind: burn_rate\ntargets:\n  - tenantName: Data Engineering\n    slaTarget: 99\n`,
+    );
+    const applied = await call('POST', '/api/config/reload', {});
+    expect(applied.json).toMatchObject({ applied: true, plan: { rules: { create: [], update: [], delete: [] } } });
+    const put = await call('PUT', `/api/alerts/rules/${created.json.id}`, { ...rule, severity: undefined });
+    expect(put.status, put.text).toBe(409);
+    file.write('version: 1\n');
+    await call('POST', '/api/config/reload', {});
+    expect((await call('GET', '/api/alerts/rules')).json.items).toEqual([]);
+  });
 });
 
 describe('a rules file that cannot be applied at start', { timeout: 30_000 }, () => {
