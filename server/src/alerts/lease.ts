@@ -126,7 +126,7 @@ export class PgLease {
     }
   }
 
-  /** Gives the lease up at once (expires it), so another holder need not wait for the ttl. */
+  /** Gives the lease up at once (expires it): the next to ask (a starting pod, a waiting one whose wait ran out) gets it. */
   async release(): Promise<void> {
     const fence = this.fence;
     this.held = null;

@@ -45,8 +45,9 @@ const START_PATIENCE_MS = 15_000;
  * most every ALERT_CONFIG_REFRESH_SECONDS, and at once after this pod's API wrote it. With demo
  * data on, the demo's channel and rule are seeded into the tables first. Every pod follows its
  * change feed to trigger a prompt evaluation and samples the database gate for ingest
- * availability; only the lease holder acts. Returns the stop, which releases the lease
- * (SIGTERM: another pod takes over at once rather than after the ttl).
+ * availability; only the lease holder acts. Returns the stop, which releases the lease (expires
+ * it; the other pods, which ask only when the grant they saw runs out, take over within the ttl,
+ * as after a kill).
  */
 export async function startAlerting(p: AlertingParts): Promise<() => Promise<void>> {
   const { config, db, log } = p;
