@@ -2,21 +2,19 @@ import type { AddressInfo } from 'node:net';
 import type pino from 'pino';
 import type { Logger } from 'pino';
 import { channelDeps } from './alerts/channels/deps.js';
-import { loadSecretKey, secretBox } from './alerts/secrets.js';
 import type { AlertConfigSource } from './alerts/engine-types.js';
+import { loadSecretKey, secretBox } from './alerts/secrets.js';
 import { type AppRouter, createAppRouter } from './app-router.js';
 import { adminGuard } from './auth/admin.js';
 import { readGuard } from './auth/read-guard.js';
 import { SessionSigner } from './auth/session.js';
-import type { BudgetBook } from './budget/book.js';
 import { type BudgetPolicy, budgetPolicyOf } from './budget/policy.js';
-import { BudgetState } from './budget/state.js';
+import type { BudgetState } from './budget/state.js';
 import { CacheCoordinator } from './cache/coordinator.js';
 import { collectRedisMetrics } from './cache/status.js';
 import { connectDatabase } from './db/connect.js';
 import type { Db } from './db/sql.js';
 import { demoToken, startDemo } from './demo/demo.js';
-import type { LogRun } from './domain/change.js';
 import type { HttpDeps } from './http/deps.js';
 import { createHttpServer } from './http/server.js';
 import { ingestGuard } from './ingest/guard.js';
@@ -27,8 +25,7 @@ import type { Config } from './platform/config.js';
 import { createLogger, redactUrl } from './platform/log.js';
 import { throttleFor } from './platform/log-throttle.js';
 import { createMetrics, type Metrics } from './platform/metrics.js';
-import { PolicyStore } from './policy/store.js';
-import { readVersions } from './readmodel/read-versions.js';
+import type { PolicyStore } from './policy/store.js';
 import { withBookTimelines } from './reports/book-sources.js';
 import { ReportCloser } from './reports/closer.js';
 import { reportCsv } from './reports/csv.js';
@@ -37,6 +34,9 @@ import { auditReports, policyReportSources } from './reports/policy-sources.js';
 import type { ReportsDeps } from './reports/service.js';
 import { parseTokens } from './trpc/tokens.js';
 import { startAlerting } from './wiring/alerts.js';
+import { budgetState, hotReadVersion } from './wiring/budgets.js';
+import { commitHook } from './wiring/ingest.js';
+import { policyStore } from './wiring/policy.js';
 
 /** The services of one pod, for the entry file and for tests that look inside a pod. */
 type Services = {
@@ -253,109 +253,4 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     await closeAll();
     throw err;
   }
-}
-
-/**
- * The pod's PolicyStore: announced and mirrored through the cache's Redis (when configured),
- * hearing the policy channel through the cache's subscriber.
- */
-function policyStore(config: Config, db: Db, cache: CacheCoordinator, log: Logger): PolicyStore {
-  const redis = cache.redis;
-  const store = new PolicyStore({
-    db,
-    redis: redis && {
-      publish: (message) => cache.publishPolicy(message),
-      get: (key) => redis.cmd.get(key),
-      set: (key, value) => redis.cmd.set(key, value),
-    },
-    prefix: config.REDIS_KEY_PREFIX,
-    podId: config.podId,
-    defaults: {
-      timeZone: config.DEFAULT_TIME_ZONE,
-      windowDays: config.BUDGET_WINDOW_DAYS,
-      noDataPolicy: config.BUDGET_NODATA_POLICY,
-    },
-    log,
-  });
-  cache.onPolicyMessage({ message: (raw) => store.heard(raw), missed: () => store.missed() });
-  return store;
-}
-
-/**
- * What the ingest writer calls after each commit: the cache's write-through — or, with
- * FAULT_INJECTION=kill-after-commit (tests only; refused in production), the process
- * dies right there, between the commit and any cache write or answer.
- */
-function commitHook(config: Config, cache: CacheCoordinator): (run: LogRun) => Promise<unknown> {
-  if (config.FAULT_INJECTION === 'kill-after-commit')
-    return async () => {
-      process.kill(process.pid, 'SIGKILL');
-    };
-  return (run) => cache.onCommitted(run);
-}
-
-/**
- * The read versions of the hot read procedures (http/hot-reads.ts): the view's revision for
- * `entities.*`, the change log's position for `cache.recentChanges`, and for `cache.status`
- * both plus the pod's mode, connections and PostgreSQL reachability (its other fields,
- * among them the hit/miss counters, may then be up to 1 s old); for `budgets.*` the budget
- * book's revision, the view's and the policy's version.
- */
-function hotReadVersion(
-  cache: CacheCoordinator,
-  databaseAvailable: () => boolean,
-  book: BudgetBook,
-  policyVersion: () => number,
-): HttpDeps['readVersion'] {
-  const v = readVersions({
-    view: cache.view,
-    feed: cache.feed,
-    follower: cache.follower,
-    epoch: () => cache.identity.epoch,
-  });
-  // Budget answers change with the book, the view (names, membership) and the policy; the clock's second is in the key anyway.
-  const budgets = () => `${book.revision}|${v.entities()}|${policyVersion()}`;
-  const status = () =>
-    `${v.entities()}|${v.changes()}|${cache.mode}|${cache.isInitialized}|${databaseAvailable()}|${cache.redis?.cmd.status ?? '-'}|${cache.redis?.sub.status ?? '-'}`;
-  const byProcedure: Record<string, () => string> = {
-    'entities.summary': v.entities,
-    'entities.list': v.entities,
-    'entities.facets': v.entities,
-    'cache.recentChanges': v.changes,
-    'cache.status': status,
-    'budgets.overview': budgets,
-    'budgets.tenant': budgets,
-    'budgets.team': budgets,
-    'budgets.entity': budgets,
-    'budgets.series': budgets,
-  };
-  return (procedure) => byProcedure[procedure]?.() ?? null;
-}
-
-/**
- * The budget state of this pod: follows the cache's feed, loads from the Redis checkpoint
- * (bulk connection) or PostgreSQL, reads the tenants' settings through `policy` (the
- * global defaults until a policy store is wired).
- */
-function budgetState(
-  config: Config,
-  d: { db: Db; log: Logger; metrics: Metrics; cache: CacheCoordinator },
-  policy: BudgetPolicy,
-): BudgetState {
-  const { cache } = d;
-  return new BudgetState({
-    ...d,
-    feed: cache.feed,
-    position: () => cache.follower.applied,
-    epoch: () => cache.identity.epoch,
-    whenLoaded: () => cache.whenLoaded(),
-    tail: () => cache.readableTail(),
-    redis: () => (cache.redis?.isUp ? cache.redis.bulk : null),
-    prefix: config.REDIS_KEY_PREFIX,
-    podId: config.podId,
-    policy: () => policy,
-    tenants: () => cache.view.tenants.keys(),
-    staleAfterMs: config.STALE_AFTER_MINUTES * 60_000,
-    checkpointIntervalMs: config.BUDGET_CHECKPOINT_INTERVAL_SECONDS * 1_000,
-  });
 }

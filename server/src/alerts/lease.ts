@@ -31,7 +31,7 @@ export async function assertFence(sql: Sql, fence: LeaseFence): Promise<void> {
 
 /** A lease's identity and timing. */
 export type LeaseOptions = {
-  /** The lease's name (one row of `sla_lease`), e.g. `alert-sender`. */
+  /** The lease's name (one row of `sla_lease`), e.g. `alerting`. */
   name: string;
   /** Who holds it: unique per process (pod id plus a random part), shown in the table. */
   holder: string;

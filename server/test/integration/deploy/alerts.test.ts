@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createAlertMetrics, createEvaluationMetrics } from '../../../src/alerts/metrics.js';
 import { createMetrics } from '../../../src/platform/metrics.js';
 import { durationMs, isRecord, lazy, loadK8s, parseYamlFile, quantityBytes } from './manifests.js';
 
@@ -35,6 +36,9 @@ const rule = (name: string) => {
 /** Every series name the pod exposes, with each histogram's and summary's sub-series. */
 async function exposedSeries(): Promise<Map<string, Set<string>>> {
   const { registry } = createMetrics();
+  // The alerting pipeline registers its own on the pod's registry (wiring/alerts.ts).
+  createAlertMetrics(registry);
+  createEvaluationMetrics(registry);
   const out = new Map<string, Set<string>>();
   for (const m of await registry.getMetricsAsJSON()) {
     const metric = registry.getSingleMetric(m.name) as unknown as { labelNames?: readonly string[] };
@@ -90,6 +94,9 @@ describe('ops/prometheus-alerts.yaml', () => {
       /histogram_quantile\(0\.99,[\s\S]*sla_change_propagation_lag_seconds_bucket/,
     );
     expect(metricsOf('SlaRedisMemoryHigh')).toContain('sla_redis_used_memory_bytes');
+    expect(metricsOf('SlaAlertOutboxBacklog')).toContain('sla_alert_outbox_depth');
+    expect(metricsOf('SlaAlertChangesDropped')).toContain('sla_alert_outbox_dropped_total');
+    expect(metricsOf('SlaAlertEvaluationSlow')).toContain('sla_alert_evaluation_seconds_bucket');
   });
 
   it('flags an overdue refresh after twice the configured interval', () => {
