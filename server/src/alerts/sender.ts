@@ -13,8 +13,9 @@ export type SenderOptions = {
   groupIntervalMs: number;
   /**
    * The safety poll: how often the outbox is read while nothing wakes the sender (ms, default
-   * 60,000). The evaluator pokes the sender after queueing, so this only bounds how long a row
-   * queued by a pod that died before its poke waits.
+   * 300,000). The evaluator pokes the sender after queueing, finished deliveries and grouping
+   * waits wake it, and a new lease holder reads the outbox at once, so this is only a safety
+   * net; slow, so an idle fleet stays off PostgreSQL.
    */
   pollMs?: number;
   /** First retry delay and its cap (ms; defaults 1,000 and 60,000), doubled per attempt with jitter (platform/backoff.ts). */
@@ -57,7 +58,7 @@ export class OutboxSender {
     private readonly deps: SenderDeps,
     options: SenderOptions,
   ) {
-    this.opts = { pollMs: 60_000, retryBaseMs: 1_000, retryCapMs: 60_000, maxChangesPerMessage: 100, ...options };
+    this.opts = { pollMs: 300_000, retryBaseMs: 1_000, retryCapMs: 60_000, maxChangesPerMessage: 100, ...options };
   }
 
   /** Starts waiting for the lease and, while held, sending. */
