@@ -7,6 +7,8 @@ import type { SessionSigner } from './auth/session.js';
 import type { BudgetReadDeps } from './budget/queries.js';
 import { budgetsRouter } from './budget/router.js';
 import { cacheRouter } from './cache/router.js';
+import { configFileRouter } from './config-file/router.js';
+import type { ConfigFileDeps } from './config-file/service.js';
 import type { Sql } from './db/sql.js';
 import type { IngestDeps } from './ingest/ingest.js';
 import { ingestRouter } from './ingest/router.js';
@@ -34,6 +36,8 @@ export type RouterDeps = {
   policy: WindowDeps;
   /** Alerting's API (alerts/): the database, the view for scopes, channel sending and the secret box. */
   alerts: AlertApiDeps;
+  /** The rules file (config-file/): reload and export. */
+  configFile: ConfigFileDeps;
 };
 
 /**
@@ -49,6 +53,7 @@ export function createAppRouter(d: RouterDeps) {
     reports: reportsRouter(d.reports),
     windows: windowsRouter(d.policy),
     alerts: alertsRouter(d.alerts),
+    configFile: configFileRouter(d.configFile),
     // The budget reads (budget/) and the tenant settings (policy/) under one key.
     budgets: mergeRouters(budgetsRouter({ ...d.budgets, metrics: d.readModel.metrics }), settingsRouter(d.policy)),
   });

@@ -1,9 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type pino from 'pino';
 import type { Logger } from 'pino';
-import { channelDeps } from './alerts/channels/deps.js';
 import type { AlertConfigSource } from './alerts/engine-types.js';
-import { loadSecretKey, secretBox } from './alerts/secrets.js';
 import { type AppRouter, createAppRouter } from './app-router.js';
 import { adminGuard } from './auth/admin.js';
 import { readGuard } from './auth/read-guard.js';
@@ -12,6 +10,7 @@ import { type BudgetPolicy, budgetPolicyOf } from './budget/policy.js';
 import type { BudgetState } from './budget/state.js';
 import { CacheCoordinator } from './cache/coordinator.js';
 import { collectRedisMetrics } from './cache/status.js';
+import { applyConfigAtStart } from './config-file/service.js';
 import { connectDatabase } from './db/connect.js';
 import type { Db } from './db/sql.js';
 import { demoToken, startDemo } from './demo/demo.js';
@@ -35,6 +34,7 @@ import type { ReportsDeps } from './reports/service.js';
 import { parseTokens } from './trpc/tokens.js';
 import { startAlerting } from './wiring/alerts.js';
 import { budgetState, hotReadVersion } from './wiring/budgets.js';
+import { rulesFileWiring } from './wiring/config-file.js';
 import { commitHook } from './wiring/ingest.js';
 import { policyStore } from './wiring/policy.js';
 
@@ -134,7 +134,14 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       sql: db.sql,
       graceMs: config.REPORT_GRACE_HOURS * 3_600_000,
     };
-    const alertKey = await loadSecretKey(config);
+    const { alertWrites, rulesFile } = await rulesFileWiring(config, {
+      db,
+      policy,
+      log,
+      schema: dbCfg.schema,
+      view: cache.view,
+      loaded: () => cache.isInitialized,
+    });
     const router = createAppRouter({
       cache: { status: () => cache.status(), refresh: (trigger) => cache.refresh(trigger) },
       ingest: {
@@ -164,13 +171,8 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       audit: { sql: db.sql },
       reports,
       policy: policyDeps,
-      alerts: {
-        db,
-        view: cache.view,
-        loaded: () => cache.isInitialized,
-        channel: channelDeps(config),
-        box: alertKey && secretBox(alertKey),
-      },
+      alerts: { db, view: cache.view, loaded: () => cache.isInitialized, ...alertWrites },
+      configFile: rulesFile,
       budgets: {
         book: budgets.book,
         view: cache.view,
@@ -234,6 +236,8 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     if (!config.DATABASE_URL) await connection.opened;
     await cache.start();
     await policy.start();
+    // After the policy store: a window's default zone is its tenant's. A bad file is logged, the pod serves on.
+    await applyConfigAtStart(rulesFile);
     // Not awaited: budgets answer 503 until loaded, the rest of the pod serves meanwhile.
     void budgets.start();
     cleanups.push(await startAlerting({ config, db, log, metrics, cache, budgets, policy, source: opts.alertSource }));

@@ -77,7 +77,13 @@ type AuditedKind<T> = {
  * together. `before`/`after` null: the object did not exist.
  */
 export function auditorOf<T>(kind: AuditedKind<T>) {
-  return async (sql: Sql, admin: Admin, action: string, before: T | null, after: T | null): Promise<void> => {
+  return async (
+    sql: Sql,
+    admin: Pick<Admin, 'label'>,
+    action: string,
+    before: T | null,
+    after: T | null,
+  ): Promise<void> => {
     const o = (after ?? before) as T;
     await recordAudit(sql, {
       actor: admin.label,

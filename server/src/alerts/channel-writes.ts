@@ -3,10 +3,11 @@ import { AppError } from '../platform/errors.js';
 import { assertTenantExists } from '../policy/scope.js';
 import { assertAdminOf } from '../trpc/admin-of.js';
 import type { Admin } from '../trpc/context.js';
-import { type AlertApiDeps, assertLoaded, assertNotManaged, auditorOf, conflictOnDuplicate } from './api-deps.js';
+import { type AlertApiDeps, assertLoaded, assertNotManaged } from './api-deps.js';
+import { channelRecordAnswer, deleteChannelRow, insertChannelRow, updateChannelRow } from './channel-rows.js';
 import { sendTest } from './channels/send.js';
-import { channelAnswer, openChannel, prepareChannel, type StoredChannel } from './channels/stored.js';
-import { type ChannelRecord, readChannel, readChannels } from './config-store.js';
+import { openChannel, prepareChannel } from './channels/stored.js';
+import { readChannel, readChannels } from './config-store.js';
 
 /**
  * Notification channels through the API: listed without secrets (`channelAnswer`), written
@@ -14,12 +15,6 @@ import { type ChannelRecord, readChannel, readChannels } from './config-store.js
  */
 
 const q = JSON.stringify;
-const answer = (c: ChannelRecord): ChannelAnswer => ({
-  ...channelAnswer(c.channel),
-  managedByFile: c.managedByFile,
-  createdAt: c.createdAt,
-  updatedAt: c.updatedAt,
-});
 const notFound = (tenantName: string, name: string) =>
   new AppError('NOT_FOUND', `name: tenant ${q(tenantName)} has no channel ${q(name)}`);
 
@@ -28,18 +23,8 @@ export type ChannelRef = { tenantName: string; name: string };
 
 /** The channels of one tenant (every tenant when unset). @throws DatabaseUnavailable */
 export async function listChannels(d: Pick<AlertApiDeps, 'db'>, tenantName?: string): Promise<ChannelAnswer[]> {
-  return (await readChannels(d.db.sql, tenantName ?? null)).map(answer);
+  return (await readChannels(d.db.sql, tenantName ?? null)).map(channelRecordAnswer);
 }
-
-// channelAnswer: flags instead of secrets, so the audit log holds none either.
-const audit = auditorOf<ChannelRecord>({
-  objectType: 'alert_channel',
-  idOf: (c) => c.channel.name,
-  tenantOf: (c) => c.channel.tenantName,
-  show: answer,
-});
-
-const COLUMNS = (c: StoredChannel) => [c.kind, c.url, c.slackChannel, c.sealed, c.hasSecret, c.hasBotToken];
 
 /**
  * Creates a channel (audited in the same transaction). `input` is a `ZChannelInput`.
@@ -52,22 +37,9 @@ export async function createChannel(d: AlertApiDeps, admin: Admin, input: Channe
   assertLoaded(d);
   assertTenantExists(d.view, input.tenantName);
   const stored = await prepareChannel(input, { channel: d.channel, box: d.box });
-  const taken = `name: tenant ${q(stored.tenantName)} already has a channel named ${q(stored.name)}`;
-  return d.db.tx(async (sql) => {
-    if (await readChannel(sql, stored.tenantName, stored.name)) throw new AppError('CONFLICT', taken);
-    await conflictOnDuplicate(
-      () =>
-        sql(
-          `INSERT INTO sla_alert_channel (tenant_name, name, kind, url, slack_channel, sealed, has_secret, has_bot_token,
-             managed_by_file, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, false, now(), now())`,
-          [stored.tenantName, stored.name, ...COLUMNS(stored)],
-        ),
-      taken,
-    );
-    const created = (await readChannel(sql, stored.tenantName, stored.name)) as ChannelRecord;
-    await audit(sql, admin, 'create', null, created);
-    return answer(created);
-  });
+  return d.db.tx(async (sql) =>
+    channelRecordAnswer(await insertChannelRow(sql, admin.label, stored, { managedByFile: false })),
+  );
 }
 
 /**
@@ -83,14 +55,7 @@ export async function updateChannel(d: AlertApiDeps, admin: Admin, input: Channe
     if (!before) throw notFound(input.tenantName, input.name);
     assertNotManaged(d, `channel ${q(input.name)}`, before);
     const stored = await prepareChannel(input, { channel: d.channel, box: d.box }, before.channel);
-    await sql(
-      `UPDATE sla_alert_channel SET kind = ?, url = ?, slack_channel = ?, sealed = ?, has_secret = ?, has_bot_token = ?,
-         updated_at = now() WHERE tenant_name = ? AND name = ?`,
-      [...COLUMNS(stored), stored.tenantName, stored.name],
-    );
-    const after = (await readChannel(sql, stored.tenantName, stored.name)) as ChannelRecord;
-    await audit(sql, admin, 'update', before, after);
-    return answer(after);
+    return channelRecordAnswer(await updateChannelRow(sql, admin.label, before, stored));
   });
 }
 
@@ -109,18 +74,8 @@ export async function deleteChannel(
     const before = await readChannel(sql, ref.tenantName, ref.name, true);
     if (!before) throw notFound(ref.tenantName, ref.name);
     assertNotManaged(d, `channel ${q(ref.name)}`, before);
-    const users = await sql<{ name: string }>(
-      `SELECT name FROM sla_alert_rule WHERE tenant_name = ? AND (rule->'channels') @> jsonb_build_array(?::text) ORDER BY name`,
-      [ref.tenantName, ref.name],
-    );
-    if (users.length > 0)
-      throw new AppError(
-        'CONFLICT',
-        `name: channel ${q(ref.name)} is used by rules ${users.map((u) => q(u.name)).join(', ')}; remove it from them first`,
-      );
-    await sql('DELETE FROM sla_alert_channel WHERE tenant_name = ? AND name = ?', [ref.tenantName, ref.name]);
-    await audit(sql, admin, 'delete', before, null);
-    return answer(before);
+    await deleteChannelRow(sql, admin.label, before);
+    return channelRecordAnswer(before);
   });
 }
 

@@ -3,7 +3,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { AppError } from '../platform/errors.js';
 import { referencesIn, resolveEnv } from './env.js';
-import type { DesiredObject, DesiredState } from './model.js';
+import { type DesiredObject, type DesiredState, OBJECT_KINDS } from './model.js';
 import { type ConfigFile, targetKey, tenantKey, ZConfigFile } from './schema.js';
 
 /** One problem in a rules file: 1-based line, the path inside the document (`rules.2.name`), what is wrong. */
@@ -25,6 +25,12 @@ export class ConfigFileError extends AppError {
     this.name = 'ConfigFileError';
   }
 }
+
+// Beside the objects rather than in them: a plan is compared and answered without positions.
+const declaredLines = new WeakMap<DesiredObject, number>();
+
+/** The 1-based line of the file that declares `o` (an object `parseConfigFile` returned), else undefined. */
+export const declaredLine = (o: DesiredObject): number | undefined => declaredLines.get(o);
 
 /** Channel fields that carry credentials: in plans and exports they keep their `${NAME}` form. */
 const SECRET_FIELDS = [['url'], ['secret'], ['slack', 'botToken']] as const;
@@ -130,7 +136,10 @@ export function parseConfigFile(
     );
   const parsed = ZConfigFile.safeParse(value);
   if (!parsed.success) throw new ConfigFileError(fileName, problemsOf(parsed.error, lineAt));
-  return desiredOf(parsed.data, raw);
+  const desired = desiredOf(parsed.data, raw);
+  for (const kind of OBJECT_KINDS)
+    for (const [i, o] of desired[kind].entries()) declaredLines.set(o, lineAt([kind, i]));
+  return desired;
 }
 
 function problemsOf(error: z.ZodError, lineAt: (path: readonly PropertyKey[]) => number): FileProblem[] {

@@ -1,6 +1,15 @@
 import { recordAudit } from '../audit/record.js';
 import type { Db } from '../db/sql.js';
-import { type ConfigPlan, type CurrentState, type DesiredState, emptyState, OBJECT_KINDS } from './model.js';
+import { AppError } from '../platform/errors.js';
+import {
+  type ConfigPlan,
+  type CurrentState,
+  type DesiredObject,
+  type DesiredState,
+  emptyState,
+  OBJECT_KINDS,
+} from './model.js';
+import { ConfigFileError, declaredLine } from './parse.js';
 import { readManaged, replaceManaged } from './registry.js';
 import type { ConfigTarget, KindStore, ManagedRow } from './target.js';
 
@@ -12,6 +21,30 @@ export type PgConfigTargetDeps = {
   /** Tells every pod the configuration changed (the PolicyStore's reload + announcement; rules: see docs/alerting.md). */
   announce: () => Promise<void>;
 };
+
+/**
+ * Runs a store's write, turning its 400 that names a declared object (`<kind>.<key>…: why`)
+ * into a `ConfigFileError` naming the file and the line that declares it.
+ * @throws ConfigFileError, or whatever `write` throws otherwise.
+ */
+async function atFileLine<T>(fileName: string, kind: string, objects: DesiredObject[], write: () => Promise<T>) {
+  try {
+    return await write();
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'BAD_INPUT' || err instanceof ConfigFileError) throw err;
+    // Longest key first: one key may be a prefix of another.
+    const byLength = [...objects].sort((a, b) => b.key.length - a.key.length);
+    const o = byLength.find((x) => declaredLine(x) !== undefined && err.message.startsWith(`${kind}.${x.key}`));
+    const sep = o ? err.message.indexOf(': ', kind.length + 1 + o.key.length) : -1;
+    if (!o || sep < 0) throw err;
+    const problem = {
+      line: declaredLine(o) as number,
+      path: err.message.slice(0, sep),
+      message: err.message.slice(sep + 2),
+    };
+    throw new ConfigFileError(fileName, [problem]);
+  }
+}
 
 /**
  * The `ConfigTarget` over PostgreSQL: reads every kind in one snapshot; applies a plan in one
@@ -37,7 +70,9 @@ export function pgConfigTarget(d: PgConfigTargetDeps): ConfigTarget {
       await d.db.tx(async (sql) => {
         const managed = await readManaged(sql);
         for (const kind of OBJECT_KINDS) {
-          const ids = await storeOf(kind).write(sql, plan[kind], actor);
+          const ids = await atFileLine(d.fileName, kind, desired[kind], () =>
+            storeOf(kind).write(sql, plan[kind], actor),
+          );
           const before = new Map((managed.get(kind) ?? []).map((m) => [m.key, m.objectId]));
           const current = new Map(plan[kind].update.map((u) => [u.desired.key, u.current.id]));
           const rows: ManagedRow[] = desired[kind].map((o) => ({
@@ -45,6 +80,11 @@ export function pgConfigTarget(d: PgConfigTargetDeps): ConfigTarget {
             objectId: ids.has(o.key) ? (ids.get(o.key) ?? null) : (current.get(o.key) ?? before.get(o.key) ?? null),
             spec: o.spec,
           }));
+          // Named by the file, neither written now nor managed before: adopted as they are.
+          await storeOf(kind).adopt?.(
+            sql,
+            desired[kind].filter((o) => !before.has(o.key) && !ids.has(o.key)),
+          );
           await replaceManaged(sql, kind, rows);
         }
         for (const kind of [...OBJECT_KINDS].reverse()) await storeOf(kind).remove(sql, plan[kind], actor);

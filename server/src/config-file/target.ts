@@ -1,5 +1,13 @@
 import type { Sql } from '../db/sql.js';
-import type { ConfigPlan, CurrentObject, CurrentState, DesiredState, KindPlan, ObjectKind } from './model.js';
+import type {
+  ConfigPlan,
+  CurrentObject,
+  CurrentState,
+  DesiredObject,
+  DesiredState,
+  KindPlan,
+  ObjectKind,
+} from './model.js';
 
 /** The audit log's actor for everything the rules file writes. */
 export const CONFIG_ACTOR = 'config-file';
@@ -31,6 +39,11 @@ export type KindStore = {
   write(sql: Sql, plan: KindPlan, actor: string): Promise<Map<string, string | null>>;
   /** Deletes what `plan.delete` lists. Runs after every kind's writes, kinds in reverse order. */
   remove(sql: Sql, plan: KindPlan, actor: string): Promise<void>;
+  /**
+   * Optional: marks as managed stored objects the file now names without changing them (same
+   * spec, so the plan does not list them), for stores whose API checks a column of their own.
+   */
+  adopt?(sql: Sql, objects: readonly DesiredObject[]): Promise<void>;
 };
 
 /**
