@@ -7,7 +7,6 @@ import type { ChannelWriteDeps } from '../alerts/channels/stored.js';
 import { cachedConfigSource, onConfigChange } from '../alerts/config-cache.js';
 import { loadAlertConfig } from '../alerts/config-store.js';
 import { holdAlerting } from '../alerts/duty.js';
-import type { AlertConfigSource } from '../alerts/engine-types.js';
 import { AlertEvaluator } from '../alerts/evaluator.js';
 import { PgLease } from '../alerts/lease.js';
 import { createAlertMetrics, createEvaluationMetrics } from '../alerts/metrics.js';
@@ -21,7 +20,7 @@ import type { Config } from '../platform/config.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { PolicyStore } from '../policy/store.js';
 
-/** What alerting is wired from: the pod's services, and optionally the configuration source. */
+/** What alerting is wired from: the pod's services. */
 export type AlertingParts = {
   config: Config;
   db: DatabaseGate;
@@ -30,8 +29,6 @@ export type AlertingParts = {
   cache: CacheCoordinator;
   budgets: BudgetState;
   policy: PolicyStore;
-  /** Where rules, channels and silences come from instead of the tables (tests only). */
-  source?: AlertConfigSource | undefined;
 };
 
 /** How long a starting pod may take to reach PostgreSQL before that counts as ingest being unavailable. */
@@ -72,7 +69,7 @@ export async function startAlerting(p: AlertingParts): Promise<() => Promise<voi
     () => db.tx((sql) => loadAlertConfig(sql)),
     config.ALERT_CONFIG_REFRESH_SECONDS * 1_000,
   );
-  const source = p.source ?? cached.source;
+  const source = cached.source;
   const holder = `${config.podId}:${randomBytes(4).toString('hex')}`;
   const lease = new PgLease(db, { name: 'alerting', holder, ttlMs: config.ALERT_LEASE_TTL_SECONDS * 1_000, log });
   const alertMetrics = createAlertMetrics(p.metrics.registry);
