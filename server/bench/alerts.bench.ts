@@ -8,6 +8,10 @@
  *
  *   cd server && npx tsx bench/alerts.bench.ts [--quick]   # quick: 5,000 entities in memory, 2,000 in the pod, 2 s loads
  */
+import { channelDeps } from '../src/alerts/channels/deps.js';
+import { upsertAlertConfig } from '../src/alerts/config-upsert.js';
+import { loadConfig } from '../src/platform/config.js';
+import { openDb } from '../test/integration/alerts/helpers.js';
 import { startReceiver } from '../test/support/alert-receiver.js';
 import { dropSchema, PG_URL, type PodProcess, post, uniqueSchema } from '../test/support/app.js';
 import { migratedSchema, seedEntities } from '../test/support/seed.js';
@@ -95,20 +99,28 @@ export async function run({ quick }: { quick: boolean }) {
     LOG_LEVEL: 'warn',
     ALERT_GROUP_INTERVAL_MS: '0',
   });
-  const config = JSON.stringify({
-    channels: [{ name: 'hook', tenantName: TENANT, kind: 'webhook', url: receiver.url }],
-    rules: [
-      ...benchRules(TENANT, ['hook']).map(({ id: _, ...r }) => ({ ...r, scope: { entityType: 'table' } })),
-      {
-        name: 'probe',
-        tenantName: TENANT,
-        kind: 'status',
-        status: { to: 'Failed', forMinutes: 0 },
-        scope: { teamName: 'probe' },
-        channels: ['hook'],
-      },
-    ],
-  });
+  // The rules go into the "on" pod's tables before it starts (the tables are the engine's one source).
+  const direct = await openDb(schemas[1] as string);
+  const channel = channelDeps(loadConfig({ ALERT_ALLOWED_TARGETS: '127.0.0.1' }));
+  await upsertAlertConfig(
+    direct.db,
+    {
+      channels: [{ name: 'hook', tenantName: TENANT, kind: 'webhook', url: receiver.url }],
+      rules: [
+        ...benchRules(TENANT, ['hook']).map(({ id: _, ...r }) => ({ ...r, scope: { entityType: 'table' } })),
+        {
+          name: 'probe',
+          tenantName: TENANT,
+          kind: 'status',
+          status: { to: 'Failed', forMinutes: 0 },
+          scope: { teamName: 'probe' },
+          channels: ['hook'],
+        },
+      ],
+    },
+    { channel, box: null },
+  );
+  await direct.close();
   const pods: PodProcess[] = [];
   try {
     pods.push(
@@ -116,7 +128,6 @@ export async function run({ quick }: { quick: boolean }) {
         startPodProcess(env(schemas[0] as string)),
         startPodProcess({
           ...env(schemas[1] as string),
-          ALERT_CONFIG_JSON: config,
           ALERT_ALLOWED_TARGETS: '127.0.0.1',
         }),
       ])),

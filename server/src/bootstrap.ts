@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type pino from 'pino';
 import type { Logger } from 'pino';
-import type { AlertConfigSource } from './alerts/engine-types.js';
 import { type AppRouter, createAppRouter } from './app-router.js';
 import { adminGuard } from './auth/admin.js';
 import { readGuard } from './auth/read-guard.js';
@@ -57,8 +56,6 @@ export type BootstrapOptions = {
   /** PostgreSQL schema to use (tests isolate themselves with one each). */
   schema?: string;
   logDestination?: pino.DestinationStream;
-  /** Where alert rules, channels and silences come from (default: see wiring/alerts.ts). */
-  alertSource?: AlertConfigSource;
 };
 
 /**
@@ -240,7 +237,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     await applyConfigAtStart(rulesFile);
     // Not awaited: budgets answer 503 until loaded, the rest of the pod serves meanwhile.
     void budgets.start();
-    cleanups.push(await startAlerting({ config, db, log, metrics, cache, budgets, policy, source: opts.alertSource }));
+    cleanups.push(await startAlerting({ config, db, log, metrics, cache, budgets, policy }));
     if (config.demo) cleanups.push(startDemo(url, demoPollerToken, config, cache.view, log));
     const closer = new ReportCloser({
       ...reports,

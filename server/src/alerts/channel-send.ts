@@ -36,7 +36,11 @@ const refused = (error: string): DeliveryResult => ({
  */
 export function channelSend(deps: ChannelSendDeps): SendFn {
   return async (channel, message) => {
-    const stored = (await deps.source()).channels.get(channelKey(message.tenantName, channel));
+    const key = channelKey(message.tenantName, channel);
+    // A channel created on another pod may be newer than this pod's copy: re-read once before refusing.
+    const stored =
+      (await deps.source()).channels.get(key) ??
+      (await deps.source({ fresh: true }).catch(() => null))?.channels.get(key);
     if (!stored) return refused(`channel ${channel} of tenant ${message.tenantName} is not configured`);
     let sendable: ReturnType<typeof openChannel>;
     try {

@@ -45,6 +45,12 @@ export async function runCycle(
   now: number,
 ): Promise<{ next: Map<string, AlertRecord>; toRecord: ChangeToRecord[]; delivered: number }> {
   const holding = new Map<string, Condition>();
+  // From the records: a firing alert fires now, a resolved one last fired until it resolved.
+  const lastFiringAt = (fp: string): number | null => {
+    const r = records.get(fp);
+    if (!r) return null;
+    return r.state === 'firing' ? now : r.changedAt;
+  };
   for (const rule of config.rules) {
     const ctx: EvaluationContext = {
       now,
@@ -52,6 +58,7 @@ export async function runCycle(
       ingestUnavailableSince: inputs.ingestUnavailableSince,
       ingestBackAt: inputs.ingestBackAt,
       graceMs: inputs.graceMs,
+      lastFiringAt,
     };
     const exclusionsOf =
       rule.kind === 'burn_rate' ? exclusionsOfTenant(inputs.windows, rule.tenantName, now) : undefined;

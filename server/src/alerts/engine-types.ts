@@ -11,12 +11,12 @@ export type AlertConfig = {
 };
 
 /**
- * Where the evaluator and the sender read rules, channels and silences from (the API's store,
- * the rules file, the demo): called once per evaluation cycle and per send, so it should answer
- * from memory or a cheap query.
+ * Where the evaluator and the sender read rules, channels and silences from (the tables,
+ * through `cachedConfigSource`): called once per evaluation cycle and per send, so it answers
+ * from memory; `fresh` asks for a re-read (a channel a message names is missing from the copy).
  * @throws DatabaseUnavailable (or any error) when it cannot answer: the cycle is skipped.
  */
-export type AlertConfigSource = () => Promise<AlertConfig>;
+export type AlertConfigSource = (opts?: { fresh?: boolean }) => Promise<AlertConfig>;
 
 /** The key of a channel in `AlertConfig.channels`. */
 export const channelKey = (tenantName: string, name: string): string => `${tenantName}/${name}`;

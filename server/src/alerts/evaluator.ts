@@ -17,7 +17,7 @@ import { recordChanges } from './store.js';
 /** What the evaluator reads and writes, handed in by the composition root. */
 export type EvaluatorDeps = {
   db: Pick<Db, 'sql' | 'tx'>;
-  /** The fleet's evaluation lease (name `alert-evaluation`): one evaluator at a time. */
+  /** The fleet's alerting lease (name `alerting`, shared with the sender): one evaluator at a time. */
   lease: PgLease;
   source: AlertConfigSource;
   view: EntityView;
@@ -48,9 +48,10 @@ export type EvaluatorOptions = {
 };
 
 /**
- * Evaluates every alert rule on one pod of the fleet (the holder of the `alert-evaluation`
- * PgLease, so it works with Redis down): every `intervalMs`, and `debounceMs` after `changed`
- * is called. A cycle reads the configuration through the source, runs `runCycle` over the pod's
+ * Evaluates every alert rule on one pod of the fleet (the holder of the `alerting` PgLease,
+ * so it works with Redis down): every `intervalMs`, and `debounceMs` after `changed`
+ * is called. A cycle reads the configuration through the source (a copy in memory, re-read
+ * now and then), runs `runCycle` over the pod's
  * view and budget book, and records the state changes (fenced) with `recordChanges`. Alert
  * records are loaded from `sla_alert` when the lease is won and after any failed write, and kept
  * in memory otherwise. A cycle that fails (PostgreSQL away, the source failing) changes nothing
@@ -76,7 +77,7 @@ export class AlertEvaluator {
   /** Starts waiting for the lease and, while held, evaluating. */
   start(): void {
     if (this.running !== null) return;
-    const evaluate = (fence: LeaseFence, lost: AbortSignal) => this.whileHeld(fence, lost);
+    const evaluate = (fence: LeaseFence, lost: AbortSignal) => this.work(fence, lost);
     this.running = this.deps.lease.hold(this.stopper.signal, evaluate);
   }
 
@@ -104,7 +105,12 @@ export class AlertEvaluator {
     await this.running;
   }
 
-  private async whileHeld(fence: LeaseFence, lost: AbortSignal): Promise<void> {
+  /**
+   * Evaluates until `lost` aborts, as the holder of `fence` (what `start` runs under the
+   * evaluator's own lease; `holdAlerting` runs it beside the sender under one shared lease).
+   * @throws LeaseLost when a fenced write found the lease gone.
+   */
+  async work(fence: LeaseFence, lost: AbortSignal): Promise<void> {
     let records: Map<string, AlertRecord> | null = null;
     while (!lost.aborted) {
       this.due = false;

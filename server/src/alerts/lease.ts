@@ -31,7 +31,7 @@ export async function assertFence(sql: Sql, fence: LeaseFence): Promise<void> {
 
 /** A lease's identity and timing. */
 export type LeaseOptions = {
-  /** The lease's name (one row of `sla_lease`), e.g. `alert-sender`. */
+  /** The lease's name (one row of `sla_lease`), e.g. `alerting`. */
   name: string;
   /** Who holds it: unique per process (pod id plus a random part), shown in the table. */
   holder: string;
@@ -51,6 +51,8 @@ export type LeaseOptions = {
  */
 export class PgLease {
   private held: { token: number; localExpiry: number } | null = null;
+  /** After a refused `tryAcquire`: how long (ms) the other holder's grant still ran, as PostgreSQL saw it. */
+  private othersRemainingMs: number | null = null;
 
   constructor(
     private readonly db: Pick<Db, 'sql'>,
@@ -70,17 +72,38 @@ export class PgLease {
   async tryAcquire(): Promise<LeaseFence | null> {
     const { name, holder, ttlMs } = this.options;
     const asked = Date.now();
-    const rows = await this.db.sql<{ token: string }>(
-      `INSERT INTO sla_lease AS l (name, holder, token, expires_at)
-       VALUES (?, ?, 1, now() + make_interval(secs => ?::float8))
-       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, token = l.token + 1, expires_at = excluded.expires_at
-        WHERE l.expires_at <= now() OR l.holder = excluded.holder
-       RETURNING token`,
-      [name, holder, ttlMs / 1000],
+    // One statement (one transaction) that also tells a refused asker how long the current grant
+    // runs, so it can sleep until then instead of asking again and again (idle fleets stay off
+    // PostgreSQL). The second SELECT sees the row as of the statement's start: when the upsert
+    // did nothing, that is the other holder's grant.
+    const rows = await this.db.sql<{ token: string | null; remaining: string | null }>(
+      `WITH granted AS (
+         INSERT INTO sla_lease AS l (name, holder, token, expires_at)
+         VALUES (?, ?, 1, now() + make_interval(secs => ?::float8))
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, token = l.token + 1, expires_at = excluded.expires_at
+          WHERE l.expires_at <= now() OR l.holder = excluded.holder
+         RETURNING token)
+       SELECT token::text, NULL::text AS remaining FROM granted
+       UNION ALL
+       SELECT NULL, (extract(epoch FROM expires_at - now()) * 1000)::text FROM sla_lease
+        WHERE name = ? AND NOT EXISTS (SELECT 1 FROM granted)`,
+      [name, holder, ttlMs / 1000, name],
     );
-    const token = rows[0] ? Number(rows[0].token) : null;
+    const row = rows[0];
+    const token = row?.token != null ? Number(row.token) : null;
+    this.othersRemainingMs = token === null && row?.remaining != null ? Math.max(0, Number(row.remaining)) : null;
     this.held = token === null ? null : { token, localExpiry: asked + ttlMs };
     return this.fence;
+  }
+
+  /**
+   * How long a non-holder waits before asking again (ms): until the grant it last saw can have
+   * expired (plus 20 ms), at most one ttl; ttl/3 when it saw none (PostgreSQL away, a race).
+   */
+  private retryInMs(): number {
+    const { ttlMs } = this.options;
+    const seen = this.othersRemainingMs;
+    return seen === null ? Math.max(10, Math.floor(ttlMs / 3)) : Math.min(ttlMs, Math.ceil(seen) + 20);
   }
 
   /** Extends the current grant by ttl; false (and the lease dropped) when it is no longer ours. */
@@ -103,7 +126,7 @@ export class PgLease {
     }
   }
 
-  /** Gives the lease up at once (expires it), so another holder need not wait for the ttl. */
+  /** Gives the lease up at once (expires it): the next to ask (a starting pod, a waiting one whose wait ran out) gets it. */
   async release(): Promise<void> {
     const fence = this.fence;
     this.held = null;
@@ -114,7 +137,8 @@ export class PgLease {
   }
 
   /**
-   * Until `stop` aborts: waits for the lease (asking every ttl/3), then runs `work` while
+   * Until `stop` aborts: waits for the lease (asking again only when the grant it last saw can
+   * have expired, so a killed holder is replaced within the ttl), then runs `work` while
    * it is held, renewing every ttl/3; `lost` aborts when the lease is lost or on stop.
    * `work` is called again (after a second) if it returns or throws while the lease is held.
    * Releases the lease on stop.
@@ -123,9 +147,12 @@ export class PgLease {
     const every = Math.max(10, Math.floor(this.options.ttlMs / 3));
     const log = this.options.log;
     while (!stop.aborted) {
-      const fence = await this.tryAcquire().catch(() => null);
+      const fence = await this.tryAcquire().catch(() => {
+        this.othersRemainingMs = null;
+        return null;
+      });
       if (!fence) {
-        await sleep(every, stop);
+        await sleep(this.retryInMs(), stop);
         continue;
       }
       log?.info({ lease: fence.name, token: fence.token }, 'lease acquired');

@@ -39,7 +39,7 @@ export function createEvaluationMetrics(registry: client.Registry) {
   return {
     evaluationSeconds: new client.Histogram({
       name: 'sla_alert_evaluation_seconds',
-      help: 'Wall time of one alert evaluation cycle (every rule over the view in slices that let requests through, the state machine, suppression), without the database writes; observed on the pod holding the alert-evaluation lease.',
+      help: 'Wall time of one alert evaluation cycle (every rule over the view in slices that let requests through, the state machine, suppression), without the database writes; observed on the pod holding the alerting lease.',
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),

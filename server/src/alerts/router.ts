@@ -17,6 +17,7 @@ import {
   ZTenantFilter,
 } from './api-input.js';
 import { createChannel, deleteChannel, listChannels, testChannel, updateChannel } from './channel-writes.js';
+import { announceConfigChange } from './config-cache.js';
 import { listDeliveries } from './deliveries.js';
 import { acknowledgeAlert, listAlerts } from './reads.js';
 import { createRule, deleteRule, listRules, updateRule } from './rule-writes.js';
@@ -61,17 +62,17 @@ function rulesRouter(d: AlertApiDeps) {
       .meta(route('POST', '/rules', 'Create an alert rule (burn_rate, status or stale)'))
       .input(ZRuleCreate)
       .output(ZAlertRuleAnswer)
-      .mutation(({ ctx, input }) => createRule(d, ctx.admin, input)),
+      .mutation(({ ctx, input }) => announced(createRule(d, ctx.admin, input))),
     update: adminProcedure
       .meta(route('PUT', '/rules/{id}', 'Replace an alert rule'))
       .input(ZRuleUpdate)
       .output(ZAlertRuleAnswer)
-      .mutation(({ ctx, input }) => updateRule(d, ctx.admin, input.id, input.rule)),
+      .mutation(({ ctx, input }) => announced(updateRule(d, ctx.admin, input.id, input.rule))),
     delete: adminProcedure
       .meta(route('DELETE', '/rules/{id}', 'Delete an alert rule'))
       .input(ZIdInput)
       .output(ZAlertRuleAnswer)
-      .mutation(({ ctx, input }) => deleteRule(d, ctx.admin, input.id)),
+      .mutation(({ ctx, input }) => announced(deleteRule(d, ctx.admin, input.id))),
   });
 }
 
@@ -87,17 +88,17 @@ function channelsRouter(d: AlertApiDeps) {
       .meta(route('POST', '/channels', 'Create a webhook or Slack channel'))
       .input(ZChannelWrite)
       .output(ZChannelAnswer)
-      .mutation(({ ctx, input }) => createChannel(d, ctx.admin, input)),
+      .mutation(({ ctx, input }) => announced(createChannel(d, ctx.admin, input))),
     update: adminProcedure
       .meta(route('PUT', '/channels/{tenantName}/{name}', 'Replace a channel (an omitted secret is kept)'))
       .input(ZChannelWrite)
       .output(ZChannelAnswer)
-      .mutation(({ ctx, input }) => updateChannel(d, ctx.admin, input)),
+      .mutation(({ ctx, input }) => announced(updateChannel(d, ctx.admin, input))),
     delete: adminProcedure
       .meta(route('DELETE', '/channels/{tenantName}/{name}', 'Delete a channel no rule names'))
       .input(ZChannelRef)
       .output(ZChannelAnswer)
-      .mutation(({ ctx, input }) => deleteChannel(d, ctx.admin, input)),
+      .mutation(({ ctx, input }) => announced(deleteChannel(d, ctx.admin, input))),
     test: adminProcedure
       .meta(
         route(
@@ -125,12 +126,12 @@ function silencesRouter(d: AlertApiDeps) {
       .meta(route('POST', '/silences', 'Silence alerts of a scope (and optionally one rule) until endsAt'))
       .input(ZSilenceCreate)
       .output(ZSilence)
-      .mutation(({ ctx, input }) => createSilence(d, ctx.admin, input)),
+      .mutation(({ ctx, input }) => announced(createSilence(d, ctx.admin, input))),
     delete: adminProcedure
       .meta(route('DELETE', '/silences/{id}', 'End a silence now (delete it)'))
       .input(ZIdInput)
       .output(ZSilence)
-      .mutation(({ ctx, input }) => deleteSilence(d, ctx.admin, input.id)),
+      .mutation(({ ctx, input }) => announced(deleteSilence(d, ctx.admin, input.id))),
   });
 }
 
@@ -182,4 +183,11 @@ export function alertsRouter(d: AlertApiDeps) {
         })),
     }),
   });
+}
+
+/** Resolves with `write`'s answer after telling this pod's engine the configuration changed (committed). */
+async function announced<T>(write: Promise<T>): Promise<T> {
+  const answer = await write;
+  announceConfigChange();
+  return answer;
 }

@@ -11,7 +11,12 @@ import type { DeliveryResult, SendFn } from './types.js';
 export type SenderOptions = {
   /** ALERT_GROUP_INTERVAL_MS (default 10,000): how long a team's first change waits for others to join its message. */
   groupIntervalMs: number;
-  /** How often the outbox is read while nothing wakes the sender (ms, default 500). */
+  /**
+   * The safety poll: how often the outbox is read while nothing wakes the sender (ms, default
+   * 300,000). The evaluator pokes the sender after queueing, finished deliveries and grouping
+   * waits wake it, and a new lease holder reads the outbox at once, so this is only a safety
+   * net; slow, so an idle fleet stays off PostgreSQL.
+   */
   pollMs?: number;
   /** First retry delay and its cap (ms; defaults 1,000 and 60,000), doubled per attempt with jitter (platform/backoff.ts). */
   retryBaseMs?: number;
@@ -23,7 +28,7 @@ export type SenderOptions = {
 /** What the sender works with, handed in by the composition root. */
 export type SenderDeps = {
   db: Pick<Db, 'sql' | 'tx'>;
-  /** The fleet's sender lease (e.g. name `alert-sender`, ttl 10 s); the sender works only while holding it. */
+  /** The fleet's alerting lease (name `alerting`, shared with the evaluator); the sender works only while holding it. */
   lease: PgLease;
   send: SendFn;
   metrics?: AlertMetrics | undefined;
@@ -53,12 +58,12 @@ export class OutboxSender {
     private readonly deps: SenderDeps,
     options: SenderOptions,
   ) {
-    this.opts = { pollMs: 500, retryBaseMs: 1_000, retryCapMs: 60_000, maxChangesPerMessage: 100, ...options };
+    this.opts = { pollMs: 300_000, retryBaseMs: 1_000, retryCapMs: 60_000, maxChangesPerMessage: 100, ...options };
   }
 
   /** Starts waiting for the lease and, while held, sending. */
   start(): void {
-    this.running ??= this.deps.lease.hold(this.stopper.signal, (fence, lost) => this.whileHeld(fence, lost));
+    this.running ??= this.deps.lease.hold(this.stopper.signal, (fence, lost) => this.work(fence, lost));
   }
 
   /** Reads the outbox now rather than at the next poll (call after recording changes). */
@@ -73,7 +78,14 @@ export class OutboxSender {
     await this.running;
   }
 
-  private async whileHeld(fence: LeaseFence, lost: AbortSignal): Promise<void> {
+  /**
+   * Sends until `lost` aborts, as the holder of `fence` (what `start` runs under the sender's
+   * own lease; `holdAlerting` runs it beside the evaluator under one shared lease). The outbox
+   * is read when poked, when a grouping wait ends, after a delivery finished, and every
+   * `pollMs` as a safety net; each read is one transaction.
+   * @throws LeaseLost when a fenced write found the lease gone; DatabaseUnavailable.
+   */
+  async work(fence: LeaseFence, lost: AbortSignal): Promise<void> {
     const workers = new Map<string, Promise<void>>();
     const finished = new Set<string>();
     const spawn = (d: Delivery) => {
@@ -92,11 +104,16 @@ export class OutboxSender {
     };
     try {
       while (!lost.aborted) {
-        const open = await openDeliveries(this.deps.db.sql);
+        // One transaction for the pass's reads: an idle fleet's safety poll costs PostgreSQL one.
+        const { open, pending, depth } = await this.deps.db.tx(async (sql) => ({
+          open: await openDeliveries(sql),
+          pending: await pendingRows(sql, PENDING_READ),
+          depth: await outboxDepth(sql),
+        }));
         for (const d of open) if (!workers.has(d.channel) && !finished.has(d.deliveryId)) spawn(d);
         const busy = new Set([...open.map((d) => d.channel), ...workers.keys()]);
         let napMs = this.opts.pollMs;
-        for (const [channel, rows] of byChannel(await pendingRows(this.deps.db.sql, PENDING_READ))) {
+        for (const [channel, rows] of byChannel(pending)) {
           if (busy.has(channel)) continue;
           const group = nextGroup(rows, this.opts.groupIntervalMs, this.opts.maxChangesPerMessage);
           if (!group) {
@@ -106,7 +123,7 @@ export class OutboxSender {
           const d = await createDelivery(this.deps.db, fence, group);
           if (d) spawn(d);
         }
-        this.deps.metrics?.outboxDepth.set(await outboxDepth(this.deps.db.sql));
+        this.deps.metrics?.outboxDepth.set(depth);
         await this.nap(Math.max(5, napMs), lost);
       }
     } finally {

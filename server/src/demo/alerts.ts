@@ -3,9 +3,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ChannelWriteDeps } from '../alerts/channels/stored.js';
-import type { AlertConfigSource } from '../alerts/engine-types.js';
-import { jsonConfigSource } from '../alerts/json-config.js';
+import { upsertAlertConfig } from '../alerts/config-upsert.js';
 import type { AlertMessage } from '../alerts/types.js';
+import type { Db } from '../db/sql.js';
 import type { AllowedTarget } from '../platform/allowed-targets.js';
 import { DEMO_TEAMS } from './dataset.js';
 
@@ -51,25 +51,33 @@ export async function startDemoReceiver(log: Logger): Promise<DemoReceiver> {
 }
 
 /**
- * The demo's alerting configuration, through the same JSON form as ALERT_CONFIG_JSON: per demo
- * tenant a webhook channel `demo-console` to `receiverUrl` and a status rule "Failed for
- * 5 minutes" (the demo data keeps some entities failing, so alerts fire out of the box).
- * `deps` must allow the receiver's loopback address.
+ * Seeds the demo's alerting configuration into the tables (so the dashboard lists it and the
+ * engine reads it like any other): per demo tenant a webhook channel `demo-console` to
+ * `receiverUrl` and a status rule "Failed for 5 minutes" (the demo data keeps some entities
+ * failing, so alerts fire out of the box). Upserted by tenant and name (`upsertAlertConfig`):
+ * the receiver's port changes per start, so the channel's URL is updated. `deps` must allow
+ * the receiver's loopback address.
+ * @throws DatabaseUnavailable; Error when the channel is refused.
  */
-export function demoAlertConfig(receiverUrl: string, deps: ChannelWriteDeps): Promise<AlertConfigSource> {
+export function seedDemoAlerting(db: Pick<Db, 'tx'>, receiverUrl: string, deps: ChannelWriteDeps): Promise<void> {
   const tenants = Object.keys(DEMO_TEAMS);
-  return jsonConfigSource(
-    JSON.stringify({
-      channels: tenants.map((tenantName) => ({ name: 'demo-console', tenantName, kind: 'webhook', url: receiverUrl })),
+  return upsertAlertConfig(
+    db,
+    {
+      channels: tenants.map((tenantName) => ({ name: DEMO_CHANNEL, tenantName, kind: 'webhook', url: receiverUrl })),
       rules: tenants.map((tenantName) => ({
-        name: 'Failed for 5 minutes',
+        name: DEMO_RULE,
         tenantName,
         kind: 'status',
         severity: 'ticket',
         status: { to: 'Failed', forMinutes: 5 },
-        channels: ['demo-console'],
+        channels: [DEMO_CHANNEL],
       })),
-    }),
+    },
     deps,
   );
 }
+
+/** The demo channel's and rule's names (per demo tenant). */
+export const DEMO_CHANNEL = 'demo-console';
+export const DEMO_RULE = 'Failed for 5 minutes';

@@ -222,13 +222,16 @@ export const ENV_SCHEMA = z.object({
     "How long the alert sender waits after a team's first undelivered state change before sending, so changes of one channel, tenant and team within it go out as one message (0 = send each at once).",
   ),
   ALERT_EVALUATION_INTERVAL_SECONDS: int(15, 1, 3_600).describe(
-    'How often the pod holding the `alert-evaluation` lease evaluates every alert rule; a committed change also triggers an evaluation within a second, so time-driven rules (stale, status for N minutes) are what this interval bounds.',
+    'How often the pod holding the `alerting` lease evaluates every alert rule (from memory: nothing is read or written unless a state changes); a committed change also triggers an evaluation within a second, so time-driven rules (stale, status for N minutes) are what this interval bounds.',
   ),
   ALERT_STALE_GRACE_SECONDS: int(300, 0, 86_400).describe(
     'How long after ingest comes back from being unavailable (PostgreSQL away) stale rules stay held back, so pollers can catch up before anyone is paged for silence.',
   ),
-  ALERT_CONFIG_JSON: str().describe(
-    'Alert rules, channels and silences as JSON (`{"rules":[…],"channels":[…],"silences":[…]}`, the API input shapes), read at start, until rules are stored in the database. Unset: no rules.',
+  ALERT_LEASE_TTL_SECONDS: int(60, 1, 3_600).describe(
+    'How long a grant of the `alerting` PostgreSQL lease lasts (one pod evaluates and sends for the fleet); renewed every third of it, so a killed holder is replaced within it. Pods not holding it ask again only when the grant they saw can have expired.',
+  ),
+  ALERT_CONFIG_REFRESH_SECONDS: int(60, 1, 3_600).describe(
+    "How often the pod holding the `alerting` lease re-reads the alert rules, channels and silences from PostgreSQL. Writes through this pod's API are seen at once; writes through other pods within this.",
   ),
   ALERT_OUTBOX_MAX: int(10_000, 10, 10_000_000).describe(
     'Undelivered alert state changes kept at most; past it the oldest are dropped (counted in `sla_alert_outbox_dropped_total`, one log line), so a receiver that is down never blocks evaluation or ingest.',

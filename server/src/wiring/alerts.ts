@@ -4,9 +4,10 @@ import { IngestAvailability } from '../alerts/availability.js';
 import { channelSend } from '../alerts/channel-send.js';
 import { type ChannelDeps, channelDeps } from '../alerts/channels/deps.js';
 import type { ChannelWriteDeps } from '../alerts/channels/stored.js';
-import { type AlertConfigSource, emptyConfigSource } from '../alerts/engine-types.js';
+import { cachedConfigSource, onConfigChange } from '../alerts/config-cache.js';
+import { loadAlertConfig } from '../alerts/config-store.js';
+import { holdAlerting } from '../alerts/duty.js';
 import { AlertEvaluator } from '../alerts/evaluator.js';
-import { jsonConfigSource } from '../alerts/json-config.js';
 import { PgLease } from '../alerts/lease.js';
 import { createAlertMetrics, createEvaluationMetrics } from '../alerts/metrics.js';
 import { loadSecretKey, secretBox } from '../alerts/secrets.js';
@@ -14,12 +15,12 @@ import { OutboxSender } from '../alerts/sender.js';
 import type { BudgetState } from '../budget/state.js';
 import type { CacheCoordinator } from '../cache/coordinator.js';
 import type { DatabaseGate } from '../db/gate.js';
-import { demoAlertConfig, startDemoReceiver } from '../demo/alerts.js';
+import { seedDemoAlerting, startDemoReceiver } from '../demo/alerts.js';
 import type { Config } from '../platform/config.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { PolicyStore } from '../policy/store.js';
 
-/** What alerting is wired from: the pod's services, and optionally the configuration source. */
+/** What alerting is wired from: the pod's services. */
 export type AlertingParts = {
   config: Config;
   db: DatabaseGate;
@@ -28,23 +29,22 @@ export type AlertingParts = {
   cache: CacheCoordinator;
   budgets: BudgetState;
   policy: PolicyStore;
-  /** Where rules, channels and silences come from; default: ALERT_CONFIG_JSON, else the demo's (demo on), else none. */
-  source?: AlertConfigSource | undefined;
 };
 
-/** Lease grants last 10 s (renewed every ~3.3 s), so a killed holder is replaced within about 10 s. */
-const LEASE_TTL_MS = 10_000;
 /** How long a starting pod may take to reach PostgreSQL before that counts as ingest being unavailable. */
 const START_PATIENCE_MS = 15_000;
 
 /**
- * Starts alerting on this pod: the evaluator (under the `alert-evaluation` lease) and the
- * outbox sender (under `alert-sender`), both PostgreSQL leases, so one of each runs across the
- * fleet, with Redis down too, and in embedded mode in the one process. Every pod follows its
+ * Starts alerting on this pod: the evaluator and the outbox sender, both run by the holder of
+ * the one `alerting` PostgreSQL lease (ALERT_LEASE_TTL_SECONDS, renewed every third of it), so
+ * one of each runs across the fleet, with Redis down too, and in embedded mode in the one
+ * process. The configuration is read from the tables (`loadAlertConfig`, one transaction) at
+ * most every ALERT_CONFIG_REFRESH_SECONDS, and at once after this pod's API wrote it. With demo
+ * data on, the demo's channel and rule are seeded into the tables first. Every pod follows its
  * change feed to trigger a prompt evaluation and samples the database gate for ingest
- * availability; only lease holders act. Returns the stop, which releases both leases (SIGTERM:
- * another pod takes over at once rather than after the ttl).
- * @throws Error when ALERT_CONFIG_JSON is not a valid configuration (the pod fails fast).
+ * availability; only the lease holder acts. Returns the stop, which releases the lease (expires
+ * it; the other pods, which ask only when the grant they saw runs out, take over within the ttl,
+ * as after a kill).
  */
 export async function startAlerting(p: AlertingParts): Promise<() => Promise<void>> {
   const { config, db, log } = p;
@@ -52,9 +52,7 @@ export async function startAlerting(p: AlertingParts): Promise<() => Promise<voi
   const box = key ? secretBox(key) : null;
   const closers: (() => Promise<void> | void)[] = [];
   let channel: ChannelDeps = channelDeps(config);
-  let source = p.source;
-  if (!source && config.ALERT_CONFIG_JSON) source = await jsonConfigSource(config.ALERT_CONFIG_JSON, { channel, box });
-  if (!source && config.demo) {
+  if (config.demo) {
     const receiver = await startDemoReceiver(log);
     closers.push(receiver.close);
     channel = channelDeps({
@@ -62,16 +60,23 @@ export async function startAlerting(p: AlertingParts): Promise<() => Promise<voi
       ALERT_ALLOWED_TARGETS: [...(config.ALERT_ALLOWED_TARGETS ?? []), receiver.allowed],
     });
     const deps: ChannelWriteDeps = { channel, box };
-    source = await demoAlertConfig(receiver.url, deps);
+    // The demo must not keep a pod from starting: without the seed it just shows no demo alert.
+    await seedDemoAlerting(db, receiver.url, deps).catch((err) =>
+      log.warn({ err }, 'demo alerting configuration not seeded'),
+    );
   }
-  source ??= emptyConfigSource;
+  const cached = cachedConfigSource(
+    () => db.tx((sql) => loadAlertConfig(sql)),
+    config.ALERT_CONFIG_REFRESH_SECONDS * 1_000,
+  );
+  const source = cached.source;
   const holder = `${config.podId}:${randomBytes(4).toString('hex')}`;
-  const lease = (name: string) => new PgLease(db, { name, holder, ttlMs: LEASE_TTL_MS, log });
+  const lease = new PgLease(db, { name: 'alerting', holder, ttlMs: config.ALERT_LEASE_TTL_SECONDS * 1_000, log });
   const alertMetrics = createAlertMetrics(p.metrics.registry);
   const sender = new OutboxSender(
     {
       db,
-      lease: lease('alert-sender'),
+      lease,
       send: channelSend({ source, box, channel, sql: db.sql, log }),
       metrics: alertMetrics,
       log,
@@ -86,7 +91,7 @@ export async function startAlerting(p: AlertingParts): Promise<() => Promise<voi
   const evaluator = new AlertEvaluator(
     {
       db,
-      lease: lease('alert-evaluation'),
+      lease,
       source,
       view: p.cache.view,
       book: p.budgets.book,
@@ -105,10 +110,22 @@ export async function startAlerting(p: AlertingParts): Promise<() => Promise<voi
     },
   );
   closers.push(p.cache.feed.subscribe(() => evaluator.changed()));
-  evaluator.start();
-  sender.start();
+  closers.push(
+    onConfigChange(() => {
+      cached.invalidate();
+      evaluator.changed();
+    }),
+  );
+  const stopper = new AbortController();
+  const running = holdAlerting(
+    lease,
+    stopper.signal,
+    [(fence, lost) => evaluator.work(fence, lost), (fence, lost) => sender.work(fence, lost)],
+    log,
+  );
   return async () => {
-    await Promise.all([evaluator.stop(), sender.stop()]);
+    stopper.abort();
+    await running;
     for (const close of closers.reverse()) await close();
   };
 }

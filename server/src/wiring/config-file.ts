@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { Logger } from 'pino';
 import { channelDeps } from '../alerts/channels/deps.js';
+import { announceConfigChange } from '../alerts/config-cache.js';
 import { loadSecretKey, type SecretBox, secretBox } from '../alerts/secrets.js';
 import type { ConfigFileDeps } from '../config-file/service.js';
 import { configFileDeps } from '../config-file/wiring.js';
@@ -41,7 +42,14 @@ export async function rulesFileWiring(
     path: config.CONFIG_FILE,
     env: process.env,
     db: p.db,
-    policy: p.policy,
+    // After an apply (committed) this pod's alerting engine re-reads rules and channels at once.
+    policy: {
+      settingsOf: (tenant) => p.policy.settingsOf(tenant),
+      changed: async () => {
+        announceConfigChange();
+        await p.policy.changed();
+      },
+    },
     log: p.log,
     databaseUrl: config.DATABASE_URL,
     schema: p.schema,

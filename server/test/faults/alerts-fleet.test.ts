@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type TestRedisServer } from '../../../test/support/redis-server.js';
-import { ALERT_ENV, alertConfig, TEAM, TENANT } from '../integration/alerts/engine-support.js';
+import { ALERT_ENV, configureAlerting, POLLER, TEAM, TENANT } from '../integration/alerts/engine-support.js';
 import { type Receiver, startReceiver } from '../support/alert-receiver.js';
 import { dropSchema, PG_URL, type PodProcess, post, spawnPod, uniqueSchema } from '../support/app.js';
 import { uniquePrefix } from '../support/ids.js';
@@ -23,7 +23,7 @@ afterAll(async () => {
   await dropSchema(schema);
 });
 
-function podEnv(id: string, receiverUrl: string, redisUrl: string) {
+function podEnv(id: string, redisUrl: string) {
   return {
     DATABASE_URL: PG_URL,
     DATABASE_SCHEMA: schema,
@@ -33,19 +33,16 @@ function podEnv(id: string, receiverUrl: string, redisUrl: string) {
     LOG_LEVEL: 'warn',
     ...ALERT_ENV,
     ALERT_GROUP_INTERVAL_MS: '200',
-    ALERT_CONFIG_JSON: alertConfig(receiverUrl, [
-      { name: 'failed now', kind: 'status', status: { to: 'Failed', forMinutes: 0 } },
-    ]),
   };
 }
 
-/** The pod id of the current `alert-sender` lease holder, or null while none holds it. */
+/** The pod id of the current `alerting` lease holder (it sends), or null while none holds it. */
 async function senderHolder(): Promise<string | null> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
     const { rows } = await client.query(
-      `SELECT holder FROM "${schema}".sla_lease WHERE name = 'alert-sender' AND expires_at > now()`,
+      `SELECT holder FROM "${schema}".sla_lease WHERE name = 'alerting' AND expires_at > now()`,
     );
     return rows[0] ? (String(rows[0].holder).split(':')[0] ?? null) : null;
   } finally {
@@ -68,7 +65,7 @@ async function ingestAll(names: string[], status: 'Passed' | 'Failed', during?: 
     }));
     for (let attempt = 0; ; attempt++) {
       const pod = [...pods.values()][attempt % pods.size] as PodProcess;
-      const res = await post(pod.url, '/api/cache/incremental-updates', { updates }).catch(() => null);
+      const res = await post(pod.url, '/api/cache/incremental-updates', { updates }, POLLER).catch(() => null);
       if (res && res.status < 300) break;
       if (attempt > 50) throw new Error(`ingest kept failing: ${res?.status} ${res?.text}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -78,7 +75,7 @@ async function ingestAll(names: string[], status: 'Passed' | 'Failed', during?: 
 }
 
 /** SIGKILLs the pod holding the sender lease (waiting for one to hold it), then starts it again. */
-async function killSender(receiverUrl: string, redisUrl: string): Promise<string> {
+async function killSender(redisUrl: string): Promise<string> {
   let id: string | null = null;
   for (let i = 0; i < 200 && !(id && pods.has(id)); i++) {
     id = await senderHolder();
@@ -89,7 +86,7 @@ async function killSender(receiverUrl: string, redisUrl: string): Promise<string
   victim.kill('SIGKILL');
   await victim.exited;
   pods.delete(id);
-  pods.set(id, await spawnPod(podEnv(id, receiverUrl, redisUrl), 90_000));
+  pods.set(id, await spawnPod(podEnv(id, redisUrl), 90_000));
   return id;
 }
 
@@ -123,16 +120,23 @@ describe('alerting across three pods with the sender killed twice and Redis stop
     const { url } = receiver;
     const redisUrl = redis.url;
     const ids = ['alerts-a', 'alerts-b', 'alerts-c'];
-    const started = await Promise.all(ids.map((id) => spawnPod(podEnv(id, url, redisUrl), 90_000)));
+    const started = await Promise.all(ids.map((id) => spawnPod(podEnv(id, redisUrl), 90_000)));
     for (const [i, p] of started.entries()) pods.set(ids[i] as string, p);
     const names = Array.from({ length: ENTITIES }, (_, i) => `fleet_table_${i}`);
+    // The rule goes in through one pod's API once its tenant exists; the lease holder (maybe
+    // another pod) reads it within ALERT_CONFIG_REFRESH_SECONDS (1 s here).
+    await ingestAll(names.slice(0, 10), 'Passed');
+    await configureAlerting((started[0] as PodProcess).url, url, [
+      { name: 'failed now', kind: 'status', status: { to: 'Failed', forMinutes: 0 } },
+    ]);
+    await new Promise((r) => setTimeout(r, 2_000));
     const killed: string[] = [];
-    await ingestAll(names, 'Failed', async () => void killed.push(await killSender(url, redisUrl)));
+    await ingestAll(names, 'Failed', async () => void killed.push(await killSender(redisUrl)));
     // Every Failed state must have been evaluated before it clears (an evaluator failing over takes
     // up to the lease ttl, and a state that comes and goes meanwhile is never a state change).
     await reported(receiver, ENTITIES);
     await redis.stop();
-    await ingestAll(names, 'Passed', async () => void killed.push(await killSender(url, redisUrl)));
+    await ingestAll(names, 'Passed', async () => void killed.push(await killSender(redisUrl)));
     await redis.start();
     await reported(receiver, 2 * ENTITIES);
     await new Promise((r) => setTimeout(r, 2_000)); // anything late or duplicated would show now

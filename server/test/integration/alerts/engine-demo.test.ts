@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type App, bootstrap } from '../../../src/bootstrap.js';
 import { loadConfig } from '../../../src/platform/config.js';
-import { eventually } from '../../support/app.js';
+import { eventually, getJson } from '../../support/app.js';
 
 describe('the demo shows a firing alert out of the box (embedded database, one process)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sla-alert-demo-'));
@@ -46,7 +46,29 @@ describe('the demo shows a firing alert out of the box (embedded database, one p
     // One line per change: no fingerprint and state reported twice.
     const lines = received().map((r) => `${r.fingerprint}|${r.msg.split(' ')[3]}`);
     expect(new Set(lines).size).toBe(lines.length);
+    // The demo's channel and rule are rows of the tables, listed like any other.
+    const listed = async (a: App) => ({
+      rules: ((await getJson(a.url, '/api/alerts/rules')).json.items as { name: string }[]).map((r) => r.name),
+      channels: (await getJson(a.url, '/api/alerts/channels')).json.items as { name: string; url: string }[],
+    });
+    const before = await listed(app);
+    expect(before.rules.length).toBeGreaterThan(0);
+    expect(new Set(before.rules)).toEqual(new Set(['Failed for 5 minutes']));
+    expect(before.channels.map((c) => c.name)).toEqual(before.rules.map(() => 'demo-console'));
+    const port = () => {
+      const lines = text.split('\n').filter((l) => l.includes('demo alert receiver listening'));
+      return (JSON.parse(lines.at(-1) as string) as { port: number }).port;
+    };
+    expect(before.channels[0]?.url).toBe(`http://127.0.0.1:${port()}/demo-alerts`);
+    await app.close();
+    // Started again on the same data: the receiver listens on another port, the channel follows it (no duplicates).
+    app = await bootstrap(config, { logDestination: sink });
+    const after = await listed(app);
+    expect(after.rules).toEqual(before.rules);
+    expect(after.channels.map((c) => c.url)).toEqual(
+      after.channels.map(() => `http://127.0.0.1:${port()}/demo-alerts`),
+    );
     await app.close();
     app = undefined;
-  }, 120_000);
+  }, 180_000);
 });

@@ -1,23 +1,47 @@
 import type { AlertMessage } from '../../../src/alerts/types.js';
 import type { Receiver } from '../../support/alert-receiver.js';
 import { post } from '../../support/app.js';
+import { bearer, INGEST_TOKENS, request, TOKENS } from '../policy/fixture.js';
 
 export const TENANT = 'Data Engineering';
 export const TEAM = 'PGM';
 
-/** An ALERT_CONFIG_JSON with one webhook channel `hook` to `url` and the given rules (channels default to `hook`). */
-export function alertConfig(url: string, rules: Record<string, unknown>[]): string {
-  return JSON.stringify({
-    channels: [{ name: 'hook', tenantName: TENANT, kind: 'webhook', url }],
-    rules: rules.map((r) => ({ tenantName: TENANT, channels: ['hook'], ...r })),
-  });
+/** The poller's credentials (ingest token of `INGEST_TOKENS`). */
+export const POLLER = bearer(TOKENS.ingest);
+
+/**
+ * Creates, through the pod's API as an admin of every tenant, one webhook channel `hook` of
+ * `TENANT` to `receiverUrl` and the given rules (tenant `TENANT`, channels `hook` unless given).
+ * The tenant must exist (ingest one of its results first). Throws unless each write answers 200.
+ */
+export async function configureAlerting(
+  podUrl: string,
+  receiverUrl: string,
+  rules: Record<string, unknown>[],
+): Promise<void> {
+  const root = bearer(TOKENS.root);
+  const writes: [string, unknown][] = [
+    ['/api/alerts/channels', { name: 'hook', tenantName: TENANT, kind: 'webhook', url: receiverUrl }],
+    ...rules.map((r): [string, unknown] => ['/api/alerts/rules', { tenantName: TENANT, channels: ['hook'], ...r }]),
+  ];
+  for (const [path, body] of writes) {
+    const res = await request(podUrl, 'POST', path, body, root);
+    if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${res.text}`);
+  }
 }
 
-/** Pod settings for alert tests: loopback receivers allowed, no grouping wait, short evaluation interval. */
+/**
+ * Pod settings for alert tests: admin and ingest tokens, loopback receivers allowed, no grouping
+ * wait, short evaluation interval, a 3 s lease (a killed holder is replaced within 3 s) and a
+ * 1 s configuration re-read (a rule created through another pod is evaluated within a second).
+ */
 export const ALERT_ENV = {
+  INGEST_TOKENS,
   ALERT_ALLOWED_TARGETS: '127.0.0.1',
   ALERT_GROUP_INTERVAL_MS: '0',
   ALERT_EVALUATION_INTERVAL_SECONDS: '1',
+  ALERT_LEASE_TTL_SECONDS: '3',
+  ALERT_CONFIG_REFRESH_SECONDS: '1',
 };
 
 /** Ingests one result of entity `name` (team PGM, type table); throws unless 2xx. Returns when the 2xx arrived (ms). */
@@ -26,7 +50,7 @@ export async function ingest(
   name: string,
   status: 'Passed' | 'Failed',
   at = new Date(),
-  headers: Record<string, string> = {},
+  headers: Record<string, string> = POLLER,
 ): Promise<number> {
   const res = await post(
     url,

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/bootstrap.js';
 import { type Receiver, startReceiver } from '../../support/alert-receiver.js';
 import { dropSchema, startPod, uniqueSchema } from '../../support/app.js';
-import { bearer, INGEST_TOKENS, request, TOKENS } from '../policy/fixture.js';
-import { ALERT_ENV, alertConfig, changesOf, ingest, TEAM, TENANT, waitForChange } from './engine-support.js';
+import { bearer, request, TOKENS } from '../policy/fixture.js';
+import { ALERT_ENV, changesOf, configureAlerting, ingest, TEAM, TENANT, waitForChange } from './engine-support.js';
 
 let pod: App | undefined;
 let receiver: Receiver | undefined;
@@ -23,13 +23,13 @@ describe('time-driven alerts', () => {
     pod = await startPod({
       schema,
       ...ALERT_ENV,
-      ALERT_CONFIG_JSON: alertConfig(receiver.url, [
-        { name: 'silent poller', kind: 'stale', stale: { forMinutes: 1 } },
-      ]),
     });
     // The last observation is 55 s old: the rule's minute of silence runs out 5 s from now, with no request.
     const observedAt = Date.now() - 55_000;
     await ingest(pod.url, 'orders_daily', 'Passed', new Date(observedAt));
+    await configureAlerting(pod.url, receiver.url, [
+      { name: 'silent poller', kind: 'stale', stale: { forMinutes: 1 } },
+    ]);
     const fired = await waitForChange(receiver, (c) => c.state === 'firing', 20_000);
     expect(fired.receivedAt).toBeGreaterThanOrEqual(observedAt + 60_000);
     expect(fired).toMatchObject({ kind: 'stale', ruleName: 'silent poller', entity: { name: 'orders_daily' } });
@@ -45,13 +45,12 @@ describe('time-driven alerts', () => {
     pod = await startPod({
       schema,
       ...ALERT_ENV,
-      INGEST_TOKENS,
-      ALERT_CONFIG_JSON: alertConfig(receiver.url, [
-        { name: 'failed now', kind: 'status', status: { to: 'Failed', forMinutes: 0 } },
-      ]),
     });
     const poller = bearer(TOKENS.ingest);
     await ingest(pod.url, 'orders_daily', 'Passed', new Date(), poller);
+    await configureAlerting(pod.url, receiver.url, [
+      { name: 'failed now', kind: 'status', status: { to: 'Failed', forMinutes: 0 } },
+    ]);
     const end = new Date(Math.ceil((Date.now() + 6_000) / 1000) * 1000);
     const created = await request(
       pod.url,

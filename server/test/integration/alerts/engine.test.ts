@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { App } from '../../../src/bootstrap.js';
 import { type Receiver, startReceiver } from '../../support/alert-receiver.js';
 import { dropSchema, startPod, uniqueSchema } from '../../support/app.js';
-import { ALERT_ENV, alertConfig, changesOf, ingest, waitForChange } from './engine-support.js';
+import { ALERT_ENV, changesOf, configureAlerting, ingest, waitForChange } from './engine-support.js';
 
 describe('alert engine end to end (status rule → webhook)', () => {
   const schema = uniqueSchema('alert_engine');
@@ -21,10 +21,12 @@ describe('alert engine end to end (status rule → webhook)', () => {
       ...ALERT_ENV,
       // Long interval: only the change itself can trigger the prompt evaluation measured here.
       ALERT_EVALUATION_INTERVAL_SECONDS: '60',
-      ALERT_CONFIG_JSON: alertConfig(receiver.url, [
-        { name: 'failed now', kind: 'status', status: { to: 'Failed', forMinutes: 0 } },
-      ]),
     });
+    // The rule goes in through the API (the tables are the engine's one source): its tenant first.
+    await ingest(pod.url, 'orders_daily', 'Passed');
+    await configureAlerting(pod.url, receiver.url, [
+      { name: 'failed now', kind: 'status', status: { to: 'Failed', forMinutes: 0 } },
+    ]);
     const okAt = await ingest(pod.url, 'orders_daily', 'Failed');
     const fired = await waitForChange(receiver, (c) => c.state === 'firing');
     const resolvedOkAt = await ingest(pod.url, 'orders_daily', 'Passed');

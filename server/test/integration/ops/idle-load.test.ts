@@ -52,6 +52,7 @@ describe('idle pods in redis mode', () => {
       const after = await transactionsOf(db.name);
       rates.push((after - before) / PODS / (WINDOW_MS / 1000));
     }
+    console.log(`idle load: ${rates.map((r) => r.toFixed(3)).join(', ')} PostgreSQL transactions per pod per second`);
     expect(
       Math.min(...rates),
       `transactions per pod per second in each window: ${rates.join(', ')}`,
