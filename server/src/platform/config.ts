@@ -227,10 +227,10 @@ export const ENV_SCHEMA = z.object({
   ALERT_STALE_GRACE_SECONDS: int(300, 0, 86_400).describe(
     'How long after ingest comes back from being unavailable (PostgreSQL away) stale rules stay held back, so pollers can catch up before anyone is paged for silence.',
   ),
-  ALERT_LEASE_TTL_SECONDS: int(60, 1, 3_600).describe(
+  ALERT_LEASE_TTL_SECONDS: int(90, 1, 3_600).describe(
     'How long a grant of the `alerting` PostgreSQL lease lasts (one pod evaluates and sends for the fleet); renewed every third of it, so a killed holder is replaced within it. Pods not holding it ask again only when the grant they saw can have expired.',
   ),
-  ALERT_CONFIG_REFRESH_SECONDS: int(60, 1, 3_600).describe(
+  ALERT_CONFIG_REFRESH_SECONDS: int(300, 1, 3_600).describe(
     "How often the pod holding the `alerting` lease re-reads the alert rules, channels and silences from PostgreSQL. Writes through this pod's API are seen at once; writes through other pods within this.",
   ),
   ALERT_OUTBOX_MAX: int(10_000, 10, 10_000_000).describe(

@@ -16,6 +16,7 @@ import type { BudgetState } from '../budget/state.js';
 import type { CacheCoordinator } from '../cache/coordinator.js';
 import type { DatabaseGate } from '../db/gate.js';
 import { seedDemoAlerting, startDemoReceiver } from '../demo/alerts.js';
+import { sleep } from '../platform/backoff.js';
 import type { Config } from '../platform/config.js';
 import type { Metrics } from '../platform/metrics.js';
 import type { PolicyStore } from '../policy/store.js';
@@ -31,6 +32,8 @@ export type AlertingParts = {
   policy: PolicyStore;
 };
 
+/** How long shutdown waits for the evaluator and sender to stop. */
+const STOP_PATIENCE_MS = 5_000;
 /** How long a starting pod may take to reach PostgreSQL before that counts as ingest being unavailable. */
 const START_PATIENCE_MS = 15_000;
 
@@ -125,7 +128,10 @@ export async function startAlerting(p: AlertingParts): Promise<() => Promise<voi
   );
   return async () => {
     stopper.abort();
-    await running;
+    // Bounded: a work stuck on an unanswered query must not hold the pod's shutdown; the lease
+    // then runs out by itself (ALERT_LEASE_TTL_SECONDS) and the fencing token stops late writes.
+    const stopped = await Promise.race([running.then(() => true), sleep(STOP_PATIENCE_MS).then(() => false)]);
+    if (!stopped) log.warn({ ms: STOP_PATIENCE_MS }, 'alerting did not stop in time; its lease runs out by itself');
     for (const close of closers.reverse()) await close();
   };
 }
