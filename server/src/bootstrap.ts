@@ -95,6 +95,10 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       if (config.demo) await import('./demo/seed.js').then((m) => m.seedIfEmpty(opened, log));
     });
     cleanups.push(connection.close);
+    // Awaited below, after other start-up work: until then a refusal (the embedded data directory
+    // held by another process) must not count as unhandled, which would end the process before
+    // the fatal log line names the holder.
+    connection.opened.catch(() => undefined);
     const db = connection.gate;
     const metrics = createMetrics();
     // Built after the cache (it follows the cache's feed); a refresh the cache ran checkpoints it.
