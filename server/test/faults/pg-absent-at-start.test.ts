@@ -168,7 +168,8 @@ describe('a pod started with neither PostgreSQL nor Redis reachable', () => {
         REDIS_KEY_PREFIX: uniquePrefix('pgabsentboth'),
         POD_ID: 'nothing',
       },
-      10_000,
+      // Started through tsx, which compiles the server first: seconds on a loaded machine.
+      30_000,
       { until: 'live' },
     );
   }, 60_000);

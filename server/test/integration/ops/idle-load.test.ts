@@ -42,17 +42,27 @@ describe('idle pods in redis mode', () => {
   });
 
   it('make at most 0.1 PostgreSQL transactions per pod per second, and still hear a commit', async () => {
-    // A second window only when the first exceeds the bound: on a machine loaded by other
-    // tests a pod's Redis probe can time out, and the switch to memory mode and back reads
-    // PostgreSQL. Polling every second (≈ 1 per pod per second) fails both windows.
+    // Another window only when one exceeds the bound: on a machine loaded by other tests a
+    // pod's Redis probe can time out, and the switch to memory mode and back reads PostgreSQL
+    // (each window says how many times a pod left redis mode). Polling every second (≈ 1 per
+    // pod per second) fails every window.
     const rates: number[] = [];
-    for (let window = 0; window < 2 && !rates.some((r) => r <= 0.1); window++) {
+    const flaps: number[] = [];
+    for (let window = 0; window < 3 && !rates.some((r) => r <= 0.1); window++) {
+      let left = 0;
+      const watch = setInterval(() => {
+        left += pods.filter((p) => p.deps.cache.mode !== 'redis').length;
+      }, 250);
       const before = await transactionsOf(db.name);
       await new Promise((r) => setTimeout(r, WINDOW_MS));
       const after = await transactionsOf(db.name);
+      clearInterval(watch);
       rates.push((after - before) / PODS / (WINDOW_MS / 1000));
+      flaps.push(left);
     }
-    console.log(`idle load: ${rates.map((r) => r.toFixed(3)).join(', ')} PostgreSQL transactions per pod per second`);
+    console.log(
+      `idle load: ${rates.map((r, i) => `${r.toFixed(3)} (${flaps[i]} samples out of redis mode)`).join(', ')} PostgreSQL transactions per pod per second`,
+    );
     expect(
       Math.min(...rates),
       `transactions per pod per second in each window: ${rates.join(', ')}`,
@@ -66,5 +76,5 @@ describe('idle pods in redis mode', () => {
     expect(r.status).toBe(200);
     const id = r.json.changeId as number;
     await eventually(async () => pods[1]?.deps.cache.follower.applied === id, 5_000, 'the other pod has the change');
-  }, 200_000);
+  }, 280_000);
 });
