@@ -227,7 +227,7 @@ describe('a pod whose DATABASE_URL PostgreSQL refuses (a database that does not 
         REDIS_KEY_PREFIX: prefix,
         POD_ID: 'misconfigured',
       },
-      10_000,
+      30_000,
       { until: 'live' },
     );
   }, 60_000);
