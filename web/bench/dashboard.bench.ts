@@ -4,7 +4,7 @@
  *   2. with 100,000 entities, time from navigation to an interactive entity table;
  *   3. during a burst of 500 updates/s, main-thread tasks over 50 ms (longtask entries).
  * Run: cd web && npx tsx bench/dashboard.bench.ts, or `pnpm bench --only dashboard` (`run()`;
- * `--quick`: 10,000 entities, 2 s bursts).
+ * `--quick`: 5,000 entities, 2 s bursts).
  * Options (environment): BENCH_ENTITIES (100000), BENCH_SKIP_BUILD=1, and BENCH_DATABASE_URL
  * to use a PostgreSQL server (own schema, dropped afterwards) instead of embedded PGlite.
  */
@@ -174,7 +174,7 @@ async function measure(ENTITIES: number, SECONDS: number): Promise<Figures> {
  * 50 ms during bursts of 500 updates/s (10 s; 2 s with `quick`). Resolves to `{ table, ... }`.
  */
 export async function run({ quick }: { quick: boolean }) {
-  const entities = quick ? 10_000 : Number(process.env.BENCH_ENTITIES ?? 100_000);
+  const entities = quick ? 5_000 : Number(process.env.BENCH_ENTITIES ?? 100_000);
   const f = await measure(entities, quick ? 2 : 10);
   const row = (a: string, b: string, target: string) => `| ${a} | ${b} | ${target} |`;
   const table = [
