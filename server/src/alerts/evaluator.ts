@@ -9,7 +9,7 @@ import type { EntityView } from '../readmodel/view.js';
 import type { IngestAvailability } from './availability.js';
 import { runCycle } from './cycle.js';
 import type { AlertConfigSource } from './engine-types.js';
-import { type LeaseFence, LeaseLost, type PgLease } from './lease.js';
+import { type LeaseFence, LeaseLost } from './lease.js';
 import type { AlertMetrics, EvaluationMetrics } from './metrics.js';
 import { loadAlertRecords } from './records.js';
 import { recordChanges } from './store.js';
@@ -17,8 +17,6 @@ import { recordChanges } from './store.js';
 /** What the evaluator reads and writes, handed in by the composition root. */
 export type EvaluatorDeps = {
   db: Pick<Db, 'sql' | 'tx'>;
-  /** The fleet's alerting lease (name `alerting`, shared with the sender): one evaluator at a time. */
-  lease: PgLease;
   source: AlertConfigSource;
   view: EntityView;
   book: BudgetBook;
@@ -58,8 +56,6 @@ export type EvaluatorOptions = {
  * in memory and is retried at the next tick.
  */
 export class AlertEvaluator {
-  private readonly stopper = new AbortController();
-  private running: Promise<void> | null = null;
   private wake: AbortController | null = null;
   private due = false;
   private readonly debounceMs: number;
@@ -72,13 +68,6 @@ export class AlertEvaluator {
     private readonly options: EvaluatorOptions,
   ) {
     this.debounceMs = options.debounceMs ?? 200;
-  }
-
-  /** Starts waiting for the lease and, while held, evaluating. */
-  start(): void {
-    if (this.running !== null) return;
-    const evaluate = (fence: LeaseFence, lost: AbortSignal) => this.work(fence, lost);
-    this.running = this.deps.lease.hold(this.stopper.signal, evaluate);
   }
 
   /**
@@ -98,16 +87,9 @@ export class AlertEvaluator {
     if (wake) setTimeout(() => wake.abort(), this.changeDelayMs()).unref();
   }
 
-  /** Stops (a cycle in flight finishes or is abandoned unrecorded) and releases the lease. */
-  async stop(): Promise<void> {
-    this.stopper.abort();
-    this.wake?.abort();
-    await this.running;
-  }
-
   /**
-   * Evaluates until `lost` aborts, as the holder of `fence` (what `start` runs under the
-   * evaluator's own lease; `holdAlerting` runs it beside the sender under one shared lease).
+   * Evaluates until `lost` aborts, as the holder of `fence` (`holdAlerting` runs it beside the
+   * sender under the fleet's one `alerting` lease).
    * @throws LeaseLost when a fenced write found the lease gone.
    */
   async work(fence: LeaseFence, lost: AbortSignal): Promise<void> {

@@ -94,7 +94,6 @@ export async function startAlerting(p: AlertingParts): Promise<() => Promise<voi
   const evaluator = new AlertEvaluator(
     {
       db,
-      lease,
       source,
       view: p.cache.view,
       book: p.budgets.book,
