@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type TestRedisServer } from '../../../test/support/redis-server.js';
 import { ALERT_ENV, configureAlerting, POLLER, TEAM, TENANT } from '../integration/alerts/engine-support.js';
-import { type Receiver, startReceiver } from '../support/alert-receiver.js';
+import { deduplicated, type Receiver, startReceiver } from '../support/alert-receiver.js';
 import { dropSchema, PG_URL, type PodProcess, post, spawnPod, uniqueSchema } from '../support/app.js';
 import { uniquePrefix } from '../support/ids.js';
 
@@ -88,23 +88,6 @@ async function killSender(redisUrl: string): Promise<string> {
   pods.delete(id);
   pods.set(id, await spawnPod(podEnv(id, redisUrl), 90_000));
   return id;
-}
-
-/** Each delivery id's changes once (a resend must carry the same changes), in order of first receipt. */
-function deduplicated(r: Receiver) {
-  const seen = new Map<string, string>();
-  const out: { fingerprint: string; sequence: number; state: string }[] = [];
-  for (const { message } of r.received) {
-    const body = JSON.stringify(message.changes);
-    const earlier = seen.get(message.deliveryId);
-    if (earlier !== undefined) {
-      expect(body).toBe(earlier);
-      continue;
-    }
-    seen.set(message.deliveryId, body);
-    for (const c of message.changes) out.push({ fingerprint: c.fingerprint, sequence: c.sequence, state: c.state });
-  }
-  return out;
 }
 
 /** Waits (up to 2 minutes) until the receiver reported `n` state changes after de-duplication. */

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
 import type { AlertMessage, DeliveryResult, SendFn } from '../../src/alerts/types.js';
 
 /** What the receiver does with its n-th request (from 1): answer a status, or hold it open until closed. */
@@ -97,4 +98,24 @@ export function httpSend(url: string, timeoutMs: number, sender?: string): SendF
       return { ok: false, status: null, error, retryable: true, durationMs: took() };
     }
   };
+}
+
+/**
+ * What a receiver that de-duplicates by delivery id ends up with: each delivery id's
+ * changes once, in the order first received. Also checks a resend carried the same changes.
+ */
+export function deduplicated(receiver: Receiver): { fingerprint: string; sequence: number; state: string }[] {
+  const seen = new Map<string, string>();
+  const out: { fingerprint: string; sequence: number; state: string }[] = [];
+  for (const { message } of receiver.received) {
+    const body = JSON.stringify(message.changes);
+    const earlier = seen.get(message.deliveryId);
+    if (earlier !== undefined) {
+      expect(body).toBe(earlier);
+      continue;
+    }
+    seen.set(message.deliveryId, body);
+    for (const c of message.changes) out.push({ fingerprint: c.fingerprint, sequence: c.sequence, state: c.state });
+  }
+  return out;
 }

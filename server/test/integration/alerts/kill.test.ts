@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgLease } from '../../../src/alerts/lease.js';
 import { recordChanges } from '../../../src/alerts/store.js';
 import type { Db } from '../../../src/db/sql.js';
-import { type Receiver, startReceiver } from '../../support/alert-receiver.js';
+import { deduplicated, startReceiver } from '../../support/alert-receiver.js';
 import { dropSchema, PG_URL, uniqueSchema } from '../../support/app.js';
 import { change, openDb, sleep } from './helpers.js';
 
@@ -46,26 +46,6 @@ async function recordAll(db: Db, fingerprints: number, sequences: number): Promi
       await sleep(60);
     }
   }
-}
-
-/**
- * What a receiver that de-duplicates by delivery id ends up with: each delivery id's
- * changes once, in the order first received. Also checks a resend carried the same changes.
- */
-function deduplicated(receiver: Receiver): { fingerprint: string; sequence: number; state: string }[] {
-  const seen = new Map<string, string>();
-  const out: { fingerprint: string; sequence: number; state: string }[] = [];
-  for (const { message } of receiver.received) {
-    const body = JSON.stringify(message.changes);
-    const earlier = seen.get(message.deliveryId);
-    if (earlier !== undefined) {
-      expect(body).toBe(earlier);
-      continue;
-    }
-    seen.set(message.deliveryId, body);
-    for (const c of message.changes) out.push({ fingerprint: c.fingerprint, sequence: c.sequence, state: c.state });
-  }
-  return out;
 }
 
 async function stopAll(children: SenderProcess[]): Promise<void> {
