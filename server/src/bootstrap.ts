@@ -67,7 +67,11 @@ export type BootstrapOptions = {
 export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Promise<App> {
   const log = createLogger(config, opts.logDestination);
   const cleanups: (() => Promise<void> | void)[] = [];
+  // Set once the HTTP server listens: stops taking work and ends streams at once, before the
+  // rest closes (alerting, the report closer), so no client waits on them.
+  let beginDrain: (() => void) | null = null;
   const closeAll = async () => {
+    beginDrain?.();
     for (const c of cleanups.reverse()) await Promise.resolve(c()).catch((err) => log.error({ err }, 'cleanup failed'));
   };
   // Runs last: summaries of repeated failures still counting are written before the process exits.
@@ -124,6 +128,8 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     budgets = budgetState(config, { db, log, metrics, cache }, budgetPolicy);
     cleanups.push(() => budgets?.close());
     let draining = false;
+    // Readiness waits for start-up's last step too (policy, alerting, the report closer), not only the cache.
+    let started = false;
     const idempotencyTtlMs = config.INGEST_IDEMPOTENCY_TTL_HOURS * 3_600_000;
     const writer = new IngestWriter(db, commitHook(config, cache), log, idempotencyTtlMs);
     cleanups.push(forgetExpiredKeys(db, idempotencyTtlMs, log));
@@ -200,6 +206,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       health: {
         podId: config.podId,
         draining: () => draining,
+        starting: () => !started,
         pingDatabase: () => db.sql('SELECT 1'),
         cache: () => ({
           redisConfigured: cache.redis !== null,
@@ -224,12 +231,16 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
     log.info({ url }, 'listening (ready once the cache is loaded)');
-    cleanups.push(async () => {
-      // Order matters: stop taking work and end streams (readiness 503, SSE cut, WebSocket
-      // clients told to reconnect, keep-alive sockets closed after their response), let
-      // queued ingest finish, then close what is left, cutting it short of the deadline.
+    // Order matters: stop taking work and end streams (readiness 503, SSE cut, WebSocket
+    // clients told to reconnect, keep-alive sockets closed after their response) first of all,
+    // let queued ingest finish, then close what is left, cutting it short of the deadline.
+    beginDrain = () => {
+      if (draining) return;
       draining = true;
       startDrain();
+    };
+    cleanups.push(async () => {
+      beginDrain?.();
       await writer.idle();
       await closeHttp(Math.max(0, config.SHUTDOWN_TIMEOUT_MS - 1_000));
     });
@@ -250,6 +261,7 @@ export async function bootstrap(config: Config, opts: BootstrapOptions = {}): Pr
       audit: auditReports(db.sql),
     });
     cleanups.push(closer.start(config.REPORT_CLOSE_INTERVAL_SECONDS * 1_000));
+    started = true;
     log.info({ url, mode: cache.mode }, 'ready');
     let closing: Promise<void> | null = null;
     const deps: Services = { config, log, db, cache, writer, metrics, router, policy, budgets };

@@ -14,8 +14,17 @@ export type TcpProxy = {
   close(): Promise<void>;
 };
 
-/** A TCP relay on 127.0.0.1 for injecting network faults between a client and a server. */
-export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
+/** Sees every byte relayed, per connection (numbered from 1 in the order accepted). */
+export type ProxyTap = {
+  fromClient(connection: number, chunk: Buffer): void;
+  fromServer(connection: number, chunk: Buffer): void;
+};
+
+/**
+ * A TCP relay on 127.0.0.1 for injecting network faults between a client and a server;
+ * `tap`, when given, is shown the bytes each way (e.g. to count PostgreSQL transactions).
+ */
+export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1', tap?: ProxyTap): Promise<TcpProxy> {
   const open = new Set<net.Socket>();
   let paused = false;
   let port = targetPort;
@@ -27,12 +36,18 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     for (const socket of open) socket.destroy();
   };
 
+  let accepted = 0;
   const server = net.createServer((client) => {
     if (paused) {
       client.destroy();
       return;
     }
     const upstream = net.connect(port, targetHost);
+    if (tap) {
+      const id = ++accepted;
+      client.on('data', (chunk: Buffer) => tap.fromClient(id, chunk));
+      upstream.on('data', (chunk: Buffer) => tap.fromServer(id, chunk));
+    }
     track(client);
     track(upstream);
     // One side failing or closing takes the other down, like a real broken link.

@@ -7,6 +7,8 @@ export type HealthSource = {
   podId: string;
   /** True once shutdown began: readiness answers 503 so the load balancer stops sending. */
   draining: () => boolean;
+  /** True until the pod's start-up finished: readiness answers 503 ("starting") meanwhile. */
+  starting: () => boolean;
   /** Resolves when PostgreSQL answers a trivial query. */
   pingDatabase: () => Promise<unknown>;
   /** The cache as health reports it (synchronous: no Redis round trip). */
@@ -58,6 +60,7 @@ function readiness(h: HealthSource): { ready: boolean; reason?: string } {
   if (cache.waiting)
     return { ready: false, reason: 'waiting for PostgreSQL or Redis: neither can serve the cache yet' };
   if (!cache.initialized) return { ready: false, reason: 'cache not initialised' };
+  if (h.starting()) return { ready: false, reason: 'starting' };
   return { ready: true };
 }
 

@@ -32,7 +32,7 @@ export type AlertingParts = {
   policy: PolicyStore;
 };
 
-/** How long shutdown waits for the evaluator and sender to stop. */
+/** How long shutdown waits for the evaluator and sender to stop, at most (a third of SHUTDOWN_TIMEOUT_MS when less). */
 const STOP_PATIENCE_MS = 5_000;
 /** How long a starting pod may take to reach PostgreSQL before that counts as ingest being unavailable. */
 const START_PATIENCE_MS = 15_000;
@@ -129,8 +129,9 @@ export async function startAlerting(p: AlertingParts): Promise<() => Promise<voi
     stopper.abort();
     // Bounded: a work stuck on an unanswered query must not hold the pod's shutdown; the lease
     // then runs out by itself (ALERT_LEASE_TTL_SECONDS) and the fencing token stops late writes.
-    const stopped = await Promise.race([running.then(() => true), sleep(STOP_PATIENCE_MS).then(() => false)]);
-    if (!stopped) log.warn({ ms: STOP_PATIENCE_MS }, 'alerting did not stop in time; its lease runs out by itself');
+    const patienceMs = Math.min(STOP_PATIENCE_MS, Math.floor(config.SHUTDOWN_TIMEOUT_MS / 3));
+    const stopped = await Promise.race([running.then(() => true), sleep(patienceMs).then(() => false)]);
+    if (!stopped) log.warn({ ms: patienceMs }, 'alerting did not stop in time; its lease runs out by itself');
     for (const close of closers.reverse()) await close();
   };
 }

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTRPCClient, createWSClient, httpBatchLink, wsLink } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -63,6 +66,27 @@ describe('one port serves tRPC over HTTP and WebSocket, REST and probes', () => 
     } finally {
       pod.kill('SIGKILL');
       await dropSchema(schema);
+    }
+  });
+});
+
+describe('a SIGTERM while the pod is still starting', () => {
+  it('is kept until start-up ends, then the pod drains and exits 0 instead of dying by the signal', async () => {
+    // Embedded mode: the pod listens (live) while its database still opens and migrates, so
+    // the signal reliably lands before start-up ends; before, it killed the process (exit by signal).
+    const dataDir = mkdtempSync(join(tmpdir(), 'sla-sigterm-start-'));
+    const pod = await spawnPod({ DATABASE_URL: '', DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: '20000' }, 60_000, {
+      until: 'live',
+    });
+    try {
+      expect((await fetch(`${pod.url}/api/health/ready`)).status).toBe(503);
+      pod.kill('SIGTERM');
+      const code = await pod.exited;
+      expect(code, pod.output()).toBe(0);
+      expect(pod.output()).toMatch(/"starting":true[^\n]*"msg":"shutting down"/);
+    } finally {
+      pod.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -101,6 +101,7 @@ describe('unexpected errors on every transport, in development mode', () => {
       health: {
         podId: 'internal-errors',
         draining: () => false,
+        starting: () => false,
         pingDatabase: async () => {},
         cache: () => ({
           redisConfigured: false,
