@@ -43,12 +43,16 @@ export type EvaluatorOptions = {
   outboxMax: number;
   /** How long after a change arrives the cycle runs (ms, default 200): changes of one burst share a cycle. */
   debounceMs?: number;
+  /** More changed entities than this make the next cycle a full one (default 10,000). */
+  maxIncremental?: number;
 };
 
 /**
  * Evaluates every alert rule on one pod of the fleet (the holder of the `alerting` PgLease,
- * so it works with Redis down): every `intervalMs`, and `debounceMs` after `changed`
- * is called. A cycle reads the configuration through the source (a copy in memory, re-read
+ * so it works with Redis down): a full cycle over every entity every `intervalMs` (and after
+ * the configuration changed or the lease was won), and `debounceMs` after `changed` was
+ * told of changed entities an incremental cycle over those alone (`runCycle`'s `only`), so the
+ * time from a breaching result to its alert does not grow with the fleet. A cycle reads the configuration through the source (a copy in memory, re-read
  * now and then), runs `runCycle` over the pod's
  * view and budget book, and records the state changes (fenced) with `recordChanges`. Alert
  * records are loaded from `sla_alert` when the lease is won and after any failed write, and kept
@@ -58,7 +62,13 @@ export type EvaluatorOptions = {
 export class AlertEvaluator {
   private wake: AbortController | null = null;
   private due = false;
+  /** Entities changed since the last cycle, for the next incremental one. */
+  private changedIds = new Set<number>();
+  /** Whether the next cycle must be a full one (configuration changed, the feed reset, too many changes). */
+  private fullDue = true;
+  private lastFullAt = Number.NEGATIVE_INFINITY;
   private readonly debounceMs: number;
+  private readonly maxIncremental: number;
   /** When the last cycle ended and how long it took (performance.now() ms): spaces change-driven cycles. */
   private lastEnd = 0;
   private lastSpent = 0;
@@ -68,19 +78,31 @@ export class AlertEvaluator {
     private readonly options: EvaluatorOptions,
   ) {
     this.debounceMs = options.debounceMs ?? 200;
+    this.maxIncremental = options.maxIncremental ?? 10_000;
   }
 
   /**
    * How long to wait before a change-driven cycle: the debounce, and at least three times the last
-   * cycle's duration since it ended, so a steady stream of changes keeps evaluation under about a
-   * quarter of one core (a cycle over 100,000 entities × 3 rules costs most of a second of CPU).
+   * incremental cycle's duration since it ended, so a steady stream of changes keeps evaluation
+   * under about a quarter of one core.
    */
   private changeDelayMs(): number {
     return Math.max(this.debounceMs, this.lastEnd + 3 * this.lastSpent - performance.now());
   }
 
-  /** A change arrived: evaluate after `changeDelayMs` (on the lease holder; elsewhere nothing happens). */
-  changed(): void {
+  /**
+   * Entities changed (`entityIds`), or, without ids, anything may have (the configuration, a
+   * reset of the feed): evaluate after `changeDelayMs`, incrementally over the changed entities
+   * unless a full cycle is due (on the lease holder; elsewhere the ids are only kept, and dropped
+   * by the full cycle a new holder starts with).
+   */
+  changed(entityIds?: Iterable<number>): void {
+    if (entityIds === undefined) this.fullDue = true;
+    else if (!this.fullDue) {
+      for (const id of entityIds) this.changedIds.add(id);
+      if (this.changedIds.size > this.maxIncremental) this.fullDue = true;
+    }
+    if (this.fullDue) this.changedIds.clear();
     if (this.due) return;
     this.due = true;
     const wake = this.wake;
@@ -94,25 +116,45 @@ export class AlertEvaluator {
    */
   async work(fence: LeaseFence, lost: AbortSignal): Promise<void> {
     let records: Map<string, AlertRecord> | null = null;
+    // Changes heard while another pod held the lease were evaluated there: start with a full cycle.
+    this.fullDue = true;
+    this.changedIds.clear();
     while (!lost.aborted) {
       this.due = false;
+      const full = this.fullDue || performance.now() - this.lastFullAt >= this.options.intervalMs;
+      const only = full ? undefined : this.changedIds;
+      this.changedIds = new Set();
+      if (full) this.fullDue = false;
       try {
         records ??= await loadAlertRecords(this.deps.db.sql);
-        records = await this.cycle(fence, records);
+        records = await this.cycle(fence, records, only);
       } catch (err) {
-        // The write may or may not have committed: the table is the truth, read it again.
+        // The write may or may not have committed: the table is the truth, read it again (fully).
         records = null;
+        this.fullDue = true;
         this.deps.log?.warn({ err }, 'alert evaluation failed: retried at the next tick');
         if (err instanceof LeaseLost) throw err;
       }
-      await this.nap(this.due ? this.changeDelayMs() : this.options.intervalMs, lost);
+      const untilFull = Math.max(0, this.lastFullAt + this.options.intervalMs - performance.now());
+      await this.nap(this.due ? Math.min(this.changeDelayMs(), untilFull) : untilFull, lost);
     }
   }
 
-  /** One cycle; returns the records to keep (unchanged when nothing can be evaluated yet). */
-  private async cycle(fence: LeaseFence, records: Map<string, AlertRecord>): Promise<Map<string, AlertRecord>> {
+  /**
+   * One cycle, full or over the entities in `only`; returns the records to keep (unchanged when
+   * nothing can be evaluated yet: the next cycle is then a full one).
+   */
+  private async cycle(
+    fence: LeaseFence,
+    records: Map<string, AlertRecord>,
+    only: ReadonlySet<number> | undefined,
+  ): Promise<Map<string, AlertRecord>> {
     const d = this.deps;
-    if (!d.loaded()) return records;
+    if (!d.loaded()) {
+      this.fullDue = true;
+      return records;
+    }
+    if (only?.size === 0) return records;
     const config = await d.source();
     const now = (d.now ?? Date.now)();
     const started = performance.now();
@@ -130,10 +172,17 @@ export class AlertEvaluator {
         graceMs: this.options.graceMs,
       },
       now,
+      only,
     );
-    this.lastEnd = performance.now();
-    this.lastSpent = this.lastEnd - started;
-    d.metrics?.evaluation?.evaluationSeconds.observe(this.lastSpent / 1000);
+    const ended = performance.now();
+    d.metrics?.evaluation?.evaluationSeconds.observe(
+      { cycle: only ? 'incremental' : 'full' },
+      (ended - started) / 1000,
+    );
+    if (only) {
+      this.lastEnd = ended;
+      this.lastSpent = ended - started;
+    } else this.lastFullAt = started;
     if (result.toRecord.length === 0) return result.next;
     const outcome = await recordChanges(d.db, fence, result.toRecord, {
       outboxMax: this.options.outboxMax,

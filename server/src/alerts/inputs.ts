@@ -41,6 +41,22 @@ export function* tenantEntities(
   }
 }
 
+/**
+ * The entities of the view whose ids are in `ids` (any tenant; ids not in the view are
+ * skipped), as `tenantEntities` yields them (one refilled object: read it synchronously).
+ * What an incremental cycle evaluates.
+ */
+export function* chosenEntities(
+  view: EntityView,
+  book: Pick<BudgetBook, 'get'>,
+  ids: Iterable<number>,
+): Generator<AlertEntity> {
+  for (const id of ids) {
+    const state = view.get(id);
+    if (state) yield { ...state, timeline: book.get(id) };
+  }
+}
+
 /** `now` rounded down to the minute: expansions are memoised by range, so ranges repeat for a minute. */
 const minuteOf = (now: number) => Math.floor(now / MINUTE_MS) * MINUTE_MS;
 

@@ -111,7 +111,12 @@ export async function startAlerting(p: AlertingParts): Promise<() => Promise<voi
       outboxMax: config.ALERT_OUTBOX_MAX,
     },
   );
-  closers.push(p.cache.feed.subscribe(() => evaluator.changed()));
+  // An empty push is the feed's reset (anything may have changed): a full cycle.
+  closers.push(
+    p.cache.feed.subscribe((changes) =>
+      evaluator.changed(changes.length === 0 ? undefined : changes.filter((c) => c.applied).map((c) => c.entityId)),
+    ),
+  );
   closers.push(
     onConfigChange(() => {
       cached.invalidate();

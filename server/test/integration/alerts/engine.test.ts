@@ -45,6 +45,9 @@ describe('alert engine end to end (status rule → webhook)', () => {
     expect(resolved.sequence).toBe(fired.sequence + 1);
     // The issue's budget: p99 ≤ 2 s from the breaching update's 2xx (grouping excluded; it is 0 here).
     expect(fired.receivedAt - okAt).toBeLessThan(2_000);
+    // Decided by incremental cycles over the changed entity (the full one runs once a minute here).
+    const metrics = await (await fetch(`${pod.url}/metrics`)).text();
+    expect(metrics).toMatch(/^sla_alert_evaluation_seconds_count\{cycle="incremental"\} [1-9]/m);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(changesOf(receiver).map((c) => `${c.state}#${c.sequence}`)).toEqual([
       `firing#${fired.sequence}`,
