@@ -125,18 +125,24 @@ export class AlertEvaluator {
       const only = full ? undefined : this.changedIds;
       this.changedIds = new Set();
       if (full) this.fullDue = false;
+      let napMs: number;
       try {
         records ??= await loadAlertRecords(this.deps.db.sql);
         records = await this.cycle(fence, records, only);
+        napMs =
+          this.lastFullAt === Number.NEGATIVE_INFINITY
+            ? // The view or the book is still loading: look again in a second.
+              Math.min(1_000, this.options.intervalMs)
+            : Math.max(0, this.lastFullAt + this.options.intervalMs - performance.now());
       } catch (err) {
         // The write may or may not have committed: the table is the truth, read it again (fully).
         records = null;
         this.fullDue = true;
+        napMs = this.options.intervalMs;
         this.deps.log?.warn({ err }, 'alert evaluation failed: retried at the next tick');
         if (err instanceof LeaseLost) throw err;
       }
-      const untilFull = Math.max(0, this.lastFullAt + this.options.intervalMs - performance.now());
-      await this.nap(this.due ? Math.min(this.changeDelayMs(), untilFull) : untilFull, lost);
+      await this.nap(this.due ? Math.min(this.changeDelayMs(), napMs) : napMs, lost);
     }
   }
 
