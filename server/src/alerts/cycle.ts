@@ -80,7 +80,7 @@ export async function runCycle(
   }
   const advanced = only ? advanceOnly(records, holding, now, only) : advance(records, holding, now);
   const occurrences = activeOccurrences(inputs.windows, now);
-  const told = announce(advanced.next, advanced.changes, config.silences, occurrences, now);
+  const told = announce(advanced.next, advanced.changes, config.silences, occurrences, now, holding);
   const channelsOf = rulesByName(config.rules);
   const toRecord: ChangeToRecord[] = [];
   const sent = new Map(told.deliver.map((c) => [`${c.fingerprint}#${c.sequence}`, c]));

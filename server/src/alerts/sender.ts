@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/sql.js';
+import { raceAbort } from '../platform/abort.js';
 import { backoffMs, sleep } from '../platform/backoff.js';
 import { createDelivery, type Delivery, openDeliveries, recordAttempt } from './deliveries.js';
 import { type LeaseFence, LeaseLost, type PgLease } from './lease.js';
@@ -156,10 +157,12 @@ export class OutboxSender {
         durationMs: performance.now() - started,
       });
       // A send that ignores the signal must not keep a lost lease's work alive.
-      const result = await Promise.race([
+      // raceAbort removes its listener once decided: `lost` lives for the whole lease.
+      const result = await raceAbort(
         send(d.channel, message, lost).catch((err) => failed(err instanceof Error ? err.message : String(err))),
-        abortedWith(lost, () => failed('lease lost during the attempt')),
-      ]);
+        lost,
+        () => failed('lease lost during the attempt'),
+      );
       const outcome = result.ok ? 'delivered' : result.retryable ? 'retry' : 'refused';
       const dropped = await recordAttempt(this.deps.db, fence, d, attempt, result, outcome);
       if (result.ok) {
@@ -199,14 +202,6 @@ export class OutboxSender {
     lost.removeEventListener('abort', onLost);
     this.wake = null;
   }
-}
-
-/** Resolves with `value()` when `signal` aborts (never otherwise). */
-function abortedWith<T>(signal: AbortSignal, value: () => T): Promise<T> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve(value());
-    else signal.addEventListener('abort', () => resolve(value()), { once: true });
-  });
 }
 
 function byChannel(rows: readonly PendingRow[]): Map<string, PendingRow[]> {

@@ -1,6 +1,7 @@
 import { ZIncrementalUpdate } from '@sla/shared';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { generateOpenApiDocument } from 'trpc-to-openapi';
+import { alertWebhook } from './openapi-webhooks.js';
 
 const errorBody = {
   type: 'object',
@@ -66,8 +67,9 @@ function describeIngest(paths: Record<string, unknown>, path: string, example: u
 }
 
 /**
- * The OpenAPI 3 document for pollers and probes, generated from the router's `openapi`
- * meta, with the health routes, the shared error body and the ingest examples added.
+ * The OpenAPI 3.1 document for pollers and probes, generated from the router's `openapi`
+ * meta, with the health routes, the shared error body, the ingest examples and the alert
+ * webhook (`webhooks.alert`: what the service POSTs to a webhook channel) added.
  */
 export function openApiDocument(router: AnyTRPCRouter, baseUrl: string) {
   const doc = generateOpenApiDocument(router, {
@@ -83,7 +85,13 @@ export function openApiDocument(router: AnyTRPCRouter, baseUrl: string) {
   });
   doc.components ??= {};
   const components = doc.components;
-  components.schemas = { ...(components.schemas ?? {}), Error: errorBody as never };
+  const webhook = alertWebhook();
+  components.schemas = {
+    ...(components.schemas ?? {}),
+    ...(webhook.schemas as Record<string, never>),
+    Error: errorBody as never,
+  };
+  (doc as { webhooks?: Record<string, unknown> }).webhooks = webhook.webhooks;
   doc.paths ??= {};
   const paths = doc.paths as Record<string, unknown>;
   Object.assign(paths, {

@@ -1,6 +1,7 @@
 import type { AlertChange } from '@sla/shared';
 import { changeOf } from './advance.js';
-import type { AlertRecord, Silence, WindowOccurrence } from './types.js';
+import { durationLabel } from './format.js';
+import type { AlertRecord, Condition, Silence, WindowOccurrence } from './types.js';
 
 /** Nullable scope fields; an unset (null or undefined) field covers everything. */
 type ScopeFields = {
@@ -59,11 +60,14 @@ export function isSuppressed(
  *   was paged; a resolve of an alert nobody was told of is suppressed;
  * - a record still firing that receivers were not told of (its firing was suppressed) and that
  *   nothing suppresses any more is re-announced: a new firing change (sequence + 1, `at` = now)
- *   — so the end of a silence or window re-evaluates what it hid.
+ *   — so the end of a silence or window re-evaluates what it hid. Its summary is as of `now`
+ *   (`reannouncedSummary`), not the one from when the alert first fired.
  * Returns the next records (`announced` updated; `records` is not changed), the changes to
  * deliver (in order: this cycle's, then re-announcements) and the suppressed ones (kept for the
  * alert's history, never sent). Idempotent like `advance`. O(records × (silences + windows))
- * at worst, for firing records not yet announced; O(records) otherwise.
+ * at worst, for firing records not yet announced; O(records) otherwise. `holding`: the
+ * conditions that hold at `now` (as given to `advance`; may be partial or absent), used for
+ * the re-announcements' summaries.
  */
 export function announce(
   records: ReadonlyMap<string, AlertRecord>,
@@ -71,6 +75,7 @@ export function announce(
   silences: readonly Silence[],
   windows: readonly WindowOccurrence[],
   now: number,
+  holding?: ReadonlyMap<string, Condition>,
 ): { next: Map<string, AlertRecord>; deliver: AlertChange[]; suppressed: AlertChange[] } {
   const next = new Map(records);
   const deliver: AlertChange[] = [];
@@ -91,9 +96,22 @@ export function announce(
   for (const [fp, r] of records) {
     if (r.state !== 'firing' || r.announced === 'firing' || changed.has(fp)) continue;
     if (isSuppressed(changeOf(r), silences, windows, now)) continue;
-    const again: AlertRecord = { ...r, sequence: r.sequence + 1, changedAt: now, announced: 'firing' };
+    const summary = reannouncedSummary(r, holding?.get(fp), now);
+    const again: AlertRecord = { ...r, sequence: r.sequence + 1, summary, changedAt: now, announced: 'firing' };
     next.set(fp, again);
-    deliver.push(changeOf(again, `${r.summary} (announced now: it was silenced or in maintenance)`));
+    deliver.push(changeOf(again));
   }
   return { next, deliver, suppressed };
+}
+
+/**
+ * The summary of a firing record re-announced at `now` (its firing was suppressed): the
+ * condition's summary as evaluated at `now` when `current` is given (its durations and rates
+ * are today's), else the record's summary with how long it has been firing (from the record's
+ * `changedAt`, its firing time, to `now`); then why it comes only now.
+ * E.g. "pg_table2: Failed for 2 min (firing for 2 min, announced now: it was silenced or in maintenance)".
+ */
+export function reannouncedSummary(r: AlertRecord, current: Condition | undefined, now: number): string {
+  const base = current?.summary ?? r.summary;
+  return `${base} (firing for ${durationLabel(now - r.changedAt)}, announced now: it was silenced or in maintenance)`;
 }

@@ -1,5 +1,8 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testMessage } from '../../../src/alerts/channels/send.js';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../../src/alerts/channels/signature.js';
 import type { App } from '../../../src/bootstrap.js';
 import { dropSchema, startPod, UPDATE, uniqueSchema } from '../../support/app.js';
 
@@ -98,6 +101,27 @@ describe('OpenAPI document and docs page', () => {
         }
       )?.properties;
     expect(body?.replace).toBeDefined();
+  });
+
+  it('documents the alert webhook (OpenAPI 3.1 webhooks): the message schema and the signature headers', async () => {
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    const api = (await SwaggerParser.dereference(structuredClone(doc) as never)) as unknown as {
+      webhooks?: Record<string, { post?: Op & { parameters?: { name: string; in: string; description?: string }[] } }>;
+    };
+    const post = api.webhooks?.alert?.post;
+    expect(post).toBeDefined();
+    const headers = (post?.parameters ?? []).filter((p) => p.in === 'header');
+    expect(headers.map((p) => p.name)).toEqual([DELIVERY_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER]);
+    const signature = headers.find((p) => p.name === SIGNATURE_HEADER)?.description ?? '';
+    expect(signature).toMatch(/HMAC-SHA256/);
+    expect(signature).toMatch(/<X-SLA-Timestamp>\.<raw body>/);
+    // The body schema is the shared ZAlertMessage: a real message (the "send test" one) fits it.
+    const schema = post?.requestBody?.content['application/json']?.schema as Record<string, unknown>;
+    expect(schema).toMatchObject({ type: 'object', required: expect.arrayContaining(['deliveryId', 'changes']) });
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    const message = testMessage({ name: 'hook', tenantName: 'Acme' }, new Date());
+    expect(validate(message), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...message, changes: 'none' })).toBe(false);
   });
 
   it('serves a docs page that loads only local assets', async () => {

@@ -2,7 +2,7 @@ import type { AlertChange } from '@sla/shared';
 import { describe, expect, it } from 'vitest';
 import { advance } from '../../../../src/domain/alerts/advance.js';
 import { fingerprint } from '../../../../src/domain/alerts/fingerprint.js';
-import { announce, isSuppressed } from '../../../../src/domain/alerts/suppression.js';
+import { announce, isSuppressed, reannouncedSummary } from '../../../../src/domain/alerts/suppression.js';
 import type { AlertRecord, Condition, Silence, WindowOccurrence } from '../../../../src/domain/alerts/types.js';
 
 const M = 60_000;
@@ -102,5 +102,49 @@ describe('silences and maintenance windows', () => {
     expect(after.deliver.map((c) => c.sequence)).toEqual([2]);
     expect(announce(after.next, [], [silence], [], 11 * M).deliver).toEqual([]);
     expect(advance(after.next, new Map([[FP, cond]]), 11 * M).changes).toEqual([]);
+  });
+});
+
+describe('re-announcement summaries', () => {
+  const failed: Condition = {
+    ...cond,
+    ruleName: 'failed',
+    kind: 'status',
+    tier: null,
+    entity: { id: 2, name: 'pg_table2', type: 'table' },
+    summary: 'pg_table2: Failed for 0 min',
+  };
+  const fp = fingerprint({ id: 2 }, 2, null);
+
+  it('say how long the condition has held when announced, not when it first fired', () => {
+    const silence: Silence = { tenantName: 'acme', startsAt: 0, endsAt: 90_000 };
+    const first = advance(new Map(), new Map([[fp, failed]]), 0);
+    const hidden = announce(first.next, first.changes, [silence], [], 0);
+    expect(hidden.deliver).toEqual([]);
+    // 1.5 min later the silence is over; the condition now reads as of then.
+    const now = 90_000;
+    const holding = new Map([[fp, { ...failed, summary: 'pg_table2: Failed for 1 min' }]]);
+    const step = advance(hidden.next, holding, now);
+    const out = announce(step.next, step.changes, [silence], [], now, holding);
+    expect(out.deliver.map((c) => c.summary)).toEqual([
+      'pg_table2: Failed for 1 min (firing for 1 min, announced now: it was silenced or in maintenance)',
+    ]);
+    expect(out.next.get(fp)?.summary).toBe(out.deliver[0]?.summary);
+  });
+
+  it("without the current condition, count from the record's firing time to now", () => {
+    const record: AlertRecord = {
+      ...failed,
+      fingerprint: fp,
+      state: 'firing',
+      sequence: 1,
+      changedAt: 0,
+      announced: null,
+    };
+    expect(reannouncedSummary(record, undefined, 150 * M)).toBe(
+      'pg_table2: Failed for 0 min (firing for 2 h 30 min, announced now: it was silenced or in maintenance)',
+    );
+    const out = announce(new Map([[fp, record]]), [], [], [], 3 * M);
+    expect(out.deliver[0]?.summary).toMatch(/\(firing for 3 min, announced now/);
   });
 });
