@@ -19,6 +19,8 @@ export type ConfigFileWiring = {
   /** DATABASE_URL and the schema: the fleet lock's connection and key; unset (embedded database): an in-process lock. */
   databaseUrl: string | undefined;
   schema: string | undefined;
+  /** SLACK_WEBHOOK_HOST (default hooks.slack.com): the Slack webhook host the file's channels are checked with. */
+  slackWebhookHost?: string;
   /** Stores over the alert rule and channel tables; default: `notWiredStore` for both. */
   alertStores?: { rules: KindStore; channels: KindStore };
 };
@@ -39,6 +41,7 @@ export function configFileDeps(w: ConfigFileWiring): ConfigFileDeps {
   return {
     path: w.path,
     env: w.env,
+    slackWebhookHost: w.slackWebhookHost,
     zoneOf: (tenant) => w.policy.settingsOf(tenant).timeZone,
     log: w.log,
     lock: w.databaseUrl ? pgFleetLock(w.databaseUrl, w.schema) : localFleetLock(),

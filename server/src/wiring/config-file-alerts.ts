@@ -5,7 +5,7 @@ import { readChannel, readChannels, readRule, readRules } from '../alerts/config
 import { checkRuleRow, deleteRuleRow, insertRuleRow, markRuleManaged, updateRuleRow } from '../alerts/rule-rows.js';
 import type { Spec } from '../config-file/model.js';
 import { tenantKey } from '../config-file/schema.js';
-import type { KindStore } from '../config-file/target.js';
+import { type KindStore, StillInUse } from '../config-file/target.js';
 import { AppError } from '../platform/errors.js';
 import { assertTenantExists, type ScopeView } from '../policy/scope.js';
 
@@ -133,7 +133,17 @@ export function channelStore(d: AlertStoreDeps): KindStore {
       for (const c of plan.delete) {
         const { tenantName, name } = c.spec as { tenantName: string; name: string };
         const before = await readChannel(sql, tenantName, name, true);
-        if (before) await deleteChannelRow(sql, actor, before);
+        if (!before) continue;
+        // Rules are written before channels are removed: these are the rules as they will stand.
+        const users = (await readRules(sql, tenantName)).filter((r) => r.rule.channels.includes(name));
+        if (users.length > 0)
+          throw new StillInUse(
+            'channels',
+            c.key,
+            'rules',
+            users.map((r) => tenantKey(r.rule)),
+          );
+        await deleteChannelRow(sql, actor, before);
       }
     },
   };

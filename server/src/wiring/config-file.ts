@@ -51,6 +51,7 @@ export async function rulesFileWiring(
       },
     },
     log: p.log,
+    slackWebhookHost: config.SLACK_WEBHOOK_HOST,
     databaseUrl: config.DATABASE_URL,
     schema: p.schema,
     alertStores: alertKindStores({ ...writes, view: p.view, loaded: p.loaded }),
