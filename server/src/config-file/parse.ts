@@ -20,10 +20,7 @@ export class ConfigFileError extends AppError {
     readonly problems: FileProblem[],
     code: 'BAD_INPUT' | 'CONFLICT' = 'BAD_INPUT',
   ) {
-    super(
-      code,
-      problems.map((p) => `${fileName}:${p.line}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'),
-    );
+    super(code, problems.map((p) => `${fileName}:${p.line}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'));
     this.name = 'ConfigFileError';
   }
 }
@@ -56,16 +53,34 @@ const pick = (o: unknown, path: readonly string[]): unknown =>
  */
 function channelSpec(raw: unknown, value: ConfigFile['channels'][number]): Record<string, unknown> {
   const spec: Record<string, unknown> = JSON.parse(JSON.stringify(value));
-  const digest = createHash('sha256');
+  const resolved: Partial<Record<SecretField, string>> = {};
   for (const path of SECRET_FIELDS) {
     const written = pick(raw, path);
     if (typeof written !== 'string' || referencesIn(written).length === 0) continue;
-    digest.update(`${path.join('.')}=${String(pick(value, path))}\n`);
+    resolved[path.join('.') as SecretField] = String(pick(value, path));
     const parent = path.length === 1 ? spec : (spec[path[0]] as Record<string, unknown>);
     parent[path[path.length - 1] as string] = written;
   }
-  spec.secretDigest = digest.digest('hex');
+  spec.secretDigest = secretDigest(resolved);
   return spec;
+}
+
+/** A credential field of a channel, as a dotted path. */
+export type SecretField = 'url' | 'secret' | 'slack.botToken';
+
+/**
+ * The SHA-256 (hex) a channel's spec carries as `secretDigest`: over the resolved values of
+ * the credential fields written as `${NAME}` (`values`, by field), in a fixed order. A store
+ * reading a channel the API made computes it over the opened secrets it exports as
+ * placeholders, so reloading the export with the same values plans nothing.
+ */
+export function secretDigest(values: Partial<Record<SecretField, string>>): string {
+  const digest = createHash('sha256');
+  for (const path of SECRET_FIELDS) {
+    const v = values[path.join('.') as SecretField];
+    if (v !== undefined) digest.update(`${path.join('.')}=${v}\n`);
+  }
+  return digest.digest('hex');
 }
 
 const plain = (v: unknown): Record<string, unknown> => JSON.parse(JSON.stringify(v));

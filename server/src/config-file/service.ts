@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { ConfigReloadResult } from '@sla/shared';
 import type { Logger } from 'pino';
 import { AppError } from '../platform/errors.js';
-import { exportConfig } from './export.js';
+import { type ExportOmission, exportConfig } from './export.js';
 import type { FleetLock } from './lock.js';
 import type { DesiredState } from './model.js';
 import { parseConfigFile } from './parse.js';
@@ -19,6 +19,8 @@ export type ConfigFileDeps = {
   lock: FleetLock;
   /** SLACK_WEBHOOK_HOST: the host Slack incoming-webhook URLs must have, as the API checks them. */
   slackWebhookHost?: string;
+  /** Objects the export leaves out (the demo's, seeded at every start), with the comment saying so. */
+  exportOmits?: ExportOmission;
   /** A tenant's effective time zone (PolicyStore.settingsOf): the default of a window's timeZone. */
   zoneOf: (tenantName: string) => string;
   log: Logger;
@@ -72,8 +74,10 @@ export async function reloadConfig(d: ConfigFileDeps, input: { dryRun: boolean }
 }
 
 /** The stored configuration as a rules file (secrets as `${NAME}` placeholders). */
-export async function exportCurrentConfig(d: Pick<ConfigFileDeps, 'target'>): Promise<{ yaml: string }> {
-  return { yaml: exportConfig(await d.target.read()) };
+export async function exportCurrentConfig(
+  d: Pick<ConfigFileDeps, 'target' | 'exportOmits'>,
+): Promise<{ yaml: string }> {
+  return { yaml: exportConfig(await d.target.read(), d.exportOmits) };
 }
 
 /**

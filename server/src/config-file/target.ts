@@ -1,5 +1,5 @@
-import { AppError } from '../platform/errors.js';
 import type { Sql } from '../db/sql.js';
+import { AppError } from '../platform/errors.js';
 import type {
   ConfigPlan,
   CurrentObject,
