@@ -45,6 +45,11 @@ const EXPORT_ENV = {
 
 const EMPTY = { create: [], update: [], delete: [] };
 
+type Plan = Record<string, Record<'create' | 'update' | 'delete', { key: string }[]>>;
+/** The keys a plan lists for `kind` under `change`. */
+const keys = (plan: unknown, kind: string, change: 'create' | 'update' | 'delete') =>
+  (plan as Plan)[kind]?.[change].map((o) => o.key);
+
 describe('rules file: export round trip, and a dry run refusing what the apply refuses', { timeout: 30_000 }, () => {
   const schema = uniqueSchema('config_file_round_trip');
   const file = rulesFile('version: 1\n');
@@ -135,7 +140,7 @@ describe('rules file: export round trip, and a dry run refusing what the apply r
     process.env.CHANNEL_DATA_ENGINEERING_API_SLACK_URL = SLACK_URL.replace('42', '43');
     const rotated = await reload(true);
     expect(rotated.status, rotated.text).toBe(200);
-    expect(rotated.json.plan.channels.update.map((u: { key: string }) => u.key)).toEqual([`${DE}/api-slack`]);
+    expect(keys(rotated.json.plan, 'channels', 'update')).toEqual([`${DE}/api-slack`]);
     expect(rotated.text).not.toContain('slack-path-credential');
     process.env.CHANNEL_DATA_ENGINEERING_API_SLACK_URL = SLACK_URL;
   });
@@ -171,7 +176,7 @@ describe('rules file: export round trip, and a dry run refusing what the apply r
     const r = await reload(true);
     delete process.env.RT_SLACK_URL;
     expect(r.status, r.text).toBe(200);
-    expect(r.json.plan.channels.create.map((c: { key: string }) => c.key)).toEqual([`${DE}/file-slack`]);
+    expect(keys(r.json.plan, 'channels', 'create')).toEqual([`${DE}/file-slack`]);
   });
 
   it('removing a channel an API-made rule still uses: dry run and reload both 409 naming the file and line', async () => {
