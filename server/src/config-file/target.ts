@@ -45,8 +45,9 @@ export type ManagedRow = { key: string; objectId: string | null; spec: Record<st
  * equal (`plan.ts` `canonicalJson`): rules as `ZAlertRuleInput` parses them (defaults filled);
  * channels as `ZChannelInput` with credential fields (`url` of a Slack webhook, `secret`,
  * `slack.botToken`) as written — for a managed channel that is the `ManagedRow.spec` the
- * registry kept (`${NAME}` placeholders and `secretDigest`), for an API-made one any
- * non-placeholder string meaning "set" (the export names a variable for it).
+ * registry kept (`${NAME}` placeholders and `secretDigest`), for an API-made one the
+ * placeholders the export names (`variableFor`) and the digest of the stored values
+ * (parse.ts `secretDigest`), so reloading its export with the same values compares equal.
  */
 export type KindStore = {
   kind: ObjectKind;
