@@ -96,3 +96,11 @@ export async function deleteChannelRow(sql: Sql, actor: string, before: ChannelR
   await sql('DELETE FROM sla_alert_channel WHERE tenant_name = ? AND name = ?', [tenantName, name]);
   await audit(sql, { label: actor }, 'delete', before, null);
 }
+
+/** Marks the channel as managed by the rules file (it names the channel unchanged: adopted as it is). Not audited: nothing about the channel changes. */
+export async function markChannelManaged(sql: Sql, tenantName: string, name: string): Promise<void> {
+  await sql('UPDATE sla_alert_channel SET managed_by_file = true WHERE tenant_name = ? AND name = ?', [
+    tenantName,
+    name,
+  ]);
+}

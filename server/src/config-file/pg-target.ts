@@ -9,9 +9,9 @@ import {
   emptyState,
   OBJECT_KINDS,
 } from './model.js';
-import { ConfigFileError, declaredLine } from './parse.js';
+import { ConfigFileError, declaredLine, sectionLine } from './parse.js';
 import { readManaged, replaceManaged } from './registry.js';
-import type { ConfigTarget, KindStore, ManagedRow } from './target.js';
+import { type ConfigTarget, type KindStore, type ManagedRow, StillInUse } from './target.js';
 
 export type PgConfigTargetDeps = {
   db: Pick<Db, 'tx' | 'snapshotTx'>;
@@ -47,10 +47,32 @@ async function atFileLine<T>(fileName: string, kind: string, objects: DesiredObj
 }
 
 /**
+ * Runs a store's removal, turning its `StillInUse` into a 409 `ConfigFileError` naming the
+ * file and the line of a file object that still uses the removed one, else of its kind's
+ * section (`channels:`), else line 1.
+ */
+async function removedAtFileLine(fileName: string, desired: DesiredState, remove: () => Promise<void>) {
+  try {
+    await remove();
+  } catch (err) {
+    if (!(err instanceof StillInUse)) throw err;
+    const user = desired[err.usedBy].find((o) => err.users.includes(o.key));
+    const line = (user && declaredLine(user)) ?? sectionLine(desired, err.kind) ?? 1;
+    const sep = err.message.indexOf(': ');
+    const problem = { line, path: err.message.slice(0, sep), message: err.message.slice(sep + 2) };
+    throw new ConfigFileError(fileName, [problem], 'CONFLICT');
+  }
+}
+
+/** Thrown at the end of a dry run's transaction so that it rolls back. */
+class DryRunRollback extends Error {}
+
+/**
  * The `ConfigTarget` over PostgreSQL: reads every kind in one snapshot; applies a plan in one
  * transaction (every kind's creates and updates in OBJECT_KINDS order, then deletes in
  * reverse so nothing is left pointing at a removed object; the managed-object registry; one
- * audit entry `apply` with the counts), then announces it.
+ * audit entry `apply` with the counts), then announces it. A dry run runs all of it and
+ * rolls the transaction back instead of committing (nothing announced).
  */
 export function pgConfigTarget(d: PgConfigTargetDeps): ConfigTarget {
   const storeOf = (kind: string) => {
@@ -66,8 +88,9 @@ export function pgConfigTarget(d: PgConfigTargetDeps): ConfigTarget {
         for (const kind of OBJECT_KINDS) state[kind] = await storeOf(kind).read(sql, managed.get(kind) ?? []);
         return state;
       }),
-    async apply(desired: DesiredState, plan: ConfigPlan, actor) {
-      await d.db.tx(async (sql) => {
+    async apply(desired: DesiredState, plan: ConfigPlan, actor, options) {
+      const dryRun = options?.dryRun === true;
+      const run = d.db.tx(async (sql) => {
         const managed = await readManaged(sql);
         for (const kind of OBJECT_KINDS) {
           const ids = await atFileLine(d.fileName, kind, desired[kind], () =>
@@ -87,7 +110,8 @@ export function pgConfigTarget(d: PgConfigTargetDeps): ConfigTarget {
           );
           await replaceManaged(sql, kind, rows);
         }
-        for (const kind of [...OBJECT_KINDS].reverse()) await storeOf(kind).remove(sql, plan[kind], actor);
+        for (const kind of [...OBJECT_KINDS].reverse())
+          await removedAtFileLine(d.fileName, desired, () => storeOf(kind).remove(sql, plan[kind], actor));
         const counts = Object.fromEntries(
           OBJECT_KINDS.map((k) => [
             k,
@@ -103,7 +127,14 @@ export function pgConfigTarget(d: PgConfigTargetDeps): ConfigTarget {
           before: null,
           after: counts,
         });
+        if (dryRun) throw new DryRunRollback();
       });
+      try {
+        await run;
+      } catch (err) {
+        if (err instanceof DryRunRollback) return;
+        throw err;
+      }
       await d.announce();
     },
   };

@@ -1,4 +1,4 @@
-import { ZAlertRuleInput, ZChannelInput } from '@sla/shared';
+import { channelInputSchema, DEFAULT_SLACK_WEBHOOK_HOST, ZAlertRuleInput } from '@sla/shared';
 import { z } from 'zod';
 import { ZSetSettings } from '../policy/settings.js';
 import { ZWindowCreate } from '../policy/window-input.js';
@@ -55,22 +55,42 @@ export const targetKey = (t: Omit<FileTarget, 'slaTarget'>) =>
   [t.tenantName, t.teamName ?? '*', t.entityType ?? '*', t.entityName ?? '*', t.entityId ?? '*'].join('/');
 
 /**
- * The whole rules file after `${ENV}` references are resolved. Reuses the API's schemas
- * (rules: `ZAlertRuleInput`, channels: `ZChannelInput`, windows: `ZWindowCreate`, tenant
- * settings: `ZSetSettings`), so a file accepts exactly what the API accepts.
+ * The schema of one object of each kind (the API's own: rules `ZAlertRuleInput`, channels
+ * `channelInputSchema` with the server's Slack webhook host, windows `ZWindowCreate` plus
+ * `key`, tenant settings `ZSetSettings`), so a file accepts exactly what the API accepts.
  */
-export const ZConfigFile = z.strictObject({
-  version: z.literal(CONFIG_FILE_VERSION, { error: `version must be ${CONFIG_FILE_VERSION}` }),
-  rules: z.array(ZAlertRuleInput).default([]).superRefine(unique(tenantKey, 'rule')),
-  channels: z.array(ZChannelInput).default([]).superRefine(unique(tenantKey, 'channel')),
-  tenants: z
-    .array(ZSetSettings.strict())
-    .default([])
-    .superRefine(unique((t) => t.tenantName, 'tenant')),
-  windows: z
-    .array(ZFileWindow)
-    .default([])
-    .superRefine(unique((w) => w.key, 'window key')),
-  targets: z.array(ZFileTarget).default([]).superRefine(unique(targetKey, 'target')),
+export const itemSchemas = (slackWebhookHost: string = DEFAULT_SLACK_WEBHOOK_HOST) => ({
+  rules: ZAlertRuleInput,
+  channels: channelInputSchema(slackWebhookHost),
+  tenants: ZSetSettings.strict(),
+  windows: ZFileWindow,
+  targets: ZFileTarget,
 });
+
+/**
+ * The whole rules file after `${ENV}` references are resolved, its objects as `itemSchemas`
+ * takes them (`slackWebhookHost`: SLACK_WEBHOOK_HOST, as the API checks channels with).
+ * Unknown keys inside rules and channels (whose API schemas strip them) are refused by
+ * parse.ts, which compares what was written with what was parsed.
+ */
+export const configFileSchema = (slackWebhookHost: string = DEFAULT_SLACK_WEBHOOK_HOST) => {
+  const items = itemSchemas(slackWebhookHost);
+  return z.strictObject({
+    version: z.literal(CONFIG_FILE_VERSION, { error: `version must be ${CONFIG_FILE_VERSION}` }),
+    rules: z.array(items.rules).default([]).superRefine(unique(tenantKey, 'rule')),
+    channels: z.array(items.channels).default([]).superRefine(unique(tenantKey, 'channel')),
+    tenants: z
+      .array(items.tenants)
+      .default([])
+      .superRefine(unique((t) => t.tenantName, 'tenant')),
+    windows: z
+      .array(items.windows)
+      .default([])
+      .superRefine(unique((w) => w.key, 'window key')),
+    targets: z.array(items.targets).default([]).superRefine(unique(targetKey, 'target')),
+  });
+};
+
+/** The rules file with the default Slack webhook host. */
+export const ZConfigFile = configFileSchema();
 export type ConfigFile = z.infer<typeof ZConfigFile>;

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { ConfigReloadResult } from '@sla/shared';
 import type { Logger } from 'pino';
 import { AppError } from '../platform/errors.js';
-import { exportConfig } from './export.js';
+import { type ExportOmission, exportConfig } from './export.js';
 import type { FleetLock } from './lock.js';
 import type { DesiredState } from './model.js';
 import { parseConfigFile } from './parse.js';
@@ -17,6 +17,10 @@ export type ConfigFileDeps = {
   env: Readonly<Record<string, string | undefined>>;
   target: ConfigTarget;
   lock: FleetLock;
+  /** SLACK_WEBHOOK_HOST: the host Slack incoming-webhook URLs must have, as the API checks them. */
+  slackWebhookHost?: string;
+  /** Objects the export leaves out (the demo's, seeded at every start), with the comment saying so. */
+  exportOmits?: ExportOmission;
   /** A tenant's effective time zone (PolicyStore.settingsOf): the default of a window's timeZone. */
   zoneOf: (tenantName: string) => string;
   log: Logger;
@@ -43,35 +47,37 @@ async function readDesired(d: ConfigFileDeps): Promise<{ name: string; desired: 
   } catch (err) {
     throw new AppError('BAD_INPUT', `${name}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const desired = parseConfigFile(text, name, d.env);
+  const desired = parseConfigFile(text, name, d.env, { slackWebhookHost: d.slackWebhookHost });
   fillWindowZones(desired, d.zoneOf);
   return { name, desired };
 }
 
 /**
- * Reads the rules file and plans it against the stored state; unless `dryRun`, applies the
- * plan under the fleet lock (re-planned once the lock is held, so of pods reloading together
- * only the first applies; the others find nothing left to do and answer `applied: false`).
- * @throws ConfigFileError (400, naming file:line: path), AppError BAD_INPUT (no CONFIG_FILE,
- *   unreadable file, a window or zone the policy checks refuse), UNAVAILABLE.
+ * Reads the rules file and plans it against the stored state, then runs the plan under the
+ * fleet lock (re-planned once the lock is held, so of pods reloading together only the first
+ * applies; the others find nothing left to do and answer `applied: false`). A `dryRun` runs
+ * the very same writes and checks and rolls them back (`ConfigTarget.apply`'s `dryRun`), so it
+ * refuses exactly what the apply would refuse, with the same 400 / 409.
+ * @throws ConfigFileError (400, naming file:line: path; 409 for a channel rules still use),
+ *   AppError BAD_INPUT (no CONFIG_FILE, unreadable file, a window or zone the policy checks
+ *   refuse), UNAVAILABLE.
  */
 export async function reloadConfig(d: ConfigFileDeps, input: { dryRun: boolean }): Promise<ConfigReloadResult> {
   const { name, desired } = await readDesired(d);
-  if (input.dryRun) {
-    const plan = planChanges(desired, await d.target.read());
-    return { file: name, dryRun: true, applied: false, plan: planSummary(plan) };
-  }
+  const dryRun = input.dryRun;
   return d.lock.run(async () => {
     const plan = planChanges(desired, await d.target.read());
-    const applied = !isEmptyPlan(plan);
-    if (applied) await d.target.apply(desired, plan, CONFIG_ACTOR);
-    return { file: name, dryRun: false, applied, plan: planSummary(plan) };
+    const changes = !isEmptyPlan(plan);
+    if (changes) await d.target.apply(desired, plan, CONFIG_ACTOR, { dryRun });
+    return { file: name, dryRun, applied: changes && !dryRun, plan: planSummary(plan) };
   });
 }
 
 /** The stored configuration as a rules file (secrets as `${NAME}` placeholders). */
-export async function exportCurrentConfig(d: Pick<ConfigFileDeps, 'target'>): Promise<{ yaml: string }> {
-  return { yaml: exportConfig(await d.target.read()) };
+export async function exportCurrentConfig(
+  d: Pick<ConfigFileDeps, 'target' | 'exportOmits'>,
+): Promise<{ yaml: string }> {
+  return { yaml: exportConfig(await d.target.read(), d.exportOmits) };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/sql.js';
 import type { PolicyStore } from '../policy/store.js';
 import { notWiredStore } from './alert-stores.js';
+import type { ExportOmission } from './export.js';
 import { localFleetLock, pgFleetLock } from './lock.js';
 import { pgConfigTarget } from './pg-target.js';
 import { tenantStore, windowStore } from './policy-stores.js';
@@ -19,6 +20,10 @@ export type ConfigFileWiring = {
   /** DATABASE_URL and the schema: the fleet lock's connection and key; unset (embedded database): an in-process lock. */
   databaseUrl: string | undefined;
   schema: string | undefined;
+  /** SLACK_WEBHOOK_HOST (default hooks.slack.com): the Slack webhook host the file's channels are checked with. */
+  slackWebhookHost?: string;
+  /** Objects the export leaves out (`ConfigFileDeps.exportOmits`). */
+  exportOmits?: ExportOmission;
   /** Stores over the alert rule and channel tables; default: `notWiredStore` for both. */
   alertStores?: { rules: KindStore; channels: KindStore };
 };
@@ -39,6 +44,8 @@ export function configFileDeps(w: ConfigFileWiring): ConfigFileDeps {
   return {
     path: w.path,
     env: w.env,
+    slackWebhookHost: w.slackWebhookHost,
+    exportOmits: w.exportOmits,
     zoneOf: (tenant) => w.policy.settingsOf(tenant).timeZone,
     log: w.log,
     lock: w.databaseUrl ? pgFleetLock(w.databaseUrl, w.schema) : localFleetLock(),

@@ -1,11 +1,20 @@
 import type { RuleDraft } from '../alerts/api-input.js';
-import { deleteChannelRow, insertChannelRow, updateChannelRow } from '../alerts/channel-rows.js';
-import { type ChannelWriteDeps, prepareChannel, type StoredChannel } from '../alerts/channels/stored.js';
+import { deleteChannelRow, insertChannelRow, markChannelManaged, updateChannelRow } from '../alerts/channel-rows.js';
+import {
+  type ChannelWriteDeps,
+  openSecrets,
+  prepareChannel,
+  type Secrets,
+  type StoredChannel,
+} from '../alerts/channels/stored.js';
 import { readChannel, readChannels, readRule, readRules } from '../alerts/config-store.js';
 import { checkRuleRow, deleteRuleRow, insertRuleRow, markRuleManaged, updateRuleRow } from '../alerts/rule-rows.js';
+import type { SecretBox } from '../alerts/secrets.js';
+import { variableFor } from '../config-file/export.js';
 import type { Spec } from '../config-file/model.js';
+import { secretDigest } from '../config-file/parse.js';
 import { tenantKey } from '../config-file/schema.js';
-import type { KindStore } from '../config-file/target.js';
+import { type KindStore, StillInUse } from '../config-file/target.js';
 import { AppError } from '../platform/errors.js';
 import { assertTenantExists, type ScopeView } from '../policy/scope.js';
 
@@ -81,25 +90,38 @@ export function ruleStore(d: AlertStoreDeps): KindStore {
   };
 }
 
-/** Any non-placeholder string: "a secret is set" (export.ts names a variable for it). */
-const SET = 'set';
-
-/** A channel the API made, in file terms: secrets only as "set" (their values are sealed and never read here). */
-function apiChannelSpec(c: StoredChannel): Spec {
-  const base = { name: c.name, tenantName: c.tenantName, kind: c.kind };
-  if (c.kind === 'webhook') return { ...base, url: c.url, ...(c.hasSecret ? { secret: SET } : {}) };
-  // An incoming webhook shows only its host (its path is the credential): the export cannot restore it.
-  if (c.slackChannel === null) return { ...base, url: c.url };
-  return { ...base, slack: { channel: c.slackChannel, ...(c.hasBotToken ? { botToken: SET } : {}) } };
+/**
+ * A channel the API made, in file terms, as an export writes it: each credential (webhook
+ * secret, Slack bot token, Slack incoming-webhook URL) as the `${NAME}` placeholder the export
+ * names (`variableFor`), and `secretDigest` over the opened values as parse.ts computes it, so
+ * reloading the export with those variables set to the same values compares equal. Without a
+ * key to open them the digest cannot match: the channel then plans as an update.
+ */
+function apiChannelSpec(c: StoredChannel, box: SecretBox | null): Spec {
+  const key = tenantKey(c);
+  const ref = (field: 'secret' | 'botToken' | 'url') => `\${${variableFor(key, field)}}`;
+  let opened: Secrets | null = {};
+  try {
+    opened = c.sealed ? (box ? openSecrets(c, box) : null) : {};
+  } catch {
+    opened = null;
+  }
+  const digest = opened
+    ? secretDigest({ url: opened.url, secret: opened.secret, 'slack.botToken': opened.botToken })
+    : 'unknown';
+  const base = { name: c.name, tenantName: c.tenantName, kind: c.kind, secretDigest: digest };
+  if (c.kind === 'webhook') return { ...base, url: c.url, ...(c.hasSecret ? { secret: ref('secret') } : {}) };
+  if (c.slackChannel === null) return { ...base, url: ref('url') };
+  return { ...base, slack: { channel: c.slackChannel, ...(c.hasBotToken ? { botToken: ref('botToken') } : {}) } };
 }
 
 /**
  * Notification channels (`sla_alert_channel`). A channel the file manages reads as the spec
  * the registry kept (`${NAME}` placeholders and the digest of their values), since the sealed
- * secrets are never opened to compare; others as `apiChannelSpec`. Writes go through
+ * secrets are never opened to compare it; others as `apiChannelSpec`. Writes go through
  * `prepareChannel` (schema, target guard, sealing the resolved secrets); the file states
- * every secret, so an update keeps none the file left out. No `adopt`: an API-made channel
- * never reads as the file's spec (that carries the secrets' digest), so naming it is an update.
+ * every secret, so an update keeps none the file left out. An API-made channel the file names
+ * as it is (an export reloaded with the same credentials) is adopted without a write.
  */
 export function channelStore(d: AlertStoreDeps): KindStore {
   const prepare = (key: string, value: unknown) => named(`channels.${key}`, () => prepareChannel(value, d));
@@ -110,7 +132,7 @@ export function channelStore(d: AlertStoreDeps): KindStore {
       return (await readChannels(sql, null)).map((c) => {
         const key = tenantKey(c.channel);
         const spec = specs.get(key);
-        return { key, spec: spec ?? apiChannelSpec(c.channel), managed: spec !== undefined, id: null };
+        return { key, spec: spec ?? apiChannelSpec(c.channel, d.box), managed: spec !== undefined, id: null };
       });
     },
     async write(sql, plan, actor) {
@@ -129,11 +151,24 @@ export function channelStore(d: AlertStoreDeps): KindStore {
       // The tenant and name are the key: no other id to remember.
       return new Map([...plan.create, ...plan.update.map((u) => u.desired)].map((o) => [o.key, null]));
     },
+    async adopt(sql, objects) {
+      for (const o of objects) await markChannelManaged(sql, String(o.spec.tenantName), String(o.spec.name));
+    },
     async remove(sql, plan, actor) {
       for (const c of plan.delete) {
         const { tenantName, name } = c.spec as { tenantName: string; name: string };
         const before = await readChannel(sql, tenantName, name, true);
-        if (before) await deleteChannelRow(sql, actor, before);
+        if (!before) continue;
+        // Rules are written before channels are removed: these are the rules as they will stand.
+        const users = (await readRules(sql, tenantName)).filter((r) => r.rule.channels.includes(name));
+        if (users.length > 0)
+          throw new StillInUse(
+            'channels',
+            c.key,
+            'rules',
+            users.map((r) => tenantKey(r.rule)),
+          );
+        await deleteChannelRow(sql, actor, before);
       }
     },
   };

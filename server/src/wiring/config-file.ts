@@ -3,9 +3,13 @@ import type { Logger } from 'pino';
 import { channelDeps } from '../alerts/channels/deps.js';
 import { announceConfigChange } from '../alerts/config-cache.js';
 import { loadSecretKey, type SecretBox, secretBox } from '../alerts/secrets.js';
+import type { ExportOmission } from '../config-file/export.js';
+import { tenantKey } from '../config-file/schema.js';
 import type { ConfigFileDeps } from '../config-file/service.js';
 import { configFileDeps } from '../config-file/wiring.js';
 import type { Db } from '../db/sql.js';
+import { DEMO_CHANNEL, DEMO_RULE } from '../demo/alerts.js';
+import { DEMO_TEAMS } from '../demo/dataset.js';
 import type { Config } from '../platform/config.js';
 import type { ScopeView } from '../policy/scope.js';
 import type { PolicyStore } from '../policy/store.js';
@@ -21,6 +25,21 @@ export type RulesFileParts = {
   view: ScopeView;
   loaded: () => boolean;
 };
+
+/**
+ * The demo's channels and rules (seeded at every start, the channel to a loopback receiver
+ * whose port changes per start) as the export leaves them out; the file does not manage them.
+ */
+export function demoExportOmission(): ExportOmission {
+  const tenants = Object.keys(DEMO_TEAMS);
+  const channels = new Set(tenants.map((tenantName) => tenantKey({ tenantName, name: DEMO_CHANNEL })));
+  const rules = new Set(tenants.map((tenantName) => tenantKey({ tenantName, name: DEMO_RULE })));
+  return {
+    leaveOut: (kind, o) =>
+      !o.managed && ((kind === 'channels' && channels.has(o.key)) || (kind === 'rules' && rules.has(o.key))),
+    note: `Left out: the demo's channels "${DEMO_CHANNEL}" and rules "${DEMO_RULE}" (DEMO seeds them at every start).`,
+  };
+}
 
 /**
  * What alert channel writes need (the target guard, the secret box) and the rules file's
@@ -51,6 +70,8 @@ export async function rulesFileWiring(
       },
     },
     log: p.log,
+    slackWebhookHost: config.SLACK_WEBHOOK_HOST,
+    ...(config.demo ? { exportOmits: demoExportOmission() } : {}),
     databaseUrl: config.DATABASE_URL,
     schema: p.schema,
     alertStores: alertKindStores({ ...writes, view: p.view, loaded: p.loaded }),

@@ -22,7 +22,7 @@ export type StoredChannel = {
   hasBotToken: boolean;
 };
 
-type Secrets = { url?: string; secret?: string; botToken?: string };
+export type Secrets = { url?: string; secret?: string; botToken?: string };
 
 /** Sealed values are bound to their tenant (secrets.ts: the AAD), so one cannot be moved to another tenant's channel. */
 const contextOf = (tenantName: string) => `alert-channel:${tenantName}`;
@@ -93,7 +93,12 @@ async function checkWriteTarget(url: string, deps: ChannelDeps): Promise<void> {
   }
 }
 
-function openSecrets(stored: StoredChannel, box: SecretBox): Secrets {
+/**
+ * The channel's secrets opened (`url` of a Slack incoming webhook, `secret`, `botToken`),
+ * for comparing them (the rules file's digest), never for answering.
+ * @throws Error when `box` cannot open them (another key, altered data).
+ */
+export function openSecrets(stored: StoredChannel, box: SecretBox): Secrets {
   return stored.sealed ? (JSON.parse(box.open(stored.sealed, contextOf(stored.tenantName))) as Secrets) : {};
 }
 

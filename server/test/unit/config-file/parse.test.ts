@@ -102,3 +102,119 @@ describe(`\${NAME} references`, () => {
     expect(problems(CHANNEL, { OPS_SECRET: '' })[0]).toContain('OPS_SECRET is not set');
   });
 });
+
+describe('unknown keys are refused at every depth, naming their line', () => {
+  const RULE_AND_CHANNEL = `version: 1
+channels:
+  - name: ops
+    tenantName: acme
+    kind: slack
+    colour: red
+    slack:
+      channel: C1
+      botToken: xoxb-1
+      mood: calm
+rules:
+  - name: burn
+    tenantName: acme
+    kind: burn_rate
+    colour: red
+    scope:
+      teamName: pgm
+      shade: dark
+    burnRate:
+      speed: 3
+      tiers:
+        - name: fast
+          severity: page
+          longWindowMinutes: 60
+          shortWindowMinutes: 5
+          factor: 14
+          extra: 1
+  - name: failed
+    tenantName: acme
+    kind: status
+    status:
+      to: Failed
+      forMinutes: 5
+      also: 1
+  - name: stale
+    tenantName: acme
+    kind: stale
+    stale:
+      forMinutes: 60
+      also: 2
+    burnRate: {}
+`;
+
+  it('in channels, rules, scope, burnRate, tiers, status, stale and slack', () => {
+    expect(problems(RULE_AND_CHANNEL)).toEqual([
+      'alerts.yaml:6: channels.0.colour: Unrecognized key: "colour"',
+      'alerts.yaml:10: channels.0.slack.mood: Unrecognized key: "mood"',
+      'alerts.yaml:15: rules.0.colour: Unrecognized key: "colour"',
+      'alerts.yaml:18: rules.0.scope.shade: Unrecognized key: "shade"',
+      'alerts.yaml:20: rules.0.burnRate.speed: Unrecognized key: "speed"',
+      'alerts.yaml:27: rules.0.burnRate.tiers.0.extra: Unrecognized key: "extra"',
+      'alerts.yaml:34: rules.1.status.also: Unrecognized key: "also"',
+      'alerts.yaml:40: rules.2.stale.also: Unrecognized key: "also"',
+      'alerts.yaml:41: rules.2.burnRate: Unrecognized key: "burnRate"',
+    ]);
+  });
+
+  it('in tenants, windows and targets too, and beside other problems', () => {
+    const text = `version: 1
+tenants:
+  - tenantName: acme
+    timeZone: UTC
+    colour: red
+windows:
+  - key: w
+    tenantName: acme
+    category: maintenance
+    start: 2026-12-05T02:00:00Z
+    end: 2026-12-05T04:00:00Z
+    colour: red
+targets:
+  - tenantName: acme
+    slaTarget: 99
+    colour: red
+rules:
+  - name: r
+    tenantName: acme
+    kind: status
+    status: { to: Failed, forMinutes: -1 }
+  - name: s
+    tenantName: acme
+    kind: stale
+    stale: { forMinutes: 5 }
+    colour: red
+`;
+    const all = problems(text);
+    expect(all).toEqual(
+      expect.arrayContaining([
+        'alerts.yaml:5: tenants.0.colour: Unrecognized key: "colour"',
+        'alerts.yaml:12: windows.0.colour: Unrecognized key: "colour"',
+        'alerts.yaml:16: targets.0.colour: Unrecognized key: "colour"',
+        'alerts.yaml:26: rules.1.colour: Unrecognized key: "colour"',
+      ]),
+    );
+    expect(all.some((l) => l.startsWith('alerts.yaml:21: rules.0.status.forMinutes: '))).toBe(true);
+  });
+});
+
+describe('Slack incoming-webhook URLs are checked against SLACK_WEBHOOK_HOST, as the API does', () => {
+  const SLACK = `version: 1
+channels:
+  - name: ops
+    tenantName: acme
+    kind: slack
+    url: \${SLACK_URL}
+`;
+  const env = { SLACK_URL: 'https://127.0.0.1:9443/services/T1/B1/X' };
+
+  it('the configured host is accepted, the default refused', () => {
+    const desired = parseConfigFile(SLACK, 'alerts.yaml', env, { slackWebhookHost: '127.0.0.1:9443' });
+    expect(desired.channels[0]?.spec.url).toBe(`\${SLACK_URL}`);
+    expect(problems(SLACK, env)[0]).toMatch(/^alerts\.yaml:6: channels\.0\.url: .*https:\/\/hooks\.slack\.com/);
+  });
+});

@@ -159,4 +159,38 @@ channels:
     ];
     expect(exportConfig(current)).toContain(`secret: \${CHANNEL_ACME_OPS_SECRET}`);
   });
+
+  it('a Slack incoming-webhook URL is never exported in clear, even masked: a placeholder instead', () => {
+    const current = emptyState() as CurrentState;
+    current.channels = [
+      {
+        key: 'acme/chat',
+        spec: { name: 'chat', tenantName: 'acme', kind: 'slack', url: 'https://hooks.slack.com/services/…' },
+        managed: false,
+        id: null,
+      },
+    ];
+    const text = exportConfig(current);
+    expect(text).toContain(`url: \${CHANNEL_ACME_CHAT_URL}`);
+    expect(text).not.toContain('hooks.slack.com');
+  });
+
+  it('objects an omission names are left out, with its note as a comment at the top', () => {
+    const current = stateAfter(FILE);
+    current.channels = [
+      {
+        key: 'acme/demo',
+        spec: { name: 'demo', tenantName: 'acme', kind: 'webhook', url: 'http://127.0.0.1:1/' },
+        managed: false,
+        id: null,
+      },
+    ];
+    const text = exportConfig(current, {
+      leaveOut: (kind, o) => kind === 'channels' && o.key === 'acme/demo',
+      note: 'Left out: the demo.',
+    });
+    expect(text).toMatch(/^# Left out: the demo\.\n/);
+    expect(text).not.toContain('127.0.0.1');
+    expect(text).toContain('channels: []');
+  });
 });
