@@ -1,5 +1,6 @@
 import { type Channel, type ChannelInput, channelInputSchema } from '@sla/shared';
 import { AppError } from '../../platform/errors.js';
+import { describeIssues } from '../../platform/issues.js';
 import { requireSecretBox, type SecretBox } from '../secrets.js';
 import type { ChannelDeps } from './deps.js';
 import { checkTarget, TargetRefused } from './target-guard.js';
@@ -47,8 +48,7 @@ export async function prepareChannel(
   previous?: StoredChannel,
 ): Promise<StoredChannel> {
   const parsed = channelInputSchema(deps.channel.slackWebhookHost).safeParse(input);
-  if (!parsed.success)
-    throw bad(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+  if (!parsed.success) throw bad(describeIssues(parsed.error.issues));
   const c: ChannelInput = parsed.data;
   if (c.url !== undefined) await checkWriteTarget(c.url, deps.channel);
   const kept: Secrets =
