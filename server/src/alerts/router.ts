@@ -46,8 +46,6 @@ const route = (
 });
 
 const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
-/** The tenants an admin may act on, as the reads take them (null: every tenant). */
-const tenantsOf = (admin: { tenants: ReadonlySet<string> | null }) => (admin.tenants ? [...admin.tenants] : null);
 const only = (tenantName: string | undefined) => (tenantName === undefined ? null : [tenantName]);
 
 /** `alerts.rules.*`: alert rules. */
@@ -158,13 +156,7 @@ export function alertsRouter(d: AlertApiDeps) {
       .meta(route('POST', '/{fingerprint}/acknowledge', 'Acknowledge a firing alert (until it resolves)'))
       .input(ZAcknowledge)
       .output(ZAlertView)
-      .mutation(({ ctx, input }) =>
-        acknowledgeAlert(d.db, {
-          fingerprint: input.fingerprint,
-          actor: ctx.admin.label,
-          tenantNames: tenantsOf(ctx.admin),
-        }),
-      ),
+      .mutation(({ ctx, input }) => acknowledgeAlert(d.db, ctx.admin, input)),
     rules: rulesRouter(d),
     channels: channelsRouter(d),
     silences: silencesRouter(d),

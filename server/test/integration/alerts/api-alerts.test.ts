@@ -70,11 +70,16 @@ describe('alerts', () => {
     expect((await request(pod.url, 'GET', '/api/alerts?entityId=8')).json.items).toHaveLength(0);
   });
 
-  it("acknowledge: an admin of the alert's tenant, once; another tenant's admin does not find it", async () => {
+  it("acknowledge: an admin of the alert's tenant, once; another tenant's admin is refused (403), no such alert is a 404", async () => {
     const before = await alertCounts(schema);
     const path = `/api/alerts/${hex('a')}/acknowledge`;
     const foreign = await request(pod.url, 'POST', path, {}, bearer(TOKENS.finance));
-    expect(foreign.status, foreign.text).toBe(404);
+    expect(foreign.status, foreign.text).toBe(403);
+    expect(foreign.json.message).toContain('"Data Engineering"');
+    expect((await alertCounts(schema)).audit).toBe(before.audit);
+    const missing = await request(pod.url, 'POST', `/api/alerts/${hex('e')}/acknowledge`, {}, bearer(TOKENS.finance));
+    expect(missing.status, missing.text).toBe(404);
+    expect(missing.json.message).toMatch(/^fingerprint: no alert/);
     expect((await request(pod.url, 'POST', path, {})).status).toBe(401);
     const acked = await request(pod.url, 'POST', path, {}, bearer(TOKENS.engineering));
     expect(acked.status, acked.text).toBe(200);
