@@ -92,6 +92,25 @@ describe('alerts', () => {
   });
 });
 
+describe('reads filtered by tenant', () => {
+  it.each([
+    '/api/alerts',
+    '/api/alerts/rules',
+    '/api/alerts/channels',
+    '/api/alerts/silences',
+    '/api/alerts/deliveries',
+  ])('%s?tenantName=<unknown> is a 404 naming tenantName, as the windows list answers', async (path) => {
+    const r = await request(pod.url, 'GET', `${path}?tenantName=Nope`);
+    expect(r.status, r.text).toBe(404);
+    expect(r.json.message).toBe('tenantName: no tenant "Nope"');
+    const windows = await request(pod.url, 'GET', '/api/windows?tenantName=Nope');
+    expect(windows.status).toBe(404);
+    expect(windows.json.message).toBe(r.json.message);
+    const known = await request(pod.url, 'GET', `${path}?tenantName=Finance`);
+    expect(known.status, known.text).toBe(200);
+  });
+});
+
 describe('delivery log', () => {
   it('lists deliveries with their attempts and status codes, filtered by tenant and channel', async () => {
     const r = await request(pod.url, 'GET', '/api/alerts/deliveries?tenantName=Data%20Engineering');
