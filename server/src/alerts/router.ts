@@ -93,7 +93,13 @@ function channelsRouter(d: AlertApiDeps) {
       .output(ZChannelAnswer)
       .mutation(({ ctx, input }) => announced(createChannel(d, ctx.admin, input))),
     update: adminProcedure
-      .meta(route('PUT', '/channels/{tenantName}/{name}', 'Replace a channel (an omitted secret is kept)'))
+      .meta(
+        route(
+          'PUT',
+          '/channels/{tenantName}/{name}',
+          'Replace a channel (an omitted secret, or a Slack URL sent back masked as answered, is kept)',
+        ),
+      )
       .input(ZChannelWrite)
       .output(ZChannelAnswer)
       .mutation(({ ctx, input }) => announced(updateChannel(d, ctx.admin, input))),
