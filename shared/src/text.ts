@@ -70,7 +70,7 @@ export const MAX_INSTANT_MS = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** An ISO 8601 date-time with an offset whose UTC instant PostgreSQL and JavaScript both store exactly. */
 export const instant = (field: string) =>
-  z.iso.datetime({ offset: true, error: `${field} must be an ISO 8601 date-time` }).refine((s) => {
+  z.iso.datetime({ offset: true, abort: true, error: `${field} must be an ISO 8601 date-time` }).refine((s) => {
     const t = Date.parse(s);
     return t >= MIN_INSTANT_MS && t <= MAX_INSTANT_MS;
   }, `${field} must lie between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z once converted to UTC`);

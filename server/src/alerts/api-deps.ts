@@ -27,6 +27,18 @@ export function assertLoaded(d: Pick<AlertApiDeps, 'loaded'>): void {
 }
 
 /**
+ * Refuses a read filtered by a tenant the pod's view does not know, as the windows list and
+ * reports do (an empty list would look like a tenant without alerts). No filter: passes.
+ * @throws AppError NOT_FOUND naming `tenantName`; UNAVAILABLE while the view is loading.
+ */
+export function assertTenantKnown(d: Pick<AlertApiDeps, 'view' | 'loaded'>, tenantName: string | undefined): void {
+  if (tenantName === undefined) return;
+  assertLoaded(d);
+  if (!d.view.tenants.has(tenantName))
+    throw new AppError('NOT_FOUND', `tenantName: no tenant ${JSON.stringify(tenantName)}`);
+}
+
+/**
  * Refuses a change to an object the rules file declares: the file is its source of truth,
  * and the next reload would undo an API change.
  * @throws AppError CONFLICT (409) naming the object and the file.

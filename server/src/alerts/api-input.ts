@@ -13,6 +13,7 @@ import {
   ZStatusCondition,
 } from '@sla/shared';
 import { z } from 'zod';
+import { issueLines } from '../platform/issues.js';
 import { flag } from '../policy/window-input.js';
 
 /** Input schemas of `alerts.*` (REST and tRPC). Strict: an unknown field is a 400 naming it. */
@@ -49,7 +50,10 @@ function asRule(v: Record<string, unknown>, ctx: z.core.$RefinementCtx): RuleDra
   if (v.kind === 'burn_rate' && v.severity !== undefined)
     ctx.addIssue({ code: 'custom', path: ['severity'], message: 'severity of a burn_rate rule is set per tier' });
   const parsed = ZAlertRuleInput.safeParse(v);
-  if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
+  // Re-added as custom issues (their codes' own fields cannot be re-added); an unknown key keeps its name in the path.
+  if (!parsed.success)
+    for (const line of issueLines(parsed.error.issues))
+      ctx.addIssue({ code: 'custom', path: line.path === '' ? [] : line.path.split('.'), message: line.message });
   // On failure the issues above fail the parse, so this value is never used.
   return (parsed.success ? parsed.data : v) as RuleDraft;
 }

@@ -2,6 +2,8 @@ import { recordAudit } from '../audit/record.js';
 import { textArray } from '../db/pg-array.js';
 import type { Db, Sql } from '../db/sql.js';
 import { AppError } from '../platform/errors.js';
+import { assertAdminOf } from '../trpc/admin-of.js';
+import type { Admin } from '../trpc/context.js';
 import { isoOrNull } from './time.js';
 import type { AlertChange } from './types.js';
 
@@ -90,32 +92,33 @@ export async function listAlerts(sql: Sql, q: AlertQuery): Promise<AlertView[]> 
 }
 
 /**
- * Acknowledges a firing alert for `actor` (until it resolves; a new firing clears it),
+ * Acknowledges a firing alert for `admin` (until it resolves; a new firing clears it),
  * audited (`alert` / `acknowledge`) in the same transaction. Acknowledging twice keeps the
  * first acknowledgement and writes no second audit entry.
- * @throws AppError NOT_FOUND when no alert has that fingerprint within `tenantNames`
- *   (null: every tenant); UNPROCESSABLE when it is not firing.
+ * As rules and channels answer: NOT_FOUND only when no alert has that fingerprint at all,
+ * FORBIDDEN when `admin` is not an admin of the alert's tenant.
+ * @throws AppError NOT_FOUND, FORBIDDEN, UNPROCESSABLE when it is not firing.
  */
 export async function acknowledgeAlert(
   db: Pick<Db, 'tx'>,
-  input: { fingerprint: string; actor: string; tenantNames: readonly string[] | null },
+  admin: Admin,
+  input: { fingerprint: string },
 ): Promise<AlertView> {
   return db.tx(async (sql) => {
     const [row] = await sql<AlertRow>(`SELECT * FROM sla_alert WHERE fingerprint = ? FOR UPDATE`, [input.fingerprint]);
-    if (!row || (input.tenantNames && !input.tenantNames.includes(row.tenant_name))) {
-      throw new AppError('NOT_FOUND', `fingerprint: no alert ${input.fingerprint}`);
-    }
+    if (!row) throw new AppError('NOT_FOUND', `fingerprint: no alert ${input.fingerprint}`);
+    assertAdminOf(admin, row.tenant_name);
     if (row.state !== 'firing')
       throw new AppError('UNPROCESSABLE', `fingerprint: alert ${input.fingerprint} is not firing`);
     const before = toView(row);
     if (row.acknowledged_by !== null) return before;
     const [updated] = await sql<AlertRow>(
       `UPDATE sla_alert SET acknowledged_by = ?, acknowledged_at = now() WHERE fingerprint = ? RETURNING *`,
-      [input.actor, input.fingerprint],
+      [admin.label, input.fingerprint],
     );
     const after = toView(updated as AlertRow);
     await recordAudit(sql, {
-      actor: input.actor,
+      actor: admin.label,
       action: 'acknowledge',
       objectType: 'alert',
       objectId: input.fingerprint,

@@ -2,7 +2,7 @@ import { ZAlertRuleAnswer, ZAlertView, ZChannelAnswer, ZDeliveryResult, ZDeliver
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
 import { adminProcedure, readProcedure, router } from '../trpc/trpc.js';
-import type { AlertApiDeps } from './api-deps.js';
+import { type AlertApiDeps, assertTenantKnown } from './api-deps.js';
 import {
   ZAcknowledge,
   ZAlertList,
@@ -46,9 +46,12 @@ const route = (
 });
 
 const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
-/** The tenants an admin may act on, as the reads take them (null: every tenant). */
-const tenantsOf = (admin: { tenants: ReadonlySet<string> | null }) => (admin.tenants ? [...admin.tenants] : null);
 const only = (tenantName: string | undefined) => (tenantName === undefined ? null : [tenantName]);
+/** `d`, once a read's `tenantName` filter names a known tenant (404 naming `tenantName` otherwise). */
+const known = (d: AlertApiDeps, input: { tenantName?: string | undefined }) => {
+  assertTenantKnown(d, input.tenantName);
+  return d;
+};
 
 /** `alerts.rules.*`: alert rules. */
 function rulesRouter(d: AlertApiDeps) {
@@ -57,7 +60,7 @@ function rulesRouter(d: AlertApiDeps) {
       .meta(route('GET', '/rules', 'Alert rules, by tenant then name'))
       .input(ZTenantFilter)
       .output(items(ZAlertRuleAnswer))
-      .query(async ({ input }) => ({ items: await listRules(d, input.tenantName) })),
+      .query(async ({ input }) => ({ items: await listRules(known(d, input), input.tenantName) })),
     create: adminProcedure
       .meta(route('POST', '/rules', 'Create an alert rule (burn_rate, status or stale)'))
       .input(ZRuleCreate)
@@ -83,14 +86,20 @@ function channelsRouter(d: AlertApiDeps) {
       .meta(route('GET', '/channels', 'Notification channels (secrets are never answered, only whether one is set)'))
       .input(ZTenantFilter)
       .output(items(ZChannelAnswer))
-      .query(async ({ input }) => ({ items: await listChannels(d, input.tenantName) })),
+      .query(async ({ input }) => ({ items: await listChannels(known(d, input), input.tenantName) })),
     create: adminProcedure
       .meta(route('POST', '/channels', 'Create a webhook or Slack channel'))
       .input(ZChannelWrite)
       .output(ZChannelAnswer)
       .mutation(({ ctx, input }) => announced(createChannel(d, ctx.admin, input))),
     update: adminProcedure
-      .meta(route('PUT', '/channels/{tenantName}/{name}', 'Replace a channel (an omitted secret is kept)'))
+      .meta(
+        route(
+          'PUT',
+          '/channels/{tenantName}/{name}',
+          'Replace a channel (an omitted secret, or a Slack URL sent back masked as answered, is kept)',
+        ),
+      )
       .input(ZChannelWrite)
       .output(ZChannelAnswer)
       .mutation(({ ctx, input }) => announced(updateChannel(d, ctx.admin, input))),
@@ -121,7 +130,7 @@ function silencesRouter(d: AlertApiDeps) {
       .meta(route('GET', '/silences', 'Silences not yet ended (includeEnded: all)'))
       .input(ZSilenceList)
       .output(items(ZSilence))
-      .query(async ({ input }) => ({ items: await listSilences(d, input) })),
+      .query(async ({ input }) => ({ items: await listSilences(known(d, input), input) })),
     create: adminProcedure
       .meta(route('POST', '/silences', 'Silence alerts of a scope (and optionally one rule) until endsAt'))
       .input(ZSilenceCreate)
@@ -147,7 +156,7 @@ export function alertsRouter(d: AlertApiDeps) {
       .input(ZAlertList)
       .output(items(ZAlertView))
       .query(async ({ input }) => ({
-        items: await listAlerts(d.db.sql, {
+        items: await listAlerts(known(d, input).db.sql, {
           tenantNames: only(input.tenantName),
           entityId: input.entityId,
           recentHours: input.recentHours,
@@ -158,13 +167,7 @@ export function alertsRouter(d: AlertApiDeps) {
       .meta(route('POST', '/{fingerprint}/acknowledge', 'Acknowledge a firing alert (until it resolves)'))
       .input(ZAcknowledge)
       .output(ZAlertView)
-      .mutation(({ ctx, input }) =>
-        acknowledgeAlert(d.db, {
-          fingerprint: input.fingerprint,
-          actor: ctx.admin.label,
-          tenantNames: tenantsOf(ctx.admin),
-        }),
-      ),
+      .mutation(({ ctx, input }) => acknowledgeAlert(d.db, ctx.admin, input)),
     rules: rulesRouter(d),
     channels: channelsRouter(d),
     silences: silencesRouter(d),
@@ -174,7 +177,7 @@ export function alertsRouter(d: AlertApiDeps) {
         .input(ZDeliveryList)
         .output(items(ZDeliveryView))
         .query(async ({ input }) => ({
-          items: await listDeliveries(d.db.sql, {
+          items: await listDeliveries(known(d, input).db.sql, {
             tenantNames: only(input.tenantName),
             channel: input.channel,
             openOnly: input.openOnly,

@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { z } from 'zod';
 import { AppError, type AppErrorCode } from '../platform/errors.js';
+import { describeIssues, issueLines } from '../platform/issues.js';
 
 const TRPC_CODE: Record<AppErrorCode, TRPCError['code']> = {
   BAD_INPUT: 'BAD_REQUEST',
@@ -26,19 +27,6 @@ export function asTRPCError(err: unknown): TRPCError {
   if (err instanceof TRPCError) return err.cause instanceof AppError ? toTRPCError(err.cause) : err;
   if (err instanceof AppError) return toTRPCError(err);
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: err });
-}
-
-/** "currentSla: currentSla must be between 0 and 100; status: …": names every problem. */
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .map((i) => {
-      const path = i.path.join('.');
-      // A nested path (a batch item) is always named, so the message says which item is wrong.
-      return path && (i.path.length > 1 || !i.message.startsWith(String(i.path.at(-1))))
-        ? `${path}: ${i.message}`
-        : i.message;
-    })
-    .join('; ');
 }
 
 export type PublicError = {
@@ -83,7 +71,7 @@ export function publicError(err: unknown): PublicError {
     status,
     code: e.code,
     message,
-    ...(issues ? { issues: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } : {}),
+    ...(issues ? { issues: issueLines(issues) } : {}),
   };
 }
 

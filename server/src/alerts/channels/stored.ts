@@ -1,5 +1,6 @@
 import { type Channel, type ChannelInput, channelInputSchema } from '@sla/shared';
 import { AppError } from '../../platform/errors.js';
+import { describeIssues } from '../../platform/issues.js';
 import { requireSecretBox, type SecretBox } from '../secrets.js';
 import type { ChannelDeps } from './deps.js';
 import { checkTarget, TargetRefused } from './target-guard.js';
@@ -37,7 +38,8 @@ const bad = (message: string) => new AppError('BAD_INPUT', message);
  * host, then the target check (`checkTarget`: a refused address, or a name resolving to
  * one, is a 400 on `url`), then the secrets sealed. On a replace, `previous` supplies a
  * secret or bot token the input leaves out (secrets are write-only, so a client cannot send
- * them back). Writes nothing.
+ * them back), and a Slack URL sent back masked exactly as answered (`unmasked`); any other
+ * masked URL is a 400 on `url`. Writes nothing.
  * @throws AppError BAD_INPUT naming the field (`url`, `secret`, `slack.botToken`, …), or
  * naming `ALERT_SECRET_KEY` when something must be sealed and there is no key.
  */
@@ -47,17 +49,17 @@ export async function prepareChannel(
   previous?: StoredChannel,
 ): Promise<StoredChannel> {
   const parsed = channelInputSchema(deps.channel.slackWebhookHost).safeParse(input);
-  if (!parsed.success)
-    throw bad(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+  if (!parsed.success) throw bad(describeIssues(parsed.error.issues));
   const c: ChannelInput = parsed.data;
-  if (c.url !== undefined) await checkWriteTarget(c.url, deps.channel);
   const kept: Secrets =
     previous?.sealed && previous.kind === c.kind && previous.tenantName === c.tenantName
       ? openSecrets(previous, requireSecretBox(deps.box, 'secret'))
       : {};
+  const url = c.url === undefined ? undefined : unmasked(c.url, c.kind, previous, kept);
+  if (url !== undefined) await checkWriteTarget(url, deps.channel);
   const bot = c.kind === 'slack' && c.url === undefined;
   const secrets: Secrets = {
-    ...(c.kind === 'slack' && c.url !== undefined ? { url: c.url } : {}),
+    ...(c.kind === 'slack' && url !== undefined ? { url } : {}),
     ...(c.kind === 'webhook' && (c.secret ?? kept.secret) ? { secret: c.secret ?? kept.secret } : {}),
     ...(bot && (c.slack?.botToken ?? kept.botToken) ? { botToken: c.slack?.botToken ?? kept.botToken } : {}),
   };
@@ -71,13 +73,45 @@ export async function prepareChannel(
     name: c.name,
     tenantName: c.tenantName,
     kind: c.kind,
-    url:
-      c.kind === 'webhook' ? (c.url ?? null) : c.url !== undefined ? `https://${new URL(c.url).host}/services/…` : null,
+    url: c.kind === 'webhook' ? (url ?? null) : url !== undefined ? maskedSlackUrl(url) : null,
     slackChannel: bot ? (c.slack?.channel ?? null) : null,
     sealed,
     hasSecret: secrets.secret !== undefined,
     hasBotToken: secrets.botToken !== undefined,
   };
+}
+
+/**
+ * What answers show of a Slack incoming-webhook URL: its host only, the credential path
+ * replaced by `…` (`https://hooks.slack.com/services/…`).
+ */
+export function maskedSlackUrl(url: string): string {
+  return `https://${new URL(url).host}/services/…`;
+}
+
+/** Whether `url` has the form `maskedSlackUrl` gives (`/services/…`, the ellipsis raw or percent-encoded). */
+export function isMaskedUrl(url: string): boolean {
+  try {
+    return new URL(url).pathname === '/services/%E2%80%A6';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The URL to store for a written `url`. A masked one (what answers show, never a real
+ * target) is refused, except on a replace of a Slack incoming-webhook channel whose answer
+ * showed exactly it: then the stored URL is kept, so a GET sent back as a PUT changes nothing.
+ * @throws AppError BAD_INPUT naming `url`.
+ */
+function unmasked(url: string, kind: ChannelInput['kind'], previous: StoredChannel | undefined, kept: Secrets): string {
+  if (!isMaskedUrl(url)) return url;
+  if (kind === 'slack' && previous?.url === url && kept.url !== undefined) return kept.url;
+  throw bad(
+    previous?.kind === 'slack' && previous.url !== null
+      ? `url: ${url} is a masked URL (the path is hidden in answers) and not the one stored (${previous.url}); send the full incoming-webhook URL, or leave it as answered to keep the stored one`
+      : `url: ${url} is a masked URL (answers hide a Slack webhook's path); send the full URL`,
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 import { BlockList, isIP } from 'node:net';
 import type { AllowedTarget } from '../../platform/allowed-targets.js';
-import { refusedRange } from './refused-ranges.js';
+import { refusedAddressPhrase } from './refused-ranges.js';
 
 /** A target refused by the guard; the message names the host and the address, never the URL's path or query. */
 export class TargetRefused extends Error {
@@ -70,10 +70,10 @@ export async function checkTarget(url: string, guard: TargetGuard): Promise<Chec
           family: a.family as 4 | 6,
         }));
   for (const { address } of addresses) {
-    const range = refusedRange(address);
-    if (range !== null && !isAllowed(guard, hostname, address, port))
+    const refused = refusedAddressPhrase(address);
+    if (refused !== null && !isAllowed(guard, hostname, address, port))
       throw new TargetRefused(
-        `refused: ${u.host} ${family !== 0 ? 'is' : `resolves to ${address},`} a ${range} address; name it in ALERT_ALLOWED_TARGETS to allow it`,
+        `refused: ${u.host} ${family !== 0 ? 'is' : `resolves to ${address},`} ${refused}; name it in ALERT_ALLOWED_TARGETS to allow it`,
       );
   }
   if (addresses.length === 0) throw new TargetRefused(`refused: ${u.host} resolves to no address`);

@@ -70,11 +70,16 @@ describe('alerts', () => {
     expect((await request(pod.url, 'GET', '/api/alerts?entityId=8')).json.items).toHaveLength(0);
   });
 
-  it("acknowledge: an admin of the alert's tenant, once; another tenant's admin does not find it", async () => {
+  it("acknowledge: an admin of the alert's tenant, once; another tenant's admin is refused (403), no such alert is a 404", async () => {
     const before = await alertCounts(schema);
     const path = `/api/alerts/${hex('a')}/acknowledge`;
     const foreign = await request(pod.url, 'POST', path, {}, bearer(TOKENS.finance));
-    expect(foreign.status, foreign.text).toBe(404);
+    expect(foreign.status, foreign.text).toBe(403);
+    expect(foreign.json.message).toContain('"Data Engineering"');
+    expect((await alertCounts(schema)).audit).toBe(before.audit);
+    const missing = await request(pod.url, 'POST', `/api/alerts/${hex('e')}/acknowledge`, {}, bearer(TOKENS.finance));
+    expect(missing.status, missing.text).toBe(404);
+    expect(missing.json.message).toMatch(/^fingerprint: no alert/);
     expect((await request(pod.url, 'POST', path, {})).status).toBe(401);
     const acked = await request(pod.url, 'POST', path, {}, bearer(TOKENS.engineering));
     expect(acked.status, acked.text).toBe(200);
@@ -84,6 +89,25 @@ describe('alerts', () => {
     const bad = await request(pod.url, 'POST', '/api/alerts/not-a-fingerprint/acknowledge', {}, bearer(TOKENS.root));
     expect(bad.status, bad.text).toBe(400);
     expect(bad.json.message).toMatch(/^fingerprint\b/);
+  });
+});
+
+describe('reads filtered by tenant', () => {
+  it.each([
+    '/api/alerts',
+    '/api/alerts/rules',
+    '/api/alerts/channels',
+    '/api/alerts/silences',
+    '/api/alerts/deliveries',
+  ])('%s?tenantName=<unknown> is a 404 naming tenantName, as the windows list answers', async (path) => {
+    const r = await request(pod.url, 'GET', `${path}?tenantName=Nope`);
+    expect(r.status, r.text).toBe(404);
+    expect(r.json.message).toBe('tenantName: no tenant "Nope"');
+    const windows = await request(pod.url, 'GET', '/api/windows?tenantName=Nope');
+    expect(windows.status).toBe(404);
+    expect(windows.json.message).toBe(r.json.message);
+    const known = await request(pod.url, 'GET', `${path}?tenantName=Finance`);
+    expect(known.status, known.text).toBe(200);
   });
 });
 

@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openChannel } from '../../../src/alerts/channels/stored.js';
+import { readChannel } from '../../../src/alerts/config-store.js';
+import { secretBox } from '../../../src/alerts/secrets.js';
 import type { App } from '../../../src/bootstrap.js';
 import { type Receiver, startReceiver } from '../../support/alert-receiver.js';
 import { dropSchema, uniqueSchema } from '../../support/app.js';
 import {
+  ALERT_KEY,
   alertCounts,
   bearer,
   burnRule,
   request,
+  SLACK_HOST,
   SLACK_URL,
   silence,
   startAlertsPod,
@@ -114,6 +119,42 @@ describe('channels', () => {
     } finally {
       await failing.close();
     }
+  });
+
+  it('a Slack URL sent back masked as answered keeps the stored one; any other masked URL is a 400 on url', async () => {
+    const storedUrl = async (name: string) => {
+      const record = await readChannel(pod.deps.db.sql, 'Data Engineering', name);
+      return record && openChannel(record.channel, secretBox(ALERT_KEY)).slack?.webhookUrl;
+    };
+    const slack = { name: 'slack-hook', tenantName: 'Data Engineering', kind: 'slack', url: SLACK_URL };
+    expect((await call('POST', '/api/alerts/channels', slack)).status).toBe(200);
+    const listed = await call('GET', '/api/alerts/channels?tenantName=Data%20Engineering');
+    const shown = (listed.json.items as { name: string; url: string }[]).find((c) => c.name === 'slack-hook');
+    expect(shown?.url).toBe(`https://${SLACK_HOST}/services/…`);
+    const path = '/api/alerts/channels/Data%20Engineering/slack-hook';
+    // GET → PUT round trip: harmless, the stored secret URL stays.
+    const put = await call('PUT', path, { ...slack, url: shown?.url });
+    expect(put.status, put.text).toBe(200);
+    expect(put.json).toMatchObject({ url: shown?.url });
+    expect(await storedUrl('slack-hook')).toBe(SLACK_URL);
+    // The same masked form percent-encoded is not what GET shows: refused, nothing changes.
+    const before = await alertCounts(schema);
+    const encoded = await call('PUT', path, { ...slack, url: `https://${SLACK_HOST}/services/%E2%80%A6` });
+    expect(encoded.status, encoded.text).toBe(400);
+    expect(encoded.json.message).toMatch(/^url: .*masked/);
+    // A create, or a webhook channel, never takes a masked URL.
+    const created = await call('POST', '/api/alerts/channels', { ...slack, name: 'slack-2', url: shown?.url });
+    expect(created.status, created.text).toBe(400);
+    expect(created.json.message).toMatch(/^url: .*masked/);
+    const hook = await call(
+      'PUT',
+      '/api/alerts/channels/Data%20Engineering/failing',
+      webhook('failing', `http://${SLACK_HOST}/services/…`),
+    );
+    expect(hook.status, hook.text).toBe(400);
+    expect(hook.json.message).toMatch(/^url: .*masked/);
+    expect(await alertCounts(schema)).toEqual(before);
+    expect(await storedUrl('slack-hook')).toBe(SLACK_URL);
   });
 });
 

@@ -11,6 +11,8 @@ export const SLACK_HOST = '127.0.0.1';
 /** A well-formed Slack incoming-webhook URL for `SLACK_HOST`; its path is the credential. */
 export const SLACK_URL = `https://${SLACK_HOST}/services/T0001/B0001/slack-path-credential-42`;
 export const WEBHOOK_SECRET = 'whsec-never-answered-7f3a9c';
+/** The ALERT_SECRET_KEY of every pod of `startAlertsPod` in this test file, so a test can open what a pod sealed. */
+export const ALERT_KEY = randomBytes(32);
 
 /**
  * A pod with the policy fixture's tokens and entities (tenants Data Engineering and Finance),
@@ -18,7 +20,7 @@ export const WEBHOOK_SECRET = 'whsec-never-answered-7f3a9c';
  */
 export function startAlertsPod(schema: string, env: Record<string, string> = {}): Promise<App> {
   return startPolicyPod(schema, {
-    ALERT_SECRET_KEY: randomBytes(32).toString('base64'),
+    ALERT_SECRET_KEY: ALERT_KEY.toString('base64'),
     ALERT_ALLOWED_TARGETS: '127.0.0.1',
     SLACK_WEBHOOK_HOST: SLACK_HOST,
     ...env,

@@ -169,10 +169,36 @@ describe('updates check the same way', () => {
 });
 
 describe('other input problems', () => {
-  it('an unknown field is a 400 naming it', async () => {
+  it('an unknown field is a 400 whose message starts with its path', async () => {
     const r = await request(pod.url, 'POST', '/api/alerts/rules', burnRule('r', { colour: 'red' }), root);
     expect(r.status, r.text).toBe(400);
-    expect(r.json.message).toContain('colour');
+    expect(r.json.message).toBe('colour: unknown field');
+    for (const path of ['silences', 'channels']) {
+      const bogus = await request(pod.url, 'POST', `/api/alerts/${path}`, { bogus: 1 }, root);
+      expect(bogus.status, bogus.text).toBe(400);
+      expect(bogus.json.message).toMatch(/(^|; )bogus: unknown field($|;)/);
+      expect(bogus.json.message).not.toContain('Unrecognized');
+    }
+  });
+
+  it('messages name their field once, in plain English, one per mistake', async () => {
+    const tier0 = await request(
+      pod.url,
+      'POST',
+      '/api/alerts/rules',
+      burnRule('r', tiers(tier({ longWindowMinutes: 4 }))),
+      root,
+    );
+    expect(tier0.json.message, tier0.text).toBe(
+      'burnRate.tiers.0.longWindowMinutes (4) must be longer than shortWindowMinutes (5)',
+    );
+    const endsAt = await request(pod.url, 'POST', '/api/alerts/silences', silence({ endsAt: 'tonight' }), root);
+    expect(endsAt.status, endsAt.text).toBe(400);
+    expect(endsAt.json.message).toBe('endsAt must be an ISO 8601 date-time');
+    const unspecified = await request(pod.url, 'POST', '/api/alerts/channels', webhook('c', 'http://0.0.0.0/x'), root);
+    expect(unspecified.json.message, unspecified.text).toMatch(
+      /^url: refused: 0\.0\.0\.0 is an unspecified \("this network"\) address;/,
+    );
   });
 
   it('a duplicate rule or channel name in the tenant is a 409 naming `name`, the same name in another tenant is fine', async () => {

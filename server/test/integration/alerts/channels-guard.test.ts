@@ -139,7 +139,7 @@ describe('target guard at write time', () => {
   });
 
   it('refuses a URL that is not http(s), naming url', async () => {
-    await expect(write('ftp://example.com/x')).rejects.toThrow(/^url: url must use http or https/);
+    await expect(write('ftp://example.com/x')).rejects.toThrow(/^url must use http or https/);
   });
 
   it('accepts a name that does not resolve yet; sending to it fails retryably, checked again', async () => {

@@ -116,7 +116,7 @@ describe('channel secrets', () => {
       { name: 'hook', tenantName: 'Acme', kind: 'slack', url: SLACK_URL, secret: SECRET, slack: { botToken: TOKEN } },
       writeDeps(),
     ).catch((e: unknown) => e as Error);
-    expect((err as Error).message).toMatch(/^secret: .*; url: /);
+    expect((err as Error).message).toMatch(/^secret is for webhook channels.*; url is for an incoming webhook/);
     expect(leaks((err as Error).message)).toEqual([]);
   });
 

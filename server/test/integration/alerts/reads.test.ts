@@ -3,6 +3,7 @@ import { PgLease } from '../../../src/alerts/lease.js';
 import { acknowledgeAlert, listAlerts } from '../../../src/alerts/reads.js';
 import { recordChanges } from '../../../src/alerts/store.js';
 import type { Db } from '../../../src/db/sql.js';
+import type { Admin } from '../../../src/trpc/context.js';
 import { dropSchema, uniqueSchema } from '../../support/app.js';
 import { change, must, openDb } from './helpers.js';
 
@@ -36,21 +37,31 @@ describe('alert reads and acknowledge', () => {
     expect(firing.map((a) => short(a.fingerprint)).sort()).toEqual(['a', 'c']);
   });
 
+  const admin = (label: string, tenants: string[] | null): Admin => ({
+    label,
+    role: 'admin',
+    tenants: tenants && new Set(tenants),
+  });
+
   it('acknowledges a firing alert once, audited in the same transaction; refuses resolved and foreign alerts', async () => {
     const [a, b, c] = ['a', 'b', 'c'].map((fp) => change(fp, 1).change.fingerprint) as [string, string, string];
-    const acked = await acknowledgeAlert(db, { fingerprint: a, actor: 'ops-token', tenantNames: ['Acme'] });
+    const acked = await acknowledgeAlert(db, admin('ops-token', ['Acme']), { fingerprint: a });
     expect(acked).toMatchObject({ acknowledgedBy: 'ops-token', state: 'firing' });
-    const again = await acknowledgeAlert(db, { fingerprint: a, actor: 'someone-else', tenantNames: null });
+    const again = await acknowledgeAlert(db, admin('someone-else', null), { fingerprint: a });
     expect(again.acknowledgedBy).toBe('ops-token');
     const audit = await db.sql<{ actor: string; action: string; object_type: string; object_id: string }>(
       `SELECT actor, action, object_type, object_id FROM sla_audit`,
     );
     expect(audit).toEqual([{ actor: 'ops-token', action: 'acknowledge', object_type: 'alert', object_id: a }]);
 
-    await expect(acknowledgeAlert(db, { fingerprint: b, actor: 'x', tenantNames: null })).rejects.toMatchObject({
+    await expect(acknowledgeAlert(db, admin('x', null), { fingerprint: b })).rejects.toMatchObject({
       code: 'UNPROCESSABLE',
     });
-    await expect(acknowledgeAlert(db, { fingerprint: c, actor: 'x', tenantNames: ['Acme'] })).rejects.toMatchObject({
+    // Another tenant's alert: 403, as rules and channels answer; 404 only when there is no such alert.
+    await expect(acknowledgeAlert(db, admin('x', ['Acme']), { fingerprint: c })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(acknowledgeAlert(db, admin('x', null), { fingerprint: 'f'.repeat(64) })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
     expect(await db.sql(`SELECT 1 FROM sla_audit`)).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refusedRange } from '../../../src/alerts/channels/refused-ranges.js';
+import { refusedAddressPhrase, refusedRange } from '../../../src/alerts/channels/refused-ranges.js';
 import { parseAllowedTarget } from '../../../src/platform/allowed-targets.js';
 import { ConfigError, loadConfig } from '../../../src/platform/config.js';
 
@@ -41,6 +41,18 @@ describe('refused address ranges', () => {
       '::ffff:8.8.8.8',
     ])
       expect(refusedRange(address), address).toBeNull();
+  });
+});
+
+describe('refused addresses in a sentence', () => {
+  it('take the right article: an unspecified, an IETF, a loopback, a unique-local', () => {
+    expect(refusedAddressPhrase('0.0.0.0')).toBe('an unspecified ("this network") address');
+    expect(refusedAddressPhrase('::')).toBe('an unspecified address');
+    expect(refusedAddressPhrase('192.0.0.8')).toBe('an IETF protocol assignments address');
+    expect(refusedAddressPhrase('127.0.0.1')).toBe('a loopback address');
+    expect(refusedAddressPhrase('fd00::1')).toBe('a unique-local address');
+    expect(refusedAddressPhrase('8.8.8.8')).toBeNull();
+    expect(refusedAddressPhrase('example.com')).toBe('not an address');
   });
 });
 

@@ -1,6 +1,7 @@
 import { ZIncrementalUpdate, ZIncrementalUpdates } from '@sla/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { AppError, type AppErrorCode } from '../../../src/platform/errors.js';
 import { publicError } from '../../../src/trpc/errors.js';
 
@@ -50,6 +51,31 @@ describe('publicError', () => {
     expect(pub.status).toBe(400);
     expect(pub.message).toBe('updates.1.tenantName: tenantName must not be empty');
     expect(pub.issues).toEqual([{ path: 'updates.1.tenantName', message: 'tenantName must not be empty' }]);
+  });
+
+  it('names an unknown field by its path, not as "Unrecognized key" at the parent', () => {
+    const pub = publicError(
+      new TRPCError({
+        code: 'BAD_REQUEST',
+        cause: z.strictObject({ a: z.number() }).safeParse({ a: 1, bogus: 1, x: 2 }).error,
+      }),
+    );
+    expect(pub.message).toBe('bogus: unknown field; x: unknown field');
+    expect(pub.issues).toEqual([
+      { path: 'bogus', message: 'unknown field' },
+      { path: 'x', message: 'unknown field' },
+    ]);
+  });
+
+  it('does not name a field twice when the message already starts with its path', () => {
+    const schema = z.object({
+      t: z.array(z.object({ n: z.number() })).superRefine((_, ctx) => {
+        ctx.addIssue({ code: 'custom', path: [0, 'n'], message: 't.0.n (5) must be longer' });
+        ctx.addIssue({ code: 'custom', path: [0, 'n'], message: 'n must be even' });
+      }),
+    });
+    const pub = publicError(new TRPCError({ code: 'BAD_REQUEST', cause: schema.safeParse({ t: [{ n: 5 }] }).error }));
+    expect(pub.message).toBe('t.0.n (5) must be longer; t.0.n: n must be even');
   });
 
   it('hides an unexpected error’s message in every mode', () => {
