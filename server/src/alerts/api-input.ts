@@ -32,12 +32,13 @@ const ruleFields = {
   name: z.string(),
   tenantName: z.string(),
   kind: z.enum(ALERT_KINDS, { error: `kind must be one of ${ALERT_KINDS.join(', ')}` }),
-  scope: ZAlertScope.optional(),
+  // Strict at every depth: an unknown field in a nested object is a 400 naming it, not dropped.
+  scope: ZAlertScope.strict().optional(),
   channels: z.array(z.string()).optional(),
   severity: ZAlertSeverity.optional(),
-  burnRate: z.object({ tiers: z.array(ZBurnTier).optional() }).optional(),
-  status: ZStatusCondition.optional(),
-  stale: ZStaleCondition.optional(),
+  burnRate: z.strictObject({ tiers: z.array(ZBurnTier.strict()).optional() }).optional(),
+  status: ZStatusCondition.strict().optional(),
+  stale: ZStaleCondition.strict().optional(),
 };
 
 /** A rule as parsed: `ZAlertRuleInput`'s output, defaults applied. */

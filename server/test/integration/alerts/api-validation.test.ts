@@ -179,6 +179,21 @@ describe('other input problems', () => {
       expect(bogus.json.message).toMatch(/(^|; )bogus: unknown field($|;)/);
       expect(bogus.json.message).not.toContain('Unrecognized');
     }
+    // At every depth: a typo inside a nested object is refused too, not dropped.
+    const before = await alertCounts(schema);
+    const nested: [Record<string, unknown>, string][] = [
+      [tiers(tier({ colour: 'red' })), 'burnRate.tiers.0.colour'],
+      [{ burnRate: { tiers: [tier({})], speed: 2 } }, 'burnRate.speed'],
+      [{ scope: { teamName: 'PGM', shade: 'dark' } }, 'scope.shade'],
+      [{ kind: 'status', status: { to: 'Failed', forMinutes: 0, also: 1 } }, 'status.also'],
+      [{ kind: 'stale', stale: { forMinutes: 5, also: 1 } }, 'stale.also'],
+    ];
+    for (const [over, path] of nested) {
+      const r = await request(pod.url, 'POST', '/api/alerts/rules', burnRule('nested', over), root);
+      expect(r.status, `${path}: ${r.text}`).toBe(400);
+      expect(r.json.message, path).toMatch(new RegExp(`(^|; )${path.replace(/\./g, '\\.')}: unknown field($|;)`));
+    }
+    expect(await alertCounts(schema)).toEqual(before);
   });
 
   it('messages name their field once, in plain English, one per mistake', async () => {
