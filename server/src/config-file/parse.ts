@@ -65,6 +65,24 @@ function channelSpec(raw: unknown, value: ConfigFile['channels'][number]): Recor
   return spec;
 }
 
+/**
+ * The paths of credentials written literally in the file (not as `${NAME}`): a webhook
+ * secret, a Slack bot token, a Slack incoming-webhook URL (itself a credential). Refused, so a
+ * secret never sits in the file's copy the service keeps, in a plan or in an export.
+ */
+function literalCredentials(raw: Record<string, unknown[] | undefined>): (string | number)[][] {
+  const out: (string | number)[][] = [];
+  (Array.isArray(raw.channels) ? raw.channels : []).forEach((c, i) => {
+    for (const path of SECRET_FIELDS) {
+      if (path[0] === 'url' && pick(c, ['kind']) !== 'slack') continue;
+      const written = pick(c, path);
+      if (typeof written === 'string' && written !== '' && referencesIn(written).length === 0)
+        out.push(['channels', i, ...path]);
+    }
+  });
+  return out;
+}
+
 /** A credential field of a channel, as a dotted path. */
 export type SecretField = 'url' | 'secret' | 'slack.botToken';
 
@@ -166,10 +184,15 @@ export function parseConfigFile(
     path: path.join('.'),
     message: `Unrecognized key: ${JSON.stringify(path[path.length - 1])}`,
   }));
-  if (!parsed.success || unknown.length > 0) {
+  const literal = literalCredentials(raw).map((path) => ({
+    line: lineAt(path),
+    path: path.join('.'),
+    message: 'a credential must come from the environment: write it as ${NAME}, not in the file',
+  }));
+  if (!parsed.success || unknown.length > 0 || literal.length > 0) {
     const found = parsed.success ? [] : problemsOf(parsed.error, lineAt);
     const seen = new Set(found.map((p) => p.path));
-    throw new ConfigFileError(fileName, [...found, ...unknown.filter((p) => !seen.has(p.path))]);
+    throw new ConfigFileError(fileName, [...found, ...[...unknown, ...literal].filter((p) => !seen.has(p.path))]);
   }
   const desired = desiredOf(parsed.data, raw);
   const sections: Partial<Record<ObjectKind, number>> = {};

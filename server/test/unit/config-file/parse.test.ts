@@ -112,7 +112,7 @@ channels:
     colour: red
     slack:
       channel: C1
-      botToken: xoxb-1
+      botToken: \${SLACK_BOT}
       mood: calm
 rules:
   - name: burn
@@ -148,7 +148,7 @@ rules:
 `;
 
   it('in channels, rules, scope, burnRate, tiers, status, stale and slack', () => {
-    expect(problems(RULE_AND_CHANNEL)).toEqual([
+    expect(problems(RULE_AND_CHANNEL, { SLACK_BOT: 'xoxb-1' })).toEqual([
       'alerts.yaml:6: channels.0.colour: Unrecognized key: "colour"',
       'alerts.yaml:10: channels.0.slack.mood: Unrecognized key: "mood"',
       'alerts.yaml:15: rules.0.colour: Unrecognized key: "colour"',
@@ -216,5 +216,34 @@ channels:
     const desired = parseConfigFile(SLACK, 'alerts.yaml', env, { slackWebhookHost: '127.0.0.1:9443' });
     expect(desired.channels[0]?.spec.url).toBe(`\${SLACK_URL}`);
     expect(problems(SLACK, env)[0]).toMatch(/^alerts\.yaml:6: channels\.0\.url: .*https:\/\/hooks\.slack\.com/);
+  });
+});
+
+describe('credentials written literally in the file', () => {
+  it('are refused naming their line: a webhook secret, a Slack bot token, a Slack webhook URL', () => {
+    const text = `version: 1
+channels:
+  - name: hook
+    tenantName: acme
+    kind: webhook
+    url: https://h.example.com/in
+    secret: s3cret
+  - name: chat
+    tenantName: acme
+    kind: slack
+    url: https://hooks.slack.com/services/T0/B0/abc
+  - name: bot
+    tenantName: acme
+    kind: slack
+    slack:
+      channel: C1
+      botToken: xoxb-1
+`;
+    const message = 'a credential must come from the environment: write it as ${NAME}, not in the file';
+    expect(problems(text)).toEqual([
+      `alerts.yaml:7: channels.0.secret: ${message}`,
+      `alerts.yaml:11: channels.1.url: ${message}`,
+      `alerts.yaml:17: channels.2.slack.botToken: ${message}`,
+    ]);
   });
 });
