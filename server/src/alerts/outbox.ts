@@ -84,9 +84,11 @@ export async function changesOf(sql: Sql, outboxIds: readonly number[]): Promise
 /**
  * The next message of one channel from its pending rows (id order), or null while its
  * grouping interval runs. The oldest row opens a group for its (tenant, team); rows of that
- * group recorded within `intervalMs` after it join (up to `maxChanges`), and the group is
- * ready once the oldest row is `intervalMs` old. A fingerprint with an earlier row left out
- * is left out from then on, so no change of it goes out before an earlier one.
+ * group join (up to `maxChanges`) when recorded within `intervalMs` after it or when their own
+ * wait is over too (a backlog — the channel was slow or down — goes out in as few messages as
+ * possible, not one per interval), and the group is ready once the oldest row is `intervalMs`
+ * old. A fingerprint with an earlier row left out is left out from then on, so no change of it
+ * goes out before an earlier one.
  */
 export function nextGroup(rows: readonly PendingRow[], intervalMs: number, maxChanges: number): PendingRow[] | null {
   const first = rows[0];
@@ -98,7 +100,7 @@ export function nextGroup(rows: readonly PendingRow[], intervalMs: number, maxCh
     const joins =
       r.tenantName === first.tenantName &&
       r.teamName === first.teamName &&
-      r.ageMs >= first.ageMs - intervalMs &&
+      (r.ageMs >= first.ageMs - intervalMs || r.ageMs >= intervalMs) &&
       !left.has(r.fingerprint);
     if (joins) group.push(r);
     else left.add(r.fingerprint);
