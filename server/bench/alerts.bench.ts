@@ -86,7 +86,14 @@ async function probeLatency(url: string, receiver: Awaited<ReturnType<typeof sta
         if (i > 0) out.push(hit.at - okAt);
         break;
       }
-      if (Date.now() > until) throw new Error(`no webhook for ${name} within 15 s`);
+      if (Date.now() > until) {
+        const metrics = await fetch(`${url}/metrics`).then((r) => r.text(), () => '');
+        const depth = /^sla_alert_outbox_depth (\S+)$/m.exec(metrics)?.[1] ?? '?';
+        const cycles = metrics.match(/^sla_alert_evaluation_seconds_count\{[^}]*\} \S+$/gm)?.join(', ') ?? 'none';
+        throw new Error(
+          `no webhook for ${name} within 15 s (receiver has ${receiver.received.length} messages; outbox depth ${depth}; cycles: ${cycles})`,
+        );
+      }
       await new Promise((r) => setTimeout(r, 5));
     }
   }
@@ -111,7 +118,7 @@ export async function run({ quick }: { quick: boolean }) {
   const env = (schema: string) => ({
     DATABASE_URL: PG_URL,
     DATABASE_SCHEMA: schema,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.BENCH_POD_LOG_LEVEL ?? 'warn',
     ALERT_GROUP_INTERVAL_MS: '0',
   });
   // The rules go into the "on" pod's tables before it starts (the tables are the engine's one source).
@@ -155,7 +162,10 @@ export async function run({ quick }: { quick: boolean }) {
     stage('load without rules done');
     const [on, probes] = await Promise.all([
       ingestLoad(onPod.url, podEntities, seconds),
-      probeLatency(onPod.url, receiver, quick ? 5 : 100),
+      probeLatency(onPod.url, receiver, quick ? 5 : 100).catch((err: Error) => {
+        console.log(`alerts bench: the pod with rules said:\n${onPod.output().split('\n').slice(-40).join('\n')}`);
+        throw err;
+      }),
     ]);
     const figures = {
       entities,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { textArray } from '../db/pg-array.js';
+import { numberArray, textArray } from '../db/pg-array.js';
 import type { Db } from '../db/sql.js';
 import { assertFence, type LeaseFence } from './lease.js';
 import type { AlertMetrics } from './metrics.js';
@@ -47,22 +47,24 @@ export async function recordChanges(
     await sql(`SELECT pg_advisory_xact_lock(${OUTBOX_ORDER_LOCK}, hashtext(current_schema()))`);
     let applied = 0;
     let rows = 0;
-    for (const { change: c, channels } of changes) {
+    // Set-based, a chunk per statement: a storm of thousands of changes (a first evaluation
+    // of a large fleet) costs a few round trips, not one per change.
+    for (const chunk of chunksOfDistinctFingerprints(changes, CHUNK)) {
       const [r] = await sql<{ applied: number; queued: number }>(UPSERT_AND_QUEUE, [
-        c.fingerprint,
-        c.state,
-        c.sequence,
-        c.ruleName,
-        c.kind,
-        c.tier,
-        c.severity,
-        c.tenantName,
-        c.teamName,
-        c.entity?.id ?? null,
-        c.at,
-        c.state === 'resolved' ? c.at : null,
-        JSON.stringify(c),
-        textArray([...channels]),
+        textArray(chunk.map(({ change: c }) => c.fingerprint)),
+        textArray(chunk.map(({ change: c }) => c.state)),
+        numberArray(chunk.map(({ change: c }) => c.sequence)),
+        textArray(chunk.map(({ change: c }) => c.ruleName)),
+        textArray(chunk.map(({ change: c }) => c.kind)),
+        textArray(chunk.map(({ change: c }) => c.tier)),
+        textArray(chunk.map(({ change: c }) => c.severity)),
+        textArray(chunk.map(({ change: c }) => c.tenantName)),
+        textArray(chunk.map(({ change: c }) => c.teamName)),
+        numberArray(chunk.map(({ change: c }) => c.entity?.id ?? null)),
+        textArray(chunk.map(({ change: c }) => c.at)),
+        textArray(chunk.map(({ change: c }) => (c.state === 'resolved' ? c.at : null))),
+        textArray(chunk.map(({ change: c }) => JSON.stringify(c))),
+        textArray(chunk.map(({ channels }) => textArray([...channels]))),
       ]);
       applied += r?.applied ?? 0;
       rows += r?.queued ?? 0;
@@ -86,15 +88,49 @@ export async function recordChanges(
 /** An arbitrary constant (the migration lock is 7_231_001, the report closer's 7_231_002). */
 const OUTBOX_ORDER_LOCK = 7_231_003;
 
+/** Changes per statement at most. */
+const CHUNK = 1_000;
+
 /**
- * Upsert when the sequence follows, then one outbox row per channel for an applied change.
- * `since` is when the current firing episode began; a new firing clears the acknowledgement.
+ * `changes` cut, in order, into runs of at most `size` in which no fingerprint appears twice
+ * (one statement's upsert may touch a row only once).
+ */
+function chunksOfDistinctFingerprints(changes: readonly ChangeToRecord[], size: number): ChangeToRecord[][] {
+  const out: ChangeToRecord[][] = [];
+  let chunk: ChangeToRecord[] = [];
+  let seen = new Set<string>();
+  for (const c of changes) {
+    if (chunk.length >= size || seen.has(c.change.fingerprint)) {
+      out.push(chunk);
+      chunk = [];
+      seen = new Set();
+    }
+    chunk.push(c);
+    seen.add(c.change.fingerprint);
+  }
+  if (chunk.length > 0) out.push(chunk);
+  return out;
+}
+
+/**
+ * For a chunk (one array per column, one element per change, channels as one array literal
+ * per change): upsert each change when its sequence follows, then one outbox row per channel
+ * for each applied change, in the chunk's order and each change's channel order (outbox ids
+ * follow it). `since` is when the current firing episode began; a new firing clears the
+ * acknowledgement.
  */
 const UPSERT_AND_QUEUE = `
-WITH up AS (
+WITH input AS (
+  SELECT * FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                       ?::text[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::jsonb[], ?::text[])
+         WITH ORDINALITY AS t(fingerprint, state, sequence, rule_name, kind, tier, severity, tenant_name, team_name,
+                              entity_id, since, resolved_at, last_change, channels, ord)
+), up AS (
   INSERT INTO sla_alert AS a (fingerprint, state, sequence, rule_name, kind, tier, severity, tenant_name, team_name,
                               entity_id, since, resolved_at, last_change, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, ?::jsonb, now())
+  SELECT fingerprint, state, sequence, rule_name, kind, tier, severity, tenant_name, team_name,
+         entity_id, since, resolved_at, last_change, now()
+    FROM input ORDER BY ord
   ON CONFLICT (fingerprint) DO UPDATE SET
     state = excluded.state, sequence = excluded.sequence, rule_name = excluded.rule_name, kind = excluded.kind,
     tier = excluded.tier, severity = excluded.severity, tenant_name = excluded.tenant_name,
@@ -105,11 +141,13 @@ WITH up AS (
     acknowledged_at = CASE WHEN excluded.state = 'firing' AND a.state <> 'firing' THEN NULL ELSE a.acknowledged_at END,
     last_change = excluded.last_change, updated_at = now()
   WHERE a.sequence + 1 = excluded.sequence
-  RETURNING fingerprint, sequence, tenant_name, team_name, last_change
+  RETURNING fingerprint, sequence
 ), ins AS (
   INSERT INTO sla_alert_outbox (fingerprint, sequence, tenant_name, team_name, channel, change, created_at)
-  SELECT up.fingerprint, up.sequence, up.tenant_name, up.team_name, ch, up.last_change, now()
-    FROM up CROSS JOIN unnest(?::text[]) AS ch
+  SELECT i.fingerprint, i.sequence, i.tenant_name, i.team_name, c.ch, i.last_change, now()
+    FROM up JOIN input i ON i.fingerprint = up.fingerprint AND i.sequence = up.sequence
+    CROSS JOIN LATERAL unnest(i.channels::text[]) WITH ORDINALITY AS c(ch, n)
+   ORDER BY i.ord, c.n
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM up)::int AS applied, (SELECT count(*) FROM ins)::int AS queued`;

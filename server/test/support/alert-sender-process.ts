@@ -1,7 +1,8 @@
 /**
  * One alert sender as an OS process of its own, for tests that SIGKILL it mid-delivery:
  * `node --import tsx test/support/alert-sender-process.ts` with DATABASE_URL, SCHEMA,
- * RECEIVER_URL, HOLDER, LEASE_TTL_MS and GROUP_INTERVAL_MS in the environment. Logs JSON
+ * RECEIVER_URL, HOLDER, LEASE_TTL_MS, GROUP_INTERVAL_MS and optionally MAX_CHANGES_PER_MESSAGE
+ * (default 100) in the environment. Logs JSON
  * lines to stdout; SIGTERM stops it cleanly (releasing the lease).
  */
 import pino from 'pino';
@@ -26,7 +27,13 @@ const db = sqlRunner(orm);
 const lease = new PgLease(db, { name: 'alert-sender', holder, ttlMs: Number(env('LEASE_TTL_MS')), log });
 const sender = new OutboxSender(
   { db, lease, send: httpSend(env('RECEIVER_URL'), 30_000, holder), log },
-  { groupIntervalMs: Number(env('GROUP_INTERVAL_MS')), pollMs: 50, retryBaseMs: 100, retryCapMs: 1_000 },
+  {
+    groupIntervalMs: Number(env('GROUP_INTERVAL_MS')),
+    pollMs: 50,
+    retryBaseMs: 100,
+    retryCapMs: 1_000,
+    maxChangesPerMessage: Number(process.env.MAX_CHANGES_PER_MESSAGE ?? 100),
+  },
 );
 sender.start();
 log.info('alert sender started');

@@ -26,6 +26,9 @@ function spawnSender(schema: string, receiverUrl: string, holder: string): Sende
       HOLDER: holder,
       LEASE_TTL_MS: String(LEASE_TTL_MS),
       GROUP_INTERVAL_MS: '100',
+      // Small messages: a backlog goes out in one message per team otherwise, and the test
+      // needs many requests to kill the sender during two of them.
+      MAX_CHANGES_PER_MESSAGE: '8',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
