@@ -9,7 +9,7 @@
  * `cache.onChange` subscribers, half on each pod, then POSTs BENCH_CHANGES (20; 5) single
  * updates to pod A, one at a time, 100 ms apart; latency = arrival of the change at a
  * subscriber − the moment its POST was sent, over every delivery. The figures count only
- * after a warm-up round of 5 changes. Then the RSS a pod adds for BENCH_IDLE (10,000; 2,000)
+ * after a warm-up round of 5 changes. Then the RSS a pod adds for BENCH_IDLE (10,000; 500)
  * idle subscribers (VmRSS before and 3 s after they are all started). The baseline
  * (bench/fanout-bare.ts) is measured the same way: the same client, the same messages.
  */
@@ -136,7 +136,7 @@ async function pods(n: number, changes: number, idle: number): Promise<Side> {
 export async function run(opts: { quick?: boolean } = {}) {
   const n = Number(process.env.BENCH_SUBSCRIBERS ?? (opts.quick ? 100 : 1_000));
   const changes = Number(process.env.BENCH_CHANGES ?? (opts.quick ? 5 : 20));
-  const idle = Number(process.env.BENCH_IDLE ?? (opts.quick ? 1_000 : 10_000));
+  const idle = Number(process.env.BENCH_IDLE ?? (opts.quick ? 500 : 10_000));
   const baseline = await bare(n, changes, idle);
   console.log(JSON.stringify({ bare: baseline }));
   const pod = await pods(n, changes, idle);
