@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/record.js';
 import type { Db, Sql } from '../db/sql.js';
-import { AppError } from '../platform/errors.js';
+import { AppError, unknownTenant } from '../platform/errors.js';
 import type { ScopeView } from '../policy/scope.js';
 import type { Admin } from '../trpc/context.js';
 import type { ChannelDeps } from './channels/deps.js';
@@ -34,8 +34,7 @@ export function assertLoaded(d: Pick<AlertApiDeps, 'loaded'>): void {
 export function assertTenantKnown(d: Pick<AlertApiDeps, 'view' | 'loaded'>, tenantName: string | undefined): void {
   if (tenantName === undefined) return;
   assertLoaded(d);
-  if (!d.view.tenants.has(tenantName))
-    throw new AppError('NOT_FOUND', `tenantName: no tenant ${JSON.stringify(tenantName)}`);
+  if (!d.view.tenants.has(tenantName)) throw unknownTenant(tenantName);
 }
 
 /**

@@ -34,6 +34,13 @@ export class AppError extends Error {
 }
 
 /**
+ * The 404 for a read or report naming a tenant none of whose entities has reported: one
+ * message for every endpoint (`tenantName: no tenant "Nope"`).
+ */
+export const unknownTenant = (tenantName: string): AppError =>
+  new AppError('NOT_FOUND', `tenantName: no tenant ${JSON.stringify(tenantName)}`);
+
+/**
  * What kind of PostgreSQL trouble an error is, walking its `cause` chain:
  * - `unreachable`: connection refused, reset, closed or timed out; the server shutting down
  *   (SQLSTATE 57P01–57P03); connection exceptions (class 08).

@@ -1,7 +1,7 @@
 import type { MaintenanceWindow } from '@sla/shared';
 import type { z } from 'zod';
 import { expandWindow, normalizeRrule } from '../domain/budget/index.js';
-import { AppError } from '../platform/errors.js';
+import { AppError, unknownTenant } from '../platform/errors.js';
 import { appliesTo, type ScopeView } from './scope.js';
 import type { PolicyStore } from './store.js';
 import type { WindowRecord } from './types.js';
@@ -22,8 +22,7 @@ export function listWindows(
   input: z.infer<typeof ZWindowList>,
   now = Date.now(),
 ): { items: MaintenanceWindow[] } {
-  if (input.tenantName !== undefined && !view.tenants.has(input.tenantName))
-    throw new AppError('NOT_FOUND', `tenantName: no tenant ${JSON.stringify(input.tenantName)}`);
+  if (input.tenantName !== undefined && !view.tenants.has(input.tenantName)) throw unknownTenant(input.tenantName);
   const items = store
     .windows()
     .filter((w) => input.tenantName === undefined || w.tenantName === input.tenantName)

@@ -13,7 +13,7 @@ import {
   sumsOver,
   type Timeline,
 } from '../domain/budget/index.js';
-import { AppError } from '../platform/errors.js';
+import { AppError, unknownTenant } from '../platform/errors.js';
 import { budgetUsedPct, pctOrNull, roundMinutes, roundMs } from './precision.js';
 import { rollupRows } from './rollup.js';
 import type { ReportEntity, ReportScope, ReportSources } from './sources.js';
@@ -143,5 +143,5 @@ function notFound(q: ReportScope): AppError {
       'NOT_FOUND',
       `teamName: no team ${JSON.stringify(q.teamName)} in tenant ${JSON.stringify(q.tenantName)}`,
     );
-  return new AppError('NOT_FOUND', `tenantName: no tenant ${JSON.stringify(q.tenantName)}`);
+  return unknownTenant(q.tenantName);
 }

@@ -1,7 +1,7 @@
 import type { Report, ReportInput, ReportRevision } from '@sla/shared';
 import type { Sql } from '../db/sql.js';
 import { periodState } from '../domain/budget/index.js';
-import { AppError } from '../platform/errors.js';
+import { AppError, unknownTenant } from '../platform/errors.js';
 import { buildReport, reportPeriod } from './build.js';
 import { reportHash } from './canonical.js';
 import { rollupRows } from './rollup.js';
@@ -68,8 +68,7 @@ export async function reportRevisions(
   d: ReportsDeps,
   input: Pick<ReportInput, 'tenantName' | 'period'>,
 ): Promise<ReportRevision[]> {
-  if (!(await d.sources.tenants()).includes(input.tenantName))
-    throw new AppError('NOT_FOUND', `tenantName: no tenant ${JSON.stringify(input.tenantName)}`);
+  if (!(await d.sources.tenants()).includes(input.tenantName)) throw unknownTenant(input.tenantName);
   const now = (d.now ?? Date.now)();
   const period = reportPeriod(input.period, d.sources.settingsOf(input.tenantName).timeZone, now);
   return listRevisions(d.sql, { tenantName: input.tenantName, scope: scopeKey({}), period: period.label });
