@@ -187,6 +187,7 @@ export function parseConfigFile(
   const literal = literalCredentials(raw).map((path) => ({
     line: lineAt(path),
     path: path.join('.'),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows the file's ${NAME} syntax literally.
     message: 'a credential must come from the environment: write it as ${NAME}, not in the file',
   }));
   if (!parsed.success || unknown.length > 0 || literal.length > 0) {
