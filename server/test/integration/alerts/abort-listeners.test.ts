@@ -1,24 +1,17 @@
 import { getEventListeners } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../../src/alerts/deliveries.js';
 import { PgLease } from '../../../src/alerts/lease.js';
 import { OutboxSender } from '../../../src/alerts/sender.js';
 import { recordChanges } from '../../../src/alerts/store.js';
 import type { SendFn } from '../../../src/alerts/types.js';
 import type { Db } from '../../../src/db/sql.js';
-import { dropSchema, uniqueSchema } from '../../support/app.js';
-import { change, log, must, openDb } from './helpers.js';
+import { change, log, must, useAlertSchema } from './helpers.js';
 
 describe('alert sender abort listeners', () => {
-  const schema = uniqueSchema('alert_abort_listeners');
   let db: Db;
-  let closeDb: () => Promise<void>;
-  beforeAll(async () => {
-    ({ db, close: closeDb } = await openDb(schema));
-  });
-  afterAll(async () => {
-    await closeDb();
-    await dropSchema(schema);
+  useAlertSchema('alert_abort_listeners', (opened) => {
+    db = opened;
   });
 
   it('many failed attempts under one lease leave the lease signal with a bounded number of abort listeners', async () => {

@@ -1,26 +1,19 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import client from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PgLease } from '../../../src/alerts/lease.js';
 import { createAlertMetrics } from '../../../src/alerts/metrics.js';
 import { OutboxSender } from '../../../src/alerts/sender.js';
 import { recordChanges } from '../../../src/alerts/store.js';
 import type { Db } from '../../../src/db/sql.js';
 import { httpSend, startReceiver } from '../../support/alert-receiver.js';
-import { dropSchema, uniqueSchema } from '../../support/app.js';
-import { change, openDb, sleep } from './helpers.js';
+import { change, sleep, useAlertSchema } from './helpers.js';
 
 describe('bounded alert outbox', () => {
-  const schema = uniqueSchema('alert_bound');
   let db: Db;
-  let closeDb: () => Promise<void>;
-  beforeAll(async () => {
-    ({ db, close: closeDb } = await openDb(schema));
-  });
-  afterAll(async () => {
-    await closeDb();
-    await dropSchema(schema);
+  useAlertSchema('alert_bound', (opened) => {
+    db = opened;
   });
 
   it('drops the oldest past ALERT_OUTBOX_MAX while the receiver is down, counted and logged, and recording stays fast', async () => {

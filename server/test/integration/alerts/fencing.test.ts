@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDelivery, recordAttempt } from '../../../src/alerts/deliveries.js';
 import { LeaseLost, PgLease } from '../../../src/alerts/lease.js';
 import { pendingRows } from '../../../src/alerts/outbox.js';
 import { recordChanges } from '../../../src/alerts/store.js';
 import type { Db } from '../../../src/db/sql.js';
-import { dropSchema, uniqueSchema } from '../../support/app.js';
-import { change, must, openDb, sleep } from './helpers.js';
+import { change, must, sleep, useAlertSchema } from './helpers.js';
 
 const ok = { ok: true, status: 200, error: null, retryable: false, durationMs: 5 };
 
 describe('lease fencing', () => {
-  const schema = uniqueSchema('alert_fence');
   let db: Db;
-  let closeDb: () => Promise<void>;
-  beforeAll(async () => {
-    ({ db, close: closeDb } = await openDb(schema));
-  });
-  afterAll(async () => {
-    await closeDb();
-    await dropSchema(schema);
+  useAlertSchema('alert_fence', (opened) => {
+    db = opened;
   });
   const count = async (table: string) => (await db.sql(`SELECT 1 FROM ${table}`)).length;
 

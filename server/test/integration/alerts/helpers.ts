@@ -1,9 +1,10 @@
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import type { ChangeToRecord } from '../../../src/alerts/store.js';
 import type { AlertChange } from '../../../src/alerts/types.js';
 import { migrate, openOrm } from '../../../src/db/orm.js';
 import { type Db, sqlRunner } from '../../../src/db/sql.js';
-import { PG_URL } from '../../support/app.js';
+import { dropSchema, PG_URL, uniqueSchema } from '../../support/app.js';
 
 export const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
 
@@ -13,6 +14,25 @@ export async function openDb(schema: string, url = PG_URL): Promise<{ db: Db; cl
   const { orm, close } = await openOrm(cfg, log);
   await migrate(orm, cfg, log);
   return { db: sqlRunner(orm), close };
+}
+
+/**
+ * A migrated schema of its own for one describe block's tests: opened (`onOpen` gets its
+ * database) before them, closed and dropped after. Returns the schema's name.
+ */
+export function useAlertSchema(label: string, onOpen: (db: Db) => void): string {
+  const schema = uniqueSchema(label);
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const opened = await openDb(schema);
+    close = opened.close;
+    onOpen(opened.db);
+  });
+  afterAll(async () => {
+    await close?.();
+    await dropSchema(schema);
+  });
+  return schema;
 }
 
 /** A state change of alert `fp` (firing on odd sequences, resolved on even ones), for channel `hook`. */

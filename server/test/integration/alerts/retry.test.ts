@@ -1,5 +1,5 @@
 import client from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listDeliveries } from '../../../src/alerts/deliveries.js';
 import { PgLease } from '../../../src/alerts/lease.js';
 import { createAlertMetrics } from '../../../src/alerts/metrics.js';
@@ -7,19 +7,12 @@ import { OutboxSender } from '../../../src/alerts/sender.js';
 import { recordChanges } from '../../../src/alerts/store.js';
 import type { Db } from '../../../src/db/sql.js';
 import { httpSend, startReceiver } from '../../support/alert-receiver.js';
-import { dropSchema, uniqueSchema } from '../../support/app.js';
-import { change, log, openDb } from './helpers.js';
+import { change, log, useAlertSchema } from './helpers.js';
 
 describe('alert sender retries', () => {
-  const schema = uniqueSchema('alert_retry');
   let db: Db;
-  let closeDb: () => Promise<void>;
-  beforeAll(async () => {
-    ({ db, close: closeDb } = await openDb(schema));
-  });
-  afterAll(async () => {
-    await closeDb();
-    await dropSchema(schema);
+  useAlertSchema('alert_retry', (opened) => {
+    db = opened;
   });
 
   it('retries a receiver answering 500, then timing out, then 200 with backoff: one delivery id, three attempts logged', async () => {

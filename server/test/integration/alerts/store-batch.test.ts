@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PgLease } from '../../../src/alerts/lease.js';
 import { recordChanges } from '../../../src/alerts/store.js';
 import type { Db } from '../../../src/db/sql.js';
-import { dropSchema, uniqueSchema } from '../../support/app.js';
-import { change, must, openDb } from './helpers.js';
+import { change, must, useAlertSchema } from './helpers.js';
 
 describe('recording a storm of alert state changes in one call', () => {
-  const schema = uniqueSchema('alert_store_batch');
   let db: Db;
-  let closeDb: () => Promise<void>;
-  beforeAll(async () => {
-    ({ db, close: closeDb } = await openDb(schema));
-  });
-  afterAll(async () => {
-    await closeDb();
-    await dropSchema(schema);
+  useAlertSchema('alert_store_batch', (opened) => {
+    db = opened;
   });
 
   it('applies every change in the order given, one fingerprint’s twice in sequence, and queues a row per channel in that order', async () => {
