@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type App, bootstrap } from '../../../src/bootstrap.js';
 import { loadConfig } from '../../../src/platform/config.js';
 import { eventually, getJson } from '../../support/app.js';
+import { logSink } from '../../support/log-sink.js';
 
 describe('the demo shows a firing alert out of the box (embedded database, one process)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sla-alert-demo-'));
@@ -16,13 +16,7 @@ describe('the demo shows a firing alert out of the box (embedded database, one p
   });
 
   it('the demo rule fires and the demo receiver logs one line per change', async () => {
-    let text = '';
-    const sink = new Writable({
-      write(chunk, _enc, cb) {
-        text += chunk.toString();
-        cb();
-      },
-    });
+    const sink = logSink();
     const config = loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
@@ -34,9 +28,10 @@ describe('the demo shows a firing alert out of the box (embedded database, one p
       ALERT_EVALUATION_INTERVAL_SECONDS: '1',
       ALERT_GROUP_INTERVAL_MS: '0',
     });
-    app = await bootstrap(config, { logDestination: sink });
+    app = await bootstrap(config, { logDestination: sink.stream });
     const received = () =>
-      text
+      sink
+        .text()
         .split('\n')
         .filter((l) => l.includes('demo alert received'))
         .map((l) => JSON.parse(l) as { msg: string; fingerprint: string });
@@ -56,13 +51,16 @@ describe('the demo shows a firing alert out of the box (embedded database, one p
     expect(new Set(before.rules)).toEqual(new Set(['Failed for 5 minutes']));
     expect(before.channels.map((c) => c.name)).toEqual(before.rules.map(() => 'demo-console'));
     const port = () => {
-      const lines = text.split('\n').filter((l) => l.includes('demo alert receiver listening'));
+      const lines = sink
+        .text()
+        .split('\n')
+        .filter((l) => l.includes('demo alert receiver listening'));
       return (JSON.parse(lines.at(-1) as string) as { port: number }).port;
     };
     expect(before.channels[0]?.url).toBe(`http://127.0.0.1:${port()}/demo-alerts`);
     await app.close();
     // Started again on the same data: the receiver listens on another port, the channel follows it (no duplicates).
-    app = await bootstrap(config, { logDestination: sink });
+    app = await bootstrap(config, { logDestination: sink.stream });
     const after = await listed(app);
     expect(after.rules).toEqual(before.rules);
     expect(after.channels.map((c) => c.url)).toEqual(

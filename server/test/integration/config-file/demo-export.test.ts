@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type App, bootstrap } from '../../../src/bootstrap.js';
 import { loadConfig } from '../../../src/platform/config.js';
 import { getJson } from '../../support/app.js';
+import { logSink } from '../../support/log-sink.js';
 
 describe('the demo (embedded database): its export applies at the next start and changes nothing', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sla-demo-export-'));
@@ -17,13 +17,7 @@ describe('the demo (embedded database): its export applies at the next start and
   });
 
   it("leaves the demo's channels and rules out (saying so), so the export is not refused at start", async () => {
-    let text = '';
-    const sink = new Writable({
-      write(chunk, _enc, cb) {
-        text += chunk.toString();
-        cb();
-      },
-    });
+    const sink = logSink();
     const env = {
       PORT: '0',
       HOST: '127.0.0.1',
@@ -33,7 +27,7 @@ describe('the demo (embedded database): its export applies at the next start and
       DEMO: 'on',
       DEMO_POLLER_INTERVAL_MS: '0',
     };
-    app = await bootstrap(loadConfig(env), { logDestination: sink });
+    app = await bootstrap(loadConfig(env), { logDestination: sink.stream });
     const exported = await getJson(app.url, '/api/config/export');
     expect(exported.status, JSON.stringify(exported.json)).toBe(200);
     const yaml = String(exported.json.yaml);
@@ -44,9 +38,12 @@ describe('the demo (embedded database): its export applies at the next start and
     writeFileSync(filePath, yaml);
     await app.close();
 
-    text = '';
-    app = await bootstrap(loadConfig({ ...env, CONFIG_FILE: filePath }), { logDestination: sink });
-    const logged = text.split('\n').filter((l) => l.includes('rules file'));
+    sink.clear();
+    app = await bootstrap(loadConfig({ ...env, CONFIG_FILE: filePath }), { logDestination: sink.stream });
+    const logged = sink
+      .text()
+      .split('\n')
+      .filter((l) => l.includes('rules file'));
     expect(
       logged.some((l) => l.includes('rules file not applied')),
       logged.join('\n'),

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { type App, bootstrap } from '../../../src/bootstrap.js';
 import { createRedisClient, waitForReady } from '../../../src/cache/redis/client.js';
@@ -6,6 +5,7 @@ import { loadConfig } from '../../../src/platform/config.js';
 import { getJson, PG_URL, type TestEnv } from '../../support/app.js';
 import { currentGeneration } from '../../support/consistency.js';
 import { uniquePrefix } from '../../support/ids.js';
+import { logSink } from '../../support/log-sink.js';
 
 export type LogEntry = { level: number; msg: string; [field: string]: unknown };
 export type LoggedPod = App & { logs: () => string; entries: () => LogEntry[] };
@@ -19,13 +19,7 @@ export const WARN = 40;
  */
 export async function startPodWithLogs(env: TestEnv & { schema: string }): Promise<LoggedPod> {
   const { schema, ...rest } = env;
-  let text = '';
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      text += chunk.toString();
-      cb();
-    },
-  });
+  const sink = logSink();
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -36,13 +30,14 @@ export async function startPodWithLogs(env: TestEnv & { schema: string }): Promi
     REDIS_KEY_PREFIX: uniquePrefix('pod'),
     ...rest,
   });
-  const app = await bootstrap(config, { schema, logDestination: sink });
+  const app = await bootstrap(config, { schema, logDestination: sink.stream });
   const entries = () =>
-    text
+    sink
+      .text()
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as LogEntry);
-  return { ...app, logs: () => text, entries };
+  return { ...app, logs: sink.text, entries };
 }
 
 /** /api/cache/status and /api/health of a pod, as text, to search for leaked secrets. */

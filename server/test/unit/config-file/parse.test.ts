@@ -239,6 +239,7 @@ channels:
       channel: C1
       botToken: xoxb-1
 `;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the expected message spells the file's ${NAME} syntax.
     const message = 'a credential must come from the environment: write it as ${NAME}, not in the file';
     expect(problems(text)).toEqual([
       `alerts.yaml:7: channels.0.secret: ${message}`,
