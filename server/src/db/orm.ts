@@ -25,6 +25,7 @@ import {
   SlaReportSnapshot,
   SlaTenantSettings,
 } from './entities.js';
+import { MIGRATION_LOCK } from './migration-lock.js';
 import { migrationsList } from './migrations/index.js';
 import { probeBackend, type RawClient, SilenceWatchdog } from './watchdog.js';
 
@@ -37,9 +38,6 @@ export type DbConfig = {
   /** Named in the embedded data directory's lock file. */
   podId?: string | undefined;
 };
-
-/** An arbitrary constant: the advisory lock that serialises migrations across pods. */
-const MIGRATION_LOCK = 7_231_001;
 
 /**
  * Bounds on waiting for PostgreSQL, so that when it is unreachable requests answer 503

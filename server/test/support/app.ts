@@ -5,25 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXAMPLE_UPDATE } from '@sla/shared/example';
-import pg from 'pg';
 import { type App, bootstrap } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { uniquePrefix } from './ids.js';
+import { dropSchema as dropSchemaAt } from './pg-schema.js';
 
 /** The shared PostgreSQL server; each test works in a schema of its own. */
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 
 export const uniqueSchema = (name: string) => `t_${name.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
 
-export async function dropSchema(schema: string, url = PG_URL): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
+/** Drops a test's schema under the migration lock (see test/support/pg-schema.ts). */
+export const dropSchema = (schema: string, url = PG_URL): Promise<void> => dropSchemaAt(url, schema);
 
 export type TestEnv = Record<string, string>;
 

@@ -1,6 +1,6 @@
-import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropSchema } from '../../../server/test/support/pg-schema';
 import { startRedisServer, type TestRedisServer } from '../../../test/support/redis-server';
 import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy';
 import { axeViolations, launchBrowser, openPage, text } from '../support/browser';
@@ -109,9 +109,7 @@ describe('cache mode on the dashboard', () => {
     afterAll(async () => {
       await server?.close();
       await proxy?.close();
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
+      await dropSchema(pgUrl, schema);
     });
 
     it('says history and ingest are paused, shows entity history as unavailable (not an error), and recovers', async () => {

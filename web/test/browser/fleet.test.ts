@@ -1,6 +1,6 @@
-import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropSchema } from '../../../server/test/support/pg-schema';
 import { startRedisServer, type TestRedisServer } from '../../../test/support/redis-server';
 import { axeViolations, launchBrowser, openPage, text } from '../support/browser';
 import { startServer, type TestServer } from '../support/server';
@@ -32,9 +32,7 @@ describe('the fleet on the System page', () => {
     await a?.close();
     await redis?.close();
     await browser?.close();
-    const c = new pg.Client({ connectionString: pgUrl });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
+    await dropSchema(pgUrl, schema);
   });
 
   it('lists every pod with its mode, lag and times; a stopped pod disappears', async () => {

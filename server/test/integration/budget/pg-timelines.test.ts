@@ -6,6 +6,7 @@ import type { Sql } from '../../../src/db/sql.js';
 import { appendResult, pruneBefore } from '../../../src/domain/budget/index.js';
 import type { Timeline } from '../../../src/domain/budget/types.js';
 import { PG_URL, uniqueSchema } from '../../support/app.js';
+import { dropSchema } from '../../support/pg-schema.js';
 
 const STALE = 60 * 60_000;
 const T0 = Date.UTC(2026, 10, 1);
@@ -92,8 +93,8 @@ describe('timelinesFromLog', () => {
       );
   });
   afterAll(async () => {
-    await client.query(`DROP SCHEMA ${schema} CASCADE`);
     await client.end();
+    await dropSchema(PG_URL, schema);
   });
 
   /** What the book builds: every applied change in commit order through appendResult, then pruned. */
