@@ -4,11 +4,16 @@ import { type PodProcess, spawnPod } from '../test/support/app.js';
 /**
  * A pod as its own OS process, as in production, so the pid is the pod's own (for CPU
  * accounting). With `profileDir`, node runs it with --cpu-prof (not allowed in
- * NODE_OPTIONS), and the profile is written there when the pod exits after SIGTERM.
+ * NODE_OPTIONS), and the profile is written there when the pod exits after SIGTERM. `bundle`:
+ * the production bundle (dist/main.js, built by `pnpm bench`) rather than the sources through tsx.
  */
-export function startPodProcess(env: Record<string, string>, profileDir?: string): Promise<PodProcess> {
+export function startPodProcess(
+  env: Record<string, string>,
+  profileDir?: string,
+  opts: { bundle?: boolean } = {},
+): Promise<PodProcess> {
   const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  return spawnPod(env, 60_000, { nodeArgs });
+  return spawnPod(env, 60_000, { nodeArgs, ...opts });
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */

@@ -30,23 +30,28 @@ export type CycleInputs = {
 };
 
 /**
- * One evaluation cycle at `now`, pure but for reading the view and the book (read in slices, with
- * the event loop served between them, so entities changed meanwhile are read as they are then): every rule over its
- * tenant's entities (`evaluateRule`), `advance` on the complete set of holding conditions, then
- * `announce` with the silences and the maintenance occurrences active at `now`.
+ * One evaluation cycle at `now`, pure but for reading the view and the book and for updating
+ * `records` in place (read in slices, with the event loop served between them, so entities
+ * changed meanwhile are read as they are then): every rule over its tenant's entities
+ * (`evaluateRule`), `advance` on the complete set of holding conditions, then `announce` with the
+ * silences and the maintenance occurrences active at `now`. Both decide per fingerprint, so they
+ * run over slices of the fingerprints too, and the pod keeps answering requests while a cycle
+ * walks 100,000 entities and their alerts (a serving pod's ingest holds its commit-order lock
+ * across several round trips, each of which waits for the slice in progress).
  * With `only` (entity ids), an incremental cycle: every rule over those entities alone, and
- * `advance` over their records alone (an entity's conditions depend on nothing but the entity,
- * its timeline and `now`, so this is what a full cycle would decide for them; the other records
- * are kept as they are). Full cycles still run for what time alone changes (stale, "for N
- * minutes", burn rates decaying, windows and silences ending).
- * Returns the next records and what to record, in order: every state change (suppressed ones
- * with no channel, so the alert's history and sequence stay complete), each delivered one with
- * its rule's channels. O(entities × rules) plus the records; incremental: O(|only| × rules) plus
- * the records.
+ * `advance` over their records alone, found through an index by entity (an entity's conditions
+ * depend on nothing but the entity, its timeline and `now`, so this is what a full cycle would
+ * decide for them; the other records are not touched). Full cycles still run for what time
+ * alone changes (stale, "for N minutes", burn rates decaying, windows and silences ending).
+ * Returns `next` — `records` itself, updated (give a copy to keep the old state; a caller whose
+ * write of the changes failed must read the records again) — and what to record, in order: every
+ * state change (suppressed ones with no channel, so the alert's history and sequence stay
+ * complete), each delivered one with its rule's channels. O(entities × rules) plus the records;
+ * incremental: O(|only| × rules) plus their records.
  */
 export async function runCycle(
   config: AlertConfig,
-  records: ReadonlyMap<string, AlertRecord>,
+  records: Map<string, AlertRecord>,
   inputs: CycleInputs,
   now: number,
   only?: ReadonlySet<number>,
@@ -73,57 +78,101 @@ export async function runCycle(
     const entities = only
       ? chosenEntities(inputs.view, inputs.book, only)
       : tenantEntities(inputs.view, inputs.book, rule.tenantName);
-    // In slices, yielding to the event loop between them, so ingest requests are served while a
-    // large view is walked (one unbroken walk of 100,000 entities blocks the pod for most of a second).
     for (const slice = { done: false }; !slice.done; await yieldToLoop())
-      evaluateRule(rule, take(entities, SLICE, slice), ctx, holding);
+      evaluateRule(rule, timeSlice(entities, slice), ctx, holding);
   }
-  const advanced = only ? advanceOnly(records, holding, now, only) : advance(records, holding, now);
+  const index = entityIndex(records);
+  const fingerprints = only ? fingerprintsOf(index, only, holding) : allFingerprints(records, holding);
   const occurrences = activeOccurrences(inputs.windows, now);
-  const told = announce(advanced.next, advanced.changes, config.silences, occurrences, now, holding);
   const channelsOf = rulesByName(config.rules);
   const toRecord: ChangeToRecord[] = [];
-  const sent = new Map(told.deliver.map((c) => [`${c.fingerprint}#${c.sequence}`, c]));
-  // This cycle's changes first (delivered or suppressed, in advance's order), then re-announcements.
-  for (const change of advanced.changes) {
-    const key = `${change.fingerprint}#${change.sequence}`;
-    const delivered = sent.get(key);
-    toRecord.push({ change: delivered ?? change, channels: delivered ? channelsOf(change) : [] });
-    sent.delete(key);
+  let delivered = 0;
+  for (const slice = { done: false }; !slice.done; await yieldToLoop()) {
+    const mine = new Map<string, AlertRecord>();
+    const theirHolding = new Map<string, Condition>();
+    for (const fp of timeSlice(fingerprints, slice)) {
+      const r = records.get(fp);
+      if (r) mine.set(fp, r);
+      const c = holding.get(fp);
+      if (c) theirHolding.set(fp, c);
+    }
+    const advanced = advance(mine, theirHolding, now);
+    const told = announce(advanced.next, advanced.changes, config.silences, occurrences, now, theirHolding);
+    for (const [fp, r] of told.next) {
+      if (!records.has(fp) && r.entity) addToIndex(index, r.entity.id, fp);
+      records.set(fp, r);
+    }
+    delivered += told.deliver.length;
+    const sent = new Map(told.deliver.map((c) => [`${c.fingerprint}#${c.sequence}`, c]));
+    // This slice's changes first (delivered or suppressed, in advance's order), then re-announcements.
+    for (const change of advanced.changes) {
+      const key = `${change.fingerprint}#${change.sequence}`;
+      const sentChange = sent.get(key);
+      toRecord.push({ change: sentChange ?? change, channels: sentChange ? channelsOf(change) : [] });
+      sent.delete(key);
+    }
+    for (const change of sent.values()) toRecord.push({ change, channels: channelsOf(change) });
   }
-  for (const change of sent.values()) toRecord.push({ change, channels: channelsOf(change) });
-  return { next: told.next, toRecord, delivered: told.deliver.length };
+  return { next: records, toRecord, delivered };
 }
 
-/** `advance` over the records of the entities in `only`; the other records carried over unchanged. */
-function advanceOnly(
-  records: ReadonlyMap<string, AlertRecord>,
-  holding: ReadonlyMap<string, Condition>,
-  now: number,
+/** Fingerprints of the records of each entity, kept beside a records map (built on first use, grown as alerts appear). */
+const indexes = new WeakMap<Map<string, AlertRecord>, Map<number, string[]>>();
+
+function entityIndex(records: Map<string, AlertRecord>): Map<number, string[]> {
+  let index = indexes.get(records);
+  if (!index) {
+    index = new Map();
+    for (const [fp, r] of records) if (r.entity) addToIndex(index, r.entity.id, fp);
+    indexes.set(records, index);
+  }
+  return index;
+}
+
+function addToIndex(index: Map<number, string[]>, entityId: number, fp: string): void {
+  const fps = index.get(entityId);
+  if (fps) fps.push(fp);
+  else index.set(entityId, [fp]);
+}
+
+/** The fingerprints an incremental cycle steps: the records of the entities in `only` and what holds for them. */
+function fingerprintsOf(
+  index: ReadonlyMap<number, readonly string[]>,
   only: ReadonlySet<number>,
-): ReturnType<typeof advance> {
-  const theirs = new Map<string, AlertRecord>();
-  for (const [fp, r] of records) if (r.entity && only.has(r.entity.id)) theirs.set(fp, r);
-  const step = advance(theirs, holding, now);
-  const next = new Map(records);
-  for (const [fp, r] of step.next) next.set(fp, r);
-  return { next, changes: step.changes };
+  holding: ReadonlyMap<string, Condition>,
+): Iterator<string> {
+  const fps = new Set<string>();
+  for (const id of only) for (const fp of index.get(id) ?? []) fps.add(fp);
+  for (const fp of holding.keys()) fps.add(fp);
+  return fps.values();
 }
 
-/** Entities evaluated between two yields to the event loop (about 5 ms of one rule's walk). */
-const SLICE = 2_000;
+/** Every fingerprint a full cycle steps: every record's and every holding condition's. */
+function allFingerprints(records: ReadonlyMap<string, AlertRecord>, holding: ReadonlyMap<string, Condition>) {
+  const known = [...records.keys()];
+  for (const fp of holding.keys()) if (!records.has(fp)) known.push(fp);
+  return known.values();
+}
+
+/**
+ * About how long one slice of a cycle runs before the event loop is served (ms): an ingest
+ * request's few round trips under its commit-order lock each wait at most this long.
+ */
+const SLICE_MS = 0.5;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** The next `n` items of `it`; sets `state.done` when `it` ran out. */
-function* take<T>(it: Iterator<T>, n: number, state: { done: boolean }): Generator<T> {
-  for (let i = 0; i < n; i++) {
+/** Items of `it` for about `SLICE_MS` (the clock is read every 64 items); sets `state.done` when `it` ran out. */
+function* timeSlice<T>(it: Iterator<T>, state: { done: boolean }): Generator<T> {
+  const until = performance.now() + SLICE_MS;
+  for (let i = 1; ; i++) {
     const r = it.next();
     if (r.done) {
       state.done = true;
       return;
     }
     yield r.value;
+    if ((i & 63) === 0 && performance.now() >= until) return;
   }
 }
 

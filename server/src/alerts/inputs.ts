@@ -21,39 +21,47 @@ export function* tenantEntities(
 ): Generator<AlertEntity> {
   const tenant = view.tenants.get(tenantName);
   if (!tenant) return;
-  const c = view.col;
   const e = { tenantName } as AlertEntity;
   for (const [teamName, team] of tenant.teams) {
     e.teamName = teamName;
-    for (const slot of team.slots) {
-      const id = c.id[slot] as number;
-      e.id = id;
-      e.entityType = view.typeName(slot);
-      e.entityName = view.name(slot);
-      e.status = view.status(slot);
-      e.statusSince = c.statusSince[slot] as number;
-      e.currentSla = c.currentSla[slot] as number;
-      e.slaTarget = c.slaTarget[slot] as number;
-      e.observedAt = c.observedAt[slot] as number;
-      e.timeline = book.get(id);
-      yield e;
-    }
+    for (const slot of team.slots) yield fill(e, view, book, slot);
   }
+}
+
+/** Refills `e` (all but its tenant and team) with the entity in `slot` and its timeline. */
+function fill(e: AlertEntity, view: EntityView, book: Pick<BudgetBook, 'get'>, slot: number): AlertEntity {
+  const c = view.col;
+  const id = c.id[slot] as number;
+  e.id = id;
+  e.entityType = view.typeName(slot);
+  e.entityName = view.name(slot);
+  e.status = view.status(slot);
+  e.statusSince = c.statusSince[slot] as number;
+  e.currentSla = c.currentSla[slot] as number;
+  e.slaTarget = c.slaTarget[slot] as number;
+  e.observedAt = c.observedAt[slot] as number;
+  e.timeline = book.get(id);
+  return e;
 }
 
 /**
  * The entities of the view whose ids are in `ids` (any tenant; ids not in the view are
  * skipped), as `tenantEntities` yields them (one refilled object: read it synchronously).
- * What an incremental cycle evaluates.
+ * What an incremental cycle, and each run of a full walk, evaluates.
  */
 export function* chosenEntities(
   view: EntityView,
   book: Pick<BudgetBook, 'get'>,
   ids: Iterable<number>,
 ): Generator<AlertEntity> {
+  const e = {} as AlertEntity;
   for (const id of ids) {
-    const state = view.get(id);
-    if (state) yield { ...state, timeline: book.get(id) };
+    const slot = view.slotOf(id);
+    if (slot < 0) continue;
+    const team = view.teamOf(slot);
+    e.tenantName = team.tenantName;
+    e.teamName = team.teamName;
+    yield fill(e, view, book, slot);
   }
 }
 

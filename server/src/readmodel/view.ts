@@ -102,6 +102,11 @@ export class EntityView {
     };
   }
 
+  /** The team (and tenant) of one slot. */
+  teamOf(slot: number): TeamNode {
+    return this.teams[this.col.team[slot] as number] as TeamNode;
+  }
+
   status(slot: number): Status {
     return STATUSES[this.col.status[slot] as number] as Status;
   }

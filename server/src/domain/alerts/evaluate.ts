@@ -29,7 +29,7 @@ function condition(
   e: AlertEntity,
   tier: string | null,
   severity: AlertSeverity,
-  summary: string,
+  summary: () => string,
   heldBack: boolean,
 ): Condition {
   return {
@@ -40,7 +40,12 @@ function condition(
     tenantName: e.tenantName,
     teamName: e.teamName,
     entity: { id: e.id, name: e.entityName, type: e.entityType },
-    summary,
+    // Written out only when read (a firing starts, a re-announcement): every cycle makes a
+    // condition for every alert that keeps firing, and formatting its figures cost more than
+    // deciding it. `summary` must not read the refilled entity object: capture values first.
+    get summary() {
+      return summary();
+    },
     heldBack,
   };
 }
@@ -57,15 +62,9 @@ function statusCondition(rule: Extract<AlertRule, { kind: 'status' }>, e: AlertE
         ? badSince(e.timeline, ctx.now, ctx.counting.staleAfterMs)
         : null;
   if (since === null || ctx.now - since < forMinutes * MINUTE_MS) return null;
-  const what = to === 'Failed' ? 'Failed' : `below target (SLA ${e.currentSla} % < ${e.slaTarget} %)`;
-  return condition(
-    rule,
-    e,
-    null,
-    rule.severity,
-    `${e.entityName}: ${what} for ${durationLabel(ctx.now - since)}`,
-    false,
-  );
+  const [name, sla, target, forMs] = [e.entityName, e.currentSla, e.slaTarget, ctx.now - since];
+  const what = () => (to === 'Failed' ? 'Failed' : `below target (SLA ${sla} % < ${target} %)`);
+  return condition(rule, e, null, rule.severity, () => `${name}: ${what()} for ${durationLabel(forMs)}`, false);
 }
 
 /** The stale rule's condition for one entity (from `now` and its last observation alone), or null. */
@@ -77,7 +76,8 @@ function staleCondition(
 ) {
   const silentMs = ctx.now - e.observedAt;
   if (silentMs < rule.stale.forMinutes * MINUTE_MS) return null;
-  const summary = `${e.entityName}: no observation for ${durationLabel(silentMs)}`;
+  const name = e.entityName;
+  const summary = () => `${name}: no observation for ${durationLabel(silentMs)}`;
   return condition(rule, e, null, rule.severity, summary, heldBack);
 }
 
@@ -109,7 +109,8 @@ export function evaluateRule(
   let e: AlertEntity | undefined;
   const emit = (h: HoldingTier) => {
     const at = e as AlertEntity;
-    const c = condition(rule, at, h.tier.name, h.tier.severity, burnSummary(at.entityName, h), h.heldBack);
+    const name = at.entityName;
+    const c = condition(rule, at, h.tier.name, h.tier.severity, () => burnSummary(name, h), h.heldBack);
     into.set(fingerprint(rule, at.id, h.tier.name), c);
   };
   const lastFiringAt = ctx.lastFiringAt;

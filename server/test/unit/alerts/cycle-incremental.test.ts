@@ -62,18 +62,18 @@ describe('an incremental evaluation cycle (only the changed entities)', () => {
     expect(told(start)).toEqual(['1 firing', '2 firing']);
     // Entity 2 recovers, and entity 3 has been silent for two hours: a full cycle resolves 2 and fires 3's stale rule.
     const later = inputs({ 1: 'Failed', 2: 'Passed', 3: 'Passed' }, { 3: 120 * M });
-    const full = await runCycle(config, start.next, later, NOW + M);
+    const full = await runCycle(config, new Map(start.next), later, NOW + M);
     expect(told(full)).toEqual(['2 resolved', '3 firing']);
     // Told only of entity 2: it resolves; 3's silence waits for the next full cycle; 1 still fires.
-    const only2 = await runCycle(config, start.next, later, NOW + M, new Set([2]));
+    const only2 = await runCycle(config, new Map(start.next), later, NOW + M, new Set([2]));
     expect(told(only2)).toEqual(['2 resolved']);
     expect([...only2.next.values()].filter((r) => r.state === 'firing').map((r) => r.entity?.id)).toEqual([1]);
     // Told of an entity that did not change: nothing; every record is the one it was.
-    const only1 = await runCycle(config, start.next, later, NOW + M, new Set([1]));
+    const only1 = await runCycle(config, new Map(start.next), later, NOW + M, new Set([1]));
     expect(told(only1)).toEqual([]);
     expect([...only1.next]).toEqual([...start.next]);
     // Told of every entity: exactly the full cycle's decisions and records.
-    const all = await runCycle(config, start.next, later, NOW + M, new Set([1, 2, 3]));
+    const all = await runCycle(config, new Map(start.next), later, NOW + M, new Set([1, 2, 3]));
     expect(told(all)).toEqual(told(full));
     expect(new Map(all.next)).toEqual(new Map(full.next));
   });
@@ -84,5 +84,28 @@ describe('an incremental evaluation cycle (only the changed entities)', () => {
     const records: Map<string, AlertRecord> = start.next;
     const only2 = await runCycle(config, records, gone, NOW + M, new Set([2]));
     expect(told(only2)).toEqual(['2 resolved']);
+  });
+
+  it('finds, through its index by entity, the alerts earlier incremental cycles added to the same records', async () => {
+    // One records map kept across cycles, as the evaluator keeps it: 2 fires and resolves incrementally.
+    const records = (await runCycle(config, new Map(), inputs({ 1: 'Failed', 2: 'Passed' }), NOW)).next;
+    const fired = await runCycle(config, records, inputs({ 1: 'Failed', 2: 'Failed' }), NOW + M, new Set([2]));
+    expect(told(fired)).toEqual(['2 firing']);
+    expect(fired.next).toBe(records);
+    const resolved = await runCycle(config, records, inputs({ 1: 'Failed', 2: 'Passed' }), NOW + 2 * M, new Set([2]));
+    expect(told(resolved)).toEqual(['2 resolved']);
+    expect([...records.values()].filter((r) => r.state === 'firing').map((r) => r.entity?.id)).toEqual([1]);
+  });
+
+  it('a full cycle over more alerts than one slice decides each of them exactly once', async () => {
+    const many: Record<number, Status> = {};
+    for (let id = 1; id <= 20_000; id++) many[id] = 'Failed';
+    const first = await runCycle(config, new Map(), inputs(many), NOW);
+    expect(first.toRecord.length).toBe(20_000);
+    expect(new Set(first.toRecord.map((c) => c.change.fingerprint)).size).toBe(20_000);
+    for (let id = 1; id <= 20_000; id += 2) many[id] = 'Passed';
+    const second = await runCycle(config, first.next, inputs(many), NOW + M);
+    expect(told(second).filter((t) => t.endsWith('resolved'))).toHaveLength(10_000);
+    expect(second.toRecord).toHaveLength(10_000);
   });
 });
