@@ -201,7 +201,8 @@ export async function run({ quick }: { quick: boolean }) {
     const readyAt = Date.now();
     stage('pod with rules ready');
     // The first full cycle fires an alert for every seeded entity that is Failed (10 %) or below
-    // its target (81 %; seed.ts): a storm the probes would queue behind. Measured apart: how long until the outbox is empty again.
+    // its target (81 %; seed.ts): a storm the probes would queue behind. Measured apart: how
+    // long until the outbox is empty again.
     const storm = await outboxDrained(onPod.url, readyAt, 300_000);
     const firing = await firingAlerts(schemas[1] as string);
     stage(
