@@ -155,7 +155,8 @@ export class AlertEvaluator {
    * cycle over its entities (`runCycle`'s `only`: an entity's conditions depend on it alone).
    * Entities changed while the walk goes on are evaluated between two runs, so a breaching
    * result waits for one run, not for the walk of 100,000 entities. A configuration change
-   * heard meanwhile ends the walk (the next is a full one again). Returns the records to keep.
+   * heard meanwhile does not cut the walk short (changes heard more often than a walk lasts
+   * would starve its last entities): the next walk starts when it ends. Returns the records to keep.
    */
   private async fullWalk(
     fence: LeaseFence,
@@ -168,7 +169,7 @@ export class AlertEvaluator {
     const ids = walkIds(config, d.view, records);
     let spent = 0;
     for (let i = 0; i < ids.length; i += WALK_CHUNK) {
-      if (lost.aborted || this.fullDue) return records;
+      if (lost.aborted) return records;
       const step = await this.cycle(fence, config, records, new Set(ids.slice(i, i + WALK_CHUNK)));
       records = step.records;
       spent += step.ms;
