@@ -5,13 +5,18 @@ export type StallProxy = {
   port: number;
   /** A network partition: bytes stop flowing both ways, nothing is closed, new connections are never answered. */
   stall(): void;
-  /** Partitions right after a client sends bytes containing `marker` (those bytes still reach the server). */
-  stallAfterSent(marker: string): Promise<void>;
+  /**
+   * Partitions right after a client sends bytes containing `marker` (those bytes still reach the
+   * server). With `onlyAfter`, only on a connection that sent bytes containing it since the call
+   * (e.g. the COMMIT of the transaction that wrote `sla_change`, not a background one's).
+   */
+  stallAfterSent(marker: string, onlyAfter?: string): Promise<void>;
   /**
    * Partitions just before a client's bytes containing `marker` reach the server: those
    * bytes are held, and dropped if the client gives up on the connection before `heal()`.
+   * `onlyAfter` as for `stallAfterSent`.
    */
-  stallBeforeSent(marker: string): Promise<void>;
+  stallBeforeSent(marker: string, onlyAfter?: string): Promise<void>;
   /** Bytes flow again; connections the client gave up on meanwhile are closed on the server side too. */
   heal(): void;
   close(): Promise<void>;
@@ -29,7 +34,19 @@ export async function startStallProxy(targetPort: number, targetHost = '127.0.0.
   const limbo = new Set<net.Socket>();
   const orphans = new Set<net.Socket>();
   let stalled = false;
-  let trigger: { marker: string; before: boolean; fire: () => void } | null = null;
+  let trigger: {
+    marker: string;
+    before: boolean;
+    onlyAfter: string | undefined;
+    primed: WeakSet<Pair>;
+    fire: () => void;
+  } | null = null;
+  /** Whether `data` from `pair`'s client is the armed trigger's marker on a connection it may strike. */
+  const strikes = (pair: Pair, data: Buffer): boolean => {
+    if (!trigger) return false;
+    if (trigger.onlyAfter !== undefined && data.includes(trigger.onlyAfter)) trigger.primed.add(pair);
+    return data.includes(trigger.marker) && (trigger.onlyAfter === undefined || trigger.primed.has(pair));
+  };
 
   const server = net.createServer((client) => {
     client.on('error', () => undefined);
@@ -44,10 +61,11 @@ export async function startStallProxy(targetPort: number, targetHost = '127.0.0.
     pairs.add(pair);
     const relay = (from: net.Socket, to: net.Socket) =>
       from.on('data', (data: Buffer) => {
-        if (trigger?.before && from === client && data.includes(trigger.marker)) trigger.fire();
+        const struck = from === client && strikes(pair, data);
+        if (struck && trigger?.before) trigger.fire();
         if (stalled) return void pair.held.push({ to, data });
         to.write(data);
-        if (trigger && !trigger.before && from === client && data.includes(trigger.marker)) trigger.fire();
+        if (struck && trigger && !trigger.before) trigger.fire();
       });
     relay(client, upstream);
     relay(upstream, client);
@@ -65,11 +83,13 @@ export async function startStallProxy(targetPort: number, targetHost = '127.0.0.
   const stall = () => {
     stalled = true;
   };
-  const arm = (marker: string, before: boolean) =>
+  const arm = (marker: string, before: boolean, onlyAfter?: string) =>
     new Promise<void>((resolve) => {
       trigger = {
         marker,
         before,
+        onlyAfter,
+        primed: new WeakSet(),
         fire: () => {
           trigger = null;
           stall();
@@ -80,8 +100,8 @@ export async function startStallProxy(targetPort: number, targetHost = '127.0.0.
   return {
     port,
     stall,
-    stallAfterSent: (marker) => arm(marker, false),
-    stallBeforeSent: (marker) => arm(marker, true),
+    stallAfterSent: (marker, onlyAfter) => arm(marker, false, onlyAfter),
+    stallBeforeSent: (marker, onlyAfter) => arm(marker, true, onlyAfter),
     heal: () => {
       stalled = false;
       for (const s of [...limbo, ...orphans]) s.destroy();

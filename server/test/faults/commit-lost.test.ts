@@ -7,6 +7,12 @@ import { PG_PORT, proxiedUrl } from './pg-fault.js';
 
 const ONE = '/api/cache/incremental-update';
 const MANY = '/api/cache/incremental-updates';
+/**
+ * The fault strikes the COMMIT of a connection that wrote the change log: the ingest's. A pod's
+ * background transactions (the alerting lease holder's reads, among others) commit too, and a
+ * stall on theirs would cut the ingest's connection before its COMMIT was sent.
+ */
+const INGEST_WRITE = 'sla_change';
 
 /**
  * The connection to PostgreSQL fails around an ingest's COMMIT (a proxy lets the COMMIT
@@ -28,7 +34,8 @@ describe('ingest when the connection fails around COMMIT', () => {
       POD_ID: 'commit-lost',
     });
     expect((await post(app.url, ONE, { ...UPDATE, entityName: 'warm_up' })).status).toBe(200);
-    // The pod's own start-up transactions (budget state, policy store) done: the next COMMIT is an ingest's.
+    // The pod's own start-up transactions (budget state, policy store) done; background ones may
+    // still commit, which is why the faults strike only a connection that wrote the change log.
     await eventually(async () => app.deps.budgets.loaded && app.deps.policy.source === 'postgres', 20_000, 'loaded');
   });
   // A failed test must not leave the link cut for the next one.
@@ -67,7 +74,7 @@ describe('ingest when the connection fails around COMMIT', () => {
   it('answers 200 with the committed result when only the answer to COMMIT was lost (no observedAt, no key)', async () => {
     const name = 'reply_lost';
     const r = await sendThroughFault(
-      () => proxy.stallAfterSent('COMMIT'),
+      () => proxy.stallAfterSent('COMMIT', INGEST_WRITE),
       ONE,
       { ...UPDATE, entityName: name },
       {},
@@ -82,7 +89,7 @@ describe('ingest when the connection fails around COMMIT', () => {
   it('answers 200 for a batch whose COMMIT answer was lost, with every item’s result', async () => {
     const names = ['batch_lost_a', 'batch_lost_b', 'batch_lost_c'];
     const r = await sendThroughFault(
-      () => proxy.stallAfterSent('COMMIT'),
+      () => proxy.stallAfterSent('COMMIT', INGEST_WRITE),
       MANY,
       { updates: names.map((entityName) => ({ ...UPDATE, entityName })) },
       {},
@@ -98,7 +105,7 @@ describe('ingest when the connection fails around COMMIT', () => {
     const name = 'unknown_outcome';
     const key = 'retry-me-0001';
     const body = { ...UPDATE, entityName: name };
-    const struck = proxy.stallAfterSent('COMMIT');
+    const struck = proxy.stallAfterSent('COMMIT', INGEST_WRITE);
     const started = Date.now();
     const answer = post(app.url, ONE, body, { 'idempotency-key': key });
     await struck;
@@ -138,7 +145,7 @@ describe('ingest when the connection fails around COMMIT', () => {
   it('answers "nothing was written" when the COMMIT never reached PostgreSQL, and nothing was', async () => {
     const name = 'commit_held';
     const r = await sendThroughFault(
-      () => proxy.stallBeforeSent('COMMIT'),
+      () => proxy.stallBeforeSent('COMMIT', INGEST_WRITE),
       ONE,
       { ...UPDATE, entityName: name },
       {},
