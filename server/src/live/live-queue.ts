@@ -27,14 +27,40 @@ export class LiveQueue {
   /** Wakes the stream when it waits for changes (set by the stream). */
   wake: (() => void) | null = null;
 
+  /** The newest change id the feed has delivered (or the pod's position when the queue was made). */
+  private tip: number;
+
+  /**
+   * `last`: the subscriber's position; `tip`: the feed's (the pod's applied position when the
+   * subscription starts; `last` when omitted).
+   */
   constructor(
     public last: number,
     private readonly wanted: (c: LogChange) => boolean,
     private readonly event: (c: LogChange) => SharedEvent,
-  ) {}
+    tip = last,
+  ) {
+    this.tip = tip;
+  }
 
-  /** The feed listener. An empty push is a reset (the log was replaced): direct sending stops and the stream wakes to see why. */
+  /**
+   * The feed listener. An empty push is a reset (the log was replaced): direct sending stops and
+   * the stream wakes to see why. A push that does not continue the feed id by id (ChangeFeed
+   * passes on what arrives out of turn, or after the pod caught up past changes it never
+   * pushed) is not sent yet: it waits in the queue while the stream reads from the log from
+   * `last` on (as after an overflow), so the subscriber gets every id once rather than a hole.
+   */
   readonly onChanges = (changes: LogChange[]): void => {
+    if (changes.length > 0 && this.holeAt(changes)) {
+      if (this.mode === 'direct') this.mode = 'yield';
+      // Queued behind the replay, which reads up to the pod's position (these included or not).
+      if (this.mode !== 'closed' && !this.overflow) {
+        this.queue.push(...changes);
+        this.overflow = true;
+      }
+      this.wake?.();
+      return;
+    }
     if (this.mode === 'direct' && changes.length > 0) {
       this.send(changes);
       return;
@@ -49,6 +75,15 @@ export class LiveQueue {
     }
     this.wake?.();
   };
+
+  /** Whether `changes` (ascending) skip an id after the feed's tip or among themselves; moves the tip. */
+  private holeAt(changes: readonly LogChange[]): boolean {
+    const first = (changes[0] as LogChange).id;
+    const end = (changes.at(-1) as LogChange).id;
+    const hole = first > this.tip + 1 || end - first + 1 !== changes.length;
+    this.tip = Math.max(this.tip, end);
+    return hole;
+  }
 
   /** The changes not yet accounted for, in order, as events to yield (filtered). */
   *unsent(changes: readonly LogChange[]): Generator<SharedEvent> {

@@ -43,7 +43,7 @@ export async function* changeStream(
   const wanted = (c: LogChange) =>
     (!input.tenantName || c.tenantName === input.tenantName) && (!input.teamName || c.teamName === input.teamName);
   // Serialised once for all subscribers (live/event.ts); it encodes as the wire Change.
-  const live = new LiveQueue(from ?? follower.applied, wanted, (c) => changeEvent(epoch, c));
+  const live = new LiveQueue(from ?? follower.applied, wanted, (c) => changeEvent(epoch, c), follower.applied);
   const unsubscribe = feed.subscribe(live.onChanges);
   const onAbort = () => live.stop();
   signal?.addEventListener('abort', onAbort);

@@ -69,4 +69,23 @@ describe('live changes handed over to direct sending', () => {
     expect(o.mode).toBe('yield');
     expect(o.overflow).toBe(true);
   });
+
+  it('does not send a push that skips ids: it goes back to yielding and asks for the log (overflow)', () => {
+    const q = queueOf(0);
+    q.onChanges(changes(1, 1));
+    const sent: number[] = [];
+    q.handoff()?.attach((e) => sent.push(idOf(e)) > 0);
+    q.onChanges(changes(2, 3));
+    expect(sent).toEqual([2, 3]);
+    // 4 and 5 never came through the feed (the pod caught up past them): 6 must not follow 3.
+    q.onChanges(changes(6, 6));
+    expect(sent).toEqual([2, 3]);
+    expect(q.mode).toBe('yield');
+    expect(q.overflow).toBe(true);
+    expect(q.queue.map((c) => c.id)).toEqual([6]);
+    // A hole inside one push is one too.
+    const inside = queueOf(0);
+    inside.onChanges([...changes(1, 2), ...changes(4, 4)]);
+    expect(inside.overflow).toBe(true);
+  });
 });

@@ -6,6 +6,7 @@ import type { Sql } from '../../../src/db/sql.js';
 import type { LogChange } from '../../../src/domain/change.js';
 import { changeStream } from '../../../src/live/subscribe.js';
 import { createMetrics } from '../../../src/platform/metrics.js';
+import { change } from '../fixtures.js';
 
 const row = (id: number) => ({
   id,
@@ -82,5 +83,50 @@ describe('a subscription opened while the pod is still loading its view', () => 
     await reading;
     clearTimeout(watchdog);
     expect(got).toEqual(Array.from({ length: 10 }, (_, i) => `abcdef012345:${21 + i}`));
+  });
+});
+
+describe('a subscription whose pod catches up past changes its feed never pushed', () => {
+  it('reads the skipped ids from the log rather than jumping over them', async () => {
+    const sql = logOf(41);
+    const feed = new ChangeFeed();
+    const follower = new ChangeFollower(
+      async () => [],
+      (run) => feed.push(run.changes),
+      pino({ level: 'silent' }),
+    );
+    feed.prime([], 30);
+    follower.start(30);
+    const abort = new AbortController();
+    const stream = changeStream(
+      {
+        feed,
+        follower,
+        sql,
+        metrics: createMetrics(),
+        epoch: () => 'abcdef012345',
+        whenLoaded: async () => {},
+        tail: () => null,
+      },
+      {},
+      28,
+      abort.signal,
+    );
+    const got: number[] = [];
+    const reading = (async () => {
+      for await (const ev of stream) {
+        got.push(Number((ev as unknown as [string, LogChange])[0].split(':')[1]));
+        if (got.at(-1) === 41) abort.abort();
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(got).toEqual([29, 30]);
+    // The pod reloads its view at 40 (31..40 applied without a push), then delivers 41.
+    follower.start(40);
+    feed.push([change(41)]);
+    const watchdog = setTimeout(() => abort.abort(), 3_000);
+    await reading;
+    clearTimeout(watchdog);
+    expect(got).toEqual(Array.from({ length: 13 }, (_, i) => 29 + i));
   });
 });
