@@ -85,7 +85,7 @@ export class EntityView {
   /** A fresh object for one slot. */
   entity(slot: number): EntityState {
     const c = this.col;
-    const team = this.teams[c.team[slot] as number] as TeamNode;
+    const team = this.teamOf(slot);
     return {
       id: c.id[slot] as number,
       tenantName: team.tenantName,
