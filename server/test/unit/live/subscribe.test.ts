@@ -37,96 +37,83 @@ const logOf = (head: number): Sql =>
     return rows;
   }) as Sql;
 
+/**
+ * A subscription from cursor `from` over an in-memory log of `head` changes, on a pod whose feed
+ * and follower the test drives; `got` collects the tracked ids it yields (`<epoch>:<change id>`), and the reading stops
+ * once `stopAt` says so (or after 3 s at most, once `done` is awaited).
+ */
+function subscription(head: number, from: number, whenLoaded: Promise<void>, stopAt: (got: string[]) => boolean) {
+  const feed = new ChangeFeed();
+  const follower = new ChangeFollower(
+    async () => [],
+    (run) => feed.push(run.changes),
+    pino({ level: 'silent' }),
+  );
+  const abort = new AbortController();
+  const stream = changeStream(
+    {
+      feed,
+      follower,
+      sql: logOf(head),
+      metrics: createMetrics(),
+      epoch: () => 'abcdef012345',
+      whenLoaded: () => whenLoaded,
+      tail: () => null,
+    },
+    {},
+    from,
+    abort.signal,
+  );
+  const got: string[] = [];
+  const reading = (async () => {
+    for await (const ev of stream) {
+      got.push((ev as unknown as [string, LogChange])[0]);
+      if (stopAt(got)) abort.abort();
+    }
+  })();
+  const done = async () => {
+    const watchdog = setTimeout(() => abort.abort(), 3_000);
+    await reading;
+    clearTimeout(watchdog);
+  };
+  return { feed, follower, got, done };
+}
+
 describe('a subscription opened while the pod is still loading its view', () => {
   it('waits for the view, then replays from its cursor: nothing between the cursor and the load is lost', async () => {
     const HEAD = 30;
-    const sql = logOf(HEAD);
-    const feed = new ChangeFeed();
-    const follower = new ChangeFollower(
-      async () => [],
-      (run) => feed.push(run.changes),
-      pino({ level: 'silent' }),
-    );
     let loaded!: () => void;
     const whenLoaded = new Promise<void>((r) => {
       loaded = r;
     });
-    const abort = new AbortController();
-    const stream = changeStream(
-      {
-        feed,
-        follower,
-        sql,
-        metrics: createMetrics(),
-        epoch: () => 'abcdef012345',
-        whenLoaded: () => whenLoaded,
-        tail: () => null,
-      },
-      {},
-      20,
-      abort.signal,
-    );
-    const got: string[] = [];
-    const reading = (async () => {
-      for await (const ev of stream) {
-        got.push((ev as unknown as [string, LogChange])[0]);
-        if (got.length === 10) abort.abort();
-      }
-    })();
+    const { feed, follower, got, done } = subscription(HEAD, 20, whenLoaded, (ids) => ids.length === 10);
     await new Promise((r) => setTimeout(r, 20));
     expect(got).toEqual([]);
     // The load: ring primed and the follower placed at the head, as loadViewFromPostgres does.
     feed.prime([], HEAD);
     follower.start(HEAD);
     loaded();
-    const watchdog = setTimeout(() => abort.abort(), 3_000);
-    await reading;
-    clearTimeout(watchdog);
+    await done();
     expect(got).toEqual(Array.from({ length: 10 }, (_, i) => `abcdef012345:${21 + i}`));
   });
 });
 
 describe('a subscription whose pod catches up past changes its feed never pushed', () => {
   it('reads the skipped ids from the log rather than jumping over them', async () => {
-    const sql = logOf(41);
-    const feed = new ChangeFeed();
-    const follower = new ChangeFollower(
-      async () => [],
-      (run) => feed.push(run.changes),
-      pino({ level: 'silent' }),
+    const { feed, follower, got, done } = subscription(
+      41,
+      28,
+      Promise.resolve(),
+      (ids) => ids.at(-1) === 'abcdef012345:41',
     );
     feed.prime([], 30);
     follower.start(30);
-    const abort = new AbortController();
-    const stream = changeStream(
-      {
-        feed,
-        follower,
-        sql,
-        metrics: createMetrics(),
-        epoch: () => 'abcdef012345',
-        whenLoaded: async () => {},
-        tail: () => null,
-      },
-      {},
-      28,
-      abort.signal,
-    );
-    const got: number[] = [];
-    const reading = (async () => {
-      for await (const ev of stream) {
-        got.push(Number((ev as unknown as [string, LogChange])[0].split(':')[1]));
-        if (got.at(-1) === 41) abort.abort();
-      }
-    })();
     await new Promise((r) => setTimeout(r, 20));
-    expect(got).toEqual([29, 30]);
+    expect(got).toEqual(['abcdef012345:29', 'abcdef012345:30']);
     // The pod reloads its view at 40 (31..40 applied without a push), then delivers 41.
     follower.start(40);
     feed.push([change(41)]);
-    const watchdog = setTimeout(() => abort.abort(), 3_000);
-    await reading;
-    clearTimeout(watchdog);
-    expect(got).toEqual(Array.from({ length: 13 }, (_, i) => 29 + i));
+    await done();
+    expect(got).toEqual(Array.from({ length: 13 }, (_, i) => `abcdef012345:${29 + i}`));
   });
 });
