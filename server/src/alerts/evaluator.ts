@@ -9,6 +9,7 @@ import type { EntityView } from '../readmodel/view.js';
 import type { IngestAvailability } from './availability.js';
 import { runCycle } from './cycle.js';
 import type { AlertConfig, AlertConfigSource } from './engine-types.js';
+import { walkIds } from './inputs.js';
 import { type LeaseFence, LeaseLost } from './lease.js';
 import type { AlertMetrics, EvaluationMetrics } from './metrics.js';
 import { loadAlertRecords } from './records.js';
@@ -270,28 +271,3 @@ export class AlertEvaluator {
 
 /** Entities per run of a full walk: about 10 ms of evaluation at three rules. */
 const WALK_CHUNK = 2_000;
-
-/**
- * The entity ids a full walk visits: every entity of a tenant some rule names, then every
- * entity with an alert record that is not among them (gone from the view, or its tenant's rules
- * gone), whose alerts then resolve.
- */
-function walkIds(config: AlertConfig, view: EntityView, records: ReadonlyMap<string, AlertRecord>): number[] {
-  const tenants = new Set(config.rules.map((r) => r.tenantName));
-  const ids: number[] = [];
-  for (const tenantName of tenants) {
-    const tenant = view.tenants.get(tenantName);
-    if (!tenant) continue;
-    for (const team of tenant.teams.values()) for (const slot of team.slots) ids.push(view.col.id[slot] as number);
-  }
-  // Without a set of every id (100,000 entries a walk): an entity is among them when it is in
-  // the view under a tenant some rule names.
-  const others = new Set<number>();
-  for (const r of records.values()) {
-    if (!r.entity) continue;
-    const slot = view.slotOf(r.entity.id);
-    if (slot < 0 || !tenants.has(view.teamOf(slot).tenantName)) others.add(r.entity.id);
-  }
-  for (const id of others) ids.push(id);
-  return ids;
-}

@@ -1,9 +1,10 @@
 import { MAX_BURN_WINDOW_MINUTES } from '@sla/shared';
 import type { BudgetBook } from '../budget/book.js';
-import type { AlertEntity, WindowOccurrence } from '../domain/alerts/index.js';
+import type { AlertEntity, AlertRecord, WindowOccurrence } from '../domain/alerts/index.js';
 import { exclusionsFor, expandWindow, type ScopedWindow } from '../domain/budget/index.js';
 import type { Exclusion, Interval } from '../domain/budget/types.js';
 import type { EntityView } from '../readmodel/view.js';
+import type { AlertConfig } from './engine-types.js';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -97,4 +98,29 @@ export function exclusionsOfTenant(
   const m = minuteOf(now);
   const range: Interval = [m - MAX_BURN_WINDOW_MINUTES * MINUTE_MS, m + MINUTE_MS];
   return (e) => exclusionsFor(e, own, range);
+}
+
+/**
+ * The entity ids a full walk visits: every entity of a tenant some rule names, then every
+ * entity with an alert record that is not among them (gone from the view, or its tenant's rules
+ * gone), whose alerts then resolve.
+ */
+export function walkIds(config: AlertConfig, view: EntityView, records: ReadonlyMap<string, AlertRecord>): number[] {
+  const tenants = new Set(config.rules.map((r) => r.tenantName));
+  const ids: number[] = [];
+  for (const tenantName of tenants) {
+    const tenant = view.tenants.get(tenantName);
+    if (!tenant) continue;
+    for (const team of tenant.teams.values()) for (const slot of team.slots) ids.push(view.col.id[slot] as number);
+  }
+  // Without a set of every id (100,000 entries a walk): an entity is among them when it is in
+  // the view under a tenant some rule names.
+  const others = new Set<number>();
+  for (const r of records.values()) {
+    if (!r.entity) continue;
+    const slot = view.slotOf(r.entity.id);
+    if (slot < 0 || !tenants.has(view.teamOf(slot).tenantName)) others.add(r.entity.id);
+  }
+  for (const id of others) ids.push(id);
+  return ids;
 }
